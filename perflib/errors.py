@@ -1,0 +1,100 @@
+"""The project's own exceptions.
+
+Every problem a user can cause is reported as a :class:`PerflibError`. Problems in an input file are
+:class:`InputError`: they name the file, the field path inside it, what was expected and what was
+found, so a finance analyst can fix the file without reading a traceback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+
+class PerflibError(Exception):
+    """Base class of every error perflib raises on purpose."""
+
+
+def format_field(path: Iterable[str | int]) -> str:
+    """Join a field path as ``indicators[3].target``."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out or "(文件)"
+
+
+def _short(value: object, limit: int = 60) -> str:
+    text = repr(value) if not isinstance(value, str) else f"'{value}'"
+    return text if len(text) <= limit else text[: limit - 1] + "…'"
+
+
+class InputError(PerflibError):
+    """A problem in one field of one input file.
+
+    ``str(error)`` is one line: ``file: field: message``.
+    """
+
+    def __init__(
+        self,
+        file: str | Path | None,
+        field: str | Iterable[str | int],
+        message: str,
+        *,
+        expected: str | None = None,
+        found: object = None,
+        line: int | None = None,
+    ) -> None:
+        self.file = str(file) if file is not None else "(输入)"
+        self.field = field if isinstance(field, str) else format_field(field)
+        self.detail = message
+        self.expected = expected
+        self.found = found
+        self.line = line
+        super().__init__(f"{self.file}: {self.field}: {self.message}")
+
+    @property
+    def message(self) -> str:
+        """The message part of the line: what is wrong, expected, found, and the line number."""
+        text = self.detail
+        if self.expected is not None:
+            text += f"；应为{self.expected}"
+        if self.found is not None:
+            text += f"，实际为 {_short(self.found)}"
+        if self.line is not None:
+            text += f"（第 {self.line} 行）"
+        return text
+
+    def relocated(self, file: str | Path, line: int | None = None) -> InputError:
+        """The same error, attributed to ``file`` (and ``line`` when known)."""
+        return InputError(
+            file, self.field, self.detail, expected=self.expected, found=self.found,
+            line=line if line is not None else self.line,
+        )
+
+
+class InputErrors(PerflibError):
+    """Several input problems found in one pass; ``str()`` gives one line per problem."""
+
+    def __init__(self, errors: list[InputError]) -> None:
+        self.errors = list(errors)
+        super().__init__("\n".join(str(e) for e in self.errors))
+
+
+class TargetError(PerflibError):
+    """A target or actual value as written (e.g. "≥26 次") that cannot be read."""
+
+    def __init__(self, text: str, reason: str) -> None:
+        self.text = text
+        self.reason = reason
+        super().__init__(f"无法解析「{text}」：{reason}")
+
+
+class FrameworkError(InputError):
+    """A framework file that is not a valid indicator tree (same one-line form as InputError)."""
+
+
+class RunError(PerflibError):
+    """A batch run that cannot start (bad options, outputs locked, …)."""

@@ -1,0 +1,95 @@
+"""Exact arithmetic for money, rates and points.
+
+Scores are rounded per leaf to two decimals, half away from zero (四舍五入), as the production
+budget-performance systems do with Oracle ``ROUND``. Python's built-in ``round`` rounds half to
+even, which is wrong here, so everything goes through :func:`round_points`.
+Floats appear only at the edges (charts, JSON).
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, InvalidOperation
+
+ZERO = Decimal(0)
+ONE = Decimal(1)
+HUNDRED = Decimal(100)
+
+ROUNDING_MODES = {"half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN, "down": ROUND_DOWN}
+
+
+def to_decimal(value: object) -> Decimal:
+    """``value`` as a Decimal; floats go through ``str`` so 3024.25 stays 3024.25.
+
+    Raises ``ValueError`` for anything that is not a finite number.
+    """
+    if isinstance(value, bool):
+        raise ValueError("a boolean is not a number")
+    if isinstance(value, Decimal):
+        result = value
+    elif isinstance(value, int):
+        result = Decimal(value)
+    elif isinstance(value, float):
+        result = Decimal(repr(value))
+    elif isinstance(value, str):
+        try:
+            result = Decimal(value.strip().replace(",", ""))
+        except InvalidOperation:
+            raise ValueError(f"not a number: {value!r}") from None
+    else:
+        raise ValueError(f"not a number: {value!r}")
+    if not result.is_finite():
+        raise ValueError(f"not a finite number: {value!r}")
+    return result
+
+
+def quantize(value: Decimal, places: int = 2, mode: str = "half_up") -> Decimal:
+    """``value`` rounded to ``places`` decimals with the named rounding mode."""
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUNDING_MODES[mode])
+
+
+def round_points(value: Decimal, places: int = 2) -> Decimal:
+    """A score rounded half away from zero to ``places`` decimals (default 2)."""
+    return quantize(value, places, "half_up")
+
+
+def ratio(numerator: Decimal, denominator: Decimal) -> Decimal | None:
+    """``numerator / denominator``, or None when the denominator is zero."""
+    if denominator == 0:
+        return None
+    return numerator / denominator
+
+
+def percent(rate: Decimal | None, places: int = 2) -> Decimal | None:
+    """A rate (0.9854) as a percentage rounded for display (98.54)."""
+    if rate is None:
+        return None
+    return round_points(rate * HUNDRED, places)
+
+
+def fmt_number(value: Decimal | int | None, places: int = 2) -> str:
+    """``1234.5`` → ``"1,234.50"``; None → ``"—"``."""
+    if value is None:
+        return "—"
+    return f"{quantize(Decimal(value), places):,.{places}f}"
+
+
+def fmt_percent(rate: Decimal | None, places: int = 2) -> str:
+    """A rate (0.4778) as ``"47.78%"``; None → ``"—"``."""
+    if rate is None:
+        return "—"
+    return f"{percent(rate, places):.{places}f}%"
+
+
+def fmt_points(value: Decimal | None) -> str:
+    """Points without trailing zeros as the reports write them: 19.60 → ``"19.6"``, 20 → ``"20"``."""
+    if value is None:
+        return "—"
+    text = f"{quantize(Decimal(value), 2):f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+def plain(value: Decimal | None) -> float | None:
+    """A Decimal as a float for JSON and charts (2-decimal values print exactly)."""
+    return None if value is None else float(value)

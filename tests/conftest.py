@@ -1,0 +1,63 @@
+"""Shared fixtures: the worked example as data, and a scratch params/ tree to write variants into."""
+
+from __future__ import annotations
+
+import copy
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+PARAMS = REPO / "params"
+FRAMEWORKS = PARAMS / "frameworks"
+EXAMPLE = PARAMS / "baiyun-emergency" / "2023.yaml"
+
+
+def dump(data: dict) -> str:
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+
+
+@pytest.fixture(scope="session")
+def example_data_session() -> dict:
+    return yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def example_data(example_data_session: dict) -> dict:
+    """The worked example as a plain dict, a fresh copy per test to mutate."""
+    return copy.deepcopy(example_data_session)
+
+
+@pytest.fixture
+def params_root(tmp_path: Path) -> Path:
+    """A scratch ``params/`` with the shipped frameworks."""
+    root = tmp_path / "params"
+    shutil.copytree(FRAMEWORKS, root / "frameworks")
+    return root
+
+
+@pytest.fixture
+def write_params(params_root: Path) -> Callable[..., Path]:
+    """Write a params dict (or raw text) as ``<root>/<code>/<year>.yaml`` and return its path."""
+
+    def write(data: dict | None = None, *, code: str | None = None, year: int | str | None = None,
+              text: str | None = None) -> Path:
+        code = code or (data or {}).get("department", {}).get("code", "dept")
+        year = year or (data or {}).get("year", 2023)
+        path = params_root / str(code) / f"{year}.yaml"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text if text is not None else dump(data or {}), encoding="utf-8")
+        return path
+
+    return write
+
+
+# Hypothesis: the same examples on every run (CI must not flake); `--hypothesis-profile=explore` to search anew.
+from hypothesis import settings  # noqa: E402
+
+settings.register_profile("default", derandomize=True)
+settings.register_profile("explore", derandomize=False, max_examples=5000)
+settings.load_profile("default")
