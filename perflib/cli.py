@@ -1,0 +1,171 @@
+"""The ``perflib`` command.
+
+Exit codes: 0 success; 1 some report of a batch failed; 2 a usage or input error (one line per
+problem, never a traceback); 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from . import __version__
+from .errors import InputError, InputErrors, PerflibError
+from .evaluation import Evaluation, evaluate
+from .frameworks import load_framework
+from .numbers import fmt_number, fmt_percent, fmt_points
+from .params import FRAMEWORKS_DIR
+
+DEFAULT_PARAMS = Path("params")
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
+
+
+def command(name: str) -> Callable:
+    def register(fn: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+        COMMANDS[name] = fn
+        return fn
+
+    return register
+
+
+def _problem_lines(exc: PerflibError) -> list[str]:
+    if isinstance(exc, InputErrors):
+        return [str(e) for e in exc.errors]
+    return [str(exc)]
+
+
+# ---------------------------------------------------------------------- validate
+
+
+def _files_to_validate(paths: Sequence[str]) -> list[Path]:
+    roots = [Path(p) for p in paths] or [DEFAULT_PARAMS]
+    files: list[Path] = []
+    for root in roots:
+        if root.is_dir():
+            files += sorted(p for p in root.rglob("*.yaml") if not any(part.startswith(".") for part in p.parts))
+        else:
+            files.append(root)
+    return files
+
+
+@command("validate")
+def cmd_validate(args: argparse.Namespace) -> int:
+    files = _files_to_validate(args.paths)
+    if not files:
+        raise PerflibError(f"{(args.paths or [DEFAULT_PARAMS])[0]}: 没有找到 .yaml 文件")
+    bad = 0
+    lines: list[str] = []
+    for path in files:
+        try:
+            if path.parent.name == FRAMEWORKS_DIR:
+                load_framework(path)
+            else:
+                evaluate(path, frameworks_dir=args.frameworks)
+        except InputErrors as exc:
+            bad += 1
+            lines += [str(e) for e in exc.errors]
+        except InputError as exc:
+            bad += 1
+            lines.append(str(exc))
+    for line in lines:
+        print(line)
+    if bad:
+        print(f"{bad}/{len(files)} 个文件有问题，共 {len(lines)} 处。", file=sys.stderr)
+        return 2
+    print(f"{len(files)} 个文件校验通过。", file=sys.stderr)
+    return 0
+
+
+# ---------------------------------------------------------------------- score
+
+
+def render_text(ev: Evaluation) -> str:
+    """The readable form of ``perflib score``."""
+    m = ev.metrics
+    out = [
+        f"{ev.title}",
+        f"部门：{ev.department}（{ev.code}）  年度：{ev.year}  评价框架：{ev.framework.name}",
+        "",
+        f"自评得分 {fmt_points(ev.total)} 分（满分 {fmt_points(ev.framework.total)}），等级「{ev.grade}」",
+        "",
+        f"{'指标':<28}{'分值':>8}{'得分':>8}",
+    ]
+    for node in ev.scorecard.walk():
+        if node.kind in ("indicator", "management") and node.score == node.max:
+            continue
+        name = "  " * (node.level - 1) + node.name
+        note = f"  （按规则 {fmt_points(node.rule_score)}）" if node.rule_score is not None else ""
+        out.append(f"{_pad(name, 30)}{fmt_points(node.max):>8}{fmt_points(node.score):>8}{note}")
+    out += [
+        "（满分的末级指标从略）",
+        "",
+        f"预算：年初 {fmt_number(m.initial)}，调整后 {fmt_number(m.adjusted)}，支出 {fmt_number(m.spent)}（{m.unit}）",
+        f"年度预算执行率 {fmt_percent(m.execution_rate)}，预算调整率 {fmt_percent(m.adjustment_rate)}，"
+        f"年度评价执行率 {fmt_percent(m.evaluation_rate)}",
+    ]
+    for p in m.projects:
+        out.append(f"重点项目「{p.name}」：预算 {fmt_number(p.budget)}，支出 {fmt_number(p.spent)}，执行率 {fmt_percent(p.execution_rate)}")
+    out += ["", f"审核发现 {len(ev.findings)} 项："]
+    names = {"error": "错误", "warning": "警示", "info": "提示"}
+    out += [f"  [{names[f.level]}] {f.code}: {f.message}" for f in ev.findings]
+    return "\n".join(out)
+
+
+def _pad(text: str, width: int) -> str:
+    # CJK characters take two columns in a terminal
+    used = sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+    return text + " " * max(width - used, 1)
+
+
+@command("score")
+def cmd_score(args: argparse.Namespace) -> int:
+    ev = evaluate(args.path, frameworks_dir=args.frameworks)
+    if args.json:
+        print(json.dumps(ev.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(render_text(ev))
+    return 0
+
+
+# ---------------------------------------------------------------------- parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="perflib", description="部门整体支出绩效自评：评分、审核与报告。"
+    )
+    parser.add_argument("--version", action="version", version=f"perflib {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("validate", help="校验输入文件（默认 params/ 下全部）")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="文件或目录")
+    p.add_argument("--frameworks", metavar="DIR", help="评价框架目录（默认 params/frameworks）")
+
+    p = sub.add_parser("score", help="为一个部门年度评分并审核")
+    p.add_argument("path", metavar="PATH", help="params/<部门代码>/<年度>.yaml")
+    p.add_argument("--json", action="store_true", help="输出 JSON")
+    p.add_argument("--frameworks", metavar="DIR", help="评价框架目录（默认 params/frameworks）")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except PerflibError as exc:
+        for line in _problem_lines(exc):
+            print(line, file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("已中断。", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # e.g. `perflib score … | head`
+        return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,166 @@
+"""One call that evaluates a department-year: load, metrics, scores, audit.
+
+>>> ev = evaluate("params/baiyun-emergency/2023.yaml")   # doctest: +SKIP
+>>> ev.total, ev.grade                                     # doctest: +SKIP
+(Decimal('91.88'), '优')
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from . import budget
+from .audit import Finding, audit
+from .frameworks import Framework, parse_schedule
+from .numbers import percent, plain
+from .params import Problems, load
+from .schema import ParamsFile
+from .scoring import NodeResult, Scorecard, score
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """Everything perflib knows of one department-year."""
+
+    path: Path | None
+    params: ParamsFile
+    framework: Framework
+    metrics: budget.Metrics
+    scorecard: Scorecard
+    findings: tuple[Finding, ...]
+
+    @property
+    def total(self) -> Decimal:
+        return self.scorecard.total
+
+    @property
+    def grade(self) -> str:
+        return self.scorecard.grade
+
+    @property
+    def department(self) -> str:
+        return self.params.department.name
+
+    @property
+    def code(self) -> str:
+        return self.params.department.code
+
+    @property
+    def year(self) -> int:
+        return self.params.year
+
+    @property
+    def title(self) -> str:
+        return self.params.title or f"{self.year} 年度{self.department}部门整体支出绩效自评报告"
+
+    def findings_at(self, level: str) -> list[Finding]:
+        return [f for f in self.findings if f.level == level]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form printed by ``perflib score --json`` (numbers as floats, rates in percent)."""
+        m = self.metrics
+        return {
+            "department": self.department,
+            "code": self.code,
+            "year": self.year,
+            "framework": self.framework.id,
+            "framework_name": self.framework.name,
+            "money_unit": m.unit,
+            "total": plain(self.total),
+            "max": plain(self.framework.total),
+            "grade": self.grade,
+            "nodes": [_node_dict(n) for n in self.scorecard.walk()],
+            "metrics": metrics_dict(m),
+            "indicators": [_indicator_dict(r) for r in self.scorecard.indicators],
+            "findings": [f.as_dict() for f in self.findings],
+        }
+
+
+def metrics_dict(m: budget.Metrics) -> dict[str, Any]:
+    """Metrics for JSON: amounts in the money unit, rates in percent with 2 decimals."""
+    return {
+        "initial_budget": plain(m.initial),
+        "adjusted_budget": plain(m.adjusted),
+        "spent": plain(m.spent),
+        "execution_rate": plain(percent(m.execution_rate)),
+        "budget_adjustment_rate": plain(percent(m.adjustment_rate)),
+        "evaluation_rate": plain(percent(m.evaluation_rate)),
+        "evaluation_rate_strategy": m.evaluation.strategy,
+        "evaluation_rate_source": m.evaluation.source,
+        "monthly_mean_rate": plain(percent(m.monthly_mean_rate)),
+        "stated_evaluation_rate": plain(percent(m.stated_evaluation_rate)),
+        "funds": [
+            {
+                "type": f.type, "initial": plain(f.initial), "adjusted": plain(f.adjusted), "spent": plain(f.spent),
+                "execution_rate": plain(percent(f.execution_rate)), "adjustment_rate": plain(percent(f.adjustment_rate)),
+            }
+            for f in m.funds
+        ],
+        "cumulative_rates": [plain(percent(r)) for r in m.cumulative_rates] if m.cumulative_rates else None,
+        "key_projects": [
+            {"name": p.name, "budget": plain(p.budget), "spent": plain(p.spent),
+             "execution_rate": plain(percent(p.execution_rate))}
+            for p in m.projects
+        ],
+    }
+
+
+def _node_dict(n: NodeResult) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "name": n.name, "path": list(n.path), "level": n.level, "kind": n.kind,
+        "max": plain(n.max), "score": plain(n.score),
+    }
+    if n.rule_score is not None:
+        out["rule_score"] = plain(n.rule_score)
+    if "rate" in n.detail:
+        out["rate"] = plain(percent(n.detail["rate"]))
+    return out
+
+
+def _indicator_dict(r) -> dict[str, Any]:  # noqa: ANN001
+    return {
+        "name": r.name,
+        "category": r.category_label,
+        "target": r.target.text,
+        "actual": r.actual_display,
+        "computed_actual": plain(r.computed.quantize(Decimal("0.0001"))) if r.computed is not None else None,
+        "unit": r.rate_unit if r.computed is not None else (r.parts[0].target.unit if r.parts else ""),
+        "completion": plain(percent(r.completion)),
+        "met": r.met,
+        "weight": plain(r.weight),
+        "score": plain(r.score),
+        "rule_score": plain(r.rule_score),
+        "self_score": plain(r.self_score),
+        "method": r.method,
+    }
+
+
+def _execution_leaf(fw: Framework) -> tuple[str, str, dict | None]:
+    for _, node in fw.walk():
+        if node.method == "execution_rate":
+            schedule = parse_schedule(node.params["schedule"]) if node.params.get("schedule") else None
+            return node.params.get("strategy", "monthly_mean"), node.params.get("budget", "adjusted"), schedule
+    return "monthly_mean", "adjusted", None
+
+
+def evaluate_params(
+    params: ParamsFile, framework: Framework, *, path: Path | None = None, lines: dict | None = None
+) -> Evaluation:
+    """Evaluate validated ``params`` under ``framework``; raise InputErrors on semantic problems."""
+    strategy, base, schedule = _execution_leaf(framework)
+    metrics = budget.compute(
+        params.budget.funds, params.execution, params.key_projects,
+        unit=params.money_unit, strategy=strategy, base=base, schedule=schedule,
+    )
+    problems = Problems(path if path is not None else "(输入)", lines)
+    card = score(params, framework, metrics, problems)
+    return Evaluation(path, params, framework, metrics, card, tuple(audit(params, framework, metrics, card)))
+
+
+def evaluate(path: str | Path, *, frameworks_dir: str | Path | None = None) -> Evaluation:
+    """Load, score and audit the params file at ``path``; raise InputErrors naming every problem."""
+    loaded = load(path, frameworks_dir=frameworks_dir)
+    return evaluate_params(loaded.params, loaded.framework, path=loaded.path, lines=loaded.lines)

@@ -1,0 +1,87 @@
+"""Audit checks: each finding provoked by a small change to the worked example (table-driven)."""
+
+from __future__ import annotations
+
+import pytest
+
+from perflib import evaluate
+
+from .test_malformed_inputs import _set
+
+EVEN = [round(5369.24 * m / 12, 2) for m in range(1, 13)]
+
+# (id, mutation, code, level, fragment of the message)
+CASES = [
+    ("budget-total", _set("budget.stated.initial", 5692.6), "BUDGET_SUM_MISMATCH", "error", "年初预算合计表述为 5,692.60"),
+    ("spent-total", _set("budget.stated.spent", 5396.24), "BUDGET_SUM_MISMATCH", "error", "相差 27.00"),
+    ("execution-rate", _set("budget.stated.execution_rate", "98.45%"), "RATE_MISMATCH", "error", "重算为 98.54%"),
+    ("evaluation-rate", _set("execution.stated_rate", "48.78%"), "RATE_MISMATCH", "warning", "按月度支出重算为 47.78%"),
+    ("project-rate", _set("key_projects[0].stated_rate", "95.51%"), "RATE_MISMATCH", "error", "重算为 99.51%"),
+    ("indicator-rate", _set("indicators[14].actual", "安全生产排查隐患整改率=97.57%"), "RATE_MISMATCH", "error", "2560 ÷ 分母 2619"),
+    ("total", _set("stated.total", 92.88), "SCORE_MISMATCH", "error", "重算为 91.88 分"),
+    ("node", _set("stated.nodes.部门预算资金支出率", 5.78), "SCORE_MISMATCH", "error", "「部门预算资金支出率」得分表述为 5.78"),
+    ("subscores", _set("stated.nodes.履职效能", 45.38), "SUBSCORES_DO_NOT_ADD_UP", "error", "下级表述得分合计 44.38"),
+    ("first-level", _set("stated.nodes.管理效率", 48.5), "SUBSCORES_DO_NOT_ADD_UP", "error", "一级指标表述得分合计 92.88"),
+    ("grade", _set("stated.grade", "良"), "GRADE_OUT_OF_BAND", "error", "91.88 分对应「优」"),
+    ("count", _set("stated.indicator_counts.产出指标完成情况", 12), "INDICATOR_COUNT_MISMATCH", "warning", "实际列出 11 个"),
+    ("self-score", _set("indicators[1].self_score", 3.5), "SELF_SCORE_DIFFERS", "warning", "按计分规则应为 3.29 分"),
+    ("qualitative-band", _set("indicators[4].self_score", 1), "QUALITATIVE_OUT_OF_BAND", "error", "占分值 1.5 分的 66.67%"),
+    ("no-analysis", _set("indicators[1].analysis", ...), "MISSED_WITHOUT_ANALYSIS", "warning", "没有偏差原因分析"),
+    ("stated-rate-only", _set("execution.monthly", ...), "EVALUATION_RATE_STATED", "info", "47.78%"),
+    ("overspent", _set("budget.funds[1].spent", 2300), "SPENT_OVER_BUDGET", "warning", "政府性基金预算支出 2,300.00"),
+    ("monthly-total", _set("execution.monthly.values[11]", 5300), "MONTHLY_TOTAL_MISMATCH", "warning", "累计至 12 月为 5,300.00"),
+    ("monthly-decreasing", _set("execution.monthly.values[2]", 100), "MONTHLY_DECREASING", "warning", "3 月"),
+    ("management-no-reason", lambda d: d["management"][0].update(score=1), "DEDUCTION_WITHOUT_REASON", "warning", "预算编制完整性"),
+    ("deductions-exceed", lambda d: d["management"][6]["deductions"].append({"points": 5, "reason": "多次违规"}),
+     "DEDUCTIONS_EXCEED_POINTS", "info", "扣完为止"),
+    ("synthetic", _set("synthetic", True), "SYNTHETIC_DATA", "info", "合成数据"),
+    ("over-completion", _set("indicators[6].actual", "培训人员 200 人"), "TARGET_EXCEEDED", "warning", "133%"),
+    ("missing-satisfaction", lambda d: _drop_satisfaction(d), "CATEGORY_MISSING", "warning", "满意度"),
+    ("no-basis", _set("indicators[14].numerator", ...), "RATE_WITHOUT_BASIS", "info", None),
+]
+
+
+def _drop_satisfaction(d: dict) -> None:
+    d["indicators"] = [i for i in d["indicators"] if not i["category"].startswith("满意度")]
+    d["indicators"][-1]["weight"] = 4  # keep 效益 at 20 points
+
+
+@pytest.mark.parametrize(
+    ("mutate", "code", "level", "fragment"), [c[1:] for c in CASES], ids=[c[0] for c in CASES]
+)
+def test_finding(example_data, write_params, mutate, code: str, level: str, fragment: str | None) -> None:
+    if code == "RATE_WITHOUT_BASIS":
+        example_data["indicators"][14].pop("denominator")
+    mutate(example_data)
+    ev = evaluate(write_params(example_data, code="baiyun-emergency", year=2023))
+    found = [f for f in ev.findings if f.code == code and (fragment is None or fragment in f.message)]
+    assert found, [(f.code, f.message) for f in ev.findings]
+    assert all(f.level == level for f in found)
+
+
+def test_even_spending_is_not_back_loaded(example_data, write_params) -> None:
+    example_data["execution"]["monthly"]["values"] = EVEN
+    example_data["execution"].pop("stated_rate")
+    ev = evaluate(write_params(example_data, code="baiyun-emergency", year=2023))
+    codes = {f.code for f in ev.findings}
+    assert "SPENDING_BACKLOADED" not in codes and "SPENDING_BEHIND_SCHEDULE" not in codes
+
+
+def test_monthly_basis_per_month_equals_cumulative(example_data, write_params) -> None:
+    cum = example_data["execution"]["monthly"]["values"]
+    per_month = [round(cum[0], 2)] + [round(cum[i] - cum[i - 1], 2) for i in range(1, 12)]
+    example_data["execution"]["monthly"] = {"basis": "monthly", "values": per_month}
+    ev = evaluate(write_params(example_data, code="baiyun-emergency", year=2023))
+    assert str(ev.total) == "91.88" and str(ev.metrics.cumulative[-1]) == "5369.24"
+
+
+def test_clean_example_has_no_errors(example_data, write_params) -> None:
+    ev = evaluate(write_params(example_data, code="baiyun-emergency", year=2023))
+    assert ev.findings_at("error") == []
+
+
+def test_findings_sorted_errors_first(example_data, write_params) -> None:
+    example_data["stated"]["grade"] = "良"
+    ev = evaluate(write_params(example_data, code="baiyun-emergency", year=2023))
+    levels = [f.level for f in ev.findings]
+    assert levels == sorted(levels, key=["error", "warning", "info"].index)

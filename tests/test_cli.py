@@ -1,0 +1,52 @@
+"""The command line: exit codes and output forms."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from perflib.cli import main
+
+from .conftest import REPO
+
+
+def test_validate_default_is_params_dir(monkeypatch, capsys) -> None:
+    monkeypatch.chdir(REPO)
+    assert main(["validate"]) == 0
+    err = capsys.readouterr().err
+    assert "校验通过" in err
+
+
+def test_validate_directory_and_frameworks(params_root: Path, example_data, write_params, capsys) -> None:
+    write_params(example_data, code="baiyun-emergency", year=2023)
+    assert main(["validate", str(params_root)]) == 0
+    (params_root / "frameworks" / "broken.yaml").write_text("id: broken\nname: x\ntotal: 100\n", encoding="utf-8")
+    assert main(["validate", str(params_root)]) == 2
+    out = capsys.readouterr().out
+    assert out.startswith(f"{params_root / 'frameworks' / 'broken.yaml'}: ")
+
+
+def test_validate_empty_dir(tmp_path: Path, capsys) -> None:
+    assert main(["validate", str(tmp_path)]) == 2
+    assert "没有找到" in capsys.readouterr().err
+
+
+def test_usage_error_exit_2(capsys) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["score"])
+    assert info.value.code == 2
+
+
+def test_console_script_installed() -> None:
+    """The `perflib` console script runs as a user would run it (no traceback on a user mistake)."""
+    exe = Path(sys.executable).parent / "perflib"
+    assert exe.exists(), "pip install -e . should install the perflib command"
+    run = subprocess.run([str(exe), "score", "params/nope/2023.yaml"], cwd=REPO, capture_output=True, text=True,
+                         env={**os.environ, "PYTHONWARNINGS": "ignore"})
+    assert run.returncode == 2
+    assert "Traceback" not in run.stderr
+    assert run.stderr.strip() == "params/nope/2023.yaml: (文件): 文件不存在"

@@ -1,0 +1,107 @@
+"""Property-based tests: whatever the input, parser and loader raise nothing but perflib's errors."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from perflib import PerflibError, evaluate
+from perflib.targets import parse
+
+from .conftest import EXAMPLE, FRAMEWORKS
+
+PIECES = [
+    "≥", "≤", ">", "<", "=", "＞", "不低于", "不超过", "达到", "以上", "以下", "以内", "%", "‰", "次", "台", "万元",
+    "人次", "、", "，", "；", "（", "）", "(", ")", "《", "》", "-", "~", "至", "年", "月", "底前", "约", "共计", "/",
+    "*", "100%", "不发生", "稳定", ".", "0", "1", "26", "13.5", "2023", " ", "\n", "$\\geq", "\\%$", "万", "亿",
+]
+target_text = st.one_of(
+    st.lists(st.sampled_from(PIECES), max_size=12).map("".join),
+    st.text(max_size=40),
+)
+
+
+@settings(max_examples=600, deadline=None)
+@given(target_text)
+def test_parse_raises_only_target_error(text: str) -> None:
+    try:
+        parsed = parse(text)
+    except PerflibError:
+        return
+    for part in parsed.parts:
+        assert part.value is not None  # a part always carries a real number, never a silent zero
+
+
+yaml_scalars = st.one_of(
+    st.none(), st.booleans(), st.integers(-10**6, 10**12), st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=20), st.sampled_from(["≥26 次", "100%", "abc", "", "-1", "1e400", "2023-01-01"]),
+)
+yaml_values = st.recursive(
+    yaml_scalars,
+    lambda children: st.one_of(st.lists(children, max_size=4), st.dictionaries(st.text(max_size=8), children, max_size=4)),
+    max_leaves=20,
+)
+
+
+def _example() -> dict:
+    return yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+
+
+def _paths(node: object, prefix: tuple = ()) -> list[tuple]:
+    out = [prefix] if prefix else []
+    if isinstance(node, dict):
+        for k, v in node.items():
+            out += _paths(v, prefix + (k,))
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            out += _paths(v, prefix + (i,))
+    return out
+
+
+EXAMPLE_DATA = _example()
+EXAMPLE_PATHS = _paths(EXAMPLE_DATA)
+
+
+def _tree(tmp: Path) -> Path:
+    root = tmp / "params"
+    if not (root / "frameworks").exists():
+        (root / "frameworks").mkdir(parents=True)
+        for f in FRAMEWORKS.glob("*.yaml"):
+            (root / "frameworks" / f.name).write_text(f.read_text(encoding="utf-8"), encoding="utf-8")
+    (root / "baiyun-emergency").mkdir(exist_ok=True)
+    return root / "baiyun-emergency" / "2023.yaml"
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.sampled_from(EXAMPLE_PATHS), yaml_values)
+def test_loader_raises_only_input_errors_on_any_field_value(tmp_path: Path, field: tuple, value: object) -> None:
+    data = copy.deepcopy(EXAMPLE_DATA)
+    target = data
+    for key in field[:-1]:
+        target = target[key]
+    target[field[-1]] = value
+    path = _tree(tmp_path)
+    try:
+        text = yaml.safe_dump(data, allow_unicode=True)
+    except yaml.YAMLError:
+        return
+    path.write_text(text, encoding="utf-8")
+    try:
+        evaluate(path)
+    except PerflibError:
+        pass
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.one_of(st.text(max_size=300), yaml_values.map(lambda v: yaml.safe_dump(v, allow_unicode=True))))
+def test_loader_raises_only_input_errors_on_any_text(tmp_path: Path, text: str) -> None:
+    path = _tree(tmp_path)
+    path.write_bytes(text.encode("utf-8", errors="replace"))
+    try:
+        evaluate(path)
+    except PerflibError:
+        pass
