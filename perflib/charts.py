@@ -1,0 +1,242 @@
+"""Charts of a department-year, as matplotlib figures that print in black and white.
+
+Every function returns a :class:`matplotlib.figure.Figure` built without pyplot (no global figure
+list, nothing to leak between reports) in :func:`style` — the CJK font, greys, hatches, markers
+and line styles rather than colours — so a chart stays legible on a grayscale printer.
+:func:`png` renders a figure in the same style.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from decimal import Decimal
+
+import matplotlib
+from matplotlib.figure import Figure
+
+from . import fonts
+from .budget import DEFAULT_SCHEDULE, MONTHS
+from .evaluation import Evaluation
+from .numbers import fmt_points
+
+GREYS = ("#222222", "#777777", "#bbbbbb", "#ffffff")
+HATCHES = ("", "///", "...", "xx")
+LINES = (("-", "o"), ("--", "s"), ("-.", "^"), (":", "D"))
+DPI = 150
+
+STYLE: dict[str, object] = {
+    "axes.prop_cycle": matplotlib.cycler(color=["#000000", "#555555", "#888888", "#aaaaaa"],
+                                         linestyle=["-", "--", "-.", ":"], marker=["o", "s", "^", "D"]),
+    "axes.grid": True,
+    "axes.grid.axis": "y",
+    "axes.axisbelow": True,
+    "axes.edgecolor": "#333333",
+    "grid.color": "#cccccc",
+    "grid.linestyle": ":",
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "hatch.linewidth": 0.7,
+    "hatch.color": "#000000",
+    "legend.frameon": False,
+    "font.size": 10,
+    "axes.titlesize": 11,
+    "figure.dpi": DPI,
+    "savefig.dpi": DPI,
+    "savefig.facecolor": "white",
+}
+
+
+@contextmanager
+def style() -> Iterator[None]:
+    """matplotlib settings for perflib's charts: the CJK font and a grayscale-printable look."""
+    with matplotlib.rc_context({**STYLE, **fonts.rc()}):
+        yield
+
+
+def png(fig: Figure) -> bytes:
+    """The figure as PNG bytes, rendered in perflib's style."""
+    buf = io.BytesIO()
+    with style():
+        fig.savefig(buf, format="png")
+    return buf.getvalue()
+
+
+def text_width(text: str, size: float) -> float:
+    """Approximate width in inches of ``text`` at ``size`` points (CJK full width, Latin ~0.6)."""
+    return sum(1.0 if ord(ch) > 0x2E80 else 0.6 for ch in text) * size / 72
+
+
+def _margins(fig: Figure, *, left: float, right: float = 0.2, top: float = 0.45, bottom: float = 0.55,
+             wspace: float | None = None) -> None:
+    """Margins in inches. Cheaper than ``bbox_inches="tight"``, which draws every chart twice."""
+    width, height = fig.get_size_inches()
+    fig.subplots_adjust(left=left / width, right=1 - right / width, top=1 - top / height,
+                        bottom=bottom / height, wspace=wspace)
+
+
+def _f(value: Decimal | None) -> float:
+    return float(value) if value is not None else 0.0
+
+
+def _bar_labels(ax, bars, fmt: str = "{:.2f}") -> None:  # noqa: ANN001
+    for bar in bars:
+        height = bar.get_height()
+        ax.annotate(fmt.format(height), (bar.get_x() + bar.get_width() / 2, height), xytext=(0, 2),
+                    textcoords="offset points", ha="center", va="bottom", fontsize=7)
+
+
+def budget_by_fund(ev: Evaluation) -> Figure:
+    """年初预算, 调整后预算 and 支出 by fund type, with the total."""
+    m = ev.metrics
+    with style():
+        fig = Figure(figsize=(7.0, 3.4))
+        ax = fig.add_subplot()
+        labels = [f.type for f in m.funds] + (["合计"] if len(m.funds) > 1 else [])
+        series = [
+            ("年初预算", [f.initial for f in m.funds] + ([m.initial] if len(m.funds) > 1 else [])),
+            ("调整后预算", [f.adjusted for f in m.funds] + ([m.adjusted] if len(m.funds) > 1 else [])),
+            ("支出", [f.spent for f in m.funds] + ([m.spent] if len(m.funds) > 1 else [])),
+        ]
+        width = 0.26
+        for i, (name, values) in enumerate(series):
+            xs = [x + (i - 1) * width for x in range(len(labels))]
+            bars = ax.bar(xs, [_f(v) for v in values], width, label=name, color=GREYS[i], edgecolor="black",
+                          hatch=HATCHES[i], linewidth=0.6)
+            _bar_labels(ax, bars)
+        ax.set_xticks(range(len(labels)), labels)
+        ax.set_ylabel(f"金额（{m.unit}）")
+        ax.set_title(f"{ev.year} 年度预算与支出（按资金性质）")
+        ax.legend(ncols=3, loc="upper center", bbox_to_anchor=(0.5, -0.1))
+        ax.margins(y=0.15)
+        _margins(fig, left=0.85, bottom=0.85)
+    return fig
+
+
+def monthly_execution(ev: Evaluation) -> Figure | None:
+    """Month-end cumulative execution against the even-spending line and the spending schedule."""
+    m = ev.metrics
+    if not m.cumulative_rates:
+        return None
+    with style():
+        fig = Figure(figsize=(7.0, 3.6))
+        ax = fig.add_subplot()
+        rates = [float(r) * 100 for r in m.cumulative_rates]
+        ax.plot(MONTHS, rates, color="black", linestyle="-", marker="o", markersize=4, label="累计执行率")
+        ax.plot(MONTHS, [mo / 12 * 100 for mo in MONTHS], color="#777777", linestyle="--", label="均衡支出进度（序时进度）")
+        ax.plot(list(DEFAULT_SCHEDULE), [float(v) * 100 for v in DEFAULT_SCHEDULE.values()], linestyle="none",
+                marker="^", color="black", markerfacecolor="white", markersize=7, label="进度要求（4/6/8/10 月）")
+        for month, rate in zip(MONTHS, rates):
+            if month in DEFAULT_SCHEDULE or month == 12:
+                ax.annotate(f"{rate:.1f}%", (month, rate), xytext=(0, -12), textcoords="offset points",
+                            ha="center", fontsize=7)
+        ax.set_xticks(MONTHS, [f"{mo}月" for mo in MONTHS])
+        ax.set_ylim(0, 105)
+        ax.set_ylabel("累计执行率（%）")
+        rate = m.monthly_mean_rate
+        ax.set_title(f"月度累计预算执行进度（年度评价执行率 {float(rate) * 100:.2f}%）" if rate is not None else "月度累计预算执行进度")
+        ax.legend(loc="upper left", fontsize=8)
+        _margins(fig, left=0.7, bottom=0.45)
+    return fig
+
+
+def _short(name: str, width: int = 18) -> str:
+    return name if len(name) <= width else name[: width - 1] + "…"
+
+
+def indicator_completion(ev: Evaluation) -> Figure | None:
+    """Completion of each quantitative indicator (A ÷ T, display capped at 200 %), met and missed apart.
+
+    A compound target shows its weakest part; a "less is better" target its completion (100 % when met).
+    """
+    from .report import circled
+
+    rows = []
+    for r in ev.scorecard.indicators:
+        if r.qualitative:
+            continue
+        # the weakest part of a compound target; "less is better" parts by their completion
+        values = [p.ratio if p.ratio is not None and p.target.op not in ("<=", "<") else p.completion
+                  for p in r.parts]
+        rows.append((f"{circled(r.index + 1)} {_short(r.name)}", min(float(min(values)), 2.0) * 100, r.met))
+    if not rows:
+        return None
+    with style():
+        fig = Figure(figsize=(7.0, 0.32 * len(rows) + 1.2))
+        ax = fig.add_subplot()
+        ys = list(range(len(rows)))[::-1]
+        for y, (_label, value, met) in zip(ys, rows):
+            ax.barh(y, value, color="#555555" if met else "white", edgecolor="black", hatch="" if met else "///",
+                    linewidth=0.6)
+            ax.annotate(f"{value:.0f}%", (value, y), xytext=(3, 0), textcoords="offset points", va="center", fontsize=7)
+        ax.axvline(100, color="black", linewidth=0.8, linestyle="--")
+        ax.set_yticks(ys, [r[0] for r in rows], fontsize=8)
+        ax.set_xlim(0, max(210, max(r[1] for r in rows) + 20))
+        ax.set_xlabel("完成值 ÷ 目标值（%，超过 200% 按 200% 显示；反向指标为完成程度）")
+        ax.grid(axis="x", color="#cccccc", linestyle=":")
+        ax.grid(axis="y", visible=False)
+        from matplotlib.patches import Patch
+
+        ax.legend(handles=[Patch(facecolor="#555555", edgecolor="black", label="已完成"),
+                           Patch(facecolor="white", edgecolor="black", hatch="///", label="未完成")],
+                  loc="lower right", fontsize=8)
+        ax.set_title("绩效指标完成情况")
+        _margins(fig, left=max(text_width(r[0], 8) for r in rows) + 0.2, bottom=0.6, top=0.4)
+    return fig
+
+
+def node_scores(ev: Evaluation, *, depth: int = 2) -> Figure:
+    """Score of each node down to ``depth`` levels against its maximum."""
+    nodes = [n for n in ev.scorecard.walk() if n.level <= depth and n.kind not in ("indicator", "management")]
+    with style():
+        fig = Figure(figsize=(7.0, 0.34 * len(nodes) + 1.2))
+        ax = fig.add_subplot()
+        ys = list(range(len(nodes)))[::-1]
+        ax.barh(ys, [float(n.max) for n in nodes], color="white", edgecolor="black", linewidth=0.6, hatch="...",
+                label="分值")
+        ax.barh(ys, [float(n.score) for n in nodes], color="#444444", edgecolor="black", linewidth=0.6, height=0.5,
+                label="得分")
+        for y, n in zip(ys, nodes):
+            ax.annotate(f"{fmt_points(n.score)}/{fmt_points(n.max)}", (float(n.max), y), xytext=(3, 0),
+                        textcoords="offset points", va="center", fontsize=7)
+        ax.set_yticks(ys, [n.name for n in nodes], fontsize=8)
+        ax.set_xlim(0, float(max(n.max for n in nodes)) * 1.18)
+        ax.set_xlabel("分")
+        ax.grid(axis="x", color="#cccccc", linestyle=":")
+        ax.grid(axis="y", visible=False)
+        ax.legend(loc="lower right", fontsize=8)
+        ax.set_title(f"各级指标得分（总分 {fmt_points(ev.total)} 分，等级「{ev.grade}」）")
+        _margins(fig, left=max(text_width(n.name, 8) for n in nodes) + 0.2, bottom=0.6, top=0.4)
+    return fig
+
+
+def trend(history: Sequence[Evaluation]) -> Figure | None:
+    """The department over the years: total and first-level scores; execution rates."""
+    if len(history) < 2:
+        return None
+    years = [ev.year for ev in history]
+    with style():
+        fig = Figure(figsize=(7.0, 3.4))
+        left, right = fig.subplots(1, 2)
+        left.plot(years, [float(ev.total) for ev in history], color="black", linestyle="-", marker="o", label="总分")
+        names = [n.name for n in history[-1].scorecard.nodes]
+        for i, name in enumerate(names):
+            values = [ev.scorecard.node(name) for ev in history]
+            style_, marker = LINES[(i + 1) % len(LINES)]
+            left.plot(years, [float(v.score) if v else float("nan") for v in values], color=GREYS[min(i + 1, 2)],
+                      linestyle=style_, marker=marker, label=name)
+        left.set_title("得分")
+        left.set_xticks(years, [str(y) for y in years])
+        left.legend(fontsize=7)
+        right.plot(years, [float(ev.metrics.execution_rate or 0) * 100 for ev in history], color="black",
+                   linestyle="-", marker="o", label="年度预算执行率")
+        right.plot(years, [float(ev.metrics.evaluation_rate or 0) * 100 for ev in history], color="#555555",
+                   linestyle="--", marker="s", label="年度评价执行率")
+        right.set_title("执行率（%）")
+        right.set_xticks(years, [str(y) for y in years])
+        right.set_ylim(0, 105)
+        right.legend(fontsize=7)
+        fig.suptitle(f"{history[-1].department}历年情况")
+        _margins(fig, left=0.5, bottom=0.4, top=0.65, wspace=0.3)
+    return fig
