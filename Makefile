@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup run test lint clean help
+.PHONY: setup run demo test lint clean help bench
 
 help:  ## list the targets
 	@grep -E '^[a-z]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## / — /'
@@ -15,17 +15,26 @@ $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -c "import matplotlib.font_manager"  # build matplotlib's font cache once, not in every kernel
 	touch $@
 
-run: setup  ## validate params/ and score the worked example
-	$(BIN)/perflib validate
-	$(BIN)/perflib score params/baiyun-emergency/2023.yaml
+run: setup  ## render every department-year under params/ to outputs/ (the worked example)
+	$(BIN)/perflib run
+
+demo: setup  ## generate the synthetic demo portfolio and render it to demo/outputs/
+	$(BIN)/perflib demo-data demo/params --overwrite
+	cp -r params/baiyun-emergency demo/params/
+	$(BIN)/perflib run --params demo/params --outputs demo/outputs
 
 test: setup  ## run the tests
 	$(BIN)/python -m pytest -q
 
+bench: setup  ## benchmark the batch against a naive papermill + nbconvert loop (minutes)
+	$(BIN)/python benchmarks/bench_batch.py
+
 lint: setup  ## ruff
 	$(BIN)/ruff check perflib tests benchmarks
 
-clean:  ## remove generated outputs (keeps outputs/README.md)
+clean:  ## remove generated outputs (keeps outputs/README.md) and the demo
 	find outputs -mindepth 1 ! -name README.md -exec rm -rf {} +
+	rm -rf demo

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -130,6 +131,54 @@ def cmd_score(args: argparse.Namespace) -> int:
     return 0
 
 
+# ---------------------------------------------------------------------- run
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"应为正整数，实际为 '{text}'") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"应为正整数，实际为 '{text}'")
+    return value
+
+
+@command("run")
+def cmd_run(args: argparse.Namespace) -> int:
+    from .batch import BatchInterrupted, RunOptions, run
+
+    opts = RunOptions(
+        params_dir=Path(args.params), outputs_dir=Path(args.outputs), template=Path(args.template),
+        departments=args.department or [], years=args.year or [], jobs=args.jobs, force=args.force,
+        timeout=args.timeout, engine=args.engine, wait=args.wait,
+        progress=False if args.quiet else None,
+    )
+    try:
+        report = run(opts)
+    except BatchInterrupted as exc:
+        print(exc.report.line(), file=sys.stderr)
+        return 130
+    for entry in report.failed:
+        first = (entry.error or "").splitlines()[0] if entry.error else ""
+        print(f"失败 {entry.code} {entry.year}：{first}", file=sys.stderr)
+    print(report.line() + f"。索引：{opts.outputs_dir / 'index.html'}")
+    return 1 if report.failed else 0
+
+
+@command("demo-data")
+def cmd_demo_data(args: argparse.Namespace) -> int:
+    from .demo import generate
+
+    out = Path(args.out_dir)
+    if out.exists() and any(out.glob("*/*.yaml")) and not args.overwrite:
+        raise PerflibError(f"{out}: 目录中已有输入文件；换一个目录，或加 --overwrite 覆盖")
+    written = generate(out, seed=args.seed, frameworks_dir=args.frameworks or (DEFAULT_PARAMS / FRAMEWORKS_DIR))
+    departments = len({p.parent.name for p in written})
+    print(f"已生成 {len(written)} 个演示用部门年度（{departments} 个虚构部门）：{out}")
+    return 0
+
+
 # ---------------------------------------------------------------------- parser
 
 
@@ -147,6 +196,26 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("score", help="为一个部门年度评分并审核")
     p.add_argument("path", metavar="PATH", help="params/<部门代码>/<年度>.yaml")
     p.add_argument("--json", action="store_true", help="输出 JSON")
+    p.add_argument("--frameworks", metavar="DIR", help="评价框架目录（默认 params/frameworks）")
+
+    p = sub.add_parser("run", help="批量渲染报告：outputs/<部门>/<年度>/report.html、index.html、summary.csv")
+    p.add_argument("--department", action="append", metavar="CODE", help="只渲染这些部门（可重复）")
+    p.add_argument("--year", action="append", type=int, metavar="YEAR", help="只渲染这些年度（可重复）")
+    p.add_argument("--jobs", type=_positive_int, default=os.cpu_count() or 1, metavar="N",
+                   help="并行数（默认 CPU 核数）")
+    p.add_argument("--force", action="store_true", help="输入未变化也重新渲染")
+    p.add_argument("--timeout", type=_positive_int, default=300, metavar="S", help="每个代码单元的超时秒数（默认 300）")
+    p.add_argument("--engine", choices=["warm", "cold"], default="cold", help="执行引擎")
+    p.add_argument("--params", default=str(DEFAULT_PARAMS), metavar="DIR", help="输入目录（默认 params）")
+    p.add_argument("--outputs", default="outputs", metavar="DIR", help="输出目录（默认 outputs）")
+    p.add_argument("--template", default="notebooks/report.ipynb", metavar="NB", help="报告模板")
+    p.add_argument("--wait", type=float, default=0.0, metavar="S", help="outputs 被另一批次占用时最多等待的秒数")
+    p.add_argument("--quiet", action="store_true", help="不显示进度条")
+
+    p = sub.add_parser("demo-data", help="生成演示用的合成部门年度数据")
+    p.add_argument("out_dir", metavar="OUT_DIR")
+    p.add_argument("--seed", type=int, default=2024, help="随机种子（默认 2024）")
+    p.add_argument("--overwrite", action="store_true", help="覆盖已有文件")
     p.add_argument("--frameworks", metavar="DIR", help="评价框架目录（默认 params/frameworks）")
     return parser
 

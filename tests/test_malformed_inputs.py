@@ -100,6 +100,9 @@ RAW = [
     ("alias", "a: &x [1, 2]\nb: *x\n", "(文件)", "别名"),
     ("python-object", "a: !!python/object/apply:os.system ['true']\n", "(文件)", "YAML"),
     ("deep-nesting", "a: " + "[" * 100 + "]" * 100 + "\n", "(文件)", "嵌套"),
+    ("huge-nesting", "[" * 500_000, "(文件)", "嵌套"),
+    ("block-nesting", "a:\n" + "- " * 200 + "x\n", "(文件)", "嵌套"),
+    ("indented-nesting", "".join(" " * i + f"k{i}:\n" for i in range(60)) + " " * 60 + "v\n", "(文件)", "嵌套"),
 ]
 
 

@@ -1,0 +1,101 @@
+"""Benchmark: rendering N department-years, measured against a naive loop in the same run.
+
+    python benchmarks/bench_batch.py            # N = 24, --jobs 2
+    python benchmarks/bench_batch.py -n 12 --skip-naive
+
+Ways of rendering the same N department-years of the demo portfolio, each into fresh outputs:
+
+* naive — a loop calling the papermill CLI, then the nbconvert CLI (--to html --no-input), per report:
+  the baseline;
+* perflib run --jobs J --engine cold — a new kernel per report, J worker processes;
+* perflib run --jobs J --engine warm — kernels started once per worker and reused;
+* the no-change re-run of the last one (everything skipped).
+
+Prints seconds, seconds per report and the speed-up over the naive loop. Goals (2 cores, N = 24):
+cold ≥ 5× and warm ≥ 15× the naive loop; the no-change re-run under 3 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+
+
+def workspace(n: int, root: Path) -> Path:
+    """A params/ folder with the first ``n`` department-years of the demo portfolio."""
+    from perflib.demo import generate
+
+    demo = root / "demo"
+    generate(demo, frameworks_dir=REPO / "params" / "frameworks")
+    params = root / "params"
+    shutil.copytree(demo / "frameworks", params / "frameworks")
+    chosen = sorted(demo.glob("*/*.yaml"))
+    chosen = [p for p in chosen if p.parent.name != "frameworks"][:n]
+    for path in chosen:
+        (params / path.parent.name).mkdir(exist_ok=True)
+        shutil.copyfile(path, params / path.parent.name / path.name)
+    return params
+
+
+def naive(params: Path, out: Path) -> float:
+    out.mkdir(parents=True)
+    files = sorted(p for p in params.glob("*/*.yaml") if p.parent.name != "frameworks")
+    started = time.perf_counter()
+    for path in files:
+        code, year = path.parent.name, path.stem
+        nb = out / f"{code}-{year}.ipynb"
+        subprocess.run([str(BIN / "papermill"), str(REPO / "notebooks" / "report.ipynb"), str(nb),
+                        "-p", "department", code, "-p", "year", year, "-p", "params_dir", str(params),
+                        "-k", "python3", "--log-level", "ERROR", "--no-progress-bar"],
+                       check=True, capture_output=True)
+        subprocess.run([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(nb)],
+                       check=True, capture_output=True)
+    return time.perf_counter() - started
+
+
+def perflib_run(params: Path, out: Path, jobs: int, engine: str) -> float:
+    started = time.perf_counter()
+    subprocess.run([str(BIN / "perflib"), "run", "--params", str(params), "--outputs", str(out),
+                    "--template", str(REPO / "notebooks" / "report.ipynb"), "--jobs", str(jobs),
+                    "--engine", engine, "--quiet"], check=True, capture_output=True)
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("-n", type=int, default=24, help="department-years (default 24)")
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--skip-naive", action="store_true", help="skip the (slow) naive baseline")
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory(prefix="perflib-bench-") as tmp:
+        root = Path(tmp)
+        params = workspace(args.n, root)
+        n = len([p for p in params.glob("*/*.yaml") if p.parent.name != "frameworks"])
+        print(f"{n} department-years, --jobs {args.jobs}, {os.cpu_count()} cores, Python {sys.version.split()[0]}")
+        results: list[tuple[str, float]] = []
+        if not args.skip_naive:
+            results.append(("naive: papermill CLI + nbconvert CLI per report", naive(params, root / "naive")))
+        results.append((f"perflib run --jobs {args.jobs} --engine cold", perflib_run(params, root / "cold", args.jobs, "cold")))
+        results.append((f"perflib run --jobs {args.jobs} --engine warm", perflib_run(params, root / "warm", args.jobs, "warm")))
+        results.append(("no-change re-run (warm outputs)", perflib_run(params, root / "warm", args.jobs, "warm")))
+        base = results[0][1] if not args.skip_naive else None
+        print(f"{'':52}{'seconds':>9}{'s/report':>10}{'vs naive':>10}")
+        for label, seconds in results:
+            ratio = f"{base / seconds:9.1f}×" if base else "        —"
+            print(f"{label:52}{seconds:9.2f}{seconds / n:10.3f}{ratio}")
+        if base:
+            cold, warm, rerun = results[1][1], results[2][1], results[3][1]
+            print(f"goals: cold ≥ 5× ({base / cold:.1f}×), warm ≥ 15× ({base / warm:.1f}×), re-run < 3 s ({rerun:.2f} s)")
+
+
+if __name__ == "__main__":
+    main()

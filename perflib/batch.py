@@ -1,0 +1,316 @@
+"""``perflib run``: every department-year under params/ → executed notebook and shareable HTML.
+
+The batch:
+
+1. finds the params files (``--department``, ``--year`` filter them);
+2. evaluates each in this process — an invalid input fails here, with its one-line errors, and no
+   kernel is started for it;
+3. skips a report whose inputs (params files it reads, its framework, the template, perflib's
+   version and source) are unchanged since its last good rendering, unless ``--force``;
+4. renders the rest through an :class:`~perflib.executors.Executor` (this process, or a pool of
+   worker processes), collecting results as they finish;
+5. writes ``index.html``, ``summary.csv`` and ``manifest.json`` — always, even when interrupted —
+   each atomically.
+
+A failure of one report (invalid input, failing cell, cell timeout, dead kernel) is recorded; its
+failed notebook is kept as ``report.failed.ipynb``; its last good ``report.html`` is not touched;
+the batch goes on. A lock file keeps two batches from writing the same ``outputs/`` at once.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import fcntl
+import hashlib
+import os
+import signal
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import __version__
+from .errors import InputErrors, PerflibError, RunError
+from .evaluation import Evaluation, evaluate
+from .outputs import Entry, IndexInfo, index_html, manifest, read_json, summary_csv, write_atomic
+from .params import discover
+from .tasks import RenderResult, RenderTask
+
+SIDECAR = "report.json"
+LOCK = ".perflib.lock"
+
+
+@dataclass
+class RunOptions:
+    params_dir: Path = Path("params")
+    outputs_dir: Path = Path("outputs")
+    template: Path = Path("notebooks/report.ipynb")
+    departments: list[str] = field(default_factory=list)
+    years: list[int] = field(default_factory=list)
+    jobs: int = os.cpu_count() or 1
+    force: bool = False
+    timeout: int = 300  # seconds per cell
+    engine: str = "cold"
+    wait: float = 0.0  # seconds to wait for another batch's lock
+    progress: bool | None = None  # None: a bar when stderr is a terminal
+    extra_outputs: list[Callable[[list[Entry], RunOptions], list[tuple[str, str]]]] = field(default_factory=list)
+
+
+@dataclass
+class RunReport:
+    entries: list[Entry]
+    seconds: float
+    interrupted: bool = False
+
+    @property
+    def failed(self) -> list[Entry]:
+        return [e for e in self.entries if e.status == "failed"]
+
+    def line(self) -> str:
+        counts = {s: sum(1 for e in self.entries if e.status == s) for s in ("ok", "failed", "skipped")}
+        text = (f"{len(self.entries)} 份报告：成功 {counts['ok']}，失败 {counts['failed']}，"
+                f"未变化跳过 {counts['skipped']}；用时 {self.seconds:.1f} 秒")
+        return text + ("（已中断，下次运行将补做未完成的报告）" if self.interrupted else "")
+
+
+# ---------------------------------------------------------------------- fingerprints
+
+
+def _sha(*chunks: bytes) -> str:
+    digest = hashlib.sha256()
+    for chunk in chunks:
+        digest.update(len(chunk).to_bytes(8, "little"))
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
+def code_digest() -> str:
+    """perflib's version and the hash of its source files: a code change re-renders every report."""
+    root = Path(__file__).parent
+    files = sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in (".py", ".j2", ".css", ".json"))
+    return _sha(__version__.encode(), *(p.relative_to(root).as_posix().encode() + p.read_bytes() for p in files))
+
+
+def input_files(params_file: Path, framework_file: Path | None) -> list[Path]:
+    """The files a report reads: its params file, the department's earlier years, its framework."""
+    year = int(params_file.stem)
+    earlier = [p for p in sorted(params_file.parent.glob("*.yaml")) if p.stem.isdigit() and int(p.stem) <= year]
+    return [*earlier, *([framework_file] if framework_file else [])]
+
+
+def inputs_digest(files: Sequence[Path]) -> str:
+    """Hash of the files' names and contents (a missing file hashes as empty)."""
+    chunks = []
+    for path in files:
+        try:
+            chunks.append(path.name.encode() + b"\0" + path.read_bytes())
+        except OSError:
+            chunks.append(path.name.encode() + b"\0")
+    return _sha(*chunks)
+
+
+# ---------------------------------------------------------------------- the lock
+
+
+@contextmanager
+def outputs_lock(outputs_dir: Path, wait: float = 0.0) -> Iterator[None]:
+    """Hold ``outputs/.perflib.lock``; a second batch waits up to ``wait`` seconds, then refuses."""
+    outputs_dir.mkdir(parents=True, exist_ok=True)
+    path = outputs_dir / LOCK
+    fh = open(path, "a+")  # noqa: SIM115 - held for the duration
+    deadline = time.monotonic() + wait
+    try:
+        while True:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    fh.seek(0)
+                    holder = fh.read().strip() or "?"
+                    raise RunError(
+                        f"{outputs_dir}: 另一个 perflib run 正在写入（{holder}），请等它结束后再运行，"
+                        "或用 --wait 秒数 等待"
+                    ) from None
+                time.sleep(0.2)
+        fh.seek(0)
+        fh.truncate()
+        fh.write(f"pid {os.getpid()}，开始于 {_dt.datetime.now():%Y-%m-%d %H:%M:%S}")
+        fh.flush()
+        yield
+    finally:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+        finally:
+            fh.close()
+
+
+@contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """SIGTERM (e.g. from cron's timeout or systemd) stops the batch like Ctrl-C does."""
+
+    def handler(signum, frame):  # noqa: ANN001
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, handler)
+    except ValueError:  # not the main thread
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+# ---------------------------------------------------------------------- planning
+
+
+@dataclass
+class Planned:
+    entry: Entry
+    task: RenderTask | None  # None: failed before rendering, or skipped
+    evaluation: Evaluation | None = None
+
+
+def _first_lines(exc: PerflibError, limit: int = 5) -> str:
+    lines = str(exc).splitlines()
+    more = f"\n……另有 {len(lines) - limit} 处" if len(lines) > limit else ""
+    return "\n".join(lines[:limit]) + more
+
+
+def plan(opts: RunOptions, code_hash: str) -> list[Planned]:
+    """Evaluate every params file and decide: render, skip, or fail now."""
+    params_dir = opts.params_dir.resolve()
+    template = opts.template.resolve()
+    if not template.is_file():
+        raise RunError(f"{opts.template}: 找不到报告模板")
+    template_hash = _sha(template.read_bytes())
+    files = discover(params_dir, departments=opts.departments or None, years=opts.years or None)
+    if not files:
+        raise RunError(f"{opts.params_dir}: 没有找到 <部门代码>/<年度>.yaml 输入文件"
+                       + ("（请检查 --department / --year）" if opts.departments or opts.years else ""))
+    planned = []
+    for path in files:
+        code, year = path.parent.name, int(path.stem)
+        out_dir = opts.outputs_dir.resolve() / code / str(year)
+        has_report = (out_dir / "report.html").is_file()
+        try:
+            ev = evaluate(path)
+        except InputErrors as exc:
+            entry = Entry(code, year, "failed", error=_first_lines(exc), error_kind="input", has_report=has_report)
+            planned.append(Planned(entry, None))
+            continue
+        framework_file = Path(ev.framework.path) if ev.framework.path else None
+        inputs = input_files(path, framework_file)
+        fingerprint = _sha(inputs_digest(inputs).encode(), template_hash.encode(), code_hash.encode())
+        summary = ev.to_dict()
+        entry = Entry(code, year, "ok", summary=summary, has_report=has_report, fingerprint=fingerprint)
+        sidecar = read_json(out_dir / SIDECAR)
+        if not opts.force and has_report and sidecar and sidecar.get("fingerprint") == fingerprint:
+            entry.status = "skipped"
+            planned.append(Planned(entry, None, ev))
+            continue
+        task = RenderTask(
+            code=code, year=year, params_dir=str(params_dir), template=str(template), out_dir=str(out_dir),
+            title=ev.title, timeout=opts.timeout, engine=opts.engine,
+            inputs=tuple(str(p) for p in inputs), inputs_digest=inputs_digest(inputs),
+        )
+        planned.append(Planned(entry, task, ev))
+    return planned
+
+
+# ---------------------------------------------------------------------- running
+
+
+def _progress(total: int, enabled: bool | None):  # noqa: ANN202
+    from tqdm import tqdm
+
+    show = sys.stderr.isatty() if enabled is None else enabled
+    return tqdm(total=total, disable=not show or total == 0, unit="份", desc="渲染报告", leave=False,
+                dynamic_ncols=True)
+
+
+def _apply(entry: Entry, result: RenderResult) -> None:
+    entry.seconds = result.seconds
+    if result.ok:
+        entry.status, entry.has_report = "ok", True
+        entry.error = entry.error_kind = None
+    else:
+        entry.status, entry.error, entry.error_kind = "failed", result.error, result.kind
+
+
+def run(opts: RunOptions, *, executor=None) -> RunReport:  # noqa: ANN001 - executors.Executor
+    """Run the batch; see the module docstring."""
+    from .executors import make_executor
+
+    started = time.perf_counter()
+    started_at = _dt.datetime.now().isoformat(timespec="seconds")
+    with outputs_lock(opts.outputs_dir, opts.wait), _sigterm_as_interrupt():
+        code_hash = code_digest()
+        planned = plan(opts, code_hash)
+        entries = [p.entry for p in planned]
+        tasks = {(p.task.code, p.task.year): p for p in planned if p.task is not None}
+        interrupted = False
+        done: set[tuple[str, int]] = set()
+        try:
+            if tasks:
+                executor = executor or make_executor(opts, len(tasks))
+                with executor, _progress(len(tasks), opts.progress) as bar:  # fork the workers before tqdm's thread
+                    for result in executor.run([p.task for p in tasks.values()]):
+                        key = (result.code, result.year)
+                        if key in done:  # a retried task reported twice: count it once
+                            continue
+                        done.add(key)
+                        p = tasks[key]
+                        _apply(p.entry, result)
+                        if result.ok:
+                            _write_sidecar(p)
+                        bar.update(1)
+        except KeyboardInterrupt:
+            interrupted = True
+        finally:
+            for key, p in tasks.items():
+                if key not in done:
+                    p.entry.status, p.entry.error_kind = "failed", "interrupted"
+                    p.entry.error = "批处理被中断，未完成" if interrupted else "执行器未返回结果"
+            seconds = time.perf_counter() - started
+            _write_batch_outputs(entries, opts, started_at, seconds)
+    report = RunReport(entries, time.perf_counter() - started, interrupted)
+    if interrupted:
+        raise BatchInterrupted(report)
+    return report
+
+
+class BatchInterrupted(KeyboardInterrupt):
+    """The batch was interrupted; ``report`` says what was done."""
+
+    def __init__(self, report: RunReport) -> None:
+        super().__init__(report.line())
+        self.report = report
+
+
+def _write_sidecar(p: Planned) -> None:
+    out_dir = Path(p.task.out_dir)
+    import json
+
+    write_atomic(out_dir / SIDECAR, json.dumps(
+        {"fingerprint": p.entry.fingerprint, "rendered": _dt.datetime.now().isoformat(timespec="seconds"),
+         "seconds": round(p.entry.seconds, 3), "summary": p.entry.summary},
+        ensure_ascii=False, indent=1,
+    ))
+
+
+def _write_batch_outputs(entries: list[Entry], opts: RunOptions, started_at: str, seconds: float) -> None:
+    out = opts.outputs_dir
+    finished = _dt.datetime.now().isoformat(timespec="seconds")
+    info = IndexInfo(generated=finished.replace("T", " "), seconds=seconds)
+    for extra in opts.extra_outputs:
+        info.overviews += extra(entries, opts)
+    write_atomic(out / "manifest.json", manifest(entries, started=started_at, finished=finished, seconds=seconds,
+                                                 engine=opts.engine))
+    write_atomic(out / "summary.csv", summary_csv(entries))
+    write_atomic(out / "index.html", index_html(entries, info))
+

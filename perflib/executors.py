@@ -1,0 +1,107 @@
+"""Where reports are rendered: the seam between the batch and the machines that do the work.
+
+An executor takes :class:`~perflib.tasks.RenderTask` objects and yields
+:class:`~perflib.tasks.RenderResult` objects as they finish, in any order. It is a context manager
+so that it can start and stop its workers.
+
+* :class:`SerialExecutor` — in this process, one after another (``--jobs 1``; handy for debugging).
+* :class:`PoolExecutor` — a pool of worker processes on this machine (``--jobs N``).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from typing import Protocol
+
+from .tasks import RenderResult, RenderTask, render
+
+
+class Executor(Protocol):
+    def __enter__(self) -> Executor: ...
+
+    def __exit__(self, *exc: object) -> None: ...
+
+    def run(self, tasks: Iterable[RenderTask]) -> Iterator[RenderResult]: ...
+
+
+class SerialExecutor:
+    """Render in this process, one report after another."""
+
+    def __enter__(self) -> SerialExecutor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        from . import engines
+
+        engines.shutdown()
+
+    def run(self, tasks: Iterable[RenderTask]) -> Iterator[RenderResult]:
+        for task in tasks:
+            yield render(task)
+
+
+def _start_worker(engine: str) -> None:
+    """Pool initializer: start the worker's warm kernel at once, in parallel with the other workers."""
+    if engine == "warm":
+        from . import engines
+
+        try:
+            engines.thread_kernel().start()
+        except Exception:  # noqa: BLE001 - the first report will try again and report the failure
+            pass
+
+
+class PoolExecutor:
+    """A pool of ``jobs`` worker processes on this machine.
+
+    Workers are forked where that is available (papermill and nbconvert are imported once, here,
+    before forking) and spawned elsewhere. With the warm engine each worker starts its kernel as
+    soon as it exists and keeps it between reports.
+    """
+
+    def __init__(self, jobs: int, engine: str = "warm") -> None:
+        self.jobs = max(1, jobs)
+        self.engine = engine
+        self._pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> PoolExecutor:
+        methods = multiprocessing.get_all_start_methods()
+        if "fork" in methods:
+            import nbconvert  # noqa: F401 - imported once, inherited by the forked workers
+            import papermill  # noqa: F401
+
+            from . import engines, render  # noqa: F401
+        context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        self._pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=context, initializer=_start_worker,
+                                         initargs=(self.engine,))
+        return self
+
+    def __exit__(self, exc_type: object, *exc: object) -> None:
+        assert self._pool is not None
+        if exc_type is not None:  # interrupted: don't wait for the queue
+            for proc in list(getattr(self._pool, "_processes", {}).values()):
+                proc.terminate()
+            self._pool.shutdown(wait=False, cancel_futures=True)
+        else:
+            self._pool.shutdown(wait=True)
+
+    def run(self, tasks: Iterable[RenderTask]) -> Iterator[RenderResult]:
+        assert self._pool is not None
+        pending: dict[Future, RenderTask] = {self._pool.submit(render, t): t for t in tasks}
+        while pending:
+            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in finished:
+                task = pending.pop(future)
+                try:
+                    yield future.result()
+                except Exception as exc:  # noqa: BLE001 - a worker process died (BrokenProcessPool)
+                    yield RenderResult(task.code, task.year, False, 0.0, "dead_kernel",
+                                       f"渲染进程意外退出：{type(exc).__name__}: {exc}")
+
+
+def make_executor(opts, count: int) -> Executor:  # noqa: ANN001 - RunOptions
+    """The executor for ``opts``: in this process for one job, else a pool of worker processes."""
+    jobs = min(opts.jobs, count)
+    return SerialExecutor() if jobs <= 1 else PoolExecutor(jobs, opts.engine)

@@ -1,0 +1,43 @@
+"""A Jupyter kernel manager that talks to its kernel over Unix sockets (IPC), not TCP ports.
+
+Starting kernels in parallel with TCP transport races for ports (``ZMQError: Address already in
+use``, papermill issue #511). With ``transport = "ipc"`` every kernel gets its own socket files next
+to its connection file in Jupyter's runtime folder, so parallel starts cannot collide; it is also
+faster to start and silences ipykernel's "TCP without encryption" warning. Unix only; on Windows
+perflib falls back to the default TCP manager.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import uuid
+
+from jupyter_client.manager import AsyncKernelManager
+from jupyter_core.paths import jupyter_runtime_dir
+from traitlets import CaselessStrEnum
+
+
+class IPCKernelManager(AsyncKernelManager):
+    """AsyncKernelManager with IPC transport and a unique connection file in the runtime folder."""
+
+    transport = CaselessStrEnum(["tcp", "ipc"], default_value="ipc", config=True)
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        if not self.connection_file:
+            runtime = jupyter_runtime_dir()
+            os.makedirs(runtime, exist_ok=True)
+            self.connection_file = os.path.join(runtime, f"perflib-{os.getpid()}-{uuid.uuid4().hex[:10]}.json")
+
+    async def _async_pre_start_kernel(self, **kw: object):  # noqa: ANN202 - jupyter_client's signature
+        # jupyter_client interrupts a kernel before shutting it down, and ipykernel logs that as
+        # "ERROR | KeyboardInterrupt caught in kernel" on the batch's terminal for every report.
+        # Cell output and errors travel over the kernel's channels, not its log, so nothing is lost.
+        kw["extra_arguments"] = [*kw.get("extra_arguments", []), "--IPKernelApp.log_level=CRITICAL"]
+        return await super()._async_pre_start_kernel(**kw)
+
+
+def kernel_manager_class() -> type[AsyncKernelManager]:
+    """The kernel manager class to hand to papermill/nbclient on this platform."""
+    return AsyncKernelManager if sys.platform == "win32" else IPCKernelManager

@@ -1,0 +1,131 @@
+"""One report's rendering: the unit of work that executors run (locally or on a Dask worker).
+
+:func:`render` executes the template notebook for one department-year with papermill, exports the
+HTML and puts both in place atomically. It never raises for a report's own failure: it returns a
+:class:`RenderResult` saying what went wrong (input, cell, timeout, dead kernel, changed, internal),
+keeps the failed notebook as ``report.failed.ipynb`` and leaves the last good ``report.html``.
+Tasks and results are small frozen dataclasses of strings and numbers, so they pickle across
+processes and machines.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class RenderTask:
+    code: str
+    year: int
+    params_dir: str  # absolute
+    template: str  # absolute path of the notebook template
+    out_dir: str  # absolute outputs/<code>/<year>
+    title: str
+    timeout: int  # seconds per cell
+    engine: str  # "warm" or "cold"
+    inputs: tuple[str, ...] = ()  # the files the report reads …
+    inputs_digest: str = ""  # … and their hash when the batch planned the task
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    code: str
+    year: int
+    ok: bool
+    seconds: float
+    kind: str | None = None  # input, cell, timeout, dead_kernel, changed, internal
+    error: str | None = None
+    worker: str = ""
+
+
+def _digest(files: tuple[str, ...]) -> str:
+    from .batch import inputs_digest
+
+    return inputs_digest([Path(f) for f in files])
+
+
+def classify(exc: BaseException) -> tuple[str, str]:
+    """The kind of a rendering failure and a one-paragraph Chinese description."""
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+    from papermill.exceptions import PapermillExecutionError
+
+    from .errors import PerflibError
+
+    if isinstance(exc, PapermillExecutionError):
+        detail = f"{exc.ename}: {exc.evalue}".strip()
+        if exc.ename in ("InputErrors", "InputError", "PerflibError"):
+            return "input", f"第 {exc.exec_count} 个代码单元出错：{detail}"
+        return "cell", f"第 {exc.exec_count} 个代码单元出错：{detail}"
+    if isinstance(exc, CellTimeoutError):
+        return "timeout", f"代码单元执行超时：{str(exc).splitlines()[0] if str(exc) else ''}"
+    if isinstance(exc, DeadKernelError):
+        return "dead_kernel", f"内核意外退出（可能被终止或内存不足）：{exc}"
+    if isinstance(exc, PerflibError):
+        return "input", str(exc)
+    if isinstance(exc, OSError):
+        return "internal", f"文件读写失败：{exc}"
+    last = traceback.format_exception_only(type(exc), exc)[-1].strip()
+    return "internal", f"内部错误：{last}"
+
+
+def execute(task: RenderTask, output_path: Path):  # noqa: ANN201 - NotebookNode
+    """Execute the template for ``task`` with its engine, writing the notebook to ``output_path``."""
+    import papermill as pm
+
+    from . import engines
+
+    engines.register()
+    parameters = {"department": task.code, "year": task.year, "params_dir": task.params_dir}
+    return pm.execute_notebook(
+        task.template, str(output_path), parameters=parameters,
+        engine_name=engines.WARM if task.engine == "warm" else engines.COLD,
+        kernel_name="python3", language="python", progress_bar=False, log_output=False,
+        request_save_on_cell_execute=False, execution_timeout=task.timeout, start_timeout=120,
+        save_on_failure=str(output_path),
+    )
+
+
+def render(task: RenderTask) -> RenderResult:
+    """Render one report; see the module docstring."""
+    from .outputs import write_atomic
+    from .render import notebook_html
+
+    started = time.perf_counter()
+    out = Path(task.out_dir)
+    worker = f"{os.uname().nodename}:{os.getpid()}"
+    tmp = out / f".report.{os.getpid()}.ipynb"
+
+    def result(ok: bool, kind: str | None = None, error: str | None = None) -> RenderResult:
+        return RenderResult(task.code, task.year, ok, time.perf_counter() - started, kind, error, worker)
+
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        try:
+            nb = execute(task, tmp)
+        except BaseException as exc:  # noqa: BLE001 - a report's failure is data, not a crash
+            if isinstance(exc, KeyboardInterrupt):
+                raise
+            kind, message = classify(exc)
+            if tmp.exists():
+                os.replace(tmp, out / "report.failed.ipynb")
+            return result(False, kind, message)
+        if task.inputs and _digest(task.inputs) != task.inputs_digest:
+            tmp.unlink(missing_ok=True)
+            return result(False, "changed", "输入文件在运行期间被修改，本次结果未采用；请重新运行")
+        html = notebook_html(nb, title=task.title)
+        write_atomic(out / "report.html", html)
+        os.replace(tmp, out / "report.ipynb")
+        (out / "report.failed.ipynb").unlink(missing_ok=True)
+        return result(True)
+    except KeyboardInterrupt:
+        tmp.unlink(missing_ok=True)
+        raise
+    except Exception as exc:  # noqa: BLE001
+        tmp.unlink(missing_ok=True)
+        kind, message = classify(exc)
+        return result(False, kind, message)
+

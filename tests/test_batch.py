@@ -1,0 +1,146 @@
+"""The batch: incremental skips, --force, failure isolation, the index/summary/manifest, the lock."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_notebook
+
+from perflib.batch import RunOptions, outputs_lock, run
+from perflib.cli import main
+from perflib.errors import RunError
+
+from .conftest import EXAMPLE, FRAMEWORKS
+
+BEHAVIOUR = '''
+import os, time
+if department == "d-fail":
+    raise ValueError("故意的错误")
+elif department == "d-sleep":
+    time.sleep(60)
+elif department == "d-die":
+    os._exit(1)
+print(department, year)
+'''
+
+
+def make_template(path: Path, body: str = BEHAVIOUR) -> Path:
+    params = new_code_cell('department = "x"\nyear = 2023\nparams_dir = "."', metadata={"tags": ["parameters"]})
+    nb = new_notebook(cells=[params, new_code_cell(body)])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, path)
+    return path
+
+
+def make_params(root: Path, codes: list[str], year: int = 2023) -> Path:
+    params = root / "params"
+    if not (params / "frameworks").exists():
+        shutil.copytree(FRAMEWORKS, params / "frameworks")
+    text = EXAMPLE.read_text(encoding="utf-8")
+    for code in codes:
+        (params / code).mkdir(parents=True, exist_ok=True)
+        (params / code / f"{year}.yaml").write_text(
+            text.replace("code: baiyun-emergency", f"code: {code}").replace("year: 2023", f"year: {year}"),
+            encoding="utf-8")
+    return params
+
+
+def options(root: Path, **kw) -> RunOptions:
+    base = dict(params_dir=root / "params", outputs_dir=root / "outputs", template=root / "t.ipynb", jobs=2,
+                engine="cold", progress=False, timeout=3)
+    base.update(kw)
+    return RunOptions(**base)
+
+
+def test_incremental_skip_and_force(tmp_path: Path) -> None:
+    make_params(tmp_path, ["d-one", "d-two"])
+    make_template(tmp_path / "t.ipynb")
+    first = run(options(tmp_path))
+    assert [e.status for e in first.entries] == ["ok", "ok"]
+    again = run(options(tmp_path))
+    assert [e.status for e in again.entries] == ["skipped", "skipped"]
+    # a changed input re-renders only that report
+    path = tmp_path / "params" / "d-two" / "2023.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("adjusted: 3168.02", "adjusted: 3168.03"), encoding="utf-8")
+    changed = run(options(tmp_path))
+    assert {e.code: e.status for e in changed.entries} == {"d-one": "skipped", "d-two": "ok"}
+    # an earlier year of the same department changes its trend: re-rendered too
+    make_params(tmp_path, ["d-one"], year=2022)
+    trend = run(options(tmp_path))
+    assert {(e.code, e.year): e.status for e in trend.entries} == {
+        ("d-one", 2022): "ok", ("d-one", 2023): "ok", ("d-two", 2023): "skipped"}
+    forced = run(options(tmp_path, force=True))
+    assert {e.status for e in forced.entries} == {"ok"}
+    # a changed template re-renders everything
+    make_template(tmp_path / "t.ipynb", BEHAVIOUR + "\nprint('v2')")
+    assert {e.status for e in run(options(tmp_path)).entries} == {"ok"}
+
+
+def test_failures_are_isolated_and_keep_the_last_good_report(tmp_path: Path) -> None:
+    codes = ["d-ok", "d-fail", "d-sleep", "d-die"]
+    make_params(tmp_path, codes)
+    make_template(tmp_path / "t.ipynb", "print('good')")
+    assert {e.status for e in run(options(tmp_path)).entries} == {"ok"}
+    good = {c: (tmp_path / "outputs" / c / "2023" / "report.html").read_bytes() for c in codes}
+
+    make_template(tmp_path / "t.ipynb")
+    report = run(options(tmp_path))
+    outcome = {e.code: (e.status, e.error_kind) for e in report.entries}
+    assert outcome == {"d-ok": ("ok", None), "d-fail": ("failed", "cell"), "d-sleep": ("failed", "timeout"),
+                       "d-die": ("failed", "dead_kernel")}
+    for code in ("d-fail", "d-sleep", "d-die"):
+        out = tmp_path / "outputs" / code / "2023"
+        assert (out / "report.html").read_bytes() == good[code], code  # last good report kept
+        assert (out / "report.failed.ipynb").exists(), code  # failed notebook kept for debugging
+    failed_nb = nbformat.read(tmp_path / "outputs" / "d-fail" / "2023" / "report.failed.ipynb", as_version=4)
+    assert failed_nb.metadata.papermill.exception is True
+    assert "故意的错误" in next(e.error for e in report.entries if e.code == "d-fail")
+    # the next good run removes the stale failed notebook
+    make_template(tmp_path / "t.ipynb", "print('good again')")
+    run(options(tmp_path))
+    assert not (tmp_path / "outputs" / "d-fail" / "2023" / "report.failed.ipynb").exists()
+
+
+def test_invalid_input_fails_without_a_kernel_and_the_index_lists_it_first(tmp_path: Path, capsys) -> None:
+    params = make_params(tmp_path, ["a-good", "b-bad"])
+    bad = params / "b-bad" / "2023.yaml"
+    bad.write_text(bad.read_text(encoding="utf-8").replace("adjusted: 3168.02", "adjusted: 三千"), encoding="utf-8")
+    make_template(tmp_path / "t.ipynb", "print('ok')")
+    code = main(["run", "--params", str(params), "--outputs", str(tmp_path / "outputs"),
+                 "--template", str(tmp_path / "t.ipynb"), "--jobs", "1", "--engine", "cold", "--quiet"])
+    assert code == 1
+    err = capsys.readouterr().err
+    assert "失败 b-bad 2023" in err and "budget.funds[0].adjusted" in err
+    outputs = tmp_path / "outputs"
+    assert not (outputs / "b-bad").exists()
+    manifest = json.loads((outputs / "manifest.json").read_text(encoding="utf-8"))
+    bad_entry = next(r for r in manifest["reports"] if r["department"] == "b-bad")
+    assert bad_entry["status"] == "failed" and bad_entry["error_kind"] == "input"
+    index = (outputs / "index.html").read_text(encoding="utf-8")
+    assert index.index("b-bad") < index.index("a-good")  # failed first
+    assert "budget.funds[0].adjusted" in index
+    with open(outputs / "summary.csv", encoding="utf-8-sig") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [(r["部门代码"], r["状态"]) for r in rows] == [("a-good", "成功"), ("b-bad", "失败")]
+    assert rows[0]["总分"] == "91.88" and rows[0]["履职效能"] == "44.38" and rows[0]["年度评价执行率（%）"] == "47.78"
+
+
+def test_second_batch_refuses_while_the_first_holds_the_lock(tmp_path: Path) -> None:
+    make_params(tmp_path, ["d-one"])
+    make_template(tmp_path / "t.ipynb", "print('ok')")
+    with outputs_lock(tmp_path / "outputs"), pytest.raises(RunError, match="另一个 perflib run"):
+        run(options(tmp_path))
+    assert not (tmp_path / "outputs" / "manifest.json").exists()
+
+
+def test_cli_usage_errors(tmp_path: Path, capsys) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["run", "--jobs", "0"])
+    assert info.value.code == 2
+    assert main(["run", "--params", str(tmp_path / "nothing"), "--outputs", str(tmp_path / "out")]) == 2
+    assert "没有找到" in capsys.readouterr().err
