@@ -1,0 +1,297 @@
+"""A seeded, clearly labelled synthetic portfolio of department-years (演示数据).
+
+``perflib demo-data OUT_DIR`` writes about 12 departments × 3 years of plausible inputs under
+``OUT_DIR/<code>/<year>.yaml`` (plus the frameworks), with varied outcomes: every grade, missed and
+far-exceeded targets, back-loaded spending, and reports whose stated figures trip the audit. Every
+file says ``synthetic: true``, every department is of the fictitious 示范区, and every report shows a
+演示数据 notice. The same seed always gives the same files.
+"""
+
+from __future__ import annotations
+
+import random
+import shutil
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+import yaml
+
+from .evaluation import evaluate_params
+from .frameworks import load_framework
+from .schema import ParamsFile
+
+D = Decimal
+YEARS = (2022, 2023, 2024)
+REGION = "示例省示例市示范区（虚构）"
+
+
+@dataclass(frozen=True)
+class Profile:
+    code: str
+    name: str
+    field: str  # what it works on, for the narrative
+    quality: tuple[float, float, float]  # per year: 0 (poor) … 1 (excellent)
+    backload: tuple[float, float, float]  # per year: 1 even … 3 very back-loaded
+    budget: float  # 万元
+    trips: tuple[str, ...] = ()  # audit findings to provoke, per "trip@year"
+
+
+PROFILES = (
+    Profile("demo-education", "示范区教育局", "基础教育", (0.95, 0.97, 0.98), (1.1, 1.0, 1.0), 38000,
+            ("two-ways@2023",)),
+    Profile("demo-health", "示范区卫生健康局", "公共卫生", (0.92, 0.88, 0.94), (1.3, 1.6, 1.2), 26000),
+    Profile("demo-civil-affairs", "示范区民政局", "社会救助", (0.85, 0.9, 0.93), (1.5, 1.4, 1.2), 12000,
+            ("stated-total@2022",)),
+    Profile("demo-transport", "示范区交通运输局", "交通基础设施", (0.7, 0.78, 0.82), (2.4, 2.0, 1.8), 45000,
+            ("no-analysis@2023",)),
+    Profile("demo-agriculture", "示范区农业农村局", "乡村振兴", (0.8, 0.75, 0.86), (2.0, 2.6, 1.7), 18000,
+            ("budget-sum@2024",)),
+    Profile("demo-culture", "示范区文化广电旅游体育局", "公共文化服务", (0.6, 0.68, 0.74), (2.2, 1.9, 1.6), 6500,
+            ("grade@2023",)),
+    Profile("demo-market", "示范区市场监督管理局", "市场监管", (0.97, 0.96, 0.99), (1.0, 1.1, 1.0), 9800),
+    Profile("demo-ecology", "示范区生态环境分局", "污染防治", (0.75, 0.83, 0.9), (1.8, 1.5, 1.3), 7400,
+            ("rate@2022",)),
+    Profile("demo-water", "示范区水务局", "水利工程", (0.3, 0.55, 0.62), (3.0, 2.7, 2.2), 52000,
+            ("self-score@2024",)),
+    Profile("demo-urban", "示范区城市管理和综合执法局", "市容环境", (0.62, 0.7, 0.66), (2.2, 2.0, 2.4), 21000),
+    Profile("demo-hrss", "示范区人力资源和社会保障局", "就业创业", (0.9, 0.93, 0.91), (1.2, 1.3, 1.4), 15000),
+    Profile("demo-justice", "示范区司法局", "公共法律服务", (0.12, 0.45, 0.7), (2.8, 2.3, 1.6), 4200,
+            ("count@2022",)),
+)
+
+# indicator templates: (category, name, unit, op, target, kind) — kind "count", "rate", "reverse", "qual"
+INDICATORS = {
+    "产出": [
+        ("产出/数量", "开展{field}专项行动次数", "次", "≥", 12, "count"),
+        ("产出/数量", "{field}服务覆盖人次", "人次", "≥", 20000, "count"),
+        ("产出/数量", "组织业务培训场次", "场", "≥", 8, "count"),
+        ("产出/数量", "完成{field}重点项目个数", "个", "≥", 6, "count"),
+        ("产出/质量", "{field}项目验收合格率", "%", "≥", 95, "rate"),
+        ("产出/质量", "监督检查问题整改率", "%", "≥", 90, "rate"),
+        ("产出/时效", "重点任务按期完成率", "%", "≥", 90, "rate"),
+        ("产出/成本", "单位服务成本控制率", "%", "≤", 100, "reverse"),
+    ],
+    "效益": [
+        ("效益/社会效益", "{field}服务对象受益人数", "人", "≥", 15000, "count"),
+        ("效益/社会效益", "不发生重大{field}安全责任事故", "", "", 0, "qual"),
+        ("效益/社会效益", "投诉办结率", "%", "≥", 95, "rate"),
+        ("效益/经济效益", "带动社会投资金额", "万元", "≥", 3000, "count"),
+        ("效益/生态效益", "{field}领域污染物排放超标率", "%", "≤", 2, "reverse"),
+        ("效益/可持续影响", "{field}长效管理机制建立情况", "", "", 0, "qual"),
+        ("满意度/服务对象满意度", "服务对象满意度", "%", "≥", 90, "rate"),
+    ],
+}
+
+MANAGEMENT = (
+    ("预算编制", ["预算编制完整性", "预算编制准确性", "绩效目标合理性", "绩效指标明确性"]),
+    ("预算执行", ["预算调整控制", "结转结余控制", "财务管理合规性", "预算执行监控"]),
+    ("信息公开", ["预决算信息公开", "绩效信息公开"]),
+    ("绩效管理", ["绩效目标管理", "绩效运行监控", "绩效自评质量", "评价结果应用"]),
+    ("采购管理", ["政府采购执行", "采购意向公开", "合同备案时效性"]),
+    ("资产管理", ["资产管理合规性", "资产配置合理性", "固定资产利用率"]),
+    ("运行成本", ["“三公”经费控制", "日常公用经费控制"]),
+)
+REASONS = ("个别报销凭证附件不完整", "部分事项未按规定时限办理", "台账登记不及时", "个别支出未严格按预算执行",
+           "信息公开内容不够完整", "部分合同备案超出规定时限", "资产盘点不及时、账实不符")
+
+
+def _q(value: float, places: str = "0.01") -> Decimal:
+    return D(str(value)).quantize(D(places), ROUND_HALF_UP)
+
+
+def _split(total: int, n: int, rng: random.Random) -> list[Decimal]:
+    """``total`` points split into ``n`` weights, multiples of 0.5, each at least 1."""
+    halves = [2] * n
+    for _ in range(total * 2 - 2 * n):
+        halves[rng.randrange(n)] += 1
+    return [D(h) / 2 for h in halves]
+
+
+def _monthly(spent: Decimal, power: float) -> list[Decimal]:
+    """Cumulative spending following (m/12)^power, ending at ``spent``."""
+    values = [(spent * D(str((m / 12) ** power))).quantize(D("0.01"), ROUND_HALF_UP) for m in range(1, 13)]
+    values[-1] = spent
+    return values
+
+
+def _indicator(template, quality: float, weight: Decimal, field: str, rng: random.Random, tier_ok: bool) -> dict:  # noqa: ANN001
+    category, name, unit, op, target, kind = template
+    name = name.format(field=field)
+    out: dict = {"category": category, "name": name, "weight": float(weight)}
+    met = rng.random() < quality + 0.1
+    if kind == "qual":
+        out["target"] = name if name.startswith("不发生") else f"建立健全{field}长效管理机制"
+        if met and tier_ok:
+            out.update(actual="已达成，" + ("全年未发生" if name.startswith("不发生") else "已建立") + "，效果良好",
+                       tier="达成", self_score=float(weight))
+        else:
+            share = D(str(round(rng.uniform(0.6, 0.79), 2)))
+            out.update(actual="部分达成，仍需完善", tier="部分达成",
+                       self_score=float((weight * share).quantize(D("0.01"), ROUND_HALF_UP)))
+        out["analysis"] = f"围绕{field}工作目标推进落实，" + ("达到预期效果。" if out["tier"] == "达成" else "部分工作尚未完全到位。")
+        return out
+    if kind == "reverse":
+        value = target * (rng.uniform(0.5, 1.0) if met else rng.uniform(1.05, 1.6))
+        out["target"] = f"≤{target}{unit}"
+        out["actual"] = f"{value:.2f}{unit}"
+    elif kind == "rate":
+        value = min(100.0, target * (rng.uniform(1.0, 1.1) if met else rng.uniform(0.75, 0.99)))
+        out["target"] = f"≥{target}{unit}"
+        if rng.random() < 0.5:
+            denominator = rng.randrange(200, 3000)
+            out["numerator"] = round(denominator * value / 100)
+            out["denominator"] = denominator
+            value = out["numerator"] / denominator * 100
+        out["actual"] = f"{value:.2f}{unit}"
+    else:
+        over = rng.random() < 0.15
+        value = target * (rng.uniform(1.3, 1.8) if met and over else rng.uniform(1.0, 1.2) if met else rng.uniform(0.6, 0.97))
+        out["target"] = f"≥{target}{unit}"
+        out["actual"] = f"{round(value)}{unit}"
+    missed_text = "受项目进度和外部因素影响，未能全部完成，已列入下一年度重点推进。"
+    out["analysis"] = f"按照年度计划推进{field}相关工作。" + ("" if met else missed_text)
+    return out
+
+
+def department_year(profile: Profile, year: int, seed: int) -> dict:
+    """One synthetic params file as a dict (scores not yet stated)."""
+    i = YEARS.index(year)
+    rng = random.Random(f"{seed}-{profile.code}-{year}")
+    quality, power = profile.quality[i], profile.backload[i]
+    base = profile.budget * (1 + 0.06 * i)
+    funds = []
+    for kind, share in (("一般公共预算", 0.72), ("政府性基金预算", 0.28)):
+        initial = _q(base * share * rng.uniform(0.95, 1.05))
+        adjusted = _q(float(initial) * rng.uniform(0.9, 1.08))
+        execution = min(0.995, 0.75 + 0.24 * quality + rng.uniform(-0.03, 0.02))
+        funds.append({"type": kind, "initial": float(initial), "adjusted": float(adjusted),
+                      "spent": float(_q(float(adjusted) * execution))})
+    spent = sum(D(str(f["spent"])) for f in funds)
+
+    indicators = []
+    for group, total in (("产出", 20), ("效益", 20)):
+        pool = INDICATORS[group]
+        # weaker departments set incomplete indicator sets (the audit notices)
+        keep = [t for t in pool if quality > 0.8 or t[5] != "qual" or t[0].endswith("社会效益")]
+        if quality < 0.75:
+            keep = [t for t in keep if not t[0].endswith(("成本", "时效", "可持续影响"))]
+        chosen = sorted(rng.sample(keep, k=min(len(keep), rng.randint(4, 6))), key=pool.index)
+        if group == "效益" and not any(t[0].startswith("满意度") for t in chosen):
+            chosen[-1] = pool[-1]
+        for template, weight in zip(chosen, _split(total, len(chosen), rng)):
+            indicators.append(_indicator(template, quality, weight, profile.field, rng, tier_ok=quality > 0.55))
+
+    deductions_total = max(0.0, (1 - quality) * 32 + rng.uniform(-1, 1))
+    management = []
+    leaves = [(g, n) for g, names in MANAGEMENT for n in names]
+    hit = rng.sample(range(len(leaves)), k=min(len(leaves), max(0, round(deductions_total / 1.5))))
+    per = _q(deductions_total / len(hit), "0.5") if hit else D(0)
+    for k, (group, name) in enumerate(leaves):
+        entry: dict = {"group": group, "name": name}
+        if k in hit and per > 0:
+            entry["deductions"] = [{"points": float(per), "reason": rng.choice(REASONS)}]
+        management.append(entry)
+
+    adjusted_total = sum(D(str(f["adjusted"])) for f in funds)
+    project_budget = _q(float(adjusted_total) * rng.uniform(0.08, 0.2))
+    project_spent = _q(float(project_budget) * min(1.0, 0.8 + 0.2 * quality))
+    name = profile.name
+    data = {
+        "schema_version": 1,
+        "synthetic": True,
+        "title": f"{year} 年度{name}部门整体支出绩效自评报告（演示数据）",
+        "department": {
+            "code": profile.code, "name": name, "region": REGION, "level": "区级",
+            "functions": [f"负责全区{profile.field}工作的统筹规划、组织实施和监督管理。",
+                          f"拟订{profile.field}领域的政策措施和年度工作计划，并组织落实。",
+                          "完成区委、区政府交办的其他任务。"],
+        },
+        "year": year,
+        "framework": "guangzhou-department-overall",
+        "money_unit": "万元",
+        "budget": {"funds": funds, "stated": {
+            "initial": float(sum(D(str(f["initial"])) for f in funds)),
+            "adjusted": float(adjusted_total), "spent": float(spent),
+        }},
+        "execution": {"monthly": {"basis": "cumulative", "values": [float(v) for v in _monthly(spent, power)]}},
+        "indicators": indicators,
+        "management": management,
+        "key_projects": [{"name": f"{profile.field}重点建设项目", "budget": float(project_budget),
+                          "spent": float(project_spent), "purpose": f"用于{profile.field}重点任务的实施。"}],
+        "narrative": {
+            "tasks": [f"围绕{profile.field}重点任务，完成年度各项工作目标。", "加强预算绩效管理，提高财政资金使用效益。"],
+            "performance_management": ["按要求设置部门整体绩效目标，开展绩效运行监控和年度绩效自评。"],
+            "achievements": [f"{profile.field}各项工作有序推进，年度重点任务基本完成。"],
+            "problems": ["部分项目前期工作准备不足，支出进度偏慢。"] if power > 1.6 else [],
+            "improvements": ["加强项目前期论证和预算执行监控，提高绩效目标设置质量。"],
+        },
+        "sources": ["perflib demo-data 生成的虚构数据"],
+    }
+    return data
+
+
+def _trip(data: dict, trip: str, ev) -> None:  # noqa: ANN001 - Evaluation
+    """Introduce one mistake of the kind published reports contain."""
+    if trip == "stated-total":
+        data["stated"]["total"] = float(ev.total + D("1.5"))
+    elif trip == "budget-sum":
+        data["budget"]["stated"]["spent"] = round(data["budget"]["stated"]["spent"] + 100, 2)
+    elif trip == "grade":
+        better = {"良": "优", "中": "良", "差": "中", "优": "良"}[ev.grade]
+        data["stated"]["grade"] = better
+    elif trip == "rate":
+        rate = ev.metrics.execution_rate * 100
+        data["budget"]["stated"]["execution_rate"] = f"{(rate + D('3')).quantize(D('0.01'))}%"
+    elif trip == "no-analysis":
+        for ind in data["indicators"]:
+            r = next(r for r in ev.scorecard.indicators if r.name == ind["name"])
+            if not r.met:
+                ind.pop("analysis", None)
+    elif trip == "self-score":
+        for ind, r in zip(data["indicators"], ev.scorecard.indicators):
+            if not r.qualitative and not r.met:
+                ind["self_score"] = ind["weight"]
+                ind["self_score_reason"] = "工作已尽力推进"
+                break
+    elif trip == "count":
+        data["stated"]["indicator_counts"]["产出指标完成情况"] += 1
+    elif trip == "two-ways":
+        rates = [r for r in ev.scorecard.indicators if r.parts and r.parts[0].target.unit == "%"]
+        if rates:
+            r = rates[0]
+            data["narrative"]["achievements"].append(f"{r.name}为 {r.parts[0].actual / 10:.2f}%，成效明显。")
+
+
+def generate(out_dir: str | Path, *, seed: int = 2024, frameworks_dir: str | Path | None = None) -> list[Path]:
+    """Write the demo portfolio under ``out_dir``; return the params files written."""
+    out_dir = Path(out_dir)
+    source = Path(frameworks_dir) if frameworks_dir else Path(__file__).resolve().parents[1] / "params" / "frameworks"
+    (out_dir / "frameworks").mkdir(parents=True, exist_ok=True)
+    for f in source.glob("*.yaml"):
+        shutil.copyfile(f, out_dir / "frameworks" / f.name)
+    fw = load_framework(out_dir / "frameworks" / "guangzhou-department-overall.yaml")
+    written = []
+    for profile in PROFILES:
+        for year in YEARS:
+            data = department_year(profile, year, seed)
+            ev = evaluate_params(ParamsFile.model_validate(data), fw)
+            data["stated"] = {
+                "total": float(ev.total), "grade": ev.grade,
+                "nodes": {n.name: float(n.score) for n in ev.scorecard.nodes},
+                "indicator_counts": {
+                    "产出指标完成情况": len(ev.scorecard.node("产出指标完成情况").children),
+                    "效益指标完成情况": len(ev.scorecard.node("效益指标完成情况").children),
+                },
+            }
+            for trip in profile.trips:
+                kind, _, at = trip.partition("@")
+                if int(at) == year:
+                    _trip(data, kind, ev)
+            path = out_dir / profile.code / f"{year}.yaml"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            header = "# 演示数据（perflib demo-data 生成，虚构，不代表任何真实部门）\n"
+            path.write_text(header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=120),
+                            encoding="utf-8")
+            written.append(path)
+    return written
