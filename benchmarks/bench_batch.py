@@ -87,6 +87,10 @@ def main() -> None:
         results.append((f"perflib run --jobs {args.jobs} --engine cold", perflib_run(params, root / "cold", args.jobs, "cold")))
         results.append((f"perflib run --jobs {args.jobs} --engine warm", perflib_run(params, root / "warm", args.jobs, "warm")))
         results.append(("no-change re-run (warm outputs)", perflib_run(params, root / "warm", args.jobs, "warm")))
+        from perflib.compare import same_report
+
+        folders = [p.relative_to(root / "cold").parent for p in sorted((root / "cold").glob("*/*/report.html"))]
+        identical = sum(same_report(root / "cold" / f, root / "warm" / f) == (True, True) for f in folders)
         base = results[0][1] if not args.skip_naive else None
         print(f"{'':52}{'seconds':>9}{'s/report':>10}{'vs naive':>10}")
         for label, seconds in results:
@@ -95,6 +99,8 @@ def main() -> None:
         if base:
             cold, warm, rerun = results[1][1], results[2][1], results[3][1]
             print(f"goals: cold ≥ 5× ({base / cold:.1f}×), warm ≥ 15× ({base / warm:.1f}×), re-run < 3 s ({rerun:.2f} s)")
+        print(f"warm and cold reports identical (notebooks without timestamps, HTML byte for byte): "
+              f"{identical}/{len(folders)}")
 
 
 if __name__ == "__main__":

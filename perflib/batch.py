@@ -52,7 +52,8 @@ class RunOptions:
     jobs: int = os.cpu_count() or 1
     force: bool = False
     timeout: int = 300  # seconds per cell
-    engine: str = "cold"
+    engine: str = "warm"
+    restart_every: int = 25  # warm engine: restart a kernel after this many reports (K)
     wait: float = 0.0  # seconds to wait for another batch's lock
     progress: bool | None = None  # None: a bar when stderr is a terminal
     extra_outputs: list[Callable[[list[Entry], RunOptions], list[tuple[str, str]]]] = field(default_factory=list)
@@ -215,7 +216,7 @@ def plan(opts: RunOptions, code_hash: str) -> list[Planned]:
             continue
         task = RenderTask(
             code=code, year=year, params_dir=str(params_dir), template=str(template), out_dir=str(out_dir),
-            title=ev.title, timeout=opts.timeout, engine=opts.engine,
+            title=ev.title, timeout=opts.timeout, engine=opts.engine, restart_every=opts.restart_every,
             inputs=tuple(str(p) for p in inputs), inputs_digest=inputs_digest(inputs),
         )
         planned.append(Planned(entry, task, ev))

@@ -151,7 +151,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     opts = RunOptions(
         params_dir=Path(args.params), outputs_dir=Path(args.outputs), template=Path(args.template),
         departments=args.department or [], years=args.year or [], jobs=args.jobs, force=args.force,
-        timeout=args.timeout, engine=args.engine, wait=args.wait,
+        timeout=args.timeout, engine=args.engine, restart_every=args.restart_every, wait=args.wait,
         progress=False if args.quiet else None,
     )
     try:
@@ -205,7 +205,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="并行数（默认 CPU 核数）")
     p.add_argument("--force", action="store_true", help="输入未变化也重新渲染")
     p.add_argument("--timeout", type=_positive_int, default=300, metavar="S", help="每个代码单元的超时秒数（默认 300）")
-    p.add_argument("--engine", choices=["warm", "cold"], default="cold", help="执行引擎")
+    p.add_argument("--engine", choices=["warm", "cold"], default="warm",
+                   help="执行引擎：warm 复用已启动的内核（默认，快），cold 每份报告新启内核")
+    p.add_argument("--restart-every", type=_positive_int, default=25, metavar="K",
+                   help="warm 引擎每渲染 K 份报告重启一次内核（默认 25）")
     p.add_argument("--params", default=str(DEFAULT_PARAMS), metavar="DIR", help="输入目录（默认 params）")
     p.add_argument("--outputs", default="outputs", metavar="DIR", help="输出目录（默认 outputs）")
     p.add_argument("--template", default="notebooks/report.ipynb", metavar="NB", help="报告模板")

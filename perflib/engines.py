@@ -311,6 +311,7 @@ class WarmEngine(ColdEngine):
     def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,  # noqa: ANN001
                                  stderr_file=None, start_timeout=60, execution_timeout=None, **kwargs):  # noqa: ANN001
         kernel = kwargs.pop("warm_kernel", None) or thread_kernel(kernel_name)
+        kernel.max_runs = kwargs.pop("warm_max_runs", kernel.max_runs)
         if kernel.kernel_name != kernel_name:  # a notebook for another kernel: run it cold
             return super().execute_managed_notebook(
                 nb_man, kernel_name, log_output=log_output, stdout_file=stdout_file, stderr_file=stderr_file,

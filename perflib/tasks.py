@@ -27,6 +27,7 @@ class RenderTask:
     title: str
     timeout: int  # seconds per cell
     engine: str  # "warm" or "cold"
+    restart_every: int = 25  # warm engine: restart the kernel after this many reports
     inputs: tuple[str, ...] = ()  # the files the report reads …
     inputs_digest: str = ""  # … and their hash when the batch planned the task
 
@@ -85,7 +86,7 @@ def execute(task: RenderTask, output_path: Path):  # noqa: ANN201 - NotebookNode
         engine_name=engines.WARM if task.engine == "warm" else engines.COLD,
         kernel_name="python3", language="python", progress_bar=False, log_output=False,
         request_save_on_cell_execute=False, execution_timeout=task.timeout, start_timeout=120,
-        save_on_failure=str(output_path),
+        save_on_failure=str(output_path), **({"warm_max_runs": task.restart_every} if task.engine == "warm" else {}),
     )
 
 
