@@ -65,7 +65,7 @@ def naive(params: Path, out: Path) -> float:
 def perflib_run(params: Path, out: Path, jobs: int, engine: str) -> float:
     started = time.perf_counter()
     subprocess.run([str(BIN / "perflib"), "run", "--params", str(params), "--outputs", str(out),
-                    "--template", str(REPO / "notebooks" / "report.ipynb"), "--jobs", str(jobs),
+                    "--template", str(REPO / "notebooks" / "report.ipynb"), "--jobs", str(jobs), "--no-overview",
                     "--engine", engine, "--quiet"], check=True, capture_output=True)
     return time.perf_counter() - started
 

@@ -26,7 +26,7 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,7 +35,7 @@ from . import __version__
 from .errors import InputErrors, PerflibError, RunError
 from .evaluation import Evaluation, evaluate
 from .outputs import Entry, IndexInfo, index_html, manifest, read_json, summary_csv, write_atomic
-from .params import discover
+from .params import FRAMEWORKS_DIR, discover
 from .tasks import RenderResult, RenderTask
 
 SIDECAR = "report.json"
@@ -56,7 +56,9 @@ class RunOptions:
     restart_every: int = 25  # warm engine: restart a kernel after this many reports (K)
     wait: float = 0.0  # seconds to wait for another batch's lock
     progress: bool | None = None  # None: a bar when stderr is a terminal
-    extra_outputs: list[Callable[[list[Entry], RunOptions], list[tuple[str, str]]]] = field(default_factory=list)
+    overview: bool = True  # render outputs/overview-<year>.html
+    overview_template: Path = Path("notebooks/overview.ipynb")
+    excel: bool = True  # write outputs/summary.xlsx
 
 
 @dataclass
@@ -70,9 +72,15 @@ class RunReport:
         return [e for e in self.entries if e.status == "failed"]
 
     def line(self) -> str:
-        counts = {s: sum(1 for e in self.entries if e.status == s) for s in ("ok", "failed", "skipped")}
-        text = (f"{len(self.entries)} 份报告：成功 {counts['ok']}，失败 {counts['failed']}，"
-                f"未变化跳过 {counts['skipped']}；用时 {self.seconds:.1f} 秒")
+        reports = [e for e in self.entries if e.kind == "report"]
+        counts = {s: sum(1 for e in reports if e.status == s) for s in ("ok", "failed", "skipped")}
+        text = (f"{len(reports)} 份报告：成功 {counts['ok']}，失败 {counts['failed']}，"
+                f"未变化跳过 {counts['skipped']}")
+        overviews = [e for e in self.entries if e.kind == "overview"]
+        if overviews:
+            failed = sum(1 for e in overviews if e.status == "failed")
+            text += f"；年度总览 {len(overviews)} 份" + (f"（失败 {failed}）" if failed else "")
+        text += f"；用时 {self.seconds:.1f} 秒"
         return text + ("（已中断，下次运行将补做未完成的报告）" if self.interrupted else "")
 
 
@@ -182,13 +190,33 @@ def _first_lines(exc: PerflibError, limit: int = 5) -> str:
     return "\n".join(lines[:limit]) + more
 
 
+def _template(path: Path, what: str) -> tuple[Path, str]:
+    path = path.resolve()
+    if not path.is_file():
+        raise RunError(f"{path}: 找不到{what}模板")
+    return path, _sha(path.read_bytes())
+
+
+def _task(opts: RunOptions, key: str, template: Path, parameters: dict, notebook: Path, html: Path, title: str,
+          inputs: list[Path]) -> RenderTask:
+    return RenderTask(
+        key=key, template=str(template), parameters=tuple(parameters.items()), notebook=str(notebook),
+        html=str(html), title=title, timeout=opts.timeout, engine=opts.engine, restart_every=opts.restart_every,
+        inputs=tuple(str(p) for p in inputs), inputs_digest=inputs_digest(inputs),
+    )
+
+
+def _unchanged(opts: RunOptions, html: Path, sidecar: Path, fingerprint: str) -> bool:
+    if opts.force or not html.is_file():
+        return False
+    data = read_json(sidecar)
+    return bool(data) and data.get("fingerprint") == fingerprint
+
+
 def plan(opts: RunOptions, code_hash: str) -> list[Planned]:
-    """Evaluate every params file and decide: render, skip, or fail now."""
+    """Evaluate every params file and decide for each report: render, skip, or fail now."""
     params_dir = opts.params_dir.resolve()
-    template = opts.template.resolve()
-    if not template.is_file():
-        raise RunError(f"{opts.template}: 找不到报告模板")
-    template_hash = _sha(template.read_bytes())
+    template, template_hash = _template(opts.template, "报告")
     files = discover(params_dir, departments=opts.departments or None, years=opts.years or None)
     if not files:
         raise RunError(f"{opts.params_dir}: 没有找到 <部门代码>/<年度>.yaml 输入文件"
@@ -207,19 +235,40 @@ def plan(opts: RunOptions, code_hash: str) -> list[Planned]:
         framework_file = Path(ev.framework.path) if ev.framework.path else None
         inputs = input_files(path, framework_file)
         fingerprint = _sha(inputs_digest(inputs).encode(), template_hash.encode(), code_hash.encode())
-        summary = ev.to_dict()
-        entry = Entry(code, year, "ok", summary=summary, has_report=has_report, fingerprint=fingerprint)
-        sidecar = read_json(out_dir / SIDECAR)
-        if not opts.force and has_report and sidecar and sidecar.get("fingerprint") == fingerprint:
+        entry = Entry(code, year, "ok", summary=ev.to_dict(), has_report=has_report, fingerprint=fingerprint)
+        if _unchanged(opts, out_dir / "report.html", out_dir / SIDECAR, fingerprint):
             entry.status = "skipped"
             planned.append(Planned(entry, None, ev))
             continue
-        task = RenderTask(
-            code=code, year=year, params_dir=str(params_dir), template=str(template), out_dir=str(out_dir),
-            title=ev.title, timeout=opts.timeout, engine=opts.engine, restart_every=opts.restart_every,
-            inputs=tuple(str(p) for p in inputs), inputs_digest=inputs_digest(inputs),
-        )
+        parameters = {"department": code, "year": year, "params_dir": str(params_dir)}
+        task = _task(opts, entry.key, template, parameters, out_dir / "report.ipynb", out_dir / "report.html",
+                     ev.title, inputs)
         planned.append(Planned(entry, task, ev))
+    return planned
+
+
+def plan_overviews(opts: RunOptions, code_hash: str, reports: list[Planned]) -> list[Planned]:
+    """One overview per year among the reports (not when only some departments were asked for)."""
+    if not opts.overview or opts.departments:
+        return []
+    params_dir = opts.params_dir.resolve()
+    template, template_hash = _template(opts.overview_template, "年度总览")
+    frameworks = sorted((params_dir / FRAMEWORKS_DIR).glob("*.yaml"))
+    planned = []
+    for year in sorted({p.entry.year for p in reports}):
+        reads = [*discover(params_dir, years=[year - 1, year]), *frameworks]
+        fingerprint = _sha(inputs_digest(reads).encode(), template_hash.encode(), code_hash.encode())
+        out_dir = opts.outputs_dir.resolve() / "overview" / str(year)
+        html = opts.outputs_dir.resolve() / f"overview-{year}.html"
+        entry = Entry("", year, "ok", kind="overview", has_report=html.is_file(), fingerprint=fingerprint)
+        if _unchanged(opts, html, out_dir / "overview.json", fingerprint):
+            entry.status = "skipped"
+            planned.append(Planned(entry, None))
+            continue
+        title = f"{year} 年度部门整体支出绩效自评总览"
+        task = _task(opts, entry.key, template, {"year": year, "params_dir": str(params_dir)},
+                     out_dir / "overview.ipynb", html, title, reads)
+        planned.append(Planned(entry, task))
     return planned
 
 
@@ -252,20 +301,20 @@ def run(opts: RunOptions, *, executor=None) -> RunReport:  # noqa: ANN001 - exec
     with outputs_lock(opts.outputs_dir, opts.wait), _sigterm_as_interrupt():
         code_hash = code_digest()
         planned = plan(opts, code_hash)
+        planned += plan_overviews(opts, code_hash, planned)
         entries = [p.entry for p in planned]
-        tasks = {(p.task.code, p.task.year): p for p in planned if p.task is not None}
+        tasks = {p.task.key: p for p in planned if p.task is not None}
         interrupted = False
-        done: set[tuple[str, int]] = set()
+        done: set[str] = set()
         try:
             if tasks:
                 executor = executor or make_executor(opts, len(tasks))
                 with executor, _progress(len(tasks), opts.progress) as bar:  # fork the workers before tqdm's thread
                     for result in executor.run([p.task for p in tasks.values()]):
-                        key = (result.code, result.year)
-                        if key in done:  # a retried task reported twice: count it once
+                        if result.key in done:  # a retried task reported twice: count it once
                             continue
-                        done.add(key)
-                        p = tasks[key]
+                        done.add(result.key)
+                        p = tasks[result.key]
                         _apply(p.entry, result)
                         if result.ok:
                             _write_sidecar(p)
@@ -294,10 +343,10 @@ class BatchInterrupted(KeyboardInterrupt):
 
 
 def _write_sidecar(p: Planned) -> None:
-    out_dir = Path(p.task.out_dir)
     import json
 
-    write_atomic(out_dir / SIDECAR, json.dumps(
+    notebook = Path(p.task.notebook)
+    write_atomic(notebook.with_suffix(".json"), json.dumps(
         {"fingerprint": p.entry.fingerprint, "rendered": _dt.datetime.now().isoformat(timespec="seconds"),
          "seconds": round(p.entry.seconds, 3), "summary": p.entry.summary},
         ensure_ascii=False, indent=1,
@@ -308,10 +357,12 @@ def _write_batch_outputs(entries: list[Entry], opts: RunOptions, started_at: str
     out = opts.outputs_dir
     finished = _dt.datetime.now().isoformat(timespec="seconds")
     info = IndexInfo(generated=finished.replace("T", " "), seconds=seconds)
-    for extra in opts.extra_outputs:
-        info.overviews += extra(entries, opts)
+    reports = [e for e in entries if e.kind == "report"]
     write_atomic(out / "manifest.json", manifest(entries, started=started_at, finished=finished, seconds=seconds,
                                                  engine=opts.engine))
-    write_atomic(out / "summary.csv", summary_csv(entries))
-    write_atomic(out / "index.html", index_html(entries, info))
+    write_atomic(out / "summary.csv", summary_csv(reports))
+    if opts.excel:
+        from .excel import summary_workbook
 
+        write_atomic(out / "summary.xlsx", summary_workbook(reports))
+    write_atomic(out / "index.html", index_html(entries, info))

@@ -250,3 +250,135 @@ def trend(history: Sequence[Evaluation]) -> Figure | None:
         fig.suptitle(f"{history[-1].department}历年情况")
         _margins(fig, left=0.5, bottom=0.4, top=0.65, wspace=0.3)
     return fig
+
+
+# ---------------------------------------------------------------------- the year's overview
+
+
+def ranking(evaluations: Sequence[Evaluation]) -> Figure | None:
+    """Total score of each department, highest first, with the grade."""
+    if not evaluations:
+        return None
+    with style():
+        fig = Figure(figsize=(7.0, 0.3 * len(evaluations) + 1.1))
+        ax = fig.add_subplot()
+        ys = list(range(len(evaluations)))[::-1]
+        grades: list[str] = []
+        for ev in evaluations:
+            if ev.grade not in grades:
+                grades.append(ev.grade)
+        for i, grade in enumerate(grades):
+            rows = [(y, float(ev.total)) for y, ev in zip(ys, evaluations) if ev.grade == grade]
+            ax.barh([y for y, _ in rows], [t for _, t in rows], color=GREYS[min(i, 2)], edgecolor="black",
+                    hatch=HATCHES[i % len(HATCHES)], linewidth=0.6, label=grade)
+        for y, ev in zip(ys, evaluations):
+            ax.annotate(f"{float(ev.total):.2f}", (float(ev.total), y), xytext=(3, 0), textcoords="offset points",
+                        va="center", fontsize=7)
+        names = [ev.department for ev in evaluations]
+        ax.set_yticks(ys, names, fontsize=8)
+        ax.set_xlim(0, 110)
+        ax.set_xlabel("自评得分")
+        ax.grid(axis="x", color="#cccccc", linestyle=":")
+        ax.grid(axis="y", visible=False)
+        ax.legend(title="等级", fontsize=8, title_fontsize=8, loc="lower right")
+        _margins(fig, left=max(text_width(n, 8) for n in names) + 0.2, bottom=0.5, top=0.2)
+    return fig
+
+
+def grade_distribution(grades: Sequence[str], counts: Sequence[int]) -> Figure:
+    """Number of departments per grade."""
+    with style():
+        fig = Figure(figsize=(5.0, 2.8))
+        ax = fig.add_subplot()
+        bars = ax.bar(list(grades), list(counts), color=[GREYS[min(i, 2)] for i in range(len(grades))],
+                      edgecolor="black", hatch=None, linewidth=0.6)
+        for bar, hatch in zip(bars, HATCHES):
+            bar.set_hatch(hatch)
+        _bar_labels(ax, bars, "{:.0f}")
+        ax.set_ylabel("部门数")
+        ax.margins(y=0.2)
+        _margins(fig, left=0.6, bottom=0.4, top=0.2)
+    return fig
+
+
+def score_heatmap(evaluations: Sequence[Evaluation], *, depth: int = 2) -> Figure | None:
+    """Score ÷ maximum of every node down to ``depth`` levels, departments × nodes, in greys."""
+    import numpy as np
+
+    columns: list[str] = []
+    for ev in evaluations:
+        for n in ev.scorecard.walk():
+            if n.level <= depth and n.kind not in ("indicator", "management") and n.name not in columns:
+                columns.append(n.name)
+    if not evaluations or not columns:
+        return None
+    values = np.full((len(evaluations), len(columns)), np.nan)
+    for i, ev in enumerate(evaluations):
+        for j, name in enumerate(columns):
+            node = ev.scorecard.node(name)
+            if node is not None and node.max:
+                values[i, j] = float(node.score / node.max)
+    with style():
+        width = max(7.0, 0.42 * len(columns) + 2.5)
+        fig = Figure(figsize=(width, 0.3 * len(evaluations) + 2.0))
+        ax = fig.add_subplot()
+        ax.imshow(np.ma.masked_invalid(values), cmap="Greys", vmin=0.4, vmax=1.0, aspect="auto")
+        for i in range(len(evaluations)):
+            for j in range(len(columns)):
+                if not np.isnan(values[i, j]):
+                    ax.text(j, i, f"{values[i, j] * 100:.0f}", ha="center", va="center", fontsize=6,
+                            color="white" if values[i, j] > 0.75 else "black")
+        ax.set_xticks(range(len(columns)), columns, rotation=60, ha="right", fontsize=7)
+        names = [ev.department for ev in evaluations]
+        ax.set_yticks(range(len(evaluations)), names, fontsize=7)
+        ax.grid(False)
+        ax.set_title("得分率（%）")
+        _margins(fig, left=max(text_width(n, 7) for n in names) + 0.2,
+                 bottom=max(text_width(c, 7) for c in columns) * 0.87 + 0.3, top=0.35)
+    return fig
+
+
+def execution_curves(evaluations: Sequence[Evaluation]) -> Figure | None:
+    """Every department's month-end cumulative execution rate, with the even-spending line."""
+    if not evaluations:
+        return None
+    with style():
+        fig = Figure(figsize=(7.0, 3.6))
+        ax = fig.add_subplot()
+        for ev in evaluations:
+            ax.plot(MONTHS, [float(r) * 100 for r in ev.metrics.cumulative_rates], color="#999999", linewidth=0.7,
+                    linestyle="-", marker="")
+        mean = [sum(float(ev.metrics.cumulative_rates[m - 1]) for ev in evaluations) / len(evaluations) * 100
+                for m in MONTHS]
+        ax.plot(MONTHS, mean, color="black", linewidth=2, linestyle="-", marker="o", markersize=4, label="各部门平均")
+        ax.plot(MONTHS, [m / 12 * 100 for m in MONTHS], color="black", linestyle="--", marker="",
+                label="均衡支出进度")
+        ax.plot([], [], color="#999999", linewidth=0.7, linestyle="-", marker="", label="各部门")
+        ax.set_xticks(MONTHS, [f"{m}月" for m in MONTHS])
+        ax.set_ylim(0, 105)
+        ax.set_ylabel("累计执行率（%）")
+        ax.legend(loc="upper left", fontsize=8)
+        _margins(fig, left=0.7, bottom=0.45, top=0.2)
+    return fig
+
+
+def findings_by_type(counts: Sequence[tuple[str, int]]) -> Figure | None:
+    """How often each kind of error or warning was found."""
+    if not counts:
+        return None
+    with style():
+        fig = Figure(figsize=(7.0, 0.3 * len(counts) + 1.0))
+        ax = fig.add_subplot()
+        ys = list(range(len(counts)))[::-1]
+        bars = ax.barh(ys, [c for _, c in counts], color="#777777", edgecolor="black", linewidth=0.6)
+        for bar, (_, c) in zip(bars, counts):
+            ax.annotate(str(c), (c, bar.get_y() + bar.get_height() / 2), xytext=(3, 0), textcoords="offset points",
+                        va="center", fontsize=7)
+        labels = [label for label, _ in counts]
+        ax.set_yticks(ys, labels, fontsize=7)
+        ax.set_xlabel("次数")
+        ax.grid(axis="x", color="#cccccc", linestyle=":")
+        ax.grid(axis="y", visible=False)
+        ax.margins(x=0.1)
+        _margins(fig, left=max(text_width(t, 7) for t in labels) + 0.2, bottom=0.45, top=0.15)
+    return fig

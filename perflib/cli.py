@@ -152,7 +152,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         params_dir=Path(args.params), outputs_dir=Path(args.outputs), template=Path(args.template),
         departments=args.department or [], years=args.year or [], jobs=args.jobs, force=args.force,
         timeout=args.timeout, engine=args.engine, restart_every=args.restart_every, wait=args.wait,
-        progress=False if args.quiet else None,
+        progress=False if args.quiet else None, overview=not args.no_overview,
+        overview_template=Path(args.overview_template),
     )
     try:
         report = run(opts)
@@ -176,6 +177,62 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
     written = generate(out, seed=args.seed, frameworks_dir=args.frameworks or (DEFAULT_PARAMS / FRAMEWORKS_DIR))
     departments = len({p.parent.name for p in written})
     print(f"已生成 {len(written)} 个演示用部门年度（{departments} 个虚构部门）：{out}")
+    return 0
+
+
+# ---------------------------------------------------------------------- Excel
+
+
+def _frameworks_dir(args: argparse.Namespace) -> Path:
+    return Path(args.frameworks) if args.frameworks else DEFAULT_PARAMS / FRAMEWORKS_DIR
+
+
+def _check_xlsx(path: Path) -> None:
+    if path.suffix.lower() != ".xlsx":
+        raise PerflibError(f"{path}: 文件名应以 .xlsx 结尾")
+
+
+@command("excel-template")
+def cmd_excel_template(args: argparse.Namespace) -> int:
+    from .excel import template_workbook
+    from .frameworks import framework_path
+    from .outputs import write_atomic
+
+    out = Path(args.path)
+    _check_xlsx(out)
+    fw_dir = _frameworks_dir(args)
+    framework = load_framework(framework_path(args.framework, fw_dir)) if args.framework else None
+    write_atomic(out, template_workbook(framework=framework, frameworks_dir=fw_dir))
+    print(f"已生成填报模板：{out}" + (f"（评价框架：{framework.name}）" if framework else ""))
+    return 0
+
+
+@command("excel-import")
+def cmd_excel_import(args: argparse.Namespace) -> int:
+    from .excel import params_yaml, read_workbook
+    from .outputs import write_atomic
+
+    source = Path(args.file)
+    params = read_workbook(source, frameworks_dir=_frameworks_dir(args))
+    target = Path(args.out) / params.department.code / f"{params.year}.yaml"
+    existed = target.exists()
+    write_atomic(target, params_yaml(params, source=source.name))
+    print(f"{'已更新' if existed else '已生成'}：{target}")
+    return 0
+
+
+@command("excel-export")
+def cmd_excel_export(args: argparse.Namespace) -> int:
+    from .excel import export_workbook
+    from .outputs import write_atomic
+    from .params import load
+
+    out = Path(args.out)
+    _check_xlsx(out)
+    loaded = load(args.params_file, frameworks_dir=args.frameworks)
+    fw_dir = Path(loaded.framework.path).parent if loaded.framework.path else _frameworks_dir(args)
+    write_atomic(out, export_workbook(loaded.params, framework=loaded.framework, frameworks_dir=fw_dir))
+    print(f"已导出：{out}")
     return 0
 
 
@@ -214,6 +271,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--template", default="notebooks/report.ipynb", metavar="NB", help="报告模板")
     p.add_argument("--wait", type=float, default=0.0, metavar="S", help="outputs 被另一批次占用时最多等待的秒数")
     p.add_argument("--quiet", action="store_true", help="不显示进度条")
+    p.add_argument("--no-overview", action="store_true", help="不渲染年度总览 outputs/overview-<年度>.html")
+    p.add_argument("--overview-template", default="notebooks/overview.ipynb", metavar="NB", help="年度总览模板")
+
+    p = sub.add_parser("excel-template", help="生成 Excel 填报模板")
+    p.add_argument("path", metavar="PATH", help="输出的 .xlsx 文件")
+    p.add_argument("--framework", metavar="ID", help="评价框架（预填其管理效率指标），如 guangzhou-department-overall")
+    p.add_argument("--frameworks", metavar="DIR", help="评价框架目录（默认 params/frameworks）")
+
+    p = sub.add_parser("excel-import", help="把填好的 Excel 转为 params/<部门代码>/<年度>.yaml")
+    p.add_argument("file", metavar="FILE", help="填好的 .xlsx")
+    p.add_argument("--out", default=str(DEFAULT_PARAMS), metavar="DIR", help="输出目录（默认 params）")
+    p.add_argument("--frameworks", metavar="DIR", help="评价框架目录（默认 params/frameworks）")
+
+    p = sub.add_parser("excel-export", help="把已有的输入文件导出为 Excel 填报表")
+    p.add_argument("params_file", metavar="PARAMS_FILE")
+    p.add_argument("out", metavar="OUT.xlsx")
+    p.add_argument("--frameworks", metavar="DIR", help="评价框架目录（默认 params/frameworks）")
 
     p = sub.add_parser("demo-data", help="生成演示用的合成部门年度数据")
     p.add_argument("out_dir", metavar="OUT_DIR")

@@ -97,7 +97,7 @@ class PoolExecutor:
                 try:
                     yield future.result()
                 except Exception as exc:  # noqa: BLE001 - a worker process died (BrokenProcessPool)
-                    yield RenderResult(task.code, task.year, False, 0.0, "dead_kernel",
+                    yield RenderResult(task.key, False, 0.0, "dead_kernel",
                                        f"渲染进程意外退出：{type(exc).__name__}: {exc}")
 
 

@@ -12,7 +12,7 @@ import json
 import os
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +59,11 @@ class Entry:
     summary: dict[str, Any] | None = None  # Evaluation.to_dict() of the inputs, when they validated
     has_report: bool = False  # a (possibly older) report.html exists
     fingerprint: str | None = None
+    kind: str = "report"  # or "overview"
+
+    @property
+    def key(self) -> str:
+        return f"report/{self.code}/{self.year}" if self.kind == "report" else f"overview/{self.year}"
 
     @property
     def department(self) -> str:
@@ -66,19 +71,24 @@ class Entry:
 
     @property
     def report_href(self) -> str:
-        return f"{self.code}/{self.year}/report.html"
+        return f"{self.code}/{self.year}/report.html" if self.kind == "report" else f"overview-{self.year}.html"
 
 
 def manifest(entries: Sequence[Entry], *, started: str, finished: str, seconds: float, engine: str) -> str:
     """manifest.json: per report its status, seconds and error."""
     return json.dumps({
         "started": started, "finished": finished, "seconds": round(seconds, 3), "engine": engine,
-        "counts": {s: sum(1 for e in entries if e.status == s) for s in STATUS_NAMES},
+        "counts": {s: sum(1 for e in entries if e.status == s and e.kind == "report") for s in STATUS_NAMES},
         "reports": [
             {"department": e.code, "name": e.department, "year": e.year, "status": e.status,
              "seconds": round(e.seconds, 3), "error": e.error, "error_kind": e.error_kind,
              "report": e.report_href if e.has_report else None, "fingerprint": e.fingerprint}
-            for e in entries
+            for e in entries if e.kind == "report"
+        ],
+        "overviews": [
+            {"year": e.year, "status": e.status, "seconds": round(e.seconds, 3), "error": e.error,
+             "error_kind": e.error_kind, "overview": e.report_href if e.has_report else None}
+            for e in entries if e.kind == "overview"
         ],
     }, ensure_ascii=False, indent=2)
 
@@ -136,15 +146,16 @@ class IndexInfo:
     title: str = "部门整体支出绩效自评报告汇总"
     generated: str = ""
     seconds: float = 0.0
-    overviews: list[tuple[str, str]] = field(default_factory=list)  # (label, href)
 
 
 def index_html(entries: Sequence[Entry], info: IndexInfo) -> str:
-    """outputs/index.html: every report, failed ones first with their error."""
-    failed = [e for e in entries if e.status == "failed"]
-    rest = sorted((e for e in entries if e.status != "failed"), key=lambda e: (e.code, e.year))
-    counts = {s: sum(1 for e in entries if e.status == s) for s in STATUS_NAMES}
-    intro = (f"共 {len(entries)} 份报告：成功 {counts['ok']}，失败 {counts['failed']}，"
+    """outputs/index.html: the yearly overviews, then every report, failed ones first with their error."""
+    reports = [e for e in entries if e.kind == "report"]
+    overviews = sorted((e for e in entries if e.kind == "overview"), key=lambda e: e.year)
+    failed = [e for e in reports if e.status == "failed"]
+    rest = sorted((e for e in reports if e.status != "failed"), key=lambda e: (e.code, e.year))
+    counts = {s: sum(1 for e in reports if e.status == s) for s in STATUS_NAMES}
+    intro = (f"共 {len(reports)} 份报告：成功 {counts['ok']}，失败 {counts['failed']}，"
              f"未变化跳过 {counts['skipped']}。生成时间 {info.generated}，用时 {info.seconds:.1f} 秒。")
     rows = []
     for e in [*sorted(failed, key=lambda e: (e.code, e.year)), *rest]:
@@ -153,7 +164,7 @@ def index_html(entries: Sequence[Entry], info: IndexInfo) -> str:
         findings = f"{len(levels)}（错误 {levels.count('error')}，警示 {levels.count('warning')}）" if s else "—"
         link: object = tag("a", "打开报告", href=e.report_href) if e.has_report else "—"
         if e.status == "failed" and e.has_report:
-            link = join(tag("a", "上次成功的报告", href=e.report_href))
+            link = tag("a", "上次成功的报告", href=e.report_href)
         status: object = STATUS_NAMES[e.status]
         if e.error:
             status = join(tag("strong", status), tag("div", e.error, cls="pf-error"))
@@ -161,9 +172,15 @@ def index_html(entries: Sequence[Entry], info: IndexInfo) -> str:
         rows.append([e.department, e.code, e.year, fmt_number(total) if total is not None else "—",
                      s.get("grade", "—"), findings, status, link])
     body = [tag("h1", info.title), para(intro, cls="pf-noindent")]
-    if info.overviews:
-        body.append(para("年度总览：", *[join(tag("a", label, href=href), "　") for label, href in info.overviews],
-                         cls="pf-noindent"))
+    if overviews:
+        links = []
+        for e in overviews:
+            label = f"{e.year} 年度总览"
+            item: object = tag("a", label, href=e.report_href) if e.has_report else label
+            if e.status == "failed":
+                item = join(item, "（本次渲染失败：", e.error or "", "）")
+            links.append(join(item, "　"))
+        body.append(para("年度总览：", *links, cls="pf-noindent"))
     body.append(table(["部门", "代码", "年度", "总分", "等级", "审核发现", "状态", "报告"], rows, numeric=[2, 3],
                       row_classes=["pf-failed"] * len(failed), cls="pf-index"))
     return page(info.title, join(*body))

@@ -1,11 +1,11 @@
-"""One report's rendering: the unit of work that executors run (locally or on a Dask worker).
+"""One notebook's rendering: the unit of work that executors run (locally or on a Dask worker).
 
-:func:`render` executes the template notebook for one department-year with papermill, exports the
-HTML and puts both in place atomically. It never raises for a report's own failure: it returns a
-:class:`RenderResult` saying what went wrong (input, cell, timeout, dead kernel, changed, internal),
-keeps the failed notebook as ``report.failed.ipynb`` and leaves the last good ``report.html``.
-Tasks and results are small frozen dataclasses of strings and numbers, so they pickle across
-processes and machines.
+:func:`render` executes a template notebook (a department-year's report, or a year's overview) with
+papermill, exports the HTML and puts both in place atomically. It never raises for the notebook's
+own failure: it returns a :class:`RenderResult` saying what went wrong (input, cell, timeout, dead
+kernel, changed, internal), keeps the failed notebook (``report.failed.ipynb``) and leaves the last
+good HTML. Tasks and results are small frozen dataclasses of strings and numbers, so they pickle
+across processes and machines.
 """
 
 from __future__ import annotations
@@ -19,23 +19,28 @@ from pathlib import Path
 
 @dataclass(frozen=True)
 class RenderTask:
-    code: str
-    year: int
-    params_dir: str  # absolute
+    key: str  # "report/<code>/<year>" or "overview/<year>"
     template: str  # absolute path of the notebook template
-    out_dir: str  # absolute outputs/<code>/<year>
+    parameters: tuple[tuple[str, str | int], ...]  # papermill parameters
+    notebook: str  # absolute path of the executed notebook
+    html: str  # absolute path of the HTML page
     title: str
     timeout: int  # seconds per cell
     engine: str  # "warm" or "cold"
-    restart_every: int = 25  # warm engine: restart the kernel after this many reports
-    inputs: tuple[str, ...] = ()  # the files the report reads …
+    restart_every: int = 25  # warm engine: restart the kernel after this many notebooks
+    inputs: tuple[str, ...] = ()  # the files the notebook reads …
     inputs_digest: str = ""  # … and their hash when the batch planned the task
+
+    @property
+    def failed_notebook(self) -> Path:
+        """Where a failed run's notebook is kept: ``report.ipynb`` → ``report.failed.ipynb``."""
+        path = Path(self.notebook)
+        return path.with_name(f"{path.stem}.failed{path.suffix}")
 
 
 @dataclass(frozen=True)
 class RenderResult:
-    code: str
-    year: int
+    key: str
     ok: bool
     seconds: float
     kind: str | None = None  # input, cell, timeout, dead_kernel, changed, internal
@@ -80,9 +85,8 @@ def execute(task: RenderTask, output_path: Path):  # noqa: ANN201 - NotebookNode
     from . import engines
 
     engines.register()
-    parameters = {"department": task.code, "year": task.year, "params_dir": task.params_dir}
     return pm.execute_notebook(
-        task.template, str(output_path), parameters=parameters,
+        task.template, str(output_path), parameters=dict(task.parameters),
         engine_name=engines.WARM if task.engine == "warm" else engines.COLD,
         kernel_name="python3", language="python", progress_bar=False, log_output=False,
         request_save_on_cell_execute=False, execution_timeout=task.timeout, start_timeout=120,
@@ -91,36 +95,35 @@ def execute(task: RenderTask, output_path: Path):  # noqa: ANN201 - NotebookNode
 
 
 def render(task: RenderTask) -> RenderResult:
-    """Render one report; see the module docstring."""
+    """Render one notebook; see the module docstring."""
     from .outputs import write_atomic
     from .render import notebook_html
 
     started = time.perf_counter()
-    out = Path(task.out_dir)
+    notebook, html = Path(task.notebook), Path(task.html)
     worker = f"{os.uname().nodename}:{os.getpid()}"
-    tmp = out / f".report.{os.getpid()}.ipynb"
+    tmp = notebook.with_name(f".{notebook.stem}.{os.getpid()}.ipynb")
 
     def result(ok: bool, kind: str | None = None, error: str | None = None) -> RenderResult:
-        return RenderResult(task.code, task.year, ok, time.perf_counter() - started, kind, error, worker)
+        return RenderResult(task.key, ok, time.perf_counter() - started, kind, error, worker)
 
     try:
-        out.mkdir(parents=True, exist_ok=True)
+        notebook.parent.mkdir(parents=True, exist_ok=True)
         try:
             nb = execute(task, tmp)
-        except BaseException as exc:  # noqa: BLE001 - a report's failure is data, not a crash
+        except BaseException as exc:  # noqa: BLE001 - a notebook's failure is data, not a crash
             if isinstance(exc, KeyboardInterrupt):
                 raise
             kind, message = classify(exc)
             if tmp.exists():
-                os.replace(tmp, out / "report.failed.ipynb")
+                os.replace(tmp, task.failed_notebook)
             return result(False, kind, message)
         if task.inputs and _digest(task.inputs) != task.inputs_digest:
             tmp.unlink(missing_ok=True)
             return result(False, "changed", "输入文件在运行期间被修改，本次结果未采用；请重新运行")
-        html = notebook_html(nb, title=task.title)
-        write_atomic(out / "report.html", html)
-        os.replace(tmp, out / "report.ipynb")
-        (out / "report.failed.ipynb").unlink(missing_ok=True)
+        write_atomic(html, notebook_html(nb, title=task.title))
+        os.replace(tmp, notebook)
+        task.failed_notebook.unlink(missing_ok=True)
         return result(True)
     except KeyboardInterrupt:
         tmp.unlink(missing_ok=True)
@@ -129,4 +132,3 @@ def render(task: RenderTask) -> RenderResult:
         tmp.unlink(missing_ok=True)
         kind, message = classify(exc)
         return result(False, kind, message)
-

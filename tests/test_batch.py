@@ -52,7 +52,7 @@ def make_params(root: Path, codes: list[str], year: int = 2023) -> Path:
 
 def options(root: Path, **kw) -> RunOptions:
     base = dict(params_dir=root / "params", outputs_dir=root / "outputs", template=root / "t.ipynb", jobs=2,
-                engine="cold", progress=False, timeout=3)
+                engine="cold", progress=False, timeout=3, overview=False)
     base.update(kw)
     return RunOptions(**base)
 
@@ -112,7 +112,8 @@ def test_invalid_input_fails_without_a_kernel_and_the_index_lists_it_first(tmp_p
     bad.write_text(bad.read_text(encoding="utf-8").replace("adjusted: 3168.02", "adjusted: 三千"), encoding="utf-8")
     make_template(tmp_path / "t.ipynb", "print('ok')")
     code = main(["run", "--params", str(params), "--outputs", str(tmp_path / "outputs"),
-                 "--template", str(tmp_path / "t.ipynb"), "--jobs", "1", "--engine", "cold", "--quiet"])
+                 "--template", str(tmp_path / "t.ipynb"), "--jobs", "1", "--engine", "cold", "--quiet",
+                 "--no-overview"])
     assert code == 1
     err = capsys.readouterr().err
     assert "失败 b-bad 2023" in err and "budget.funds[0].adjusted" in err

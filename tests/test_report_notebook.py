@@ -29,7 +29,7 @@ def rendered(tmp_path_factory) -> Path:
         "title: 2023 年度", "title: 2022 年度")
     (params / "baiyun-emergency" / "2022.yaml").write_text(earlier, encoding="utf-8")
     report = run(RunOptions(params_dir=params, outputs_dir=root / "outputs", template=TEMPLATE, jobs=1,
-                            engine="cold", progress=False))
+                            engine="cold", progress=False, overview=False))
     assert [e.status for e in report.entries] == ["ok", "ok"], [e.error for e in report.entries]
     return root / "outputs"
 

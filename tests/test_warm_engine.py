@@ -33,7 +33,7 @@ def _params(root: Path, codes: dict[str, Path]) -> Path:
 
 def _run(root: Path, params: Path, engine: str, name: str, template: Path = TEMPLATE, **kw):
     opts = RunOptions(params_dir=params, outputs_dir=root / name, template=template, engine=engine,
-                      progress=False, **{"jobs": 2, **kw})
+                      progress=False, overview=False, **{"jobs": 2, **kw})
     return run(opts)
 
 

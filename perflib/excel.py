@@ -1,0 +1,710 @@
+"""Excel in and out: the 自评表 workbook analysts fill in, and the 汇总表 their bosses want.
+
+* :func:`template_workbook` — an empty workbook to fill in: one sheet per part of the params file,
+  Chinese headers, drop-down lists for categories, methods, tiers and fund types, an instructions
+  sheet, and the framework's 管理效率 leaves pre-filled when a framework is named.
+* :func:`export_workbook` — an existing params file as such a workbook.
+* :func:`read_workbook` — a filled workbook back to a params file. Every error names the sheet, the
+  cell and its column; nothing is written unless the whole workbook converts and validates.
+* :func:`summary_workbook` — ``outputs/summary.xlsx``: the rows of ``summary.csv``, one sheet per
+  year and one for all years.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import yaml
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+from pydantic import ValidationError
+
+from .errors import InputError, InputErrors, format_field
+from .frameworks import Framework, available, framework_path, load_framework
+from .methods import DEFAULT_TIERS, INDICATOR_METHODS
+from .schema import FUND_TYPES, ParamsFile
+from .validation import input_errors
+
+AMOUNT_FORMAT = "#,##0.00"
+PERCENT_FORMAT = "0.00%"
+TEXT_FORMAT = "@"
+HEADER_FILL = PatternFill("solid", fgColor="E6E6E6")
+GRADE_FILLS = {"优": "C6EFCE", "良": "DDEBF7", "中": "FFF2CC", "差": "F8CBAD"}
+THIN = Side(style="thin", color="999999")
+NARRATIVE = {
+    "部门职能": ("department", "functions"), "年度工作任务": ("narrative", "tasks"),
+    "部门整体支出情况": ("narrative", "budget_overview"), "绩效管理情况": ("narrative", "performance_management"),
+    "主要成效": ("narrative", "achievements"), "存在问题": ("narrative", "problems"),
+    "改进措施": ("narrative", "improvements"), "资料来源": ("sources",), "重建说明": ("reconstructed",),
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    key: str
+    kind: str = "text"  # text, amount, percent, int, number, written (a target or actual as written)
+    width: int = 14
+    note: str = ""
+
+
+# label, field path, kind, required, note
+BASIC = (
+    ("部门代码", ("department", "code"), "text", True, "小写字母、数字和连字符，如 baiyun-emergency"),
+    ("部门名称", ("department", "name"), "text", True, ""),
+    ("所属地区", ("department", "region"), "text", False, ""),
+    ("级次", ("department", "level"), "text", False, "如 区级"),
+    ("年度", ("year",), "int", True, "如 2023"),
+    ("评价框架", ("framework",), "text", True, "下拉选择"),
+    ("金额单位", ("money_unit",), "text", False, "万元 或 元"),
+    ("报告标题", ("title",), "text", False, "留空则自动生成"),
+    ("年度评价执行率（报告所述）", ("execution", "stated_rate"), "percent", False, "无月度支出数据时必填"),
+    ("年初预算合计（报告所述）", ("budget", "stated", "initial"), "amount", False, "用于核对"),
+    ("调整后预算合计（报告所述）", ("budget", "stated", "adjusted"), "amount", False, "用于核对"),
+    ("支出合计（报告所述）", ("budget", "stated", "spent"), "amount", False, "用于核对"),
+    ("年度预算执行率（报告所述）", ("budget", "stated", "execution_rate"), "percent", False, "用于核对"),
+    ("自评得分（报告所述）", ("stated", "total"), "number", False, "用于核对，不参与计分"),
+    ("等级（报告所述）", ("stated", "grade"), "text", False, "用于核对"),
+    ("演示数据", ("synthetic",), "bool", False, "是 / 否"),
+)
+
+SHEETS: dict[str, tuple[Column, ...]] = {
+    "预算": (
+        Column("资金性质", "type", width=18), Column("年初预算", "initial", "amount"),
+        Column("调整后预算", "adjusted", "amount"), Column("支出", "spent", "amount"),
+    ),
+    "月度支出": (
+        Column("月份", "month", width=8), Column("累计支出", "cumulative", "amount"),
+        Column("当月支出", "monthly", "amount"),
+    ),
+    "绩效指标": (
+        Column("指标类别", "category", width=16), Column("指标名称", "name", width=32),
+        Column("指标值", "target", "written", 26), Column("实际完成值", "actual", "written", 26),
+        Column("分子", "numerator", "number", 10), Column("分母", "denominator", "number", 10),
+        Column("比率单位", "rate_unit", width=9), Column("分值", "weight", "number", 8),
+        Column("计分方法", "method", width=14), Column("定性档次", "tier", width=12),
+        Column("自评得分", "self_score", "number", 9), Column("自评理由", "self_score_reason", width=20),
+        Column("完成情况分析", "analysis", width=48), Column("备注", "note", width=20),
+    ),
+    "管理效率": (
+        Column("一级指标", "group", width=12), Column("三级指标", "name", width=20), Column("分值", "weight", "number", 8),
+        Column("扣分", "points", "number", 8), Column("扣分原因", "reason", width=40),
+        Column("自评得分", "score", "number", 9), Column("说明", "explanation", width=30),
+    ),
+    "重点项目": (
+        Column("项目名称", "name", width=36), Column("全年预算数", "budget", "amount"), Column("实际支出", "spent", "amount"),
+        Column("预算执行率（报告所述）", "stated_rate", "percent", 20), Column("用途说明", "purpose", width=40),
+    ),
+    "文字说明": (Column("类别", "category", width=16), Column("内容", "text", width=100)),
+    "报告所述得分": (
+        Column("指标名称", "name", width=24), Column("表述得分", "score", "number", 10),
+        Column("表述指标个数", "count", "int", 12),
+    ),
+}
+ORDER = ("说明", "基本信息", "预算", "月度支出", "绩效指标", "管理效率", "重点项目", "文字说明", "报告所述得分")
+MONTHS = [f"{m}月" for m in range(1, 13)]
+
+
+# ---------------------------------------------------------------------- writing
+
+
+def _header(ws: Worksheet, columns: Sequence[Column]) -> None:
+    for i, col in enumerate(columns, 1):
+        cell = ws.cell(row=1, column=i, value=col.header)
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        cell.border = Border(top=THIN, bottom=THIN, left=THIN, right=THIN)
+        ws.column_dimensions[get_column_letter(i)].width = col.width
+    ws.freeze_panes = "A2"
+
+
+def _format_column(ws: Worksheet, index: int, kind: str, rows: int = 500) -> None:
+    fmt = {"amount": AMOUNT_FORMAT, "percent": PERCENT_FORMAT, "written": TEXT_FORMAT, "text": TEXT_FORMAT}.get(kind)
+    if fmt is None:
+        return
+    for row in range(2, rows + 2):
+        ws.cell(row=row, column=index).number_format = fmt
+
+
+def _options_sheet(wb: Workbook, lists: dict[str, list[str]]) -> dict[str, str]:
+    """A hidden sheet of drop-down choices; returns name → range formula."""
+    ws = wb.create_sheet("选项")
+    ws.sheet_state = "hidden"
+    refs = {}
+    for i, (name, values) in enumerate(lists.items(), 1):
+        ws.cell(row=1, column=i, value=name)
+        for j, value in enumerate(values, 2):
+            ws.cell(row=j, column=i, value=value)
+        letter = get_column_letter(i)
+        refs[name] = f"='选项'!${letter}$2:${letter}${max(len(values) + 1, 2)}"
+    return refs
+
+
+def _dropdown(ws: Worksheet, formula: str, column: int, *, strict: bool = True, rows: int = 500) -> None:
+    dv = DataValidation(type="list", formula1=formula, allow_blank=True, showErrorMessage=strict,
+                        errorTitle="取值不在列表中", error="请从下拉列表中选择")
+    ws.add_data_validation(dv)
+    letter = get_column_letter(column)
+    dv.add(f"{letter}2:{letter}{rows + 1}")
+
+
+def _categories(frameworks: Iterable[Framework]) -> list[str]:
+    out: list[str] = []
+    for fw in frameworks:
+        for top, subs in fw.expected_categories().items():
+            for sub in subs:
+                label = top if sub == top else f"{top}/{sub}"
+                if label not in out:
+                    out.append(label)
+    return out
+
+
+def _new_workbook(framework: Framework | None, frameworks: list[Framework]) -> tuple[Workbook, dict[str, str]]:
+    wb = Workbook()
+    wb.remove(wb.active)
+    instructions = wb.create_sheet("说明")
+    for i, line in enumerate(INSTRUCTIONS.splitlines(), 1):
+        instructions.cell(row=i, column=1, value=line)
+    instructions.column_dimensions["A"].width = 110
+    instructions["A1"].font = Font(bold=True, size=14)
+    refs = _options_sheet(wb, {
+        "评价框架": [fw.id for fw in frameworks], "金额单位": ["万元", "元"], "是否": ["否", "是"],
+        "资金性质": list(FUND_TYPES), "指标类别": _categories([framework] if framework else frameworks),
+        "计分方法": sorted(INDICATOR_METHODS), "定性档次": [t.name for t in (framework.tiers() if framework else DEFAULT_TIERS)],
+        "比率单位": ["%", "‰"], "文字类别": list(NARRATIVE),
+    })
+    basic = wb.create_sheet("基本信息", 1)
+    _header(basic, (Column("项目", "label", width=28), Column("内容", "value", width=40), Column("说明", "note", width=40)))
+    for i, (label, _, kind, required, note) in enumerate(BASIC, 2):
+        basic.cell(row=i, column=1, value=label).font = Font(bold=required)
+        basic.cell(row=i, column=3, value=("必填。" if required else "") + note)
+        value_cell = basic.cell(row=i, column=2)
+        value_cell.number_format = {"percent": PERCENT_FORMAT, "amount": AMOUNT_FORMAT}.get(kind, TEXT_FORMAT)
+        choices = {"评价框架": "评价框架", "金额单位": "金额单位", "演示数据": "是否"}.get(label)
+        if choices:
+            dv = DataValidation(type="list", formula1=refs[choices], allow_blank=True)
+            basic.add_data_validation(dv)
+            dv.add(value_cell.coordinate)
+    for name in ORDER[2:]:
+        ws = wb.create_sheet(name)
+        _header(ws, SHEETS[name])
+        for i, col in enumerate(SHEETS[name], 1):
+            _format_column(ws, i, col.kind)
+    _dropdown(wb["预算"], refs["资金性质"], 1, strict=False)
+    indicators = wb["绩效指标"]
+    _dropdown(indicators, refs["指标类别"], 1)
+    _dropdown(indicators, refs["比率单位"], 7)
+    _dropdown(indicators, refs["计分方法"], 9)
+    _dropdown(indicators, refs["定性档次"], 10)
+    _dropdown(wb["文字说明"], refs["文字类别"], 1)
+    for row, month in enumerate(MONTHS, 2):
+        wb["月度支出"].cell(row=row, column=1, value=month)
+    wb.move_sheet("选项", offset=len(wb.sheetnames))  # the hidden choices go last
+    return wb, refs
+
+
+def _frameworks(frameworks_dir: Path) -> list[Framework]:
+    return [load_framework(framework_path(fid, frameworks_dir)) for fid in available(frameworks_dir)]
+
+
+def template_workbook(*, framework: Framework | None, frameworks_dir: Path) -> bytes:
+    """An empty workbook to fill in; with ``framework``, its 管理效率 leaves are pre-filled."""
+    wb, _ = _new_workbook(framework, _frameworks(frameworks_dir))
+    basic = wb["基本信息"]
+    if framework is not None:
+        basic.cell(row=_basic_row("评价框架"), column=2, value=framework.id)
+        _management_rows(wb["管理效率"], framework, [])
+    basic.cell(row=_basic_row("金额单位"), column=2, value="万元")
+    for row, fund in enumerate(FUND_TYPES[:2], 2):
+        wb["预算"].cell(row=row, column=1, value=fund)
+    return _save(wb)
+
+
+def _basic_row(label: str) -> int:
+    return next(i for i, item in enumerate(BASIC, 2) if item[0] == label)
+
+
+def _management_rows(ws: Worksheet, framework: Framework | None, entries: list) -> None:  # noqa: ANN001
+    """Framework leaves in framework order, with the params' deductions (one row per deduction)."""
+    leaves: list[tuple[str, str, Decimal | None]] = []
+    if framework is not None:
+        for path, node in framework.walk():
+            if node.input == "management":
+                leaves.append((path[-2] if len(path) > 1 else "", node.name, node.points))
+    known = {name for _, name, _ in leaves}
+    leaves += [(e.group, e.name, e.weight) for e in entries if e.name not in known]
+    by_name = {e.name: e for e in entries}
+    row = 2
+    for group, name, points in leaves:
+        entry = by_name.get(name)
+        deductions = list(entry.deductions) if entry else []
+        first = deductions[0] if deductions else None
+        values = [group, name, points, first.points if first else None, first.reason if first else None,
+                  entry.score if entry else None, entry.reason if entry else None]
+        for col, value in enumerate(values, 1):
+            ws.cell(row=row, column=col, value=_cell_value(value))
+        row += 1
+        for extra in deductions[1:]:
+            for col, value in ((1, group), (2, name), (4, extra.points), (5, extra.reason)):
+                ws.cell(row=row, column=col, value=_cell_value(value))
+            row += 1
+
+
+def _cell_value(value: object) -> object:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+def _percent_value(value: Decimal | None) -> float | None:
+    return None if value is None else float(value / 100)
+
+
+def export_workbook(params: ParamsFile, *, framework: Framework | None, frameworks_dir: Path) -> bytes:
+    """``params`` as a filled workbook; :func:`read_workbook` gives the same params back."""
+    wb, _ = _new_workbook(framework, _frameworks(frameworks_dir))
+    basic = wb["基本信息"]
+    data = params.model_dump(mode="python")
+    for i, (_, path, kind, _, _) in enumerate(BASIC, 2):
+        value: Any = data
+        for key in path:
+            value = value.get(key) if isinstance(value, dict) else None
+        if kind == "percent":
+            value = _percent_value(value)
+        elif kind == "bool":
+            value = "是" if value else None
+        basic.cell(row=i, column=2, value=_cell_value(value))
+    rows = {
+        "预算": [[f.type, f.initial, f.adjusted, f.spent] for f in params.budget.funds],
+        "绩效指标": [[i.category, i.name, i.target, i.actual, i.numerator, i.denominator,
+                  i.rate_unit if i.numerator is not None else None, i.weight, i.method, i.tier, i.self_score,
+                  i.self_score_reason, i.analysis, i.note] for i in params.indicators],
+        "重点项目": [[p.name, p.budget, p.spent, _percent_value(p.stated_rate), p.purpose] for p in params.key_projects],
+        "文字说明": [[label, text] for label, path in NARRATIVE.items() for text in _field(params, path)],
+        "报告所述得分": [[n, params.stated.nodes.get(n), params.stated.indicator_counts.get(n)]
+                   for n in list(params.stated.nodes) + [c for c in params.stated.indicator_counts
+                                                         if c not in params.stated.nodes]],
+    }
+    monthly = params.execution.monthly
+    if monthly is not None:
+        col = 2 if monthly.basis == "cumulative" else 3
+        for row, value in enumerate(monthly.values, 2):
+            wb["月度支出"].cell(row=row, column=col, value=_cell_value(value))
+    for sheet, values in rows.items():
+        for r, row in enumerate(values, 2):
+            for c, value in enumerate(row, 1):
+                wb[sheet].cell(row=r, column=c, value=_cell_value(value))
+    _management_rows(wb["管理效率"], framework, list(params.management))
+    return _save(wb)
+
+
+def _field(params: ParamsFile, path: tuple[str, ...]) -> list[str]:
+    value: Any = params
+    for key in path:
+        value = getattr(value, key)
+    return list(value)
+
+
+def _save(wb: Workbook) -> bytes:
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+# ---------------------------------------------------------------------- reading
+
+
+class _Reader:
+    """Reads cells into Python values, collecting errors that name sheet, cell and column."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.errors: list[InputError] = []
+        self.cells: dict[str, str] = {}  # formatted field path → "sheet!A1（header）"
+
+    def error(self, where: str, message: str, *, expected: str | None = None, found: object = None) -> None:
+        self.errors.append(InputError(self.file, where, message, expected=expected, found=found))
+
+    @staticmethod
+    def where(ws: Worksheet, cell, header: str) -> str:  # noqa: ANN001
+        return f"{ws.title}!{cell.coordinate}（{header}）"
+
+    def value(self, ws: Worksheet, cell, header: str, kind: str, field: tuple) -> Any:  # noqa: ANN001
+        where = self.where(ws, cell, header)
+        self.cells[format_field(field)] = where
+        raw = cell.value
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            return None
+        is_percent_cell = "%" in (cell.number_format or "")
+        try:
+            if kind in ("text", "written"):
+                if isinstance(raw, bool):
+                    return "是" if raw else "否"
+                if isinstance(raw, (int, float)):
+                    number = Decimal(repr(raw)) * (100 if is_percent_cell else 1)
+                    text = format(number.normalize(), "f")
+                    return text + ("%" if is_percent_cell else "")
+                if hasattr(raw, "isoformat"):
+                    raise ValueError("日期")
+                return str(raw).strip()
+            if kind == "bool":
+                text = str(raw).strip()
+                if text in ("是", "true", "True", "TRUE", "1", "Y", "y"):
+                    return True
+                if text in ("否", "false", "False", "FALSE", "0", "N", "n", ""):
+                    return False
+                raise ValueError(text)
+            if kind == "int":
+                if isinstance(raw, float) and raw.is_integer():
+                    return int(raw)
+                if isinstance(raw, int) and not isinstance(raw, bool):
+                    return raw
+                return int(str(raw).strip())
+            if kind == "percent":
+                if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+                    number = Decimal(repr(raw))
+                    return (number * 100).normalize() if is_percent_cell else number
+                text = str(raw).strip().replace("％", "%")
+                return Decimal(text.removesuffix("%").replace(",", ""))
+            # amount, number
+            if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+                return Decimal(repr(raw))
+            return Decimal(str(raw).strip().replace(",", ""))
+        except (ValueError, InvalidOperation, ArithmeticError):
+            expected = {"int": "整数", "percent": "百分比，如 47.78%", "bool": "是 或 否",
+                        "text": "文字", "written": "文字"}.get(kind, "数值，如 3024.25")
+            self.error(where, "内容无法读取", expected=expected, found=raw if not hasattr(raw, "isoformat") else str(raw))
+            return None
+
+    def table(self, wb, name: str) -> tuple[Worksheet | None, list[tuple[int, list]]]:  # noqa: ANN001
+        """The data rows (row number, cells) of a table sheet, after checking header and layout."""
+        if name not in wb.sheetnames:
+            self.error(f"{name}!（工作表）", f"缺少工作表「{name}」", expected="使用 perflib excel-template 生成的工作簿")
+            return None, []
+        ws = wb[name]
+        columns = SHEETS[name]
+        header_ok = True
+        for i, col in enumerate(columns, 1):
+            found = ws.cell(row=1, column=i).value
+            if (str(found).strip() if found is not None else "") != col.header:
+                header_ok = False
+                self.error(f"{name}!{get_column_letter(i)}1（表头）", "表头与模板不一致", expected=f"「{col.header}」",
+                           found=found)
+        if not header_ok:
+            return None, []
+        for merged in ws.merged_cells.ranges:
+            self.error(f"{name}!{merged.coord}（合并单元格）", "表格中有合并单元格，请取消合并后再导入")
+        rows: list[tuple[int, list]] = []
+        blank: int | None = None
+        for r in range(2, ws.max_row + 1):
+            cells = [ws.cell(row=r, column=c) for c in range(1, len(columns) + 1)]
+            empty = all(c.value is None or (isinstance(c.value, str) and not c.value.strip()) for c in cells)
+            if name == "月度支出":
+                empty = all(c.value is None or (isinstance(c.value, str) and not c.value.strip()) for c in cells[1:])
+                if r <= 13:
+                    rows.append((r, cells))
+                    continue
+            if empty:
+                blank = blank or r
+                continue
+            if blank is not None:
+                self.error(f"{name}!A{blank}（空行）", f"第 {blank} 行为空行，但第 {r} 行还有内容；请删除表格中间的空行")
+                blank = None
+            rows.append((r, cells))
+        return ws, rows
+
+
+def read_workbook(path: str | Path, *, frameworks_dir: Path) -> ParamsFile:
+    """A filled workbook as validated params; raise :class:`InputErrors` naming sheet, cell and column."""
+    path = Path(path)
+    reader = _Reader(str(path))
+    try:
+        wb = load_workbook(path, data_only=True)
+    except FileNotFoundError:
+        raise InputErrors([InputError(path, "(文件)", "文件不存在")]) from None
+    except Exception as exc:  # noqa: BLE001 - zipfile, XML and openpyxl errors alike
+        raise InputErrors([InputError(path, "(文件)", f"不是可读取的 Excel 工作簿（.xlsx）：{exc}")]) from None
+    data = _read(wb, reader)
+    if reader.errors:
+        raise InputErrors(reader.errors)
+    try:
+        params = ParamsFile.model_validate(data)
+    except ValidationError as exc:
+        raise InputErrors([_relocate(e, reader) for e in input_errors(exc, path)]) from None
+    fw_file = framework_path(params.framework, frameworks_dir)
+    if not fw_file.is_file():
+        raise InputErrors([InputError(path, reader.cells.get("framework", "基本信息!B7（评价框架）"), "找不到该评价框架",
+                                      expected=f"以下之一：{'、'.join(available(frameworks_dir))}", found=params.framework)])
+    from .evaluation import evaluate_params
+
+    try:
+        evaluate_params(params, load_framework(fw_file), path=path)
+    except InputErrors as exc:
+        raise InputErrors([_relocate(e, reader) for e in exc.errors]) from None
+    return params
+
+
+def _relocate(error: InputError, reader: _Reader) -> InputError:
+    """A params-file error re-addressed to the cell it came from."""
+    field = error.field
+    candidates = [field]
+    while "." in field or "[" in field:
+        field = field[: max(field.rfind("."), field.rfind("["))]
+        candidates.append(field)
+    where = next((reader.cells[c] for c in candidates if c in reader.cells), None)
+    if where is None:
+        prefix = error.field.split("[")[0].split(".")[0]
+        where = {"indicators": "绩效指标", "management": "管理效率", "budget": "预算", "key_projects": "重点项目",
+                 "execution": "月度支出", "narrative": "文字说明", "stated": "报告所述得分"}.get(prefix, "基本信息")
+        where = f"{where}（{error.field}）"
+    return InputError(reader.file, where, error.detail, expected=error.expected, found=error.found)
+
+
+def _put(data: dict, path: tuple, value: object) -> None:
+    if value is None:
+        return
+    target = data
+    for key in path[:-1]:
+        target = target.setdefault(key, {})
+    target[path[-1]] = value
+
+
+def _read(wb, reader: _Reader) -> dict:  # noqa: ANN001, C901 - one pass per sheet
+    data: dict = {"schema_version": 1}
+    # 基本信息: label → value
+    if "基本信息" not in wb.sheetnames:
+        reader.error("基本信息!（工作表）", "缺少工作表「基本信息」")
+    else:
+        ws = wb["基本信息"]
+        labels = {item[0]: item for item in BASIC}
+        seen = set()
+        for r in range(2, ws.max_row + 1):
+            label_cell = ws.cell(row=r, column=1)
+            label = str(label_cell.value).strip() if label_cell.value is not None else ""
+            if not label:
+                continue
+            if label not in labels:
+                reader.error(f"基本信息!{label_cell.coordinate}（项目）", "未知的项目", expected="模板中的项目名称", found=label)
+                continue
+            seen.add(label)
+            _, path, kind, _, _ = labels[label]
+            _put(data, path, reader.value(ws, ws.cell(row=r, column=2), label, kind, path))
+        for label, path, _, required, _ in BASIC:
+            if required and (label not in seen or _get(data, path) is None):
+                reader.error(f"基本信息!B{_basic_row(label)}（{label}）", "必填项为空")
+    # 预算
+    ws, rows = reader.table(wb, "预算")
+    funds = []
+    for i, (_r, cells) in enumerate(rows):
+        fund = {}
+        for col, cell in zip(SHEETS["预算"], cells):
+            fund[col.key] = reader.value(ws, cell, col.header, col.kind, ("budget", "funds", i, col.key))
+        funds.append({k: v for k, v in fund.items() if v is not None})
+    data.setdefault("budget", {})["funds"] = funds
+    # 月度支出
+    ws, rows = reader.table(wb, "月度支出")
+    if ws is not None:
+        cumulative = [reader.value(ws, cells[1], "累计支出", "amount", ("execution", "monthly", "values", i))
+                      for i, (_, cells) in enumerate(rows[:12])]
+        monthly = [reader.value(ws, cells[2], "当月支出", "amount", ("execution", "monthly", "values", i))
+                   for i, (_, cells) in enumerate(rows[:12])]
+        filled = [(basis, values) for basis, values in (("cumulative", cumulative), ("monthly", monthly))
+                  if any(v is not None for v in values)]
+        if len(filled) > 1:
+            reader.error("月度支出!B2（累计支出）", "「累计支出」和「当月支出」只能填写一列")
+        elif filled:
+            basis, values = filled[0]
+            column = "B" if basis == "cumulative" else "C"
+            for i, value in enumerate(values):
+                if value is None:
+                    reader.error(f"月度支出!{column}{i + 2}（{MONTHS[i]}）", "月度支出须填满 12 个月")
+            data.setdefault("execution", {})["monthly"] = {"basis": basis, "values": values}
+    data.setdefault("execution", {})
+    # 绩效指标
+    ws, rows = reader.table(wb, "绩效指标")
+    indicators = []
+    for i, (_, cells) in enumerate(rows):
+        item = {col.key: reader.value(ws, cell, col.header, col.kind, ("indicators", i, col.key))
+                for col, cell in zip(SHEETS["绩效指标"], cells)}
+        indicators.append({k: v for k, v in item.items() if v is not None})
+    data["indicators"] = indicators
+    # 管理效率: rows of the same leaf are its deductions
+    ws, rows = reader.table(wb, "管理效率")
+    leaves: dict[str, dict] = {}
+    for _r, cells in rows:
+        values = {col.key: (col, cell) for col, cell in zip(SHEETS["管理效率"], cells)}
+        index = len(leaves)
+        name_col, name_cell = values["name"]
+        name = reader.value(ws, name_cell, name_col.header, "text", ("management", index, "name"))
+        if name is None:
+            reader.error(reader.where(ws, name_cell, "三级指标"), "三级指标名称为空")
+            continue
+        leaf = leaves.get(name)
+        if leaf is None:
+            leaf = leaves[name] = {"name": name, "deductions": [], "_index": index}
+            for key in ("group", "weight", "score", "explanation"):
+                col, cell = values[key]
+                target = "reason" if key == "explanation" else key
+                leaf[target] = reader.value(ws, cell, col.header, col.kind, ("management", index, target))
+        i = leaf["_index"]
+        points = reader.value(ws, values["points"][1], "扣分", "number", ("management", i, "deductions",
+                                                                         len(leaf["deductions"]), "points"))
+        reason = reader.value(ws, values["reason"][1], "扣分原因", "text", ("management", i, "deductions",
+                                                                        len(leaf["deductions"]), "reason"))
+        if points is not None or reason is not None:
+            leaf["deductions"].append({k: v for k, v in (("points", points), ("reason", reason)) if v is not None})
+    data["management"] = [{k: v for k, v in leaf.items() if v is not None and k != "_index"
+                           and not (k == "deductions" and not v)} for leaf in leaves.values()]
+    # 重点项目
+    ws, rows = reader.table(wb, "重点项目")
+    data["key_projects"] = [
+        {k: v for k, v in {col.key: reader.value(ws, cell, col.header, col.kind, ("key_projects", i, col.key))
+                           for col, cell in zip(SHEETS["重点项目"], cells)}.items() if v is not None}
+        for i, (_, cells) in enumerate(rows)
+    ]
+    # 文字说明
+    ws, rows = reader.table(wb, "文字说明")
+    for _, cells in rows:
+        category = reader.value(ws, cells[0], "类别", "text", ("narrative",))
+        text = reader.value(ws, cells[1], "内容", "text", ("narrative",))
+        if category not in NARRATIVE:
+            reader.error(reader.where(ws, cells[0], "类别"), "未知的类别", expected=f"以下之一：{'、'.join(NARRATIVE)}",
+                         found=category)
+            continue
+        if text:
+            target = data
+            *parents, last = NARRATIVE[category]
+            for key in parents:
+                target = target.setdefault(key, {})
+            target.setdefault(last, []).append(text)
+            reader.cells.setdefault(format_field(NARRATIVE[category]), reader.where(ws, cells[1], "内容"))
+    # 报告所述得分
+    ws, rows = reader.table(wb, "报告所述得分")
+    for _, cells in rows:
+        name = reader.value(ws, cells[0], "指标名称", "text", ("stated",))
+        if name is None:
+            reader.error(reader.where(ws, cells[0], "指标名称"), "指标名称为空")
+            continue
+        score = reader.value(ws, cells[1], "表述得分", "number", ("stated", "nodes", name))
+        count = reader.value(ws, cells[2], "表述指标个数", "int", ("stated", "indicator_counts", name))
+        if score is not None:
+            data.setdefault("stated", {}).setdefault("nodes", {})[name] = score
+        if count is not None:
+            data.setdefault("stated", {}).setdefault("indicator_counts", {})[name] = count
+    if "department" in data and "functions" not in data["department"]:
+        data["department"]["functions"] = []
+    return data
+
+
+def _get(data: dict, path: tuple) -> object:
+    value: Any = data
+    for key in path:
+        if not isinstance(value, dict) or key not in value:
+            return None
+        value = value[key]
+    return value
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _represent_decimal(dumper: yaml.SafeDumper, value: Decimal) -> yaml.Node:
+    if value == value.to_integral_value() and value.as_tuple().exponent >= 0:
+        return dumper.represent_int(int(value))
+    return dumper.represent_scalar("tag:yaml.org,2002:float", format(value.normalize(), "f"))
+
+
+_Dumper.add_representer(Decimal, _represent_decimal)
+
+
+def params_yaml(params: ParamsFile, *, source: str) -> str:
+    """The params file's YAML text, with a header saying where it came from."""
+    data = params.model_dump(mode="python", exclude_defaults=True)
+    data = {"schema_version": 1, **data}
+    header = f"# 由 perflib excel-import 从 {source} 生成。可直接编辑，或改 Excel 后重新导入。\n"
+    return header + yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1000)
+
+
+# ---------------------------------------------------------------------- the summary workbook
+
+
+def summary_workbook(entries) -> bytes:  # noqa: ANN001 - outputs.Entry
+    """summary.xlsx: the rows of summary.csv, a sheet for all years and one per year."""
+    from .outputs import METRIC_COLUMNS, summary_rows
+
+    headers, rows = summary_rows(entries)
+    percent_columns = {h for h, _ in METRIC_COLUMNS if h.endswith("（%）")}
+    amount_columns = {h for h, _ in METRIC_COLUMNS if h.endswith("（万元）")}
+    text_columns = {"部门代码", "部门名称", "评价框架", "状态", "等级", "报告"}
+    wb = Workbook()
+    wb.remove(wb.active)
+    year_col = headers.index("年度")
+    for title, subset in [("全部年度", rows), *[(f"{y}年", [r for r in rows if r[year_col] == y])
+                                             for y in sorted({r[year_col] for r in rows})]]:
+        ws = wb.create_sheet(title)
+        for c, header in enumerate(headers, 1):
+            cell = ws.cell(row=1, column=c, value=header)
+            cell.font = Font(bold=True)
+            cell.fill = HEADER_FILL
+            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        for r, row in enumerate(subset, 2):
+            for c, (header, value) in enumerate(zip(headers, row), 1):
+                if header in percent_columns and value is not None:
+                    value = value / 100
+                cell = ws.cell(row=r, column=c, value=value)
+                if header in percent_columns:
+                    cell.number_format = PERCENT_FORMAT
+                elif header in amount_columns:
+                    cell.number_format = AMOUNT_FORMAT
+                elif header not in text_columns and header not in ("年度", "错误", "警示", "提示"):
+                    cell.number_format = "0.00"
+                if header == "等级" and value in GRADE_FILLS:
+                    cell.fill = PatternFill("solid", fgColor=GRADE_FILLS[value])
+                    cell.alignment = Alignment(horizontal="center")
+        ws.freeze_panes = "C2"
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{max(len(subset) + 1, 1)}"
+        for c, header in enumerate(headers, 1):
+            values = [header] + [_display(row[c - 1], header in percent_columns) for row in subset]
+            width = max(_width(v) for v in values)
+            ws.column_dimensions[get_column_letter(c)].width = min(max(width + 2, 6), 60)
+    return _save(wb)
+
+
+def _display(value: object, percent: bool) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.2f}%" if percent else f"{value:,.2f}"
+    return str(value)
+
+
+def _width(text: str) -> int:
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+INSTRUCTIONS = """部门整体支出绩效自评表（perflib 导入模板）
+用途：填写一个部门一个年度的自评数据，然后用 perflib excel-import 本文件.xlsx 生成 params/<部门代码>/<年度>.yaml。
+各工作表：
+- 基本信息：部门代码（小写字母、数字、连字符，如 baiyun-emergency）、部门名称、年度、评价框架等；“报告所述”各项仅用于核对，不参与计分。
+- 预算：每种资金性质一行：年初预算、调整后预算、支出（金额单位见基本信息，默认万元）。
+- 月度支出：12 个月的累计支出，或当月支出（二选一）；用于计算年度评价执行率。没有月度数据时，在基本信息中填“年度评价执行率（报告所述）”。
+- 绩效指标：每个指标一行。指标类别从下拉列表选择（如 产出/数量、效益/社会效益、满意度）。指标值和实际完成值按原文填写，如“≥26 次、≥13 台”“不低于 95%”“≤1‰”；比率可另填分子、分母（比率单位 % 或 ‰）。分值合计须等于评价框架中该类指标的分值。定性指标须选定性档次（达成/部分达成/未达成）并填自评得分。
+- 管理效率：已按评价框架列出各三级指标。满分的指标无需填写；扣分的填扣分和扣分原因，同一指标有多项扣分时另起一行、重复一级和三级指标名称。
+- 重点项目：项目名称、全年预算数、实际支出。
+- 文字说明：每段一行，类别从下拉列表选择（部门职能、年度工作任务、主要成效、存在问题、改进措施等）。
+- 报告所述得分：报告中表述的各级得分和指标个数（用于核对）。
+注意：
+- 百分比可填 47.78% 或 47.78；金额请填数字，不要带单位。
+- 表格中不要合并单元格，不要留空行，不要改动表头。
+- 导入时逐项校验，出错会指出工作表、单元格和列名，且不会生成任何文件。
+"""

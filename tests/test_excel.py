@@ -1,0 +1,163 @@
+"""Excel in and out: template, round trip, malformed workbooks, the summary workbook."""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from perflib import InputErrors, evaluate, evaluate_params
+from perflib.cli import main
+from perflib.demo import generate
+from perflib.excel import SHEETS, export_workbook, read_workbook, summary_workbook, template_workbook
+from perflib.outputs import Entry, summary_csv
+from perflib.params import load
+
+from .conftest import EXAMPLE, FRAMEWORKS
+
+
+@pytest.fixture(scope="module")
+def loaded():
+    return load(EXAMPLE)
+
+
+@pytest.fixture
+def exported(tmp_path: Path, loaded) -> Path:
+    path = tmp_path / "自评表.xlsx"
+    path.write_bytes(export_workbook(loaded.params, framework=loaded.framework, frameworks_dir=FRAMEWORKS))
+    return path
+
+
+def test_template(tmp_path: Path, loaded) -> None:
+    path = tmp_path / "t.xlsx"
+    path.write_bytes(template_workbook(framework=loaded.framework, frameworks_dir=FRAMEWORKS))
+    wb = load_workbook(path)
+    assert wb.sheetnames[:9] == ["说明", "基本信息", "预算", "月度支出", "绩效指标", "管理效率", "重点项目", "文字说明", "报告所述得分"]
+    for name, columns in SHEETS.items():
+        assert [c.value for c in wb[name][1]][: len(columns)] == [c.header for c in columns]
+        assert wb[name].freeze_panes == "A2"
+    management = wb["管理效率"]
+    leaves = [row[1].value for row in management.iter_rows(min_row=2) if row[1].value]
+    assert len(leaves) == 22 and "财务管理合规性" in leaves
+    validations = {next(iter(dv.sqref.ranges)).coord[0] for dv in wb["绩效指标"].data_validations.dataValidation}
+    assert {"A", "I", "J"} <= validations  # 指标类别, 计分方法, 定性档次
+    options = wb["选项"]
+    assert options.sheet_state == "hidden"
+    assert "产出/数量" in [c.value for c in options["E"]]
+
+
+def test_round_trip_scores_identically(exported: Path, loaded) -> None:
+    params = read_workbook(exported, frameworks_dir=FRAMEWORKS)
+    before, after = loaded.params.model_dump(), params.model_dump()
+    for leaf in after["management"]:  # the template shows each leaf's points; the original left them implicit
+        leaf["weight"] = None
+    assert after == before
+    ev = evaluate_params(params, loaded.framework)
+    assert (str(ev.total), ev.grade) == ("91.88", "优")
+    assert [(n.name, n.score) for n in ev.scorecard.walk()] == [(n.name, n.score) for n in evaluate(EXAMPLE).scorecard.walk()]
+
+
+def test_cli_round_trip(tmp_path: Path, exported: Path, capsys) -> None:
+    out = tmp_path / "params"
+    shutil.copytree(FRAMEWORKS, out / "frameworks")
+    assert main(["excel-import", str(exported), "--out", str(out), "--frameworks", str(FRAMEWORKS)]) == 0
+    written = out / "baiyun-emergency" / "2023.yaml"
+    assert written.exists() and "由 perflib excel-import" in written.read_text(encoding="utf-8")
+    assert main(["validate", str(out)]) == 0
+    assert str(evaluate(written).total) == "91.88"
+    again = tmp_path / "again.xlsx"
+    assert main(["excel-export", str(written), str(again)]) == 0
+    assert main(["excel-template", str(tmp_path / "t.xlsx"), "--framework", "guangzhou-department-overall",
+                 "--frameworks", str(FRAMEWORKS)]) == 0
+    assert main(["excel-template", str(tmp_path / "t.txt")]) == 2
+    capsys.readouterr()
+
+
+def _mutate(path: Path, change) -> Path:  # noqa: ANN001
+    wb = load_workbook(path)
+    change(wb)
+    wb.save(path)
+    return path
+
+
+MALFORMED = [
+    ("missing-sheet", lambda wb: wb.remove(wb["预算"]), "预算!", "缺少工作表「预算」"),
+    ("wrong-header", lambda wb: wb["绩效指标"].cell(row=1, column=3, value="目标"), "绩效指标!C1（表头）", "「指标值」"),
+    ("text-in-amount", lambda wb: wb["预算"].cell(row=2, column=3, value="三千一百多"), "预算!C2（调整后预算）", "数值"),
+    ("merged-cells", lambda wb: wb["绩效指标"].merge_cells("A3:B3"), "绩效指标!A3:B3（合并单元格）", "合并单元格"),
+    ("empty-row", lambda wb: wb["绩效指标"].insert_rows(5), "绩效指标!A5（空行）", "空行"),
+    ("bad-percent", lambda wb: wb["重点项目"].cell(row=2, column=4, value="约百分之百"), "重点项目!D2（预算执行率（报告所述））", "百分比"),
+    ("missing-code", lambda wb: setattr(wb["基本信息"]["B2"], "value", None), "基本信息!B2（部门代码）", "必填"),
+    ("unknown-category", lambda wb: wb["绩效指标"].cell(row=2, column=1, value="产出/速度"), "绩效指标!A2（指标类别）", "不在评价框架"),
+    ("bad-target", lambda wb: wb["绩效指标"].cell(row=4, column=3, value="≥"), "绩效指标!C4（指标值）", "缺少数值"),
+    ("both-monthly-columns", lambda wb: wb["月度支出"].cell(row=2, column=3, value=1), "月度支出!B2", "只能填写一列"),
+    ("weights", lambda wb: wb["绩效指标"].cell(row=2, column=8, value=9), "绩效指标", "合计须等于 20"),
+]
+
+
+@pytest.mark.parametrize(("change", "where", "fragment"), [m[1:] for m in MALFORMED], ids=[m[0] for m in MALFORMED])
+def test_malformed_workbook_names_the_place_and_writes_nothing(tmp_path: Path, exported: Path, change, where: str,
+                                                              fragment: str, capsys) -> None:
+    _mutate(exported, change)
+    with pytest.raises(InputErrors) as info:
+        read_workbook(exported, frameworks_dir=FRAMEWORKS)
+    lines = str(info.value).splitlines()
+    assert any(line.startswith(f"{exported}: {where}") and fragment in line for line in lines), lines
+    out = tmp_path / "out"
+    assert main(["excel-import", str(exported), "--out", str(out), "--frameworks", str(FRAMEWORKS)]) == 2
+    assert not out.exists()
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_not_a_workbook(tmp_path: Path) -> None:
+    path = tmp_path / "x.xlsx"
+    path.write_text("not a zip", encoding="utf-8")
+    with pytest.raises(InputErrors, match="不是可读取的 Excel 工作簿"):
+        read_workbook(path, frameworks_dir=FRAMEWORKS)
+
+
+def test_percent_and_numbers_typed_in_excel(tmp_path: Path, exported: Path, loaded) -> None:
+    """A target typed as 100% becomes the number 1 formatted as a percentage: it reads back as '100%'."""
+    def change(wb):  # noqa: ANN001
+        cell = wb["绩效指标"].cell(row=11, column=4, value=1)  # indicator ⑩ actual, typed as 100%
+        cell.number_format = "0%"
+        wb["基本信息"].cell(row=10, column=2, value="47.78%")  # a percentage typed as text
+    _mutate(exported, change)
+    params = read_workbook(exported, frameworks_dir=FRAMEWORKS)
+    assert params.indicators[9].actual == "100%"
+    assert str(params.execution.stated_rate) == "47.78"
+
+
+def test_summary_workbook_matches_csv(tmp_path: Path) -> None:
+    demo = tmp_path / "demo"
+    generate(demo, frameworks_dir=FRAMEWORKS)
+    entries = [Entry(p.parent.name, int(p.stem), "ok", summary=evaluate(p).to_dict(), has_report=True)
+               for p in sorted(demo.glob("demo-[a-e]*/*.yaml"))]
+    entries.append(Entry("broken", 2023, "failed", error="x", error_kind="input"))
+    rows = list(csv.reader(io.StringIO(summary_csv(entries).lstrip("\ufeff"))))
+    path = tmp_path / "summary.xlsx"
+    path.write_bytes(summary_workbook(entries))
+    wb = load_workbook(path)
+    assert wb.sheetnames == ["全部年度", "2022年", "2023年", "2024年"]
+    sheet = wb["全部年度"]
+    header = [c.value for c in sheet[1]]
+    assert header == rows[0]
+    assert sheet.freeze_panes == "C2" and sheet.auto_filter.ref.startswith("A1:")
+    percent = {i for i, h in enumerate(header) if h.endswith("（%）")}
+    for csv_row, xl_row in zip(rows[1:], sheet.iter_rows(min_row=2, values_only=True)):
+        for i, (a, b) in enumerate(zip(csv_row, xl_row)):
+            if a == "":
+                assert b is None or b == "", (header[i], a, b)
+            elif isinstance(b, (int, float)):
+                assert f"{b * 100 if i in percent else b:.2f}" == f"{float(a):.2f}", (header[i], a, b)
+            else:
+                assert str(b) == a, (header[i], a, b)
+    assert sum(1 for _ in wb["2023年"].iter_rows(min_row=2)) == len([e for e in entries if e.year == 2023])
+    grade, rate = header.index("等级"), header.index("年度预算执行率（%）")
+    graded = next(r for r in range(2, sheet.max_row + 1) if sheet.cell(row=r, column=grade + 1).value)
+    assert sheet.cell(row=graded, column=grade + 1).fill.fgColor.rgb.endswith(("C6EFCE", "DDEBF7", "FFF2CC", "F8CBAD"))
+    assert sheet.cell(row=graded, column=rate + 1).number_format == "0.00%"
