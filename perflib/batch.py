@@ -7,8 +7,8 @@ The batch:
    kernel is started for it;
 3. skips a report whose inputs (params files it reads, its framework, the template, perflib's
    version and source) are unchanged since its last good rendering, unless ``--force``;
-4. renders the rest through an :class:`~perflib.executors.Executor` (this process, or a pool of
-   worker processes), collecting results as they finish;
+4. renders the rest through an :class:`~perflib.executors.Executor` (this process, a pool of
+   worker processes, or a Dask cluster), collecting results as they finish;
 5. writes ``index.html``, ``summary.csv`` and ``manifest.json`` — always, even when interrupted —
    each atomically.
 
@@ -53,6 +53,8 @@ class RunOptions:
     force: bool = False
     timeout: int = 300  # seconds per cell
     engine: str = "warm"
+    scheduler: str | None = None  # a Dask scheduler address, or "local" for a LocalCluster
+    transfer_files: bool = False  # Dask workers without the shared disk: inputs go with the task
     restart_every: int = 25  # warm engine: restart a kernel after this many reports (K)
     wait: float = 0.0  # seconds to wait for another batch's lock
     progress: bool | None = None  # None: a bar when stderr is a terminal
@@ -74,8 +76,9 @@ class RunReport:
     def line(self) -> str:
         reports = [e for e in self.entries if e.kind == "report"]
         counts = {s: sum(1 for e in reports if e.status == s) for s in ("ok", "failed", "skipped")}
-        text = (f"{len(reports)} 份报告：成功 {counts['ok']}，失败 {counts['failed']}，"
-                f"未变化跳过 {counts['skipped']}")
+        unfinished = sum(1 for e in reports if e.error_kind == "interrupted")
+        text = (f"{len(reports)} 份报告：成功 {counts['ok']}，失败 {counts['failed'] - unfinished}，"
+                f"未变化跳过 {counts['skipped']}" + (f"，未完成 {unfinished}" if unfinished else ""))
         overviews = [e for e in self.entries if e.kind == "overview"]
         if overviews:
             failed = sum(1 for e in overviews if e.status == "failed")
@@ -154,6 +157,19 @@ def outputs_lock(outputs_dir: Path, wait: float = 0.0) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
         finally:
             fh.close()
+
+
+def remove_leftovers(outputs_dir: Path) -> list[Path]:
+    """Temporary files of an earlier batch that was killed (never a finished report); call under the lock."""
+    gone = []
+    for pattern in (".*.tmp", ".report.*.ipynb", ".overview.*.ipynb"):
+        for path in outputs_dir.rglob(pattern):
+            try:
+                path.unlink()
+                gone.append(path)
+            except OSError:
+                pass
+    return gone
 
 
 @contextmanager
@@ -299,12 +315,13 @@ def run(opts: RunOptions, *, executor=None) -> RunReport:  # noqa: ANN001 - exec
     started = time.perf_counter()
     started_at = _dt.datetime.now().isoformat(timespec="seconds")
     with outputs_lock(opts.outputs_dir, opts.wait), _sigterm_as_interrupt():
+        remove_leftovers(opts.outputs_dir)
         code_hash = code_digest()
         planned = plan(opts, code_hash)
         planned += plan_overviews(opts, code_hash, planned)
         entries = [p.entry for p in planned]
         tasks = {p.task.key: p for p in planned if p.task is not None}
-        interrupted = False
+        interrupted = skip_outputs = False
         done: set[str] = set()
         try:
             if tasks:
@@ -321,13 +338,16 @@ def run(opts: RunOptions, *, executor=None) -> RunReport:  # noqa: ANN001 - exec
                         bar.update(1)
         except KeyboardInterrupt:
             interrupted = True
+        except RunError:  # the executor could not start (no scheduler) or a write failed: leave outputs as they were
+            skip_outputs = True
+            raise
         finally:
             for key, p in tasks.items():
                 if key not in done:
                     p.entry.status, p.entry.error_kind = "failed", "interrupted"
                     p.entry.error = "批处理被中断，未完成" if interrupted else "执行器未返回结果"
-            seconds = time.perf_counter() - started
-            _write_batch_outputs(entries, opts, started_at, seconds)
+            if not skip_outputs:
+                _write_batch_outputs(entries, opts, started_at, time.perf_counter() - started)
     report = RunReport(entries, time.perf_counter() - started, interrupted)
     if interrupted:
         raise BatchInterrupted(report)
@@ -358,8 +378,9 @@ def _write_batch_outputs(entries: list[Entry], opts: RunOptions, started_at: str
     finished = _dt.datetime.now().isoformat(timespec="seconds")
     info = IndexInfo(generated=finished.replace("T", " "), seconds=seconds)
     reports = [e for e in entries if e.kind == "report"]
+    engine = opts.engine + (f", dask {opts.scheduler}" if opts.scheduler else "")
     write_atomic(out / "manifest.json", manifest(entries, started=started_at, finished=finished, seconds=seconds,
-                                                 engine=opts.engine))
+                                                 engine=engine))
     write_atomic(out / "summary.csv", summary_csv(reports))
     if opts.excel:
         from .excel import summary_workbook

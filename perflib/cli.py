@@ -134,6 +134,16 @@ def cmd_score(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------------- run
 
 
+def _code(text: str) -> str:
+    import re
+
+    from .schema import CODE_PATTERN
+
+    if not re.match(CODE_PATTERN, text) or len(text) > 64:
+        raise argparse.ArgumentTypeError(f"部门代码应为小写字母、数字和连字符，实际为 '{text}'")
+    return text
+
+
 def _positive_int(text: str) -> int:
     try:
         value = int(text)
@@ -152,12 +162,18 @@ def cmd_run(args: argparse.Namespace) -> int:
         params_dir=Path(args.params), outputs_dir=Path(args.outputs), template=Path(args.template),
         departments=args.department or [], years=args.year or [], jobs=args.jobs, force=args.force,
         timeout=args.timeout, engine=args.engine, restart_every=args.restart_every, wait=args.wait,
+        scheduler=args.scheduler, transfer_files=args.transfer_files,
         progress=False if args.quiet else None, overview=not args.no_overview,
         overview_template=Path(args.overview_template),
     )
     try:
         report = run(opts)
     except BatchInterrupted as exc:
+        # the notebook being executed when the signal came was abandoned; asyncio would print its
+        # "Task exception was never retrieved" traceback at exit
+        import logging
+
+        logging.getLogger("asyncio").setLevel(logging.CRITICAL)
         print(exc.report.line(), file=sys.stderr)
         return 130
     for entry in report.failed:
@@ -256,7 +272,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--frameworks", metavar="DIR", help="评价框架目录（默认 params/frameworks）")
 
     p = sub.add_parser("run", help="批量渲染报告：outputs/<部门>/<年度>/report.html、index.html、summary.csv")
-    p.add_argument("--department", action="append", metavar="CODE", help="只渲染这些部门（可重复）")
+    p.add_argument("--department", action="append", type=_code, metavar="CODE", help="只渲染这些部门（可重复）")
     p.add_argument("--year", action="append", type=int, metavar="YEAR", help="只渲染这些年度（可重复）")
     p.add_argument("--jobs", type=_positive_int, default=os.cpu_count() or 1, metavar="N",
                    help="并行数（默认 CPU 核数）")
@@ -266,6 +282,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="执行引擎：warm 复用已启动的内核（默认，快），cold 每份报告新启内核")
     p.add_argument("--restart-every", type=_positive_int, default=25, metavar="K",
                    help="warm 引擎每渲染 K 份报告重启一次内核（默认 25）")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="在 Dask 集群上渲染：调度器地址（如 tcp://10.0.0.5:8786），或 local 在本机启动 LocalCluster")
+    p.add_argument("--transfer-files", action="store_true",
+                   help="Dask 工作节点看不到共享目录时：输入文件随任务发送，渲染结果传回")
     p.add_argument("--params", default=str(DEFAULT_PARAMS), metavar="DIR", help="输入目录（默认 params）")
     p.add_argument("--outputs", default="outputs", metavar="DIR", help="输出目录（默认 outputs）")
     p.add_argument("--template", default="notebooks/report.ipynb", metavar="NB", help="报告模板")

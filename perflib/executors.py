@@ -6,6 +6,7 @@ so that it can start and stop its workers.
 
 * :class:`SerialExecutor` — in this process, one after another (``--jobs 1``; handy for debugging).
 * :class:`PoolExecutor` — a pool of worker processes on this machine (``--jobs N``).
+* :class:`~perflib.distributed.DaskExecutor` — a Dask cluster (``--scheduler ADDRESS`` or ``local``).
 """
 
 from __future__ import annotations
@@ -102,6 +103,12 @@ class PoolExecutor:
 
 
 def make_executor(opts, count: int) -> Executor:  # noqa: ANN001 - RunOptions
-    """The executor for ``opts``: in this process for one job, else a pool of worker processes."""
+    """The executor for ``opts``: a Dask cluster when a scheduler is named; else in this process for
+    one job, or a pool of worker processes."""
+    if opts.scheduler:
+        from .distributed import DaskExecutor
+
+        return DaskExecutor(opts.scheduler, workers=opts.jobs, transfer=opts.transfer_files,
+                            params_dir=opts.params_dir.resolve())
     jobs = min(opts.jobs, count)
     return SerialExecutor() if jobs <= 1 else PoolExecutor(jobs, opts.engine)

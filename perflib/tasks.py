@@ -10,10 +10,12 @@ across processes and machines.
 
 from __future__ import annotations
 
+import errno
 import os
+import tempfile
 import time
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 
@@ -71,8 +73,12 @@ def classify(exc: BaseException) -> tuple[str, str]:
     if isinstance(exc, DeadKernelError):
         return "dead_kernel", f"内核意外退出（可能被终止或内存不足）：{exc}"
     if isinstance(exc, PerflibError):
+        if isinstance(exc.__cause__, OSError) and exc.__cause__.errno == errno.ENOSPC:
+            return "disk_full", f"磁盘空间不足，未能写入（上次成功的报告未改动）：{exc}"
         return "input", str(exc)
     if isinstance(exc, OSError):
+        if exc.errno == errno.ENOSPC:
+            return "disk_full", f"磁盘空间不足，未能写入（上次成功的报告未改动）：{exc}"
         return "internal", f"文件读写失败：{exc}"
     last = traceback.format_exception_only(type(exc), exc)[-1].strip()
     return "internal", f"内部错误：{last}"
@@ -132,3 +138,59 @@ def render(task: RenderTask) -> RenderResult:
         tmp.unlink(missing_ok=True)
         kind, message = classify(exc)
         return result(False, kind, message)
+
+
+# ---------------------------------------------------------------------- workers without the shared disk
+
+TEMPLATE_NAME = "template.ipynb"
+
+
+def payload(task: RenderTask, params_dir: Path) -> tuple[dict[str, bytes], str]:
+    """The files a task reads, relative to ``params_dir`` (plus the template), and their digest now."""
+    from .batch import inputs_digest
+
+    files = {Path(f).relative_to(params_dir).as_posix(): Path(f).read_bytes() for f in task.inputs}
+    files[TEMPLATE_NAME] = Path(task.template).read_bytes()
+    return files, inputs_digest([Path(f) for f in task.inputs])
+
+
+def render_transferred(task: RenderTask, files: dict[str, bytes]) -> tuple[RenderResult, dict[str, bytes]]:
+    """Render on a worker that cannot see the batch's disk.
+
+    The inputs come with the task; they are written to a temporary folder, the notebook is rendered
+    there, and the executed notebook and HTML (or the failed notebook) are sent back as bytes.
+    """
+    with tempfile.TemporaryDirectory(prefix="perflib-") as tmp:
+        root = Path(tmp)
+        for rel, data in files.items():
+            target = root / ("params" if rel != TEMPLATE_NAME else "") / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        parameters = tuple((k, str(root / "params") if k == "params_dir" else v) for k, v in task.parameters)
+        local = replace(task, template=str(root / TEMPLATE_NAME), parameters=parameters,
+                        notebook=str(root / "out" / Path(task.notebook).name),
+                        html=str(root / "out" / Path(task.html).name), inputs=(), inputs_digest="")
+        result = render(local)
+        sent = {}
+        for name, path in (("notebook", Path(local.notebook)), ("html", Path(local.html)),
+                           ("failed", local.failed_notebook)):
+            if path.exists():
+                sent[name] = path.read_bytes()
+        return result, sent
+
+
+def receive(task: RenderTask, result: RenderResult, files: dict[str, bytes]) -> RenderResult:
+    """Put files sent back by :func:`render_transferred` in place, as :func:`render` would have."""
+    from .outputs import write_atomic
+
+    try:
+        if result.ok and "html" in files:
+            write_atomic(Path(task.html), files["html"])
+            write_atomic(Path(task.notebook), files["notebook"])
+            task.failed_notebook.unlink(missing_ok=True)
+        elif "failed" in files:
+            write_atomic(task.failed_notebook, files["failed"])
+    except Exception as exc:  # noqa: BLE001 - a full disk here is this report's failure
+        kind, message = classify(exc)
+        return RenderResult(task.key, False, result.seconds, kind, message, result.worker)
+    return result
