@@ -15,9 +15,10 @@ from . import charts
 from .audit import LEVEL_NAMES
 from .errors import InputErrors
 from .evaluation import Evaluation, evaluate
-from .html import HTML, figure, heading, items, join, note, para, table
+from .html import HTML, heading, items, join, note, para, table
 from .numbers import fmt_number, fmt_percent, fmt_points
 from .params import discover
+from .report import numbered_figure
 
 
 @dataclass(frozen=True)
@@ -51,10 +52,7 @@ def load(params_dir: str | Path, year: int) -> Portfolio:
 
 
 def _figure(p: Portfolio, fig, caption: str) -> HTML:  # noqa: ANN001
-    if fig is None:
-        return HTML("")
-    p.figures[0] += 1
-    return figure(charts.png(fig), f"图 {p.figures[0]}  {caption}")
+    return numbered_figure(p.figures, fig, caption)
 
 
 def title(p: Portfolio) -> HTML:

@@ -97,11 +97,23 @@ def setup() -> None:
     matplotlib.rcParams.update(fonts.rc())
 
 
-def _figure(report: Report, fig, caption: str) -> HTML:  # noqa: ANN001
+def numbered_figure(counter: list[int], fig, caption: str) -> HTML:  # noqa: ANN001 - Figure or None
+    """``fig`` as an embedded PNG captioned "图 N  caption", N counted in ``counter``; nothing for None."""
     if fig is None:
         return HTML("")
-    report.figures[0] += 1
-    return figure(charts.png(fig), f"图 {report.figures[0]}  {caption}")
+    counter[0] += 1
+    return figure(charts.png(fig), f"图 {counter[0]}  {caption}")
+
+
+def _figure(report: Report, fig, caption: str) -> HTML:  # noqa: ANN001
+    return numbered_figure(report.figures, fig, caption)
+
+
+def _paragraphs(texts: list[str], missing: str, numbering: str | None = None) -> HTML:
+    """The analyst's paragraphs, numbered with ``numbering`` (e.g. "（{}）"), or a note that they are missing."""
+    if not texts:
+        return para(f"（输入文件未提供{missing}。）")
+    return paras(numbering.format(i) + t if numbering else t for i, t in enumerate(texts, 1))
 
 
 # ---------------------------------------------------------------------- title
@@ -125,17 +137,12 @@ def title(report: Report) -> HTML:
 
 def functions(report: Report) -> HTML:
     texts = report.ev.params.department.functions
-    if not texts:
-        return para("（输入文件未提供部门职能说明。）")
-    intro = para(f"{report.ev.department}的主要职责是：")
-    return join(intro, paras(f"{i}. {t}" for i, t in enumerate(texts, 1)))
+    intro = para(f"{report.ev.department}的主要职责是：") if texts else HTML("")
+    return join(intro, _paragraphs(texts, "部门职能说明", "{}. "))
 
 
 def tasks(report: Report) -> HTML:
-    texts = report.ev.params.narrative.tasks
-    if not texts:
-        return para("（输入文件未提供年度工作任务。）")
-    return paras(f"（{i}）{t}" for i, t in enumerate(texts, 1))
+    return _paragraphs(report.ev.params.narrative.tasks, "年度工作任务", "（{}）")
 
 
 def budget(report: Report) -> HTML:
@@ -171,8 +178,7 @@ def budget(report: Report) -> HTML:
 
 
 def performance_management(report: Report) -> HTML:
-    texts = report.ev.params.narrative.performance_management
-    return paras(texts) if texts else para("（输入文件未提供绩效管理情况。）")
+    return _paragraphs(report.ev.params.narrative.performance_management, "绩效管理情况")
 
 
 # ---------------------------------------------------------------------- 二、绩效自评情况
@@ -373,10 +379,7 @@ def key_projects(report: Report) -> HTML:
 
 
 def achievements(report: Report) -> HTML:
-    texts = report.ev.params.narrative.achievements
-    if not texts:
-        return para("（输入文件未提供主要工作成效。）")
-    return paras(f"{i}. {t}" for i, t in enumerate(texts, 1))
+    return _paragraphs(report.ev.params.narrative.achievements, "主要工作成效", "{}. ")
 
 
 def trend(report: Report) -> HTML:
