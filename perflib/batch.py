@@ -105,11 +105,15 @@ def code_digest() -> str:
     return _sha(__version__.encode(), *(p.relative_to(root).as_posix().encode() + p.read_bytes() for p in files))
 
 
-def input_files(params_file: Path, framework_file: Path | None) -> list[Path]:
-    """The files a report reads: its params file, the department's earlier years, its framework."""
+def input_files(params_file: Path, frameworks: Sequence[Path]) -> list[Path]:
+    """The files a report reads: its params file, the department's earlier years, and the frameworks.
+
+    All framework files count (a changed framework re-renders every report), so that an unchanged
+    report is recognised from file contents alone, without parsing anything.
+    """
     year = int(params_file.stem)
     earlier = [p for p in sorted(params_file.parent.glob("*.yaml")) if p.stem.isdigit() and int(p.stem) <= year]
-    return [*earlier, *([framework_file] if framework_file else [])]
+    return [*earlier, *frameworks]
 
 
 def inputs_digest(files: Sequence[Path]) -> str:
@@ -214,11 +218,11 @@ def _template(path: Path, what: str) -> tuple[Path, str]:
 
 
 def _task(opts: RunOptions, key: str, template: Path, parameters: dict, notebook: Path, html: Path, title: str,
-          inputs: list[Path]) -> RenderTask:
+          inputs: list[Path], digest: str) -> RenderTask:
     return RenderTask(
         key=key, template=str(template), parameters=tuple(parameters.items()), notebook=str(notebook),
         html=str(html), title=title, timeout=opts.timeout, engine=opts.engine, restart_every=opts.restart_every,
-        inputs=tuple(str(p) for p in inputs), inputs_digest=inputs_digest(inputs),
+        inputs=tuple(str(p) for p in inputs), inputs_digest=digest,
     )
 
 
@@ -237,28 +241,31 @@ def plan(opts: RunOptions, code_hash: str) -> list[Planned]:
     if not files:
         raise RunError(f"{opts.params_dir}: 没有找到 <部门代码>/<年度>.yaml 输入文件"
                        + ("（请检查 --department / --year）" if opts.departments or opts.years else ""))
+    frameworks = sorted((params_dir / FRAMEWORKS_DIR).glob("*.yaml"))
     planned = []
     for path in files:
         code, year = path.parent.name, int(path.stem)
         out_dir = opts.outputs_dir.resolve() / code / str(year)
         has_report = (out_dir / "report.html").is_file()
+        inputs = input_files(path, frameworks)
+        digest = inputs_digest(inputs)
+        fingerprint = _sha(digest.encode(), template_hash.encode(), code_hash.encode())
+        sidecar = read_json(out_dir / SIDECAR) if has_report and not opts.force else None
+        if sidecar and sidecar.get("fingerprint") == fingerprint and sidecar.get("summary"):
+            # same inputs, template and code as the last good rendering: so is its evaluation
+            planned.append(Planned(Entry(code, year, "skipped", summary=sidecar["summary"], has_report=True,
+                                         fingerprint=fingerprint), None))
+            continue
         try:
             ev = evaluate(path)
         except InputErrors as exc:
             entry = Entry(code, year, "failed", error=_first_lines(exc), error_kind="input", has_report=has_report)
             planned.append(Planned(entry, None))
             continue
-        framework_file = Path(ev.framework.path) if ev.framework.path else None
-        inputs = input_files(path, framework_file)
-        fingerprint = _sha(inputs_digest(inputs).encode(), template_hash.encode(), code_hash.encode())
         entry = Entry(code, year, "ok", summary=ev.to_dict(), has_report=has_report, fingerprint=fingerprint)
-        if _unchanged(opts, out_dir / "report.html", out_dir / SIDECAR, fingerprint):
-            entry.status = "skipped"
-            planned.append(Planned(entry, None, ev))
-            continue
         parameters = {"department": code, "year": year, "params_dir": str(params_dir)}
         task = _task(opts, entry.key, template, parameters, out_dir / "report.ipynb", out_dir / "report.html",
-                     ev.title, inputs)
+                     ev.title, inputs, digest)
         planned.append(Planned(entry, task, ev))
     return planned
 
@@ -273,7 +280,8 @@ def plan_overviews(opts: RunOptions, code_hash: str, reports: list[Planned]) -> 
     planned = []
     for year in sorted({p.entry.year for p in reports}):
         reads = [*discover(params_dir, years=[year - 1, year]), *frameworks]
-        fingerprint = _sha(inputs_digest(reads).encode(), template_hash.encode(), code_hash.encode())
+        digest = inputs_digest(reads)
+        fingerprint = _sha(digest.encode(), template_hash.encode(), code_hash.encode())
         out_dir = opts.outputs_dir.resolve() / "overview" / str(year)
         html = opts.outputs_dir.resolve() / f"overview-{year}.html"
         entry = Entry("", year, "ok", kind="overview", has_report=html.is_file(), fingerprint=fingerprint)
@@ -283,7 +291,7 @@ def plan_overviews(opts: RunOptions, code_hash: str, reports: list[Planned]) -> 
             continue
         title = f"{year} 年度部门整体支出绩效自评总览"
         task = _task(opts, entry.key, template, {"year": year, "params_dir": str(params_dir)},
-                     out_dir / "overview.ipynb", html, title, reads)
+                     out_dir / "overview.ipynb", html, title, reads, digest)
         planned.append(Planned(entry, task))
     return planned
 
