@@ -13,6 +13,9 @@ Ways of rendering the same N department-years of the demo portfolio, each into f
 
 Prints seconds, seconds per report and the speed-up over the naive loop. Goals (2 cores, N = 24):
 cold ≥ 5× and warm ≥ 15× the naive loop; the no-change re-run under 3 s.
+
+``--trivial`` renders a minimal notebook instead of the report template (parameters, one small chart,
+one line of output): it measures what the engines themselves cost, apart from the report's own work.
 """
 
 from __future__ import annotations
@@ -46,14 +49,35 @@ def workspace(n: int, root: Path) -> Path:
     return params
 
 
-def naive(params: Path, out: Path) -> float:
+TRIVIAL = """
+from matplotlib.figure import Figure
+from IPython.display import display
+fig = Figure(figsize=(3, 2))
+fig.add_subplot().bar([1, 2, 3], [year % 7, 2, 3])
+display(fig)
+print(department, year)
+"""
+
+
+def trivial_template(path: Path) -> Path:
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    params = new_code_cell('department = "x"\nyear = 2023\nparams_dir = "."', metadata={"tags": ["parameters"]})
+    nb = new_notebook(cells=[params, new_code_cell(TRIVIAL)])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, path)
+    return path
+
+
+def naive(params: Path, out: Path, template: Path) -> float:
     out.mkdir(parents=True)
     files = sorted(p for p in params.glob("*/*.yaml") if p.parent.name != "frameworks")
     started = time.perf_counter()
     for path in files:
         code, year = path.parent.name, path.stem
         nb = out / f"{code}-{year}.ipynb"
-        subprocess.run([str(BIN / "papermill"), str(REPO / "notebooks" / "report.ipynb"), str(nb),
+        subprocess.run([str(BIN / "papermill"), str(template), str(nb),
                         "-p", "department", code, "-p", "year", year, "-p", "params_dir", str(params),
                         "-k", "python3", "--log-level", "ERROR", "--no-progress-bar"],
                        check=True, capture_output=True)
@@ -62,10 +86,10 @@ def naive(params: Path, out: Path) -> float:
     return time.perf_counter() - started
 
 
-def perflib_run(params: Path, out: Path, jobs: int, engine: str) -> float:
+def perflib_run(params: Path, out: Path, jobs: int, engine: str, template: Path) -> float:
     started = time.perf_counter()
     subprocess.run([str(BIN / "perflib"), "run", "--params", str(params), "--outputs", str(out),
-                    "--template", str(REPO / "notebooks" / "report.ipynb"), "--jobs", str(jobs), "--no-overview",
+                    "--template", str(template), "--jobs", str(jobs), "--no-overview",
                     "--engine", engine, "--quiet"], check=True, capture_output=True)
     return time.perf_counter() - started
 
@@ -75,18 +99,22 @@ def main() -> None:
     ap.add_argument("-n", type=int, default=24, help="department-years (default 24)")
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--skip-naive", action="store_true", help="skip the (slow) naive baseline")
+    ap.add_argument("--trivial", action="store_true", help="a minimal notebook instead of the report template")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="perflib-bench-") as tmp:
         root = Path(tmp)
         params = workspace(args.n, root)
+        template = trivial_template(root / "trivial.ipynb") if args.trivial else REPO / "notebooks" / "report.ipynb"
+        print(f"template: {'a minimal notebook (--trivial)' if args.trivial else 'notebooks/report.ipynb'}")
         n = len([p for p in params.glob("*/*.yaml") if p.parent.name != "frameworks"])
         print(f"{n} department-years, --jobs {args.jobs}, {os.cpu_count()} cores, Python {sys.version.split()[0]}")
         results: list[tuple[str, float]] = []
         if not args.skip_naive:
-            results.append(("naive: papermill CLI + nbconvert CLI per report", naive(params, root / "naive")))
-        results.append((f"perflib run --jobs {args.jobs} --engine cold", perflib_run(params, root / "cold", args.jobs, "cold")))
-        results.append((f"perflib run --jobs {args.jobs} --engine warm", perflib_run(params, root / "warm", args.jobs, "warm")))
-        results.append(("no-change re-run (warm outputs)", perflib_run(params, root / "warm", args.jobs, "warm")))
+            results.append(("naive: papermill CLI + nbconvert CLI per report", naive(params, root / "naive", template)))
+        for engine in ("cold", "warm"):
+            results.append((f"perflib run --jobs {args.jobs} --engine {engine}",
+                            perflib_run(params, root / engine, args.jobs, engine, template)))
+        results.append(("no-change re-run (warm outputs)", perflib_run(params, root / "warm", args.jobs, "warm", template)))
         from perflib.compare import same_report
 
         folders = [p.relative_to(root / "cold").parent for p in sorted((root / "cold").glob("*/*/report.html"))]

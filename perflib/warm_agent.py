@@ -24,9 +24,11 @@ import warnings
 
 #: packages whose functions and classes are fingerprinted to detect monkeypatches
 WATCH = ("perflib", "matplotlib", "numpy", "nbformat", "IPython", "builtins", "json", "os", "decimal")
-#: modules imported at start (and kept between reports): what the report template uses
-PRELOAD = ("perflib.report", "perflib.charts", "perflib.html", "matplotlib.figure", "matplotlib.backends.backend_agg",
-           "matplotlib_inline.backend_inline", "numpy", "encodings.utf_8_sig", "zmq.utils.garbage")
+#: modules imported at start (and kept between reports): what the report template uses. Only modules
+#: whose import changes nothing a notebook can see: e.g. not matplotlib_inline, whose import registers
+#: IPython display formatters that a cold kernel would not have.
+PRELOAD = ("perflib.report", "perflib.overview", "perflib.charts", "perflib.html", "matplotlib.figure",
+           "matplotlib.backends.backend_agg", "numpy", "encodings.utf_8_sig", "zmq.utils.garbage")
 
 _base: dict = {}
 
@@ -116,12 +118,18 @@ def setup(preload: list[str] | None = None) -> Reply:
             importlib.import_module(name)
         except Exception as exc:  # noqa: BLE001 - a missing optional module is not fatal
             failed[name] = repr(exc)
+    import matplotlib
+
     from . import charts, report
 
+    pristine = {k: copy.deepcopy(v) for k, v in dict.items(matplotlib.rcParams)}
     report.setup()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         charts.png(_warmup_figure())  # font loading, Agg, PNG writer: paid once
+    # a cold kernel starts with matplotlib's own settings: so must every report in a warm one
+    with matplotlib._api.suppress_matplotlib_deprecation_warning():
+        dict.update(matplotlib.rcParams, pristine)
     _snapshot()
     return Reply(preload_failed=failed, modules=len(sys.modules))
 

@@ -149,3 +149,26 @@ def test_memory_stays_flat_over_100_reports(tmp_path: Path) -> None:
     settled = kernel_rss[9]
     assert max(kernel_rss[10:]) - settled < 25, kernel_rss[::10]  # MB
     assert host_rss[-1] - host_rss[9] < 40, host_rss[::10]
+
+
+FRESH_KERNEL = '''
+import matplotlib, sys
+from matplotlib.figure import Figure
+from IPython.display import display
+fig = Figure(figsize=(2, 1))
+fig.add_subplot().plot([1, 2], [year % 3, 1])
+display(fig)  # a cold kernel has no PNG formatter for a bare Figure: neither may a warm one
+print(matplotlib.rcParams["font.sans-serif"][:2], "matplotlib.pyplot" in sys.modules, sorted(globals())[-3:])
+'''
+
+
+def test_warm_kernel_starts_each_notebook_like_a_cold_one(tmp_path: Path) -> None:
+    """Nothing perflib does while warming a kernel (fonts, preloads) is visible to a notebook."""
+    from .test_batch import make_template
+
+    params = _params(tmp_path, {f"d-{i}": EXAMPLE for i in range(2)})
+    template = make_template(tmp_path / "fresh.ipynb", FRESH_KERNEL)
+    _run(tmp_path, params, "cold", "cold", template=template)
+    _run(tmp_path, params, "warm", "warm", template=template, jobs=1)
+    for code in ("d-0", "d-1"):
+        assert same_report(tmp_path / "cold" / code / "2023", tmp_path / "warm" / code / "2023") == (True, True)
