@@ -42,6 +42,7 @@ STYLE: dict[str, object] = {
     "legend.frameon": False,
     "font.size": 10,
     "axes.titlesize": 11,
+    "axes.titley": 1.02,  # a fixed title position: the automatic one lays out every tick label again
     "figure.dpi": DPI,
     "savefig.dpi": DPI,
     "savefig.facecolor": "white",
