@@ -46,7 +46,8 @@ def _files_to_validate(paths: Sequence[str]) -> list[Path]:
     files: list[Path] = []
     for root in roots:
         if root.is_dir():
-            files += sorted(p for p in root.rglob("*.yaml") if not any(part.startswith(".") for part in p.parts))
+            files += sorted(p for p in root.rglob("*.yaml")
+                            if not any(part.startswith(".") for part in p.relative_to(root).parts))
         else:
             files.append(root)
     return files

@@ -50,3 +50,19 @@ def test_console_script_installed() -> None:
     assert run.returncode == 2
     assert "Traceback" not in run.stderr
     assert run.stderr.strip() == "params/nope/2023.yaml: (文件): 文件不存在"
+
+
+def test_validate_under_a_hidden_folder(tmp_path: Path, capsys) -> None:
+    """Only dot-folders *inside* the tree are skipped, not the ones the tree lives in."""
+    import shutil
+
+    from .conftest import EXAMPLE, FRAMEWORKS
+
+    root = tmp_path / ".cache" / "params"
+    shutil.copytree(FRAMEWORKS, root / "frameworks")
+    (root / "baiyun-emergency").mkdir()
+    shutil.copyfile(EXAMPLE, root / "baiyun-emergency" / "2023.yaml")
+    (root / ".git").mkdir()
+    (root / ".git" / "junk.yaml").write_text("not: [valid", encoding="utf-8")
+    assert main(["validate", str(root)]) == 0
+    assert "3 个文件校验通过" in capsys.readouterr().err
