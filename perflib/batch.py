@@ -20,7 +20,6 @@ the batch goes on. A lock file keeps two batches from writing the same ``outputs
 from __future__ import annotations
 
 import datetime as _dt
-import fcntl
 import hashlib
 import os
 import signal
@@ -130,6 +129,36 @@ def inputs_digest(files: Sequence[Path]) -> str:
 # ---------------------------------------------------------------------- the lock
 
 
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None  # type: ignore[assignment]
+
+
+def _lock(fh) -> None:  # noqa: ANN001 - an open file
+    """Take an exclusive lock without waiting; BlockingIOError if another process has it."""
+    if fcntl is not None:
+        fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return
+    import msvcrt  # pragma: no cover - Windows
+
+    fh.seek(0)
+    try:
+        msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)
+    except OSError:
+        raise BlockingIOError from None
+
+
+def _unlock(fh) -> None:  # noqa: ANN001
+    if fcntl is not None:
+        fcntl.flock(fh, fcntl.LOCK_UN)
+        return
+    import msvcrt  # pragma: no cover - Windows
+
+    fh.seek(0)
+    msvcrt.locking(fh.fileno(), msvcrt.LK_UNLCK, 1)
+
+
 @contextmanager
 def outputs_lock(outputs_dir: Path, wait: float = 0.0) -> Iterator[None]:
     """Hold ``outputs/.perflib.lock``; a second batch waits up to ``wait`` seconds, then refuses."""
@@ -140,7 +169,7 @@ def outputs_lock(outputs_dir: Path, wait: float = 0.0) -> Iterator[None]:
     try:
         while True:
             try:
-                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                _lock(fh)
                 break
             except BlockingIOError:
                 if time.monotonic() >= deadline:
@@ -158,7 +187,7 @@ def outputs_lock(outputs_dir: Path, wait: float = 0.0) -> Iterator[None]:
         yield
     finally:
         try:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+            _unlock(fh)
         finally:
             fh.close()
 

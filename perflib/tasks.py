@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import errno
 import os
+import platform
 import tempfile
 import time
 import traceback
@@ -107,7 +108,7 @@ def render(task: RenderTask) -> RenderResult:
 
     started = time.perf_counter()
     notebook, html = Path(task.notebook), Path(task.html)
-    worker = f"{os.uname().nodename}:{os.getpid()}"
+    worker = f"{platform.node()}:{os.getpid()}"
     tmp = notebook.with_name(f".{notebook.stem}.{os.getpid()}.ipynb")
 
     def result(ok: bool, kind: str | None = None, error: str | None = None) -> RenderResult:
