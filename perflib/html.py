@@ -76,6 +76,11 @@ def _cell(value: object) -> HTML:
     return esc("—" if value is None or value == "" else value)
 
 
+def _nowrap(text: object) -> str | None:
+    """Short cells ("预算编制", "2.00", "分值") stay on one line: CJK text otherwise breaks anywhere."""
+    return "pf-nowrap" if len(str(text)) <= 10 and "<" not in str(text) else None
+
+
 def table(
     headers: Sequence[object],
     rows: Iterable[Sequence[object]],
@@ -93,10 +98,14 @@ def table(
     Decimals are shown with two decimals and thousands separators; None as "—".
     """
     numeric, emphasis = set(numeric), set(emphasis)
-    head = tag("thead", tag("tr", join(*(tag("th", h, scope="col") for h in headers))))
+    head = tag("thead", tag("tr", join(*(tag("th", h, scope="col", cls=_nowrap(h)) for h in headers))))
     body = []
     for i, row in enumerate(rows):
-        cells = [tag("td", _cell(v), cls="num" if j in numeric else None) for j, v in enumerate(row)]
+        cells = []
+        for j, v in enumerate(row):
+            content = _cell(v)
+            classes = " ".join(c for c in ("num" if j in numeric else None, _nowrap(content)) if c)
+            cells.append(tag("td", content, cls=classes or None))
         classes = " ".join(c for c in ("pf-total" if i in emphasis else None,
                                        row_classes[i] if i < len(row_classes) else None) if c)
         body.append(tag("tr", join(*cells), cls=classes or None))
