@@ -16,6 +16,7 @@ from decimal import Decimal
 from .budget import DEFAULT_SCHEDULE, EVEN_SPENDING_RATE, Metrics, schedule_lags
 from .errors import TargetError
 from .frameworks import Framework
+from .methods import qualitative_band
 from .numbers import fmt_number, fmt_percent, fmt_points, quantize
 from .schema import ParamsFile
 from .scoring import Scorecard
@@ -248,8 +249,8 @@ def self_scores(ctx: Context) -> Iterator[Finding]:
                               node.name)
     for r in ctx.scorecard.indicators:
         if r.tier is not None and r.qualitative and r.self_score is not None:
-            share = r.self_score / r.weight if r.weight else Decimal(0)
-            if not r.tier.admits(share):
+            if not qualitative_band(r.self_score, r.weight, r.tier):
+                share = r.self_score / r.weight if r.weight else Decimal(0)
                 yield Finding(
                     "error", "QUALITATIVE_OUT_OF_BAND",
                     f"定性指标「{r.name}」档次为「{r.tier.name}」（{fmt_percent(r.tier.low, 0)}–{fmt_percent(r.tier.high, 0)}），"

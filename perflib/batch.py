@@ -32,7 +32,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import InputErrors, PerflibError, RunError
-from .evaluation import Evaluation, evaluate
+from .evaluation import evaluate
 from .outputs import Entry, IndexInfo, index_html, manifest, read_json, summary_csv, write_atomic
 from .params import FRAMEWORKS_DIR, discover
 from .tasks import RenderResult, RenderTask
@@ -230,7 +230,6 @@ def _sigterm_as_interrupt() -> Iterator[None]:
 class Planned:
     entry: Entry
     task: RenderTask | None  # None: failed before rendering, or skipped
-    evaluation: Evaluation | None = None
 
 
 def _first_lines(exc: PerflibError, limit: int = 5) -> str:
@@ -255,11 +254,12 @@ def _task(opts: RunOptions, key: str, template: Path, parameters: dict, notebook
     )
 
 
-def _unchanged(opts: RunOptions, html: Path, sidecar: Path, fingerprint: str) -> bool:
+def _unchanged(opts: RunOptions, html: Path, sidecar: Path, fingerprint: str) -> dict | None:
+    """The sidecar of the last good rendering when it was made from the same inputs, template and code."""
     if opts.force or not html.is_file():
-        return False
+        return None
     data = read_json(sidecar)
-    return bool(data) and data.get("fingerprint") == fingerprint
+    return data if data and data.get("fingerprint") == fingerprint else None
 
 
 def plan(opts: RunOptions, code_hash: str) -> list[Planned]:
@@ -279,8 +279,8 @@ def plan(opts: RunOptions, code_hash: str) -> list[Planned]:
         inputs = input_files(path, frameworks)
         digest = inputs_digest(inputs)
         fingerprint = _sha(digest.encode(), template_hash.encode(), code_hash.encode())
-        sidecar = read_json(out_dir / SIDECAR) if has_report and not opts.force else None
-        if sidecar and sidecar.get("fingerprint") == fingerprint and sidecar.get("summary"):
+        sidecar = _unchanged(opts, out_dir / "report.html", out_dir / SIDECAR, fingerprint)
+        if sidecar and sidecar.get("summary"):
             # same inputs, template and code as the last good rendering: so is its evaluation
             planned.append(Planned(Entry(code, year, "skipped", summary=sidecar["summary"], has_report=True,
                                          fingerprint=fingerprint), None))
@@ -295,7 +295,7 @@ def plan(opts: RunOptions, code_hash: str) -> list[Planned]:
         parameters = {"department": code, "year": year, "params_dir": str(params_dir)}
         task = _task(opts, entry.key, template, parameters, out_dir / "report.ipynb", out_dir / "report.html",
                      ev.title, inputs, digest)
-        planned.append(Planned(entry, task, ev))
+        planned.append(Planned(entry, task))
     return planned
 
 
