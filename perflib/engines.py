@@ -282,23 +282,28 @@ def shutdown() -> None:
 atexit.register(shutdown)
 
 
-def _pending_pollers() -> list[asyncio.Task]:
+def _leftover_tasks() -> list[asyncio.Task]:
     try:
         tasks = asyncio.all_tasks()
     except RuntimeError:
         return []
-    names = ("_async_poll_output_msg", "_async_poll_kernel_alive", "_async_poll_for_reply")
-    return [t for t in tasks if not t.done() and getattr(t.get_coro(), "__qualname__", "").endswith(names)]
+    current = asyncio.current_task()
+    return [t for t in tasks if not t.done() and t is not current]
 
 
 async def _async_cancel_pollers() -> None:
-    # after a timeout or dead kernel nbclient can leave poller tasks on the thread's loop; with a
-    # long-lived loop they would pile up and keep reading the shared iopub socket
-    tasks = _pending_pollers()
+    # After a timeout, a dead kernel or an interrupt (Ctrl-C, SIGTERM) nbclient leaves tasks on the
+    # thread's loop — pollers, and the interrupted cell itself. With a long-lived loop they would
+    # pile up, keep reading the shared iopub socket, and — once the kernel is stopped — fail with
+    # DeadKernelError that nobody awaits ("Task exception was never retrieved" on stderr).
+    tasks = _leftover_tasks()
     for task in tasks:
         task.cancel()
     if tasks:
         await asyncio.wait(tasks, timeout=1)
+    for task in tasks:  # nbclient turns a cancelled wait into DeadKernelError: seen here, not logged at exit
+        if task.done() and not task.cancelled():
+            task.exception()
 
 
 _cancel_pollers = run_sync(_async_cancel_pollers)
