@@ -15,6 +15,7 @@ Each call returns a :class:`Reply` whose ``repr`` is JSON; the host reads it thr
 from __future__ import annotations
 
 import copy
+import gc
 import json
 import logging
 import os
@@ -41,8 +42,10 @@ class Reply:
 
     def __repr__(self) -> str:
         return self.text
-_CALLABLE = (types.FunctionType, types.BuiltinFunctionType, type, types.ModuleType, types.MethodType,
-             staticmethod, classmethod, property)
+
+
+#: besides callables: what else is patched by rebinding (callable() is the fast test, these the rest)
+_PATCHABLE = (types.ModuleType, staticmethod, classmethod, property)
 
 
 def _watched(name: str) -> bool:
@@ -54,16 +57,14 @@ def _fingerprint(module: types.ModuleType) -> int:
     namespace = getattr(module, "__dict__", None)
     if not isinstance(namespace, dict):
         return 0
-    skip = ("input", "getpass") if module.__name__ in ("builtins", "getpass") else ()  # rebound by ipykernel
-    items = []
-    for key, value in list(namespace.items()):
-        if key in skip or not (isinstance(value, _CALLABLE) or callable(value)):
-            continue
-        items.append((key, id(value)))
-        if isinstance(value, type) and getattr(value, "__module__", None) == module.__name__:
-            items += [(f"{key}.{k}", id(v)) for k, v in list(vars(value).items())
-                      if isinstance(v, _CALLABLE) or callable(v)]
-    return hash(tuple(items))
+    name = module.__name__
+    skip = ("input", "getpass") if name in ("builtins", "getpass") else ()  # rebound by ipykernel
+    items = [(k, v) for k, v in list(namespace.items()) if callable(v) or isinstance(v, _PATCHABLE)]
+    ids = [(k, id(v)) for k, v in items if k not in skip]
+    for key, cls in items:
+        if isinstance(cls, type) and cls.__module__ == name:
+            ids += [(f"{key}.{k}", id(v)) for k, v in list(vars(cls).items()) if callable(v) or isinstance(v, _PATCHABLE)]
+    return hash(tuple(ids))
 
 
 def _fingerprints() -> dict[str, int]:
@@ -106,6 +107,11 @@ def _snapshot() -> None:
         fingerprints=_fingerprints(),
         hooks=_hooks(),
     )
+    # Everything the kernel holds now stays for its whole life: move it out of the collector's sight,
+    # so the full collection of every reset (IPython's) and those during a report only walk the
+    # report's own objects (~70 ms less per report).
+    gc.collect()
+    gc.freeze()
 
 
 def setup(preload: list[str] | None = None) -> Reply:
