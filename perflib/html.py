@@ -118,11 +118,15 @@ def table(
     return HTML(f'<table border="1" cellspacing="0" cellpadding="4"{klass}>' + "".join(parts) + "</table>")
 
 
-def figure(png: bytes, caption: object, *, width: int | None = None) -> HTML:
-    """A PNG embedded as base64 (no file, no URL) with a caption; the caption is also the alt text."""
-    data = base64.b64encode(png).decode("ascii")
+def figure(svg: bytes, caption: object, *, width: int | None = None) -> HTML:
+    """An SVG image embedded as base64 (no file, no URL) with a caption; the caption is also the alt text.
+
+    An ``<img>``, not inline ``<svg>``: the image cannot run scripts or reach the page, and its ids
+    cannot clash with the page's or another chart's.
+    """
+    data = base64.b64encode(svg).decode("ascii")
     style = f"max-width:{width}px" if width else None
-    img = HTML(f'<img src="data:image/png;base64,{data}" alt="{esc(caption)}"'
+    img = HTML(f'<img src="data:image/svg+xml;base64,{data}" alt="{esc(caption)}"'
                + (f' style="{style}"' if style else "") + ">")
     return tag("figure", join(img, tag("figcaption", caption)), cls="pf-figure")
 

@@ -2,7 +2,7 @@
 
 * nbconvert's HTML exporter with perflib's template (``templates/perflib_report``): it reuses
   JupyterLab's cell markup but writes its own ``<head>`` — no require.js, MathJax, mermaid or widget
-  scripts, nothing fetched from any host; the stylesheet is inlined; charts are base64 PNGs.
+  scripts, nothing fetched from any host; the stylesheet is inlined; charts are base64 SVG images.
 * Code, prompts, stderr, and papermill's parameter cells are left out.
 * A post-processing pass gives headings ASCII ids, inserts a table of contents after the title,
   and, as a second line of defence behind the escaping in :mod:`perflib.html`, strips anything

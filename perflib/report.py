@@ -98,11 +98,11 @@ def setup() -> None:
 
 
 def numbered_figure(counter: list[int], fig, caption: str) -> HTML:  # noqa: ANN001 - Figure or None
-    """``fig`` as an embedded PNG captioned "图 N  caption", N counted in ``counter``; nothing for None."""
+    """``fig`` as an embedded SVG captioned "图 N  caption", N counted in ``counter``; nothing for None."""
     if fig is None:
         return HTML("")
     counter[0] += 1
-    return figure(charts.png(fig), f"图 {counter[0]}  {caption}")
+    return figure(charts.svg(fig), f"图 {counter[0]}  {caption}")
 
 
 def _figure(report: Report, fig, caption: str) -> HTML:  # noqa: ANN001

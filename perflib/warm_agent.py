@@ -29,7 +29,7 @@ WATCH = ("perflib", "matplotlib", "numpy", "nbformat", "IPython", "builtins", "j
 #: whose import changes nothing a notebook can see: e.g. not matplotlib_inline, whose import registers
 #: IPython display formatters that a cold kernel would not have.
 PRELOAD = ("perflib.report", "perflib.overview", "perflib.charts", "perflib.html", "matplotlib.figure",
-           "matplotlib.backends.backend_agg", "numpy", "encodings.utf_8_sig", "zmq.utils.garbage")
+           "matplotlib.backends.backend_svg", "numpy", "encodings.utf_8_sig", "zmq.utils.garbage")
 
 _base: dict = {}
 
@@ -132,7 +132,7 @@ def setup(preload: list[str] | None = None) -> Reply:
     report.setup()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        charts.png(_warmup_figure())  # font loading, Agg, PNG writer: paid once
+        charts.svg(_warmup_figure())  # font loading and the SVG writer: paid once
     # a cold kernel starts with matplotlib's own settings: so must every report in a warm one
     with matplotlib._api.suppress_matplotlib_deprecation_warning():
         dict.update(matplotlib.rcParams, pristine)

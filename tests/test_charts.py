@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import warnings
+from pathlib import Path
 
 import pytest
 from matplotlib.figure import Figure
@@ -38,17 +40,33 @@ def test_charts_render_without_missing_glyphs(example, make) -> None:
     assert isinstance(fig, Figure)
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # "Glyph … missing from font(s)" is a UserWarning: fail on it
-        png = charts.png(fig)
-    assert png.startswith(b"\x89PNG") and len(png) > 10_000
+        svg = charts.svg(fig).decode("utf-8")
+    assert svg.startswith("<?xml") and "<svg" in svg and len(svg) > 5_000
+    # text stays text (selectable, sharp in print), drawn with the reader's CJK fonts
+    title = fig.axes[0].get_title()
+    assert f">{title}</text>" in svg
+    assert "'Microsoft YaHei'" in svg and "DejaVu" not in svg
+
+
+def test_svg_is_the_same_bytes_every_time(example) -> None:
+    """No date, no random ids: a re-rendered report is byte-identical (incremental runs, warm = cold)."""
+    assert charts.svg(charts.node_scores(example)) == charts.svg(charts.node_scores(example))
+
+
+def test_missing_glyphs_still_warn(example) -> None:
+    fig = charts.node_scores(example)
+    fig.axes[0].set_title("\U0001F600")
+    with pytest.warns(UserWarning, match="missing from font"):
+        charts.svg(fig)
 
 
 def test_trend_and_demo_charts(demo_history) -> None:
     assert charts.trend(demo_history[:1]) is None
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        assert charts.png(charts.trend(demo_history)).startswith(b"\x89PNG")
+        assert b"<svg" in charts.svg(charts.trend(demo_history))
         for ev in demo_history:
-            charts.png(charts.indicator_completion(ev))
+            charts.svg(charts.indicator_completion(ev))
 
 
 def test_without_monthly_series_there_is_no_curve(example_data, write_params) -> None:
@@ -75,3 +93,19 @@ def test_grayscale_styling(example) -> None:
     assert len(hatches) >= 3
 
 
+@pytest.mark.parametrize("make", [charts.budget_by_fund, charts.monthly_execution, charts.indicator_completion,
+                                  charts.node_scores])
+def test_every_colour_is_a_grey(example, make) -> None:
+    svg = charts.svg(make(example)).decode("utf-8")
+    colours = set(re.findall(r"#([0-9a-fA-F]{6})\b", svg))
+    assert colours and all(c[0:2] == c[2:4] == c[4:6] for c in colours), colours
+
+
+
+
+def test_chart_fonts_are_the_page_fonts() -> None:
+    """The charts' text and the page's text ask the reader's machine for the same fonts, in order."""
+    css = (Path(charts.__file__).parent / "templates" / "perflib_report" / "static" / "report.css").read_text("utf-8")
+    page = re.search(r"--pf-font-sans:([^;]*);", css).group(1)
+    names = lambda text: [n.strip().strip("'\"") for n in text.split(",")]  # noqa: E731
+    assert names(charts.FONT_STACK) == names(page)

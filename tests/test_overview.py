@@ -39,7 +39,7 @@ def test_overview_html_ranks_every_department(demo: Path, tmp_path: Path) -> Non
     for heading in ("一、自评得分排名", "二、等级分布", "三、各部门指标得分率", "四、预算执行进度", "五、未达标最多的绩效指标",
                     "六、审核发现（按类型）", "七、与上年相比"):
         assert heading in html
-    assert len(re.findall(r'<img[^>]+src="data:image/png;base64,', html)) >= 5
+    assert len(re.findall(r'<img[^>]+src="data:image/svg\+xml;base64,', html)) >= 5
     assert "<script" not in html and "year = 2023" not in html
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 import shutil
@@ -58,10 +59,16 @@ def test_prose_generated_from_figures(html: str) -> None:
     assert "预算执行率为 99.51%" in text
 
 
-def test_at_least_four_embedded_images(html: str) -> None:
+def test_charts_are_embedded_vector_images(html: str) -> None:
     images = re.findall(r'<img[^>]+src="([^"]+)"', html)
     assert len(images) >= 5  # budget, scores, completion, monthly curve, trend
-    assert all(src.startswith("data:image/png;base64,") for src in images)
+    prefix = "data:image/svg+xml;base64,"
+    assert all(src.startswith(prefix) for src in images)
+    svgs = [base64.b64decode(src[len(prefix):]).decode("utf-8") for src in images]
+    assert any(">月度累计预算执行进度" in svg for svg in svgs)  # the chart's own title, as text
+    for svg in svgs:  # self-contained: no script, every reference inside the image
+        assert "<script" not in svg
+        assert all(ref.startswith(("#", "data:")) for ref in re.findall(r'href="([^"]*)"', svg))
 
 
 def test_no_code_no_parameters(html: str) -> None:
