@@ -135,8 +135,20 @@ def scrub(doc) -> None:  # noqa: ANN001 - lxml.html.HtmlElement (the document)
         if el.tag == "img" and not el.get("src"):
             el.drop_tree()
         elif el.tag == "style" and el.text:
-            clean = re.sub(r"@import[^;]*;?", "", el.text, flags=re.I)
-            el.text = re.sub(r"url\s*\((?!\s*['\"]?data:)[^)]*\)", "none", clean, flags=re.I)
+            el.text = scrub_css(el.text)
+
+
+_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.S)
+_CSS_IMPORT = re.compile(r"@import[^;]*;?", re.I)
+_CSS_REMOTE_URL = re.compile(r"url\s*\((?!\s*['\"]?data:)[^)]*\)", re.I)
+
+
+def scrub_css(css: str) -> str:
+    """A stylesheet without comments, @import rules, or url(…) other than data: URIs.
+
+    Comments go first: "@import" inside a comment must not swallow the rules after it.
+    """
+    return _CSS_REMOTE_URL.sub("none", _CSS_IMPORT.sub("", _CSS_COMMENT.sub("", css)))
 
 
 def _text(el) -> str:  # noqa: ANN001

@@ -9,7 +9,7 @@ from bs4 import BeautifulSoup
 
 from perflib import evaluate
 from perflib.html import HTML, esc, heading, para, table
-from perflib.render import postprocess
+from perflib.render import postprocess, scrub_css
 from perflib.report import Report, conclusion, problems, scoring_details, title
 
 HOSTILE = ["<script>alert(1)</script>", '<img src=x onerror="alert(1)">', "a & b", '"><svg onload=alert(1)>',
@@ -42,6 +42,17 @@ def test_report_sections_escape_input_text(example_data, write_params) -> None:
     assert not soup.find_all(["script", "iframe"])
     assert not [t for t in soup.find_all(True) if any(a.startswith("on") for a in t.attrs)]
     assert "<script>alert('部门')</script>" in soup.get_text()
+
+
+@pytest.mark.parametrize(("css", "kept", "gone"), [
+    ("/* no @import here */ a { color: red; } b { top: 0; }", ["a { color: red; }", "b { top: 0; }"], ["@import"]),
+    ("@import url(https://x/y.css); p { margin: 0; }", ["p { margin: 0; }"], ["@import", "https"]),
+    ("p { background: url(http://x/y.png); }", ["p { background: none; }"], ["http"]),
+    ("p { background: url('data:image/png;base64,AA'); }", ["url('data:image/png;base64,AA')"], []),
+])
+def test_scrub_css(css: str, kept: list[str], gone: list[str]) -> None:
+    out = scrub_css(css)
+    assert all(k in out for k in kept) and not any(g in out for g in gone), out
 
 
 def test_postprocess_scrubs_active_content() -> None:

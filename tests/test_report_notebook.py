@@ -12,6 +12,7 @@ import nbformat
 import pytest
 
 from perflib.batch import RunOptions, run
+from perflib.render import scrub_css
 
 from .conftest import EXAMPLE, FRAMEWORKS, REPO
 
@@ -91,6 +92,14 @@ def test_table_of_contents_and_print_css(html: str) -> None:
     for heading in ("一、部门基本情况", "二、绩效自评情况", "三、存在的主要问题"):
         assert heading in toc
     assert "@media print" in html and "@page" in html
+
+
+def test_the_stylesheet_arrives_whole(html: str) -> None:
+    """The scrub must not eat rules of perflib's own stylesheet (it once cut everything from a comment
+    mentioning @import to the next semicolon: fonts and table borders were gone)."""
+    css = (REPO / "perflib" / "templates" / "perflib_report" / "static" / "report.css").read_text(encoding="utf-8")
+    assert scrub_css(css).strip() in html
+    assert "border-collapse: collapse" in html and "--pf-font-sans:" in html
 
 
 def test_no_missing_glyph_in_the_executed_notebook(rendered: Path) -> None:
