@@ -16,7 +16,9 @@ from contextlib import contextmanager
 from decimal import Decimal
 
 import matplotlib
+from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
+from matplotlib.transforms import offset_copy
 
 from . import fonts
 from .budget import DEFAULT_SCHEDULE, MONTHS
@@ -94,11 +96,45 @@ def _f(value: Decimal | None) -> float:
     return float(value) if value is not None else 0.0
 
 
-def _bar_labels(ax, bars, fmt: str = "{:.2f}") -> None:  # noqa: ANN001
-    for bar in bars:
-        height = bar.get_height()
-        ax.annotate(fmt.format(height), (bar.get_x() + bar.get_width() / 2, height), xytext=(0, 2),
-                    textcoords="offset points", ha="center", va="bottom", fontsize=7)
+# Bars, value labels and category names are drawn with few, plain artists: matplotlib's bar() makes a
+# patch per bar (and updates the limits for each), annotate() an Annotation per label, and a tick per
+# category is five artists. One collection per series and plain text take half the time to build
+# and draw, and charts are most of a report's time.
+
+
+def _bars(ax, centres: Sequence[float], values: Sequence[float], thickness: float, *,  # noqa: ANN001
+          horizontal: bool = False, **props: object) -> PolyCollection:
+    """Bars from 0 to each value, as one collection (a legend shows it as one swatch)."""
+    half = thickness / 2
+    if horizontal:
+        verts = [[(0, c - half), (v, c - half), (v, c + half), (0, c + half)] for c, v in zip(centres, values)]
+    else:
+        verts = [[(c - half, 0), (c - half, v), (c + half, v), (c + half, 0)] for c, v in zip(centres, values)]
+    bars = PolyCollection(verts, closed=True, **{"edgecolor": "black", "linewidth": 0.6, **props})
+    (bars.sticky_edges.x if horizontal else bars.sticky_edges.y).append(0)  # the axis starts at 0, as bar()'s
+    ax.add_collection(bars, autolim=True)
+    ax.autoscale_view()
+    return bars
+
+
+def _labels(ax, points: Sequence[tuple[float, float]], texts: Sequence[str], *, dx: float = 0,  # noqa: ANN001
+            dy: float = 0, **props: object) -> None:
+    """Texts at data points, moved by (dx, dy) points; small print (7 pt) unless told."""
+    moved = offset_copy(ax.transData, fig=ax.get_figure(root=True), x=dx, y=dy, units="points")
+    for (x, y), text in zip(points, texts):
+        ax.text(x, y, text, transform=moved, **{"fontsize": 7, **props})
+
+
+def _category_names(ax, positions: Sequence[float], names: Sequence[str], *, fontsize: float = 8) -> None:  # noqa: ANN001
+    """Names of horizontal bars beside the y axis, where tick labels would be."""
+    ax.set_yticks([])
+    beside = offset_copy(ax.get_yaxis_transform(), fig=ax.get_figure(root=True), x=-4, units="points")
+    for y, name in zip(positions, names):
+        ax.text(0, y, name, transform=beside, ha="right", va="center", fontsize=fontsize)
+
+
+def _bar_labels(ax, centres: Sequence[float], values: Sequence[float], fmt: str = "{:.2f}") -> None:  # noqa: ANN001
+    _labels(ax, list(zip(centres, values)), [fmt.format(v) for v in values], dy=2, ha="center", va="bottom")
 
 
 def budget_by_fund(ev: Evaluation) -> Figure:
@@ -116,9 +152,9 @@ def budget_by_fund(ev: Evaluation) -> Figure:
         width = 0.26
         for i, (name, values) in enumerate(series):
             xs = [x + (i - 1) * width for x in range(len(labels))]
-            bars = ax.bar(xs, [_f(v) for v in values], width, label=name, color=GREYS[i], edgecolor="black",
-                          hatch=HATCHES[i], linewidth=0.6)
-            _bar_labels(ax, bars)
+            heights = [_f(v) for v in values]
+            _bars(ax, xs, heights, width, label=name, facecolor=GREYS[i], hatch=HATCHES[i])
+            _bar_labels(ax, xs, heights)
         ax.set_xticks(range(len(labels)), labels)
         ax.set_ylabel(f"金额（{m.unit}）")
         ax.set_title(f"{ev.year} 年度预算与支出（按资金性质）")
@@ -180,12 +216,15 @@ def indicator_completion(ev: Evaluation) -> Figure | None:
         fig = Figure(figsize=(7.0, 0.32 * len(rows) + 1.2))
         ax = fig.add_subplot()
         ys = list(range(len(rows)))[::-1]
-        for y, (_label, value, met) in zip(ys, rows):
-            ax.barh(y, value, color="#555555" if met else "white", edgecolor="black", hatch="" if met else "///",
-                    linewidth=0.6)
-            ax.annotate(f"{value:.0f}%", (value, y), xytext=(3, 0), textcoords="offset points", va="center", fontsize=7)
+        for met, face, hatch in ((True, "#555555", ""), (False, "white", "///")):
+            chosen = [(y, value) for y, (_label, value, m) in zip(ys, rows) if m is met]
+            if chosen:
+                _bars(ax, [y for y, _ in chosen], [v for _, v in chosen], 0.8, horizontal=True, facecolor=face,
+                      hatch=hatch)
+        _labels(ax, [(value, y) for y, (_l, value, _m) in zip(ys, rows)], [f"{r[1]:.0f}%" for r in rows], dx=3,
+                va="center")
         ax.axvline(100, color="black", linewidth=0.8, linestyle="--")
-        ax.set_yticks(ys, [r[0] for r in rows], fontsize=8)
+        _category_names(ax, ys, [r[0] for r in rows])
         ax.set_xlim(0, max(210, max(r[1] for r in rows) + 20))
         ax.set_xlabel("完成值 ÷ 目标值（%，超过 200% 按 200% 显示；反向指标为完成程度）")
         ax.grid(axis="x", color="#cccccc", linestyle=":")
@@ -207,14 +246,12 @@ def node_scores(ev: Evaluation, *, depth: int = 2) -> Figure:
         fig = Figure(figsize=(7.0, 0.34 * len(nodes) + 1.2))
         ax = fig.add_subplot()
         ys = list(range(len(nodes)))[::-1]
-        ax.barh(ys, [float(n.max) for n in nodes], color="white", edgecolor="black", linewidth=0.6, hatch=HATCHES[2],
-                label="分值")
-        ax.barh(ys, [float(n.score) for n in nodes], color="#444444", edgecolor="black", linewidth=0.6, height=0.5,
-                label="得分")
-        for y, n in zip(ys, nodes):
-            ax.annotate(f"{fmt_points(n.score)}/{fmt_points(n.max)}", (float(n.max), y), xytext=(3, 0),
-                        textcoords="offset points", va="center", fontsize=7)
-        ax.set_yticks(ys, [n.name for n in nodes], fontsize=8)
+        _bars(ax, ys, [float(n.max) for n in nodes], 0.8, horizontal=True, facecolor="white", hatch=HATCHES[2],
+              label="分值")
+        _bars(ax, ys, [float(n.score) for n in nodes], 0.5, horizontal=True, facecolor="#444444", label="得分")
+        _labels(ax, [(float(n.max), y) for y, n in zip(ys, nodes)],
+                [f"{fmt_points(n.score)}/{fmt_points(n.max)}" for n in nodes], dx=3, va="center")
+        _category_names(ax, ys, [n.name for n in nodes])
         ax.set_xlim(0, float(max(n.max for n in nodes)) * 1.18)
         ax.set_xlabel("分")
         ax.grid(axis="x", color="#cccccc", linestyle=":")
@@ -273,13 +310,12 @@ def ranking(evaluations: Sequence[Evaluation]) -> Figure | None:
                 grades.append(ev.grade)
         for i, grade in enumerate(grades):
             rows = [(y, float(ev.total)) for y, ev in zip(ys, evaluations) if ev.grade == grade]
-            ax.barh([y for y, _ in rows], [t for _, t in rows], color=GREYS[min(i, 2)], edgecolor="black",
-                    hatch=HATCHES[i % len(HATCHES)], linewidth=0.6, label=grade)
-        for y, ev in zip(ys, evaluations):
-            ax.annotate(f"{float(ev.total):.2f}", (float(ev.total), y), xytext=(3, 0), textcoords="offset points",
-                        va="center", fontsize=7)
+            _bars(ax, [y for y, _ in rows], [t for _, t in rows], 0.8, horizontal=True, facecolor=GREYS[min(i, 2)],
+                  hatch=HATCHES[i % len(HATCHES)], label=grade)
+        _labels(ax, [(float(ev.total), y) for y, ev in zip(ys, evaluations)],
+                [f"{float(ev.total):.2f}" for ev in evaluations], dx=3, va="center")
         names = [ev.department for ev in evaluations]
-        ax.set_yticks(ys, names, fontsize=8)
+        _category_names(ax, ys, names)
         ax.set_xlim(0, 110)
         ax.set_xlabel("自评得分")
         ax.grid(axis="x", color="#cccccc", linestyle=":")
@@ -294,11 +330,11 @@ def grade_distribution(grades: Sequence[str], counts: Sequence[int]) -> Figure:
     with style():
         fig = Figure(figsize=(5.0, 2.8))
         ax = fig.add_subplot()
-        bars = ax.bar(list(grades), list(counts), color=[GREYS[min(i, 2)] for i in range(len(grades))],
-                      edgecolor="black", hatch=None, linewidth=0.6)
-        for bar, hatch in zip(bars, HATCHES):
-            bar.set_hatch(hatch)
-        _bar_labels(ax, bars, "{:.0f}")
+        xs = list(range(len(grades)))
+        for x, count in zip(xs, counts):
+            _bars(ax, [x], [count], 0.8, facecolor=GREYS[min(x, 2)], hatch=HATCHES[x % len(HATCHES)])
+        ax.set_xticks(xs, list(grades))
+        _bar_labels(ax, xs, list(counts), "{:.0f}")
         ax.set_ylabel("部门数")
         ax.margins(y=0.2)
         _margins(fig, left=0.6, bottom=0.4, top=0.2)
@@ -374,12 +410,10 @@ def findings_by_type(counts: Sequence[tuple[str, int]]) -> Figure | None:
         fig = Figure(figsize=(7.0, 0.3 * len(counts) + 1.0))
         ax = fig.add_subplot()
         ys = list(range(len(counts)))[::-1]
-        bars = ax.barh(ys, [c for _, c in counts], color="#777777", edgecolor="black", linewidth=0.6)
-        for bar, (_, c) in zip(bars, counts):
-            ax.annotate(str(c), (c, bar.get_y() + bar.get_height() / 2), xytext=(3, 0), textcoords="offset points",
-                        va="center", fontsize=7)
+        _bars(ax, ys, [c for _, c in counts], 0.8, horizontal=True, facecolor="#777777")
+        _labels(ax, [(c, y) for y, (_, c) in zip(ys, counts)], [str(c) for _, c in counts], dx=3, va="center")
         labels = [label for label, _ in counts]
-        ax.set_yticks(ys, labels, fontsize=7)
+        _category_names(ax, ys, labels, fontsize=7)
         ax.set_xlabel("次数")
         ax.grid(axis="x", color="#cccccc", linestyle=":")
         ax.grid(axis="y", visible=False)

@@ -89,8 +89,9 @@ def test_missing_font_is_a_clear_error(monkeypatch) -> None:
 def test_grayscale_styling(example) -> None:
     """Bars are told apart by hatches, not only colour, so the chart survives a grayscale printer."""
     fig = charts.budget_by_fund(example)
-    hatches = {bar.get_hatch() for bar in fig.axes[0].patches}
-    assert len(hatches) >= 3
+    series = fig.axes[0].collections  # one collection of bars per series
+    assert len({bars.get_hatch() for bars in series}) == len(series) == 3
+    assert len({tuple(bars.get_facecolor()[0]) for bars in series}) == 3
 
 
 @pytest.mark.parametrize("make", [charts.budget_by_fund, charts.monthly_execution, charts.indicator_completion,
