@@ -3,12 +3,14 @@
 The batch:
 
 1. finds the params files (``--department``, ``--year`` filter them);
-2. evaluates each in this process — an invalid input fails here, with its one-line errors, and no
-   kernel is started for it;
-3. skips a report whose inputs (params files it reads, its framework, the template, perflib's
-   version and source) are unchanged since its last good rendering, unless ``--force``;
-4. renders the rest through an :class:`~perflib.executors.Executor` (this process, a pool of
-   worker processes, or a Dask cluster), collecting results as they finish;
+2. skips a report whose inputs (params files it reads, its framework, the template, perflib's
+   version and source) are unchanged since its last good rendering, unless ``--force`` — from
+   file hashes alone, nothing parsed;
+3. if anything is left, starts an :class:`~perflib.executors.Executor` (this process, a pool of
+   worker processes, or a Dask cluster) — workers start their kernels — and meanwhile evaluates
+   each remaining params file in this process: an invalid input fails here, with its one-line
+   errors, and is never rendered;
+4. renders the rest, collecting results as they finish;
 5. writes ``index.html``, ``summary.csv`` and ``manifest.json`` — always, even when interrupted —
    each atomically.
 
@@ -25,9 +27,10 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from . import __version__
@@ -229,7 +232,8 @@ def _sigterm_as_interrupt() -> Iterator[None]:
 @dataclass
 class Planned:
     entry: Entry
-    task: RenderTask | None  # None: failed before rendering, or skipped
+    task: RenderTask | None  # None: failed before rendering, or skipped (or not yet evaluated)
+    evaluate: Callable[[], None] | None = None  # to do before rendering: validate the inputs, make the task
 
 
 def _first_lines(exc: PerflibError, limit: int = 5) -> str:
@@ -263,7 +267,12 @@ def _unchanged(opts: RunOptions, html: Path, sidecar: Path, fingerprint: str) ->
 
 
 def plan(opts: RunOptions, code_hash: str) -> list[Planned]:
-    """Evaluate every params file and decide for each report: render, skip, or fail now."""
+    """Decide for each report: skip (unchanged), or render after evaluating its params file.
+
+    Cheap — file hashes and sidecars, nothing parsed: reports still to render carry an ``evaluate``
+    step (:func:`evaluate_planned`), so the batch can start its workers first and validate the
+    inputs while their kernels start.
+    """
     params_dir = opts.params_dir.resolve()
     template, template_hash = _template(opts.template, "报告")
     files = discover(params_dir, departments=opts.departments or None, years=opts.years or None)
@@ -285,18 +294,32 @@ def plan(opts: RunOptions, code_hash: str) -> list[Planned]:
             planned.append(Planned(Entry(code, year, "skipped", summary=sidecar["summary"], has_report=True,
                                          fingerprint=fingerprint), None))
             continue
-        try:
-            ev = evaluate(path)
-        except InputErrors as exc:
-            entry = Entry(code, year, "failed", error=_first_lines(exc), error_kind="input", has_report=has_report)
-            planned.append(Planned(entry, None))
-            continue
-        entry = Entry(code, year, "ok", summary=ev.to_dict(), has_report=has_report, fingerprint=fingerprint)
+        p = Planned(Entry(code, year, "ok", has_report=has_report, fingerprint=fingerprint), None)
         parameters = {"department": code, "year": year, "params_dir": str(params_dir)}
-        task = _task(opts, entry.key, template, parameters, out_dir / "report.ipynb", out_dir / "report.html",
-                     ev.title, inputs, digest)
-        planned.append(Planned(entry, task))
+        p.evaluate = partial(_evaluate, p, opts, path, template, parameters, out_dir, inputs, digest)
+        planned.append(p)
     return planned
+
+
+def _evaluate(p: Planned, opts: RunOptions, path: Path, template: Path, parameters: dict, out_dir: Path,
+              inputs: list[Path], digest: str) -> None:
+    """Validate and score the params file: the report's summary and its task, or an input failure."""
+    try:
+        ev = evaluate(path)
+    except InputErrors as exc:
+        p.entry.status, p.entry.error, p.entry.error_kind = "failed", _first_lines(exc), "input"
+        return
+    p.entry.summary = ev.to_dict()
+    p.task = _task(opts, p.entry.key, template, parameters, out_dir / "report.ipynb", out_dir / "report.html",
+                   ev.title, inputs, digest)
+
+
+def evaluate_planned(planned: list[Planned]) -> None:
+    """Run the pending ``evaluate`` steps of :func:`plan`."""
+    for p in planned:
+        if p.evaluate is not None:
+            step, p.evaluate = p.evaluate, None
+            step()
 
 
 def plan_overviews(opts: RunOptions, code_hash: str, reports: list[Planned]) -> list[Planned]:
@@ -357,30 +380,35 @@ def run(opts: RunOptions, *, executor=None) -> RunReport:  # noqa: ANN001 - exec
         planned = plan(opts, code_hash)
         planned += plan_overviews(opts, code_hash, planned)
         entries = [p.entry for p in planned]
-        tasks = {p.task.key: p for p in planned if p.task is not None}
+        todo = [p for p in planned if p.task is not None or p.evaluate is not None]
+        tasks: dict[str, Planned] = {}
         interrupted = skip_outputs = False
         done: set[str] = set()
         try:
-            if tasks:
-                executor = executor or make_executor(opts, len(tasks))
-                with executor, _progress(len(tasks), opts.progress) as bar:  # fork the workers before tqdm's thread
-                    for result in executor.run([p.task for p in tasks.values()]):
-                        if result.key in done:  # a retried task reported twice: count it once
-                            continue
-                        done.add(result.key)
-                        p = tasks[result.key]
-                        _apply(p.entry, result)
-                        if result.ok:
-                            _write_sidecar(p)
-                        bar.update(1)
+            if todo:
+                executor = executor or make_executor(opts, len(todo))
+                with executor:  # the workers and their kernels start now, while this process checks the inputs
+                    evaluate_planned(planned)
+                    tasks = {p.task.key: p for p in planned if p.task is not None}
+                    with _progress(len(tasks), opts.progress) as bar:
+                        for result in executor.run([p.task for p in tasks.values()]):
+                            if result.key in done:  # a retried task reported twice: count it once
+                                continue
+                            done.add(result.key)
+                            p = tasks[result.key]
+                            _apply(p.entry, result)
+                            if result.ok:
+                                _write_sidecar(p)
+                            bar.update(1)
         except KeyboardInterrupt:
             interrupted = True
         except RunError:  # the executor could not start (no scheduler) or a write failed: leave outputs as they were
             skip_outputs = True
             raise
         finally:
-            for key, p in tasks.items():
-                if key not in done:
+            for p in planned:
+                unfinished = p.evaluate is not None or (p.task is not None and p.task.key not in done)
+                if unfinished and p.entry.status != "failed":
                     p.entry.status, p.entry.error_kind = "failed", "interrupted"
                     p.entry.error = "批处理被中断，未完成" if interrupted else "执行器未返回结果"
             if not skip_outputs:

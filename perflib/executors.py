@@ -54,6 +54,10 @@ def _start_worker(engine: str) -> None:
             pass
 
 
+def _started() -> None:
+    """A no-op task: submitting it makes the pool start its workers."""
+
+
 class PoolExecutor:
     """A pool of ``jobs`` worker processes on this machine.
 
@@ -77,6 +81,8 @@ class PoolExecutor:
         context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
         self._pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=context, initializer=_start_worker,
                                          initargs=(self.engine,))
+        for _ in range(self.jobs):  # start the workers (and their kernels) now, not at the first task
+            self._pool.submit(_started)
         return self
 
     def __exit__(self, exc_type: object, *exc: object) -> None:
