@@ -47,6 +47,10 @@ STYLE: dict[str, object] = {
     "grid.linestyle": ":",
     "axes.spines.top": False,
     "axes.spines.right": False,
+    # matplotlib's defaults name the colour cycle ("C0"): every patch made would look it up by iterating
+    # the whole (colour × line style × marker) cycle above; a plain grey is the same on paper
+    "patch.facecolor": GREYS[1],
+    "lines.color": "#000000",
     "hatch.linewidth": 0.7,
     "hatch.color": "#000000",
     "legend.frameon": False,
