@@ -27,6 +27,7 @@ import time
 import weakref
 from queue import Empty
 
+from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from papermill.clientwrap import PapermillNotebookClient
@@ -35,7 +36,7 @@ from papermill.iorw import write_ipynb
 from papermill.log import logger as pm_logger
 from papermill.utils import merge_kwargs, remove_args
 
-from .kernels import kernel_manager_class
+from .kernels import kernel_manager_class, launch
 
 log = logging.getLogger(__name__)
 
@@ -121,12 +122,9 @@ class WarmKernel:
         return self.km is not None
 
     # -- lifecycle
-    async def _async_start(self) -> None:
-        km = kernel_manager_class()(kernel_name=self.kernel_name)
-        # like nbclient: parallel kernels must not share the history database. No 0.5 ms pause before
-        # each execute_reply (ipykernel's, for clients that don't wait for the outputs; nbclient does)
-        await km.start_kernel(extra_arguments=["--HistoryManager.hist_file=:memory:",
-                                               "--IPythonKernel._execute_sleep=0"])
+    async def _async_start(self, launched: AsyncKernelManager | None = None) -> None:
+        """Start the kernel — or finish starting one :func:`perflib.kernels.launch` launched."""
+        km = launched or await launch(self.kernel_name)
         kc = km.client()
         kc.start_channels()
         kc.allow_stdin = False

@@ -44,13 +44,29 @@ class SerialExecutor:
 
 
 def _start_worker(engine: str) -> None:
-    """Pool initializer: start the worker's warm kernel at once, in parallel with the other workers."""
+    """Pool initializer: start the worker's warm kernel at once, in parallel with the other workers.
+
+    The kernel's process is launched first; papermill and nbconvert are imported while it boots.
+    """
+    launched = None
     if engine == "warm":
-        from . import engines
+        from jupyter_core.utils import run_sync
+
+        from .kernels import launch
 
         try:
-            engines.thread_kernel().start()
+            launched = run_sync(launch)()
         except Exception:  # noqa: BLE001 - the first report will try again and report the failure
+            pass
+    import nbconvert  # noqa: F401
+    import papermill  # noqa: F401
+
+    from . import engines, render  # noqa: F401
+
+    if launched is not None:
+        try:
+            engines.thread_kernel().start(launched)
+        except Exception:  # noqa: BLE001
             pass
 
 
@@ -61,9 +77,9 @@ def _started() -> None:
 class PoolExecutor:
     """A pool of ``jobs`` worker processes on this machine.
 
-    Workers are forked where that is available (papermill and nbconvert are imported once, here,
-    before forking) and spawned elsewhere. With the warm engine each worker starts its kernel as
-    soon as it exists and keeps it between reports.
+    Workers are forked where that is available and spawned elsewhere, as soon as the pool is
+    entered. With the warm engine each worker launches its kernel first, imports papermill and
+    nbconvert while the kernel boots, and keeps the kernel between reports.
     """
 
     def __init__(self, jobs: int, engine: str = "warm") -> None:
@@ -73,11 +89,6 @@ class PoolExecutor:
 
     def __enter__(self) -> PoolExecutor:
         methods = multiprocessing.get_all_start_methods()
-        if "fork" in methods:
-            import nbconvert  # noqa: F401 - imported once, inherited by the forked workers
-            import papermill  # noqa: F401
-
-            from . import engines, render  # noqa: F401
         context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
         self._pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=context, initializer=_start_worker,
                                          initargs=(self.engine,))

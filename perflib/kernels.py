@@ -41,3 +41,20 @@ class IPCKernelManager(AsyncKernelManager):
 def kernel_manager_class() -> type[AsyncKernelManager]:
     """The kernel manager class to hand to papermill/nbclient on this platform."""
     return AsyncKernelManager if sys.platform == "win32" else IPCKernelManager
+
+
+#: warm kernels: like nbclient's, parallel kernels must not share the history database; and no
+#: 0.5 ms pause before each execute_reply (ipykernel's, for clients that don't wait for the
+#: outputs: nbclient does)
+WARM_ARGUMENTS = ("--HistoryManager.hist_file=:memory:", "--IPythonKernel._execute_sleep=0")
+
+
+async def launch(kernel_name: str = "python3") -> AsyncKernelManager:
+    """Start a warm kernel's process and return its manager at once, while the kernel boots.
+
+    Needs only jupyter_client: a worker launches its kernel first and imports papermill and
+    nbconvert while the kernel starts (see :func:`perflib.executors._start_worker`).
+    """
+    km = kernel_manager_class()(kernel_name=kernel_name)
+    await km.start_kernel(extra_arguments=list(WARM_ARGUMENTS))
+    return km
