@@ -225,7 +225,8 @@ class WarmKernel:
             self._finish_reset()
         if not self.alive:
             self.start()
-        run_sync(self._call)("prepare", cwd)
+        if cwd is not None:  # else the reset has already put the kernel back in its own folder
+            run_sync(self._call)("prepare", cwd)
 
     def after_run(self, ok: bool) -> None:
         self.runs += 1
