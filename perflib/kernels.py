@@ -43,10 +43,10 @@ def kernel_manager_class() -> type[AsyncKernelManager]:
     return AsyncKernelManager if sys.platform == "win32" else IPCKernelManager
 
 
-#: warm kernels: like nbclient's, parallel kernels must not share the history database; and no
-#: 0.5 ms pause before each execute_reply (ipykernel's, for clients that don't wait for the
-#: outputs: nbclient does)
-WARM_ARGUMENTS = ("--HistoryManager.hist_file=:memory:", "--IPythonKernel._execute_sleep=0")
+#: warm kernels, like nbclient's: parallel kernels must not share the history database. (ipykernel's
+#: 0.5 ms pause before each execute_reply stays: it covers a rare race in which the last output of a
+#: cell reaches the client after the reply; a benchmark run without it once lost one.)
+WARM_ARGUMENTS = ("--HistoryManager.hist_file=:memory:",)
 
 
 async def launch(kernel_name: str = "python3") -> AsyncKernelManager:
