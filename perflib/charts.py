@@ -124,7 +124,7 @@ def _bars(ax, centres: Sequence[float], values: Sequence[float], thickness: floa
 def _labels(ax, points: Sequence[tuple[float, float]], texts: Sequence[str], *, dx: float = 0,  # noqa: ANN001
             dy: float = 0, **props: object) -> None:
     """Texts at data points, moved by (dx, dy) points; small print (7 pt) unless told."""
-    moved = offset_copy(ax.transData, fig=ax.get_figure(root=True), x=dx, y=dy, units="points")
+    moved = offset_copy(ax.transData, fig=ax.figure, x=dx, y=dy, units="points")
     for (x, y), text in zip(points, texts):
         ax.text(x, y, text, transform=moved, **{"fontsize": 7, **props})
 
@@ -132,7 +132,7 @@ def _labels(ax, points: Sequence[tuple[float, float]], texts: Sequence[str], *, 
 def _category_names(ax, positions: Sequence[float], names: Sequence[str], *, fontsize: float = 8) -> None:  # noqa: ANN001
     """Names of horizontal bars beside the y axis, where tick labels would be."""
     ax.set_yticks([])
-    beside = offset_copy(ax.get_yaxis_transform(), fig=ax.get_figure(root=True), x=-4, units="points")
+    beside = offset_copy(ax.get_yaxis_transform(), fig=ax.figure, x=-4, units="points")
     for y, name in zip(positions, names):
         ax.text(0, y, name, transform=beside, ha="right", va="center", fontsize=fontsize)
 

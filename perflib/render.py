@@ -22,7 +22,10 @@ TEMPLATE = "perflib_report"
 REMOVE_CELL_TAGS = {"injected-parameters", "parameters", "remove-cell"}
 DISPLAY_PRIORITY = ["text/html", "text/markdown", "image/svg+xml", "image/png", "image/jpeg", "text/plain"]
 ACTIVE_TAGS = ("script", "iframe", "frame", "object", "embed", "applet", "link", "base", "form", "input",
-               "button", "textarea", "select", "noscript", "template")
+               "button", "textarea", "select", "noscript", "template",
+               # inline SVG and MathML: browsers parse their <style> as markup, and SVG animates attributes
+               # (<set attributeName="href" to="javascript:…">); perflib's charts are <img>, never inline
+               "svg", "math")
 URL_ATTRS = ("href", "src", "srcset", "action", "formaction", "xlink:href", "poster", "background", "data")
 
 _local = threading.local()
@@ -92,7 +95,8 @@ def postprocess(html: str, *, toc: bool = True) -> str:
     """
     import lxml.html
 
-    doc = lxml.html.document_fromstring(html)
+    # huge_tree: without it libxml2 silently drops everything after a text or attribute over 10 MB
+    doc = lxml.html.document_fromstring(html, parser=lxml.html.HTMLParser(huge_tree=True))
     scrub(doc)
     headings = _heading_ids(doc)
     if toc:
@@ -105,13 +109,11 @@ def postprocess(html: str, *, toc: bool = True) -> str:
 
 
 def _safe_url(value: str, attr: str) -> bool:
+    """Only in-page links and data: images (srcset never: one of its candidates may be remote)."""
     v = value.strip().lower()
     if v.startswith("#") or not v:
-        return True
-    return attr in ("src", "srcset") and v.startswith("data:image/")
-
-
-_CSS_ACTIVE = re.compile(r"url\s*\(|expression\s*\(|@import", re.I)
+        return attr != "srcset"
+    return attr == "src" and v.startswith("data:image/")
 
 
 def scrub(doc) -> None:  # noqa: ANN001 - lxml.html.HtmlElement (the document)
@@ -119,18 +121,19 @@ def scrub(doc) -> None:  # noqa: ANN001 - lxml.html.HtmlElement (the document)
 
     Comments and processing instructions go too (no conditional comments).
     """
+    head = doc.find("head")
     for el in list(doc.iter()):
         if not isinstance(el.tag, str):  # comment, processing instruction, entity
             if el.getparent() is not None:
                 el.drop_tree()
             continue
-        if el.tag.lower() in ACTIVE_TAGS:
+        if el.tag.lower() in ACTIVE_TAGS or (el.tag == "meta" and not _safe_meta(el, head)):
             el.drop_tree()
             continue
         for attr, value in list(el.attrib.items()):
             low = attr.lower()
             if (low.startswith("on") or (low in URL_ATTRS and not _safe_url(value, low))
-                    or (low == "style" and _CSS_ACTIVE.search(value))):
+                    or (low == "style" and _css_active(_CSS_COMMENT.sub("", value)))):
                 del el.attrib[attr]
         if el.tag == "img" and not el.get("src"):
             el.drop_tree()
@@ -138,21 +141,42 @@ def scrub(doc) -> None:  # noqa: ANN001 - lxml.html.HtmlElement (the document)
             el.text = scrub_css(el.text)
 
 
+def _safe_meta(el, head) -> bool:  # noqa: ANN001
+    """The template's own: in <head>, and no http-equiv but the Content-Security-Policy (no refresh)."""
+    equiv = (el.get("http-equiv") or "").lower()
+    return head is not None and el.getparent() is head and equiv in ("", "content-security-policy")
+
+
 _CSS_COMMENT = re.compile(r"/\*.*?\*/", re.S)
 _CSS_IMPORT = re.compile(r"@import[^;]*;?", re.I)
 _CSS_REMOTE_URL = re.compile(r"url\s*\((?!\s*['\"]?data:)[^)]*\)", re.I)
+_CSS_ACTIVE = re.compile(r"url\s*\((?!\s*['\"]?data:)|image-set\s*\(|expression\s*\(|@import|-moz-binding|behavior\s*:",
+                         re.I)
+_CSS_ESCAPE = re.compile(r"\\([0-9a-fA-F]{1,6})\s?|\\(.)", re.S)
+
+
+def _css_active(css: str) -> bool:
+    """Whether the CSS, with its escapes decoded (``u\\72 l(`` is ``url(``), could fetch or run anything."""
+    plain = _CSS_ESCAPE.sub(lambda m: chr(min(int(m[1], 16), 0x10FFFF) or 0xFFFD) if m[1] else m[2], css)
+    return bool(_CSS_ACTIVE.search(plain))
 
 
 def scrub_css(css: str) -> str:
     """A stylesheet without comments, @import rules, or url(…) other than data: URIs.
 
-    Comments go first: "@import" inside a comment must not swallow the rules after it.
+    Comments go first: "@import" inside a comment must not swallow the rules after it. What is
+    still active once escapes are decoded (it was hidden by them) empties the whole stylesheet. No
+    "<" survives (as the CSS escape ``\\3c``): removing a comment must never make a ``</style>``.
     """
-    return _CSS_REMOTE_URL.sub("none", _CSS_IMPORT.sub("", _CSS_COMMENT.sub("", css)))
+    css = _CSS_REMOTE_URL.sub("none", _CSS_IMPORT.sub("", _CSS_COMMENT.sub("", css)))
+    if _css_active(css):
+        return ""
+    return css.replace("<", "\\3c ")
 
 
 def _text(el) -> str:  # noqa: ANN001
-    return re.sub(r"\s+", " ", el.text_content()).strip()
+    """The element's text, its pieces joined by one space (``A<br>B`` is "A B")."""
+    return re.sub(r"\s+", " ", " ".join(t.strip() for t in el.itertext() if t.strip()))
 
 
 _HEADING = ("h1", "h2", "h3", "h4", "h5", "h6")
