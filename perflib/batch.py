@@ -28,7 +28,7 @@ import signal
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -303,11 +303,20 @@ def plan(opts: RunOptions, code_hash: str) -> list[Planned]:
 
 def _evaluate(p: Planned, opts: RunOptions, path: Path, template: Path, parameters: dict, out_dir: Path,
               inputs: list[Path], digest: str) -> None:
-    """Validate and score the params file: the report's summary and its task, or an input failure."""
+    """Validate and score the params file: the report's summary and its task, or its failure.
+
+    Any failure is this report's (an unreadable file, say): the batch goes on with the others.
+    """
+    from .tasks import classify
+
     try:
         ev = evaluate(path)
     except InputErrors as exc:
         p.entry.status, p.entry.error, p.entry.error_kind = "failed", _first_lines(exc), "input"
+        return
+    except Exception as exc:  # noqa: BLE001
+        kind, message = classify(exc)
+        p.entry.status, p.entry.error, p.entry.error_kind = "failed", f"{path}: {message}", kind
         return
     p.entry.summary = ev.to_dict()
     p.task = _task(opts, p.entry.key, template, parameters, out_dir / "report.ipynb", out_dir / "report.html",
@@ -318,8 +327,8 @@ def evaluate_planned(planned: list[Planned]) -> None:
     """Run the pending ``evaluate`` steps of :func:`plan`."""
     for p in planned:
         if p.evaluate is not None:
-            step, p.evaluate = p.evaluate, None
-            step()
+            p.evaluate()
+            p.evaluate = None  # not before: an interrupted evaluation leaves the report unfinished
 
 
 def plan_overviews(opts: RunOptions, code_hash: str, reports: list[Planned]) -> list[Planned]:
@@ -387,11 +396,19 @@ def run(opts: RunOptions, *, executor=None) -> RunReport:  # noqa: ANN001 - exec
         try:
             if todo:
                 executor = executor or make_executor(opts, len(todo))
-                with executor:  # the workers and their kernels start now, while this process checks the inputs
-                    evaluate_planned(planned)
+                with ExitStack() as running:
+                    try:  # the workers and their kernels start now, while this process checks the inputs
+                        running.enter_context(executor)
+                    except RunError:
+                        evaluate_planned(planned)
+                        if any(p.task is not None for p in planned):
+                            raise  # reports to render and nowhere to render them
+                        # only invalid inputs: nothing to render, their failures are written below
+                    else:
+                        evaluate_planned(planned)
                     tasks = {p.task.key: p for p in planned if p.task is not None}
                     with _progress(len(tasks), opts.progress) as bar:
-                        for result in executor.run([p.task for p in tasks.values()]):
+                        for result in executor.run([p.task for p in tasks.values()]) if tasks else ():
                             if result.key in done:  # a retried task reported twice: count it once
                                 continue
                             done.add(result.key)

@@ -283,21 +283,20 @@ def shutdown() -> None:
 atexit.register(shutdown)
 
 
-def _leftover_tasks() -> list[asyncio.Task]:
-    try:
-        tasks = asyncio.all_tasks()
-    except RuntimeError:
-        return []
-    current = asyncio.current_task()
-    return [t for t in tasks if not t.done() and t is not current]
+def _thread_tasks() -> set[asyncio.Task]:
+    """The tasks on this thread's event loop (the one jupyter_core's run_sync runs)."""
+    from jupyter_core.utils import ensure_event_loop
+
+    return set(asyncio.all_tasks(ensure_event_loop()))
 
 
-async def _async_cancel_pollers() -> None:
+async def _async_cancel_pollers(before: set[asyncio.Task] = frozenset()) -> None:
     # After a timeout, a dead kernel or an interrupt (Ctrl-C, SIGTERM) nbclient leaves tasks on the
     # thread's loop — pollers, and the interrupted cell itself. With a long-lived loop they would
     # pile up, keep reading the shared iopub socket, and — once the kernel is stopped — fail with
     # DeadKernelError that nobody awaits ("Task exception was never retrieved" on stderr).
-    tasks = _leftover_tasks()
+    current = asyncio.current_task()
+    tasks = [t for t in asyncio.all_tasks() if not t.done() and t is not current and t not in before]
     for task in tasks:
         task.cancel()
     if tasks:
@@ -332,10 +331,11 @@ class WarmEngine(ColdEngine):
         # km=… makes nbclient neither start nor shut down a kernel; .kc skips opening new channels
         client = PapermillNotebookClient(nb_man, km=kernel.km, **final)
         client.kc = kernel.kc
+        before = _thread_tasks()  # only what this run leaves behind is cancelled
         try:
             nb = client.execute()
         except BaseException:
-            _cancel_pollers()
+            _cancel_pollers(before)
             kernel.after_run(ok=False)
             raise
         kernel.after_run(ok=not nb_man.nb.metadata.get("papermill", {}).get("exception"))

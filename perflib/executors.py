@@ -14,6 +14,7 @@ from __future__ import annotations
 import multiprocessing
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from typing import Protocol
 
 from .tasks import RenderResult, RenderTask, render
@@ -48,20 +49,25 @@ def _start_worker(engine: str) -> None:
 
     The kernel's process is launched first; papermill and nbconvert are imported while it boots.
     """
+    from jupyter_core.utils import run_sync
+
     launched = None
     if engine == "warm":
-        from jupyter_core.utils import run_sync
-
         from .kernels import launch
 
         try:
             launched = run_sync(launch)()
         except Exception:  # noqa: BLE001 - the first report will try again and report the failure
             pass
-    import nbconvert  # noqa: F401
-    import papermill  # noqa: F401
+    try:
+        import nbconvert  # noqa: F401
+        import papermill  # noqa: F401
 
-    from . import engines, render  # noqa: F401
+        from . import engines, render  # noqa: F401
+    except BaseException:  # this worker cannot render: stop its kernel, and the pool reports the failure
+        if launched is not None:
+            run_sync(launched.shutdown_kernel)(now=True)
+        raise
 
     if launched is not None:
         try:
@@ -107,7 +113,14 @@ class PoolExecutor:
 
     def run(self, tasks: Iterable[RenderTask]) -> Iterator[RenderResult]:
         assert self._pool is not None
-        pending: dict[Future, RenderTask] = {self._pool.submit(render, t): t for t in tasks}
+        pending: dict[Future, RenderTask] = {}
+        tasks = list(tasks)
+        try:
+            for task in tasks:
+                pending[self._pool.submit(render, task)] = task
+        except BrokenProcessPool as exc:  # a worker could not start (or died at once): no task can run
+            for task in tasks[len(pending):]:
+                yield RenderResult(task.key, False, 0.0, "dead_kernel", f"渲染进程未能启动：{exc}")
         while pending:
             finished, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in finished:

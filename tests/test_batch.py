@@ -106,7 +106,7 @@ def test_failures_are_isolated_and_keep_the_last_good_report(tmp_path: Path) -> 
     assert not (tmp_path / "outputs" / "d-fail" / "2023" / "report.failed.ipynb").exists()
 
 
-def test_invalid_input_fails_without_a_kernel_and_the_index_lists_it_first(tmp_path: Path, capsys) -> None:
+def test_invalid_input_is_never_rendered_and_the_index_lists_it_first(tmp_path: Path, capsys) -> None:
     params = make_params(tmp_path, ["a-good", "b-bad"])
     bad = params / "b-bad" / "2023.yaml"
     bad.write_text(bad.read_text(encoding="utf-8").replace("adjusted: 3168.02", "adjusted: 三千"), encoding="utf-8")
@@ -145,3 +145,89 @@ def test_cli_usage_errors(tmp_path: Path, capsys) -> None:
     assert info.value.code == 2
     assert main(["run", "--params", str(tmp_path / "nothing"), "--outputs", str(tmp_path / "out")]) == 2
     assert "没有找到" in capsys.readouterr().err
+
+
+class _NoScheduler:
+    """An executor that cannot start, like a Dask scheduler that does not answer."""
+
+    def __enter__(self):  # noqa: ANN204
+        raise RunError("无法连接 Dask 调度器 tcp://nowhere:8786")
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+
+def _options(tmp_path: Path, params: Path, **kw) -> RunOptions:  # noqa: ANN003
+    make_template(tmp_path / "t.ipynb", "print('ok')")
+    return RunOptions(params_dir=params, outputs_dir=tmp_path / "outputs", template=tmp_path / "t.ipynb",
+                      progress=False, overview=False, excel=False, **kw)
+
+
+def _break(path: Path) -> None:
+    path.write_text(path.read_text(encoding="utf-8").replace("adjusted: 3168.02", "adjusted: 三千"), encoding="utf-8")
+
+
+def test_no_executor_and_only_invalid_inputs_still_records_them(tmp_path: Path) -> None:
+    params = make_params(tmp_path, ["b-bad"])
+    _break(params / "b-bad" / "2023.yaml")
+    report = run(_options(tmp_path, params), executor=_NoScheduler())
+    assert [(e.status, e.error_kind) for e in report.entries] == [("failed", "input")]
+    assert json.loads((tmp_path / "outputs" / "manifest.json").read_text(encoding="utf-8"))["reports"]
+
+
+def test_no_executor_with_reports_to_render_leaves_outputs_alone(tmp_path: Path) -> None:
+    params = make_params(tmp_path, ["a-good", "b-bad"])
+    _break(params / "b-bad" / "2023.yaml")
+    with pytest.raises(RunError, match="调度器"):
+        run(_options(tmp_path, params), executor=_NoScheduler())
+    assert not (tmp_path / "outputs" / "manifest.json").exists()
+
+
+def test_an_unreadable_params_file_fails_alone(tmp_path: Path, monkeypatch) -> None:
+    import perflib.batch as batch
+
+    params = make_params(tmp_path, ["a-good", "b-gone"])
+    real = batch.evaluate
+
+    def evaluate(path: Path):  # noqa: ANN202
+        if path.parent.name == "b-gone":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(batch, "evaluate", evaluate)
+    report = run(_options(tmp_path, params, jobs=1, engine="cold"))
+    status = {e.code: (e.status, e.error_kind) for e in report.entries}
+    assert status == {"a-good": ("ok", None), "b-gone": ("failed", "internal")}
+    assert "b-gone" in next(e.error for e in report.entries if e.code == "b-gone")
+
+
+def test_interrupted_while_checking_inputs_lists_the_rest_as_unfinished(tmp_path: Path, monkeypatch) -> None:
+    import perflib.batch as batch
+    from perflib.batch import BatchInterrupted
+
+    params = make_params(tmp_path, ["a-first", "b-second", "c-third"])
+    real = batch.evaluate
+
+    def evaluate(path: Path):  # noqa: ANN202
+        if path.parent.name == "b-second":
+            raise KeyboardInterrupt
+        return real(path)
+
+    monkeypatch.setattr(batch, "evaluate", evaluate)
+    with pytest.raises(BatchInterrupted):
+        run(_options(tmp_path, params, jobs=1, engine="cold"))
+    manifest = json.loads((tmp_path / "outputs" / "manifest.json").read_text(encoding="utf-8"))
+    kinds = {r["department"]: (r["status"], r["error_kind"]) for r in manifest["reports"]}
+    assert kinds["b-second"] == ("failed", "interrupted") and kinds["c-third"] == ("failed", "interrupted")
+
+
+def test_workers_that_cannot_start_fail_every_report_cleanly(tmp_path: Path, monkeypatch) -> None:
+    import perflib.executors as executors
+
+    def broken(engine: str) -> None:
+        raise ImportError("no module named nbconvert")
+
+    monkeypatch.setattr(executors, "_start_worker", broken)  # inherited by the forked workers
+    params = make_params(tmp_path, ["a-one", "b-two"])
+    report = run(_options(tmp_path, params, jobs=2, engine="cold"))
+    assert {(e.status, e.error_kind) for e in report.entries} == {("failed", "dead_kernel")}
