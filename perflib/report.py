@@ -1,7 +1,8 @@
 """The report's sections: official Chinese prose generated from the figures, tables and charts.
 
-The report notebook calls one function per section and displays what it returns (an
-:class:`~perflib.html.HTML` fragment). The structure follows a published 部门整体支出绩效自评报告:
+The report notebook displays :func:`title` and then each chapter of :data:`OUTLINE`
+(:func:`chapter`), an :class:`~perflib.html.HTML` fragment each; every section is also a function
+of its own, for a template that wants another layout. The structure follows a published 部门整体支出绩效自评报告:
 一、部门基本情况; 二、绩效自评情况; 三、存在的主要问题; 四、下一步改进措施; 附录. The scoring part walks
 the framework's tree, so any framework renders, not only Guangzhou's.
 """
@@ -487,6 +488,40 @@ def findings_appendix(report: Report) -> HTML:
             f"错误 {counts['error']} 项，警示 {counts['warning']} 项，提示 {counts['info']} 项。")
     rows = [[i, LEVEL_NAMES[f.level], f.code, f.subject, f.message] for i, f in enumerate(ev.findings, 1)]
     return join(para(text), table(["序号", "级别", "代码", "对象", "内容"], rows, caption="审核发现", cls="pf-findings"))
+
+
+# ---------------------------------------------------------------------- the outline
+
+#: The report's chapters as a published 部门整体支出绩效自评报告 has them: a chapter's heading and either
+#: one section function or its numbered sub-sections. The template shows one chapter per cell.
+OUTLINE: tuple[tuple[str, object], ...] = (
+    ("一、部门基本情况", (("（一）部门职能", functions),
+                   ("（二）年度总体工作和重点工作任务", tasks),
+                   ("（三）部门整体支出情况", budget),
+                   ("（四）部门整体绩效管理情况", performance_management))),
+    ("二、绩效自评情况", (("（一）自评结论", conclusion),
+                   ("（二）各项工作任务绩效目标完成情况分析", scoring_details),
+                   ("（三）重点任务项目支出情况分析", key_projects),
+                   ("（四）主要工作成效", achievements),
+                   ("（五）历年情况对比", trend))),
+    ("三、存在的主要问题", problems),
+    ("四、下一步改进措施", improvements),
+    ("附录　审核发现", findings_appendix),
+)
+
+
+def chapter(report: Report, number: int) -> HTML:
+    """Chapter ``number`` (1-based) of :data:`OUTLINE`: its heading, its sections' headings and content.
+
+    One cell per chapter rather than per section: every executed cell costs papermill, nbclient and
+    the kernel ~8 ms of bookkeeping, and a markdown cell between two sections some more.
+    """
+    if not 1 <= number <= len(OUTLINE):
+        raise PerflibError(f"报告共 {len(OUTLINE)} 章，没有第 {number} 章")
+    title, body = OUTLINE[number - 1]
+    if callable(body):
+        return join(heading(2, title), body(report))
+    return join(heading(2, title), *(join(heading(3, sub), section(report)) for sub, section in body))
 
 
 def summary_line(report: Report) -> str:

@@ -128,3 +128,27 @@ def test_sidecar_and_manifest(rendered: Path) -> None:
     assert [r["status"] for r in manifest["reports"]] == ["ok", "ok"]
     sidecar = json.loads((rendered / "baiyun-emergency" / "2023" / "report.json").read_text(encoding="utf-8"))
     assert sidecar["summary"]["total"] == 91.88 and sidecar["fingerprint"]
+
+
+def test_chapters_follow_the_outline_in_order(html: str) -> None:
+    from perflib.report import OUTLINE
+
+    headings = [title for title, _ in OUTLINE]
+    headings += [sub for _, body in OUTLINE if not callable(body) for sub, _ in body]
+    positions = {h: html.find(h, html.find("</nav>")) for h in headings}  # after the table of contents
+    assert all(p > 0 for p in positions.values()), positions
+    chapters = [positions[title] for title, _ in OUTLINE]
+    assert chapters == sorted(chapters)
+
+
+def test_chapter_numbers_are_checked(example_data, write_params) -> None:
+    from perflib import evaluate
+    from perflib.errors import PerflibError
+    from perflib.report import OUTLINE, Report, chapter
+
+    ev = evaluate(write_params(example_data, code="baiyun-emergency", year=2023))
+    report = Report(ev, (ev,))
+    assert "三、存在的主要问题" in chapter(report, 3)
+    for bad in (0, len(OUTLINE) + 1):
+        with pytest.raises(PerflibError, match="没有第"):
+            chapter(report, bad)

@@ -115,10 +115,13 @@ def test_restart_every_k(tmp_path: Path) -> None:
 
 
 def _light_template(path: Path) -> Path:
-    """The report template up to the conclusion (load, prose, tables, two charts) and the appendix."""
+    """The report template's first chapter, the conclusion (load, prose, tables, two charts) and the appendix."""
+    from nbformat.v4 import new_code_cell
+
     nb = nbformat.read(TEMPLATE, as_version=4)
-    cut = next(i for i, c in enumerate(nb.cells) if "report.scoring_details" in c.source)
-    nb.cells = nb.cells[:cut] + [c for c in nb.cells if "findings_appendix" in c.source]
+    cut = next(i for i, c in enumerate(nb.cells) if "report.chapter(r, 1)" in c.source) + 1
+    nb.cells = [*nb.cells[:cut], new_code_cell("report.conclusion(r)"),
+                *[c for c in nb.cells if "report.chapter(r, 5)" in c.source]]
     nbformat.write(nb, path)
     return path
 
