@@ -11,6 +11,7 @@ so that it can start and stop its workers.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -59,6 +60,7 @@ def _start_worker(engine: str) -> None:
             launched = run_sync(launch)()
         except Exception:  # noqa: BLE001 - the first report will try again and report the failure
             pass
+    gc.disable()  # imports make many objects and few cycles: collecting meanwhile costs ~10 % of them
     try:
         import nbconvert  # noqa: F401
         import papermill  # noqa: F401
@@ -68,6 +70,9 @@ def _start_worker(engine: str) -> None:
         if launched is not None:
             run_sync(launched.shutdown_kernel)(now=True)
         raise
+    finally:
+        gc.enable()
+    gc.freeze()  # what the worker holds now lives as long as it does: later collections skip it
 
     if launched is not None:
         try:
