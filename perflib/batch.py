@@ -23,9 +23,11 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
+import importlib
 import os
 import signal
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
@@ -405,6 +407,10 @@ def run(opts: RunOptions, *, executor=None) -> RunReport:  # noqa: ANN001 - exec
                             raise  # reports to render and nowhere to render them
                         # only invalid inputs: nothing to render, their failures are written below
                     else:
+                        if opts.excel:  # openpyxl's ~0.2 s import: while the workers render, not after
+                            # (started only now: a fork while another thread imports can deadlock the child)
+                            threading.Thread(target=importlib.import_module, args=("perflib.excel",),
+                                             daemon=True).start()
                         evaluate_planned(planned)
                     tasks = {p.task.key: p for p in planned if p.task is not None}
                     with _progress(len(tasks), opts.progress) as bar:
