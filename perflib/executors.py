@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import multiprocessing.util
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -73,6 +74,9 @@ def _start_worker(engine: str) -> None:
     finally:
         gc.enable()
     gc.freeze()  # what the worker holds now lives as long as it does: later collections skip it
+    # a pool worker ends with os._exit, which skips atexit: stop the kernel when the pool shuts down,
+    # rather than leave it to notice, seconds later, that its parent is gone
+    multiprocessing.util.Finalize(None, engines.shutdown, exitpriority=10)
 
     if launched is not None:
         try:

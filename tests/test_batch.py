@@ -231,3 +231,29 @@ def test_workers_that_cannot_start_fail_every_report_cleanly(tmp_path: Path, mon
     params = make_params(tmp_path, ["a-one", "b-two"])
     report = run(_options(tmp_path, params, jobs=2, engine="cold"))
     assert {(e.status, e.error_kind) for e in report.entries} == {("failed", "dead_kernel")}
+
+
+def _orphan_kernels() -> set[int]:
+    """perflib kernels whose parent has gone (re-parented to init or a sub-reaper), by pid."""
+    found = set()
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            cmd = (proc / "cmdline").read_bytes().replace(b"\0", b" ")
+            ppid = int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        if b"ipykernel_launcher" in cmd and b"perflib-" in cmd and ppid == 1:
+            found.add(int(proc.name))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_warm_kernels_stop_with_the_pool(tmp_path: Path) -> None:
+    """Pool workers end with os._exit (no atexit): their kernels must not outlive the batch."""
+    params = make_params(tmp_path, ["a-one", "b-two"])
+    before = _orphan_kernels()
+    report = run(_options(tmp_path, params, jobs=2, engine="warm"))
+    assert {e.status for e in report.entries} == {"ok"}
+    assert not _orphan_kernels() - before
