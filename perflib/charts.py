@@ -129,12 +129,17 @@ def _labels(ax, points: Sequence[tuple[float, float]], texts: Sequence[str], *, 
         ax.text(x, y, text, transform=moved, **{"fontsize": 7, **props})
 
 
-def _category_names(ax, positions: Sequence[float], names: Sequence[str], *, fontsize: float = 8) -> None:  # noqa: ANN001
-    """Names of horizontal bars beside the y axis, where tick labels would be."""
-    ax.set_yticks([])
+def _category_names(ax, positions: Sequence[float], names: Sequence[str], *, fontsize: float = 8) -> float:  # noqa: ANN001
+    """Names of horizontal bars beside the y axis, where tick labels would be, and vertical grid lines.
+
+    Returns the left margin (inches) the names need.
+    """
+    ax.set_yticks([])  # no y ticks, so no horizontal grid lines either
+    ax.grid(axis="x", color="#cccccc", linestyle=":")
     beside = offset_copy(ax.get_yaxis_transform(), fig=ax.figure, x=-4, units="points")
     for y, name in zip(positions, names):
         ax.text(0, y, name, transform=beside, ha="right", va="center", fontsize=fontsize)
+    return max(text_width(name, fontsize) for name in names) + 0.2
 
 
 def _bar_labels(ax, centres: Sequence[float], values: Sequence[float], fmt: str = "{:.2f}") -> None:  # noqa: ANN001
@@ -226,18 +231,16 @@ def indicator_completion(ev: Evaluation) -> Figure | None:
         _labels(ax, [(value, y) for y, (_l, value, _m) in zip(ys, rows)], [f"{r[1]:.0f}%" for r in rows], dx=3,
                 va="center")
         ax.axvline(100, color="black", linewidth=0.8, linestyle="--")
-        _category_names(ax, ys, [r[0] for r in rows])
+        left = _category_names(ax, ys, [r[0] for r in rows])
         ax.set_xlim(0, max(210, max(r[1] for r in rows) + 20))
         ax.set_xlabel("完成值 ÷ 目标值（%，超过 200% 按 200% 显示；反向指标为完成程度）")
-        ax.grid(axis="x", color="#cccccc", linestyle=":")
-        ax.grid(axis="y", visible=False)
         from matplotlib.patches import Patch
 
         ax.legend(handles=[Patch(facecolor="#555555", edgecolor="black", label="已完成"),
                            Patch(facecolor="white", edgecolor="black", hatch="///", label="未完成")],
                   loc="lower right", fontsize=8)
         ax.set_title("绩效指标完成情况")
-        _margins(fig, left=max(text_width(r[0], 8) for r in rows) + 0.2, bottom=0.6, top=0.4)
+        _margins(fig, left=left, bottom=0.6, top=0.4)
     return fig
 
 
@@ -253,14 +256,12 @@ def node_scores(ev: Evaluation, *, depth: int = 2) -> Figure:
         _bars(ax, ys, [float(n.score) for n in nodes], 0.5, horizontal=True, facecolor="#444444", label="得分")
         _labels(ax, [(float(n.max), y) for y, n in zip(ys, nodes)],
                 [f"{fmt_points(n.score)}/{fmt_points(n.max)}" for n in nodes], dx=3, va="center")
-        _category_names(ax, ys, [n.name for n in nodes])
+        left = _category_names(ax, ys, [n.name for n in nodes])
         ax.set_xlim(0, float(max(n.max for n in nodes)) * 1.18)
         ax.set_xlabel("分")
-        ax.grid(axis="x", color="#cccccc", linestyle=":")
-        ax.grid(axis="y", visible=False)
         ax.legend(loc="lower right", fontsize=8)
         ax.set_title(f"各级指标得分（总分 {fmt_points(ev.total)} 分，等级「{ev.grade}」）")
-        _margins(fig, left=max(text_width(n.name, 8) for n in nodes) + 0.2, bottom=0.6, top=0.4)
+        _margins(fig, left=left, bottom=0.6, top=0.4)
     return fig
 
 
@@ -316,14 +317,11 @@ def ranking(evaluations: Sequence[Evaluation]) -> Figure | None:
                   hatch=HATCHES[i % len(HATCHES)], label=grade)
         _labels(ax, [(float(ev.total), y) for y, ev in zip(ys, evaluations)],
                 [f"{float(ev.total):.2f}" for ev in evaluations], dx=3, va="center")
-        names = [ev.department for ev in evaluations]
-        _category_names(ax, ys, names)
+        left = _category_names(ax, ys, [ev.department for ev in evaluations])
         ax.set_xlim(0, 110)
         ax.set_xlabel("自评得分")
-        ax.grid(axis="x", color="#cccccc", linestyle=":")
-        ax.grid(axis="y", visible=False)
         ax.legend(title="等级", fontsize=8, title_fontsize=8, loc="lower right")
-        _margins(fig, left=max(text_width(n, 8) for n in names) + 0.2, bottom=0.5, top=0.2)
+        _margins(fig, left=left, bottom=0.5, top=0.2)
     return fig
 
 
@@ -414,11 +412,8 @@ def findings_by_type(counts: Sequence[tuple[str, int]]) -> Figure | None:
         ys = list(range(len(counts)))[::-1]
         _bars(ax, ys, [c for _, c in counts], 0.8, horizontal=True, facecolor="#777777")
         _labels(ax, [(c, y) for y, (_, c) in zip(ys, counts)], [str(c) for _, c in counts], dx=3, va="center")
-        labels = [label for label, _ in counts]
-        _category_names(ax, ys, labels, fontsize=7)
+        left = _category_names(ax, ys, [label for label, _ in counts], fontsize=7)
         ax.set_xlabel("次数")
-        ax.grid(axis="x", color="#cccccc", linestyle=":")
-        ax.grid(axis="y", visible=False)
         ax.margins(x=0.1)
-        _margins(fig, left=max(text_width(t, 7) for t in labels) + 0.2, bottom=0.45, top=0.15)
+        _margins(fig, left=left, bottom=0.45, top=0.15)
     return fig
