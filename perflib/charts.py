@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
+from functools import lru_cache
 
 import matplotlib
 from matplotlib.collections import PolyCollection
@@ -71,16 +72,61 @@ def style() -> Iterator[None]:
 
 
 def svg(fig: Figure) -> bytes:
-    """The figure as a standalone SVG document, rendered in perflib's style."""
+    """The figure as a standalone SVG document, rendered in perflib's style.
+
+    As ``FigureCanvasSVG.print_svg`` does it, but with a renderer that remembers the size of every
+    text it has measured, from one chart to the next (see :func:`_renderer`).
+    """
+    from matplotlib.backends.backend_mixed import MixedModeRenderer
     from matplotlib.backends.backend_svg import FigureCanvasSVG
 
     buf = io.StringIO()
     with style():
-        FigureCanvasSVG(fig).print_svg(buf, metadata={"Date": None})
+        FigureCanvasSVG(fig)
+        dpi, fig.dpi = fig.dpi, 72
+        width, height = fig.get_size_inches()
+        renderer = MixedModeRenderer(fig, width, height, dpi,
+                                     _renderer()(width * 72, height * 72, buf, image_dpi=dpi, metadata={"Date": None}))
+        fig.draw(renderer)
+        renderer.finalize()
     return _FONT_FAMILY.sub(f"font-family: {FONT_STACK}", buf.getvalue()).encode("utf-8")
 
 
 _FONT_FAMILY = re.compile(r"font-family: [^;\"]*")
+
+#: sizes of texts measured so far: (text, font files, size, hinting and kerning factors) → (w, h, d)
+_EXTENTS: dict[tuple, tuple[float, float, float]] = {}
+_EXTENTS_MAX = 20_000
+
+
+@lru_cache(maxsize=1)
+def _renderer() -> type:
+    """matplotlib's SVG renderer, measuring each distinct text once per process.
+
+    Laying out a chart measures every label, tick and title with the font (FreeType loads each glyph
+    of a CJK font's CFF outlines: ~0.3 ms a text), and matplotlib keeps the sizes only for one
+    renderer, i.e. one chart. The same labels recur in every chart and report ("0", "20", "合计", the
+    months, the indicators of a department over the years), so the sizes are kept here instead,
+    keyed on everything the measurement depends on. Mathtext is measured every time, as before.
+    """
+    from matplotlib import font_manager, rcParams
+    from matplotlib.backends.backend_svg import RendererSVG
+
+    class _Renderer(RendererSVG):
+        def get_text_width_height_descent(self, s, prop, ismath):  # noqa: ANN001, ANN202
+            if ismath:
+                return super().get_text_width_height_descent(s, prop, ismath)
+            # the files TextToPath measures with: what prop's family names resolve to under the rcParams now
+            key = (s, tuple(font_manager.fontManager._find_fonts_by_props(prop)), prop.get_size_in_points(),
+                   rcParams["text.hinting_factor"], rcParams["text.kerning_factor"])
+            extent = _EXTENTS.get(key)
+            if extent is None:
+                if len(_EXTENTS) >= _EXTENTS_MAX:
+                    _EXTENTS.clear()
+                extent = _EXTENTS[key] = super().get_text_width_height_descent(s, prop, ismath)
+            return extent
+
+    return _Renderer
 
 
 def text_width(text: str, size: float) -> float:

@@ -102,6 +102,21 @@ def test_every_colour_is_a_grey(example, make) -> None:
     assert colours and all(c[0:2] == c[2:4] == c[4:6] for c in colours), colours
 
 
+@pytest.mark.parametrize("make", [charts.budget_by_fund, charts.monthly_execution, charts.indicator_completion,
+                                  charts.node_scores])
+def test_remembered_text_sizes_change_nothing(example, make) -> None:
+    """svg() keeps measured text sizes from chart to chart: the bytes are what matplotlib's own writer makes."""
+    import io
+
+    from matplotlib.backends.backend_svg import FigureCanvasSVG
+
+    charts.svg(make(example))  # every text of this chart measured before
+    buf = io.StringIO()
+    with charts.style():
+        FigureCanvasSVG(fig := make(example)).print_svg(buf, metadata={"Date": None})
+    stock = charts._FONT_FAMILY.sub(f"font-family: {charts.FONT_STACK}", buf.getvalue()).encode("utf-8")
+    assert charts.svg(make(example)) == stock
+    assert fig.axes
 
 
 def test_chart_fonts_are_the_page_fonts() -> None:
