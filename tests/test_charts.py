@@ -7,6 +7,7 @@ import warnings
 from pathlib import Path
 
 import pytest
+from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.figure import Figure
 
 from perflib import charts, evaluate, fonts
@@ -89,7 +90,7 @@ def test_missing_font_is_a_clear_error(monkeypatch) -> None:
 def test_grayscale_styling(example) -> None:
     """Bars are told apart by hatches, not only colour, so the chart survives a grayscale printer."""
     fig = charts.budget_by_fund(example)
-    series = fig.axes[0].collections  # one collection of bars per series
+    series = [c for c in fig.axes[0].collections if isinstance(c, PolyCollection)]  # one per series
     assert len({bars.get_hatch() for bars in series}) == len(series) == 3
     assert len({tuple(bars.get_facecolor()[0]) for bars in series}) == 3
 
@@ -117,6 +118,42 @@ def test_remembered_text_sizes_change_nothing(example, make) -> None:
     stock = charts._FONT_FAMILY.sub(f"font-family: {charts.FONT_STACK}", buf.getvalue()).encode("utf-8")
     assert charts.svg(make(example)) == stock
     assert fig.axes
+
+
+@pytest.mark.parametrize(("values", "texts"), [
+    ([0, 5000, 10000, 15000], ["0", "5,000", "10,000", "15,000"]),
+    ([0, 20, 40, 60, 80, 100], ["0", "20", "40", "60", "80", "100"]),
+    ([0, 0.5, 1, 1.5], ["0.0", "0.5", "1.0", "1.5"]),
+    ([0, 2.5, 5, 7.5], ["0.0", "2.5", "5.0", "7.5"]),
+    ([0.25, 0.5, 0.75], ["0.25", "0.50", "0.75"]),
+    ([-20, -0.0, 20], ["\N{MINUS SIGN}20", "0", "20"]),
+    ([1_000_000, 2_000_000], ["1,000,000", "2,000,000"]),
+    ([], []),
+])
+def test_axis_numbers(values, texts) -> None:
+    assert charts.axis_numbers(values) == texts
+
+
+def test_value_axis_has_a_label_and_a_grid_line_per_nice_value(example) -> None:
+    fig = charts.monthly_execution(example)
+    ax = fig.axes[0]
+    assert ax.get_ylim() == (0, 105)
+    values = [t.get_text() for t in ax.texts if t.get_text().isdigit()]
+    assert values == ["0", "20", "40", "60", "80", "100"]
+    assert [t.get_text() for t in ax.texts if t.get_text().endswith("月")] == [f"{m}月" for m in range(1, 13)]
+    grids = [c for c in ax.collections if isinstance(c, LineCollection)]
+    assert len(grids) == 1 and len(grids[0].get_segments()) == len(values)
+    assert len(ax.yaxis.get_majorticklocs()) == len(ax.xaxis.get_majorticklocs()) == 0  # no matplotlib ticks
+    # the axis label clears the widest value: 4 pt gap + text + matplotlib's label pad
+    assert ax.yaxis.labelpad == pytest.approx(charts.AXIS_PAD + charts.text_width("100", 10) * 72 + 4)
+
+
+def test_count_axes_count_in_whole_numbers() -> None:
+    fig = charts.findings_by_type([("指标完成值缺失", 1), ("数字前后不一致", 2)])
+    ax = fig.axes[0]
+    numbers = [t.get_text() for t in ax.texts if t.get_text().isdigit()]
+    assert numbers and all(float(n).is_integer() for n in numbers)
+    assert "0.5" not in [t.get_text() for t in ax.texts]
 
 
 def test_chart_fonts_are_the_page_fonts() -> None:
