@@ -36,7 +36,7 @@ from papermill.iorw import write_ipynb
 from papermill.log import logger as pm_logger
 from papermill.utils import merge_kwargs, remove_args
 
-from .kernels import kernel_manager_class, launch
+from .kernels import kernel_manager_class, launch, wait_ready
 
 log = logging.getLogger(__name__)
 
@@ -130,7 +130,7 @@ class WarmKernel:
         kc.allow_stdin = False
         self.km, self.kc, self.runs = km, kc, 0
         try:
-            await kc.wait_for_ready(timeout=self.startup_timeout)
+            await wait_ready(km, kc, self.startup_timeout)
             await self._call("setup", self.learned, timeout=self.startup_timeout)
             # the warm-up runs as a visible cell, so the lazy imports of a real cell land in the baseline
             await self._execute(WARMUP, silent=False, store_history=True, timeout=self.startup_timeout)

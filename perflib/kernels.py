@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 import uuid
+from queue import Empty
 
+from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.paths import jupyter_runtime_dir
 from traitlets import CaselessStrEnum
@@ -58,3 +61,31 @@ async def launch(kernel_name: str = "python3") -> AsyncKernelManager:
     km = kernel_manager_class()(kernel_name=kernel_name)
     await km.start_kernel(extra_arguments=list(WARM_ARGUMENTS))
     return km
+
+
+async def wait_ready(km: AsyncKernelManager, kc: AsyncKernelClient, timeout: float) -> None:
+    """Wait until a starting kernel answers on its shell channel and its IOPub channel delivers.
+
+    As jupyter_client's ``wait_for_ready``, less its last step: waiting for 0.2 s of IOPub silence
+    to throw away the start-up messages. The warm engine's calls and nbclient pick their messages
+    by the request they answer, so that flush was only a pause (~0.25 s) at every kernel start.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        kc.kernel_info()
+        try:
+            reply = await kc.get_shell_msg(timeout=1)
+        except Empty:
+            reply = None
+        if reply is not None and reply["msg_type"] == "kernel_info_reply":
+            try:
+                await kc.get_iopub_msg(timeout=0.2)  # any message: the subscription is connected
+            except Empty:
+                pass  # not yet (a message published before it was is lost): ask again
+            else:
+                kc._handle_kernel_info_reply(reply)  # the protocol version, as wait_for_ready does
+                return
+        if not await km.is_alive():
+            raise RuntimeError("Kernel died before replying to kernel_info")
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"Kernel didn't respond in {timeout:g} seconds")
