@@ -20,6 +20,19 @@ def dump(data: dict) -> str:
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _jupyter_runtime(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN202
+    """Kernels started by the tests keep their connection and socket files in a scratch folder.
+
+    Tests that kill workers and kernels on purpose leave those files behind: not in the developer's
+    own Jupyter runtime folder. (Subprocesses inherit the variable.)
+    """
+    patch = pytest.MonkeyPatch()
+    patch.setenv("JUPYTER_RUNTIME_DIR", str(tmp_path_factory.mktemp("jupyter-runtime")))
+    yield
+    patch.undo()
+
+
 @pytest.fixture(scope="session")
 def example_data_session() -> dict:
     return yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
