@@ -54,7 +54,10 @@ def test_killed_kernel_and_hanging_cell(tmp_path: Path, engine: str) -> None:
 
 def _perflib(*args: str, **kw) -> subprocess.Popen:
     exe = Path(sys.executable).parent / "perflib"
-    return subprocess.Popen([str(exe), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)
+    # Ctrl-C as at a terminal: a suite started in the background of a non-interactive shell (`make test &`,
+    # some CI runners) ignores SIGINT, children inherit that, and Python then keeps ignoring it
+    return subprocess.Popen([str(exe), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL), **kw)
 
 
 def _wait_for(predicate, timeout: float = 60) -> None:  # noqa: ANN001
