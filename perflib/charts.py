@@ -206,6 +206,11 @@ def _axis_texts(ax, which: str, positions: Sequence[float], texts: Sequence[str]
     return AXIS_PAD + max((text_width(t, size) for t in texts), default=0) * 72
 
 
+def _bar_names(ax, positions: Sequence[float], names: Sequence[str], *, fontsize: float = 8) -> float:  # noqa: ANN001
+    """Names of horizontal bars left of the y axis; returns the left margin (inches) they need."""
+    return _axis_texts(ax, "y", positions, names, fontsize=fontsize) / 72 + 0.15
+
+
 def _value_axis(ax, which: str = "y", *, integer: bool = False) -> float:  # noqa: ANN001
     """Grid lines and labels at matplotlib's nice values (whole numbers if ``integer``) for the axis's
     limits, which are kept as they are.
@@ -328,7 +333,7 @@ def indicator_completion(ev: Evaluation) -> Figure | None:
         _labels(ax, [(value, y) for y, (_l, value, _m) in zip(ys, rows)], [f"{r[1]:.0f}%" for r in rows], dx=3,
                 va="center")
         ax.axvline(100, color="black", linewidth=0.8, linestyle="--")
-        left = _axis_texts(ax, "y", ys, [r[0] for r in rows], fontsize=8) / 72 + 0.15
+        left = _bar_names(ax, ys, [r[0] for r in rows])
         ax.set_xlim(0, max(210, max(r[1] for r in rows) + 20))
         from matplotlib.patches import Patch
 
@@ -353,7 +358,7 @@ def node_scores(ev: Evaluation, *, depth: int = 2) -> Figure:
         _bars(ax, ys, [float(n.score) for n in nodes], 0.5, horizontal=True, facecolor="#444444", label="得分")
         _labels(ax, [(float(n.max), y) for y, n in zip(ys, nodes)],
                 [f"{fmt_points(n.score)}/{fmt_points(n.max)}" for n in nodes], dx=3, va="center")
-        left = _axis_texts(ax, "y", ys, [n.name for n in nodes], fontsize=8) / 72 + 0.15
+        left = _bar_names(ax, ys, [n.name for n in nodes])
         ax.set_xlim(0, float(max(n.max for n in nodes)) * 1.18)
         ax.legend(loc="lower right", fontsize=8)
         ax.set_title(f"各级指标得分（总分 {fmt_points(ev.total)} 分，等级「{ev.grade}」）")
@@ -416,7 +421,7 @@ def ranking(evaluations: Sequence[Evaluation]) -> Figure | None:
                   hatch=HATCHES[i % len(HATCHES)], label=grade)
         _labels(ax, [(float(ev.total), y) for y, ev in zip(ys, evaluations)],
                 [f"{float(ev.total):.2f}" for ev in evaluations], dx=3, va="center")
-        left = _axis_texts(ax, "y", ys, [ev.department for ev in evaluations], fontsize=8) / 72 + 0.15
+        left = _bar_names(ax, ys, [ev.department for ev in evaluations])
         ax.set_xlim(0, 110)
         ax.legend(title="等级", fontsize=8, title_fontsize=8, loc="lower right")
         _margins(fig, left=left, bottom=0.5, top=0.2)
@@ -511,7 +516,7 @@ def findings_by_type(counts: Sequence[tuple[str, int]]) -> Figure | None:
         ys = list(range(len(counts)))[::-1]
         _bars(ax, ys, [c for _, c in counts], 0.8, horizontal=True, facecolor="#777777")
         _labels(ax, [(c, y) for y, (_, c) in zip(ys, counts)], [str(c) for _, c in counts], dx=3, va="center")
-        left = _axis_texts(ax, "y", ys, [label for label, _ in counts], fontsize=7) / 72 + 0.15
+        left = _bar_names(ax, ys, [label for label, _ in counts], fontsize=7)
         ax.margins(x=0.1)
         _margins(fig, left=left, bottom=0.45, top=0.15)
         ax.set_xlabel("次数", labelpad=_value_axis(ax, "x", integer=True))
