@@ -237,7 +237,7 @@ def _insert_toc(doc, headings, levels=(2, 3, 4)) -> None:  # noqa: ANN001
         stack[-1][1].append(li)
     main = next(doc.iter("main"), None)
     if main is None:
-        main = doc.find("body") if doc.find("body") is not None else doc
+        main = next(doc.iter("body"), doc)
     first = next(main.iter("h1"), None)
     if first is None:
         main.insert(0, nav)

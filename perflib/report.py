@@ -514,7 +514,7 @@ def chapter(report: Report, number: int) -> HTML:
     """Chapter ``number`` (1-based) of :data:`OUTLINE`: its heading, its sections' headings and content.
 
     One cell per chapter rather than per section: every executed cell costs papermill, nbclient and
-    the kernel ~8 ms of bookkeeping, and a markdown cell between two sections some more.
+    the kernel ~5 ms of bookkeeping, and a markdown cell between two sections some more.
     """
     if not 1 <= number <= len(OUTLINE):
         raise PerflibError(f"报告共 {len(OUTLINE)} 章，没有第 {number} 章")
