@@ -24,7 +24,7 @@ run: setup  ## render every department-year under params/ to outputs/ (the worke
 
 demo: setup  ## generate the synthetic demo portfolio and render it to demo/outputs/
 	$(BIN)/perflib demo-data demo/params --overwrite
-	cp -r params/baiyun-emergency demo/params/
+	cp -rL params/baiyun-emergency demo/params/  # -L: the example is a link to the copy perflib ships
 	$(BIN)/perflib run --params demo/params --outputs demo/outputs
 
 test: setup  ## run the tests

@@ -126,7 +126,7 @@ def main() -> None:
         warms += [warm(i) for i in range(1, args.repeat)]
         rerun = perflib_run(params, root / f"warm{args.repeat - 1}", args.jobs, "warm", template)
         warm_s = statistics.median(warms)
-        from perflib.compare import same_report
+        from perflib.engine.parity import same_report
 
         folders = [p.relative_to(root / "cold").parent for p in sorted((root / "cold").glob("*/*/report.html"))]
         identical = sum(same_report(root / "cold" / f, root / f"warm{i}" / f) == (True, True)

@@ -10,10 +10,9 @@ under its framework and audits it::
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
-from .errors import InputError, InputErrors, PerflibError, TargetError  # noqa: E402
-from .evaluation import Evaluation, evaluate, evaluate_params  # noqa: E402
+from ._version import __version__
+from .errors import InputError, InputErrors, PerflibError, TargetError
+from .evaluation import Evaluation, evaluate, evaluate_params
 
 __all__ = [
     "Evaluation",

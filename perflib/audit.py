@@ -13,19 +13,49 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .budget import DEFAULT_SCHEDULE, EVEN_SPENDING_RATE, Metrics, schedule_lags
 from .errors import TargetError
-from .frameworks import Framework
-from .methods import qualitative_band
+from .inputs.schema import ParamsFile
 from .numbers import fmt_number, fmt_percent, fmt_points, quantize
-from .schema import ParamsFile
-from .scoring import Scorecard
-from .targets import convert, parse
+from .scoring.budget import DEFAULT_SCHEDULE, EVEN_SPENDING_RATE, Metrics, schedule_lags
+from .scoring.frameworks import Framework
+from .scoring.methods import qualitative_band
+from .scoring.targets import convert, parse
+from .scoring.tree import Scorecard
 
 LEVELS = ("error", "warning", "info")
 #: How far (0.5 percentage points) below the even-spending level counts as back-loaded.
 BACKLOAD_TOLERANCE = Decimal("0.005")
 LEVEL_NAMES = {"error": "错误", "warning": "警示", "info": "提示"}
+
+#: Every finding code, and the topic (问题方面) under which the report's chapters 三 (problems) and
+#: 四 (improvements) discuss it when it is an error or a warning. None: information, listed only in
+#: the appendix. One list: a check cannot yield a code that is not here (see :class:`Finding`).
+TOPICS: dict[str, str | None] = {
+    "BUDGET_SUM_MISMATCH": "数据准确性",
+    "RATE_MISMATCH": "数据准确性",
+    "MONTHLY_TOTAL_MISMATCH": "数据准确性",
+    "MONTHLY_DECREASING": "数据准确性",
+    "SPENT_OVER_BUDGET": "预算执行",
+    "SPENDING_BACKLOADED": "预算支出进度",
+    "SPENDING_BEHIND_SCHEDULE": "预算支出进度",
+    "SCORE_MISMATCH": "评分准确性",
+    "SUBSCORES_DO_NOT_ADD_UP": "评分准确性",
+    "GRADE_OUT_OF_BAND": "评分准确性",
+    "SELF_SCORE_DIFFERS": "评分准确性",
+    "QUALITATIVE_OUT_OF_BAND": "评分准确性",
+    "DEDUCTION_WITHOUT_REASON": "扣分依据",
+    "INDICATOR_COUNT_MISMATCH": "数据表述一致性",
+    "FIGURE_STATED_TWO_WAYS": "数据表述一致性",
+    "CATEGORY_MISSING": "绩效指标设置",
+    "TARGET_EXCEEDED": "绩效目标设定",
+    "MISSED_WITHOUT_ANALYSIS": "偏差原因分析",
+    "TARGET_MISSED": "绩效目标完成",
+    "DEDUCTIONS_EXCEED_POINTS": None,
+    "EVALUATION_RATE_STATED": None,
+    "RATE_WITHOUT_BASIS": None,
+    "RECONSTRUCTED": None,
+    "SYNTHETIC_DATA": None,
+}
 
 
 @dataclass(frozen=True)
@@ -33,9 +63,18 @@ class Finding:
     """One audit finding."""
 
     level: str  # error, warning, info
-    code: str  # stable, e.g. BUDGET_SUM_MISMATCH
+    code: str  # stable, e.g. BUDGET_SUM_MISMATCH: one of TOPICS
     message: str  # Chinese, one sentence
     subject: str = ""  # what it is about: a node, an indicator, a field
+
+    def __post_init__(self) -> None:
+        if self.level not in LEVELS or self.code not in TOPICS:
+            raise ValueError(f"unknown finding level or code: {self.level} {self.code}")
+
+    @property
+    def topic(self) -> str | None:
+        """The report's topic for this finding when it is a problem (an error or a warning), else None."""
+        return TOPICS[self.code] if self.level in ("error", "warning") else None
 
     def as_dict(self) -> dict[str, str]:
         return {"level": self.level, "code": self.code, "message": self.message, "subject": self.subject}
@@ -239,7 +278,7 @@ def self_scores(ctx: Context) -> Iterator[Finding]:
                           node.name)
         leaf = node.management
         if leaf is not None:
-            lost = node.max - node.score
+            lost = node.lost
             if lost > 0 and not (leaf.reason or leaf.deductions):
                 yield Finding("warning", "DEDUCTION_WITHOUT_REASON", f"「{node.name}」扣 {fmt_points(lost)} 分但未说明原因。", node.name)
             total = sum((d.points for d in leaf.deductions), Decimal(0))
@@ -383,9 +422,3 @@ def audit(params: ParamsFile, framework: Framework, metrics: Metrics, scorecard:
     ctx = Context(params, framework, metrics, scorecard)
     findings = [f for check in CHECKS for f in check(ctx)]
     return sorted(findings, key=lambda f: LEVELS.index(f.level))
-
-
-def counts(findings: list[Finding]) -> dict[str, int]:
-    """Number of findings per level."""
-    return {level: sum(1 for f in findings if f.level == level) for level in LEVELS}
-

@@ -8,17 +8,18 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from . import __version__
+from ._version import __version__
+from .audit import LEVEL_NAMES
 from .errors import InputError, InputErrors, PerflibError
 from .evaluation import Evaluation, evaluate
-from .frameworks import load_framework
+from .inputs.locate import FRAMEWORKS_DIR, OVERVIEW_TEMPLATE, REPORT_TEMPLATE, available, find_framework
 from .numbers import fmt_number, fmt_percent, fmt_points
-from .params import FRAMEWORKS_DIR
+from .scoring.frameworks import load_framework
+from .text import pad
 
 DEFAULT_PARAMS = Path("params")
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
@@ -100,7 +101,7 @@ def render_text(ev: Evaluation) -> str:
             continue
         name = "  " * (node.level - 1) + node.name
         note = f"  （按规则 {fmt_points(node.rule_score)}）" if node.rule_score is not None else ""
-        out.append(f"{_pad(name, 30)}{fmt_points(node.max):>8}{fmt_points(node.score):>8}{note}")
+        out.append(f"{pad(name, 30)}{fmt_points(node.max):>8}{fmt_points(node.score):>8}{note}")
     out += [
         "（满分的末级指标从略）",
         "",
@@ -111,15 +112,8 @@ def render_text(ev: Evaluation) -> str:
     for p in m.projects:
         out.append(f"重点项目「{p.name}」：预算 {fmt_number(p.budget)}，支出 {fmt_number(p.spent)}，执行率 {fmt_percent(p.execution_rate)}")
     out += ["", f"审核发现 {len(ev.findings)} 项："]
-    names = {"error": "错误", "warning": "警示", "info": "提示"}
-    out += [f"  [{names[f.level]}] {f.code}: {f.message}" for f in ev.findings]
+    out += [f"  [{LEVEL_NAMES[f.level]}] {f.code}: {f.message}" for f in ev.findings]
     return "\n".join(out)
-
-
-def _pad(text: str, width: int) -> str:
-    # CJK characters take two columns in a terminal
-    used = sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
-    return text + " " * max(width - used, 1)
 
 
 @command("score")
@@ -138,7 +132,7 @@ def cmd_score(args: argparse.Namespace) -> int:
 def _code(text: str) -> str:
     import re
 
-    from .schema import CODE_PATTERN
+    from .inputs.schema import CODE_PATTERN
 
     if not re.match(CODE_PATTERN, text) or len(text) > 64:
         raise argparse.ArgumentTypeError(f"部门代码应为小写字母、数字和连字符，实际为 '{text}'")
@@ -160,12 +154,13 @@ def cmd_run(args: argparse.Namespace) -> int:
     from .batch import BatchInterrupted, RunOptions, run
 
     opts = RunOptions(
-        params_dir=Path(args.params), outputs_dir=Path(args.outputs), template=Path(args.template),
+        params_dir=Path(args.params), outputs_dir=Path(args.outputs),
+        template=Path(args.template) if args.template else None,
         departments=args.department or [], years=args.year or [], jobs=args.jobs, force=args.force,
         timeout=args.timeout, engine=args.engine, restart_every=args.restart_every, wait=args.wait,
         scheduler=args.scheduler, transfer_files=args.transfer_files,
         progress=False if args.quiet else None, overview=not args.no_overview,
-        overview_template=Path(args.overview_template),
+        overview_template=Path(args.overview_template) if args.overview_template else None,
     )
     try:
         report = run(opts)
@@ -191,7 +186,7 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
     out = Path(args.out_dir)
     if out.exists() and any(out.glob("*/*.yaml")) and not args.overwrite:
         raise PerflibError(f"{out}: 目录中已有输入文件；换一个目录，或加 --overwrite 覆盖")
-    written = generate(out, seed=args.seed, frameworks_dir=args.frameworks or (DEFAULT_PARAMS / FRAMEWORKS_DIR))
+    written = generate(out, seed=args.seed, frameworks_dir=args.frameworks)
     departments = len({p.parent.name for p in written})
     print(f"已生成 {len(written)} 个演示用部门年度（{departments} 个虚构部门）：{out}")
     return 0
@@ -211,14 +206,18 @@ def _check_xlsx(path: Path) -> None:
 
 @command("excel-template")
 def cmd_excel_template(args: argparse.Namespace) -> int:
+    from .batch.outputs import write_atomic
     from .excel import template_workbook
-    from .frameworks import framework_path
-    from .outputs import write_atomic
 
     out = Path(args.path)
     _check_xlsx(out)
     fw_dir = _frameworks_dir(args)
-    framework = load_framework(framework_path(args.framework, fw_dir)) if args.framework else None
+    framework = None
+    if args.framework:
+        fw_file = find_framework(args.framework, fw_dir)
+        if fw_file is None:
+            raise PerflibError(f"--framework {args.framework}: 找不到该评价框架；可用：{'、'.join(available(fw_dir))}")
+        framework = load_framework(fw_file)
     write_atomic(out, template_workbook(framework=framework, frameworks_dir=fw_dir))
     print(f"已生成填报模板：{out}" + (f"（评价框架：{framework.name}）" if framework else ""))
     return 0
@@ -226,8 +225,8 @@ def cmd_excel_template(args: argparse.Namespace) -> int:
 
 @command("excel-import")
 def cmd_excel_import(args: argparse.Namespace) -> int:
+    from .batch.outputs import write_atomic
     from .excel import params_yaml, read_workbook
-    from .outputs import write_atomic
 
     source = Path(args.file)
     params = read_workbook(source, frameworks_dir=_frameworks_dir(args))
@@ -240,9 +239,9 @@ def cmd_excel_import(args: argparse.Namespace) -> int:
 
 @command("excel-export")
 def cmd_excel_export(args: argparse.Namespace) -> int:
+    from .batch.outputs import write_atomic
+    from .evaluation import load
     from .excel import export_workbook
-    from .outputs import write_atomic
-    from .params import load
 
     out = Path(args.out)
     _check_xlsx(out)
@@ -253,68 +252,88 @@ def cmd_excel_export(args: argparse.Namespace) -> int:
     return 0
 
 
+@command("init")
+def cmd_init(args: argparse.Namespace) -> int:
+    from .workspace import init
+
+    root = Path(args.dir)
+    written = init(root, overwrite=args.overwrite)
+    print(f"已建立工作目录：{root}（{len(written)} 个文件）。下一步：cd {root} && perflib run")
+    return 0
+
+
 # ---------------------------------------------------------------------- parser
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from .batch.runner import ENGINES, RunOptions
+
+    defaults = RunOptions()  # the batch's defaults are the command line's
     parser = argparse.ArgumentParser(
         prog="perflib", description="部门整体支出绩效自评：评分、审核与报告。"
     )
     parser.add_argument("--version", action="version", version=f"perflib {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    frameworks = argparse.ArgumentParser(add_help=False)
+    frameworks.add_argument("--frameworks", metavar="DIR",
+                            help=f"评价框架目录（默认 {DEFAULT_PARAMS / FRAMEWORKS_DIR}；找不到时用 perflib 内置的框架）")
 
-    p = sub.add_parser("validate", help="校验输入文件（默认 params/ 下全部）")
+    p = sub.add_parser("validate", parents=[frameworks], help="校验输入文件（默认 params/ 下全部）")
     p.add_argument("paths", nargs="*", metavar="PATH", help="文件或目录")
-    p.add_argument("--frameworks", metavar="DIR", help="评价框架目录（默认 params/frameworks）")
 
-    p = sub.add_parser("score", help="为一个部门年度评分并审核")
+    p = sub.add_parser("score", parents=[frameworks], help="为一个部门年度评分并审核")
     p.add_argument("path", metavar="PATH", help="params/<部门代码>/<年度>.yaml")
     p.add_argument("--json", action="store_true", help="输出 JSON")
-    p.add_argument("--frameworks", metavar="DIR", help="评价框架目录（默认 params/frameworks）")
 
     p = sub.add_parser("run", help="批量渲染报告：outputs/<部门>/<年度>/report.html、index.html、summary.csv")
     p.add_argument("--department", action="append", type=_code, metavar="CODE", help="只渲染这些部门（可重复）")
     p.add_argument("--year", action="append", type=int, metavar="YEAR", help="只渲染这些年度（可重复）")
-    p.add_argument("--jobs", type=_positive_int, default=os.cpu_count() or 1, metavar="N",
-                   help="并行数（默认 CPU 核数）")
+    p.add_argument("--jobs", type=_positive_int, default=defaults.jobs, metavar="N",
+                   help=f"并行数（默认 CPU 核数，本机 {defaults.jobs}）")
     p.add_argument("--force", action="store_true", help="输入未变化也重新渲染")
-    p.add_argument("--timeout", type=_positive_int, default=300, metavar="S", help="每个代码单元的超时秒数（默认 300）")
-    p.add_argument("--engine", choices=["warm", "cold"], default="warm",
-                   help="执行引擎：warm 复用已启动的内核（默认，快），cold 每份报告新启内核")
-    p.add_argument("--restart-every", type=_positive_int, default=25, metavar="K",
-                   help="warm 引擎每渲染 K 份报告重启一次内核（默认 25）")
-    p.add_argument("--scheduler", metavar="ADDRESS",
+    p.add_argument("--timeout", type=_positive_int, default=defaults.timeout, metavar="S",
+                   help=f"每个代码单元的超时秒数（默认 {defaults.timeout}）")
+    p.add_argument("--engine", choices=ENGINES, default=defaults.engine,
+                   help=f"执行引擎：warm 复用已启动的内核（快），cold 每份报告新启内核（默认 {defaults.engine}）")
+    p.add_argument("--restart-every", type=_positive_int, default=defaults.restart_every, metavar="K",
+                   help=f"warm 引擎每渲染 K 份报告重启一次内核（默认 {defaults.restart_every}）")
+    p.add_argument("--scheduler", metavar="ADDRESS", default=defaults.scheduler,
                    help="在 Dask 集群上渲染：调度器地址（如 tcp://10.0.0.5:8786），或 local 在本机启动 LocalCluster")
     p.add_argument("--transfer-files", action="store_true",
                    help="Dask 工作节点看不到共享目录时：输入文件随任务发送，渲染结果传回")
-    p.add_argument("--params", default=str(DEFAULT_PARAMS), metavar="DIR", help="输入目录（默认 params）")
-    p.add_argument("--outputs", default="outputs", metavar="DIR", help="输出目录（默认 outputs）")
-    p.add_argument("--template", default="notebooks/report.ipynb", metavar="NB", help="报告模板")
-    p.add_argument("--wait", type=float, default=0.0, metavar="S", help="outputs 被另一批次占用时最多等待的秒数")
+    p.add_argument("--params", default=str(defaults.params_dir), metavar="DIR",
+                   help=f"输入目录（默认 {defaults.params_dir}）")
+    p.add_argument("--outputs", default=str(defaults.outputs_dir), metavar="DIR",
+                   help=f"输出目录（默认 {defaults.outputs_dir}）")
+    p.add_argument("--template", metavar="NB",
+                   help=f"报告模板（默认 notebooks/{REPORT_TEMPLATE}，没有则用内置模板）")
+    p.add_argument("--wait", type=float, default=defaults.wait, metavar="S",
+                   help="outputs 被另一批次占用时最多等待的秒数")
     p.add_argument("--quiet", action="store_true", help="不显示进度条")
     p.add_argument("--no-overview", action="store_true", help="不渲染年度总览 outputs/overview-<年度>.html")
-    p.add_argument("--overview-template", default="notebooks/overview.ipynb", metavar="NB", help="年度总览模板")
+    p.add_argument("--overview-template", metavar="NB",
+                   help=f"年度总览模板（默认 notebooks/{OVERVIEW_TEMPLATE}，没有则用内置模板）")
 
-    p = sub.add_parser("excel-template", help="生成 Excel 填报模板")
+    p = sub.add_parser("init", help="建立新的工作目录：params/（含示例）、notebooks/（可自行修改的模板）、README")
+    p.add_argument("dir", metavar="DIR")
+    p.add_argument("--overwrite", action="store_true", help="覆盖已有文件")
+
+    p = sub.add_parser("excel-template", parents=[frameworks], help="生成 Excel 填报模板")
     p.add_argument("path", metavar="PATH", help="输出的 .xlsx 文件")
     p.add_argument("--framework", metavar="ID", help="评价框架（预填其管理效率指标），如 guangzhou-department-overall")
-    p.add_argument("--frameworks", metavar="DIR", help="评价框架目录（默认 params/frameworks）")
 
-    p = sub.add_parser("excel-import", help="把填好的 Excel 转为 params/<部门代码>/<年度>.yaml")
+    p = sub.add_parser("excel-import", parents=[frameworks], help="把填好的 Excel 转为 params/<部门代码>/<年度>.yaml")
     p.add_argument("file", metavar="FILE", help="填好的 .xlsx")
     p.add_argument("--out", default=str(DEFAULT_PARAMS), metavar="DIR", help="输出目录（默认 params）")
-    p.add_argument("--frameworks", metavar="DIR", help="评价框架目录（默认 params/frameworks）")
 
-    p = sub.add_parser("excel-export", help="把已有的输入文件导出为 Excel 填报表")
+    p = sub.add_parser("excel-export", parents=[frameworks], help="把已有的输入文件导出为 Excel 填报表")
     p.add_argument("params_file", metavar="PARAMS_FILE")
     p.add_argument("out", metavar="OUT.xlsx")
-    p.add_argument("--frameworks", metavar="DIR", help="评价框架目录（默认 params/frameworks）")
 
-    p = sub.add_parser("demo-data", help="生成演示用的合成部门年度数据")
+    p = sub.add_parser("demo-data", parents=[frameworks], help="生成演示用的合成部门年度数据")
     p.add_argument("out_dir", metavar="OUT_DIR")
     p.add_argument("--seed", type=int, default=2024, help="随机种子（默认 2024）")
     p.add_argument("--overwrite", action="store_true", help="覆盖已有文件")
-    p.add_argument("--frameworks", metavar="DIR", help="评价框架目录（默认 params/frameworks）")
     return parser
 
 

@@ -1,7 +1,7 @@
 """A seeded, clearly labelled synthetic portfolio of department-years (演示数据).
 
 ``perflib demo-data OUT_DIR`` writes about 12 departments × 3 years of plausible inputs under
-``OUT_DIR/<code>/<year>.yaml`` (plus the frameworks), with varied outcomes: every grade, missed and
+``OUT_DIR/<code>/<year>.yaml`` (under perflib's bundled Guangzhou framework), with varied outcomes: every grade, missed and
 far-exceeded targets, back-loaded spending, and reports whose stated figures trip the audit. Every
 file says ``synthetic: true``, every department is of the fictitious 示范区, and every report shows a
 演示数据 notice. The same seed always gives the same files.
@@ -17,9 +17,13 @@ from pathlib import Path
 
 import yaml
 
+from .errors import PerflibError
 from .evaluation import evaluate_params
-from .frameworks import load_framework
-from .schema import ParamsFile
+from .inputs.locate import FRAMEWORKS_DIR, find_framework
+from .inputs.schema import ParamsFile
+from .scoring.frameworks import load_framework
+
+FRAMEWORK = "guangzhou-department-overall"
 
 D = Decimal
 YEARS = (2022, 2023, 2024)
@@ -208,7 +212,7 @@ def department_year(profile: Profile, year: int, seed: int) -> dict:
                           "完成区委、区政府交办的其他任务。"],
         },
         "year": year,
-        "framework": "guangzhou-department-overall",
+        "framework": FRAMEWORK,
         "money_unit": "万元",
         "budget": {"funds": funds, "stated": {
             "initial": float(sum(D(str(f["initial"])) for f in funds)),
@@ -242,7 +246,7 @@ def _trip(data: dict, trip: str, ev) -> None:  # noqa: ANN001 - Evaluation
         data["stated"]["grade"] = better
     elif trip == "rate":
         rate = ev.metrics.execution_rate * 100
-        data["budget"]["stated"]["execution_rate"] = f"{(rate + D('3')).quantize(D('0.01'))}%"
+        data["budget"]["stated"]["execution_rate"] = f"{(rate + D('3')).quantize(D('0.01'), ROUND_HALF_UP)}%"
     elif trip == "no-analysis":
         for ind in data["indicators"]:
             r = next(r for r in ev.scorecard.indicators if r.name == ind["name"])
@@ -266,11 +270,15 @@ def _trip(data: dict, trip: str, ev) -> None:  # noqa: ANN001 - Evaluation
 def generate(out_dir: str | Path, *, seed: int = 2024, frameworks_dir: str | Path | None = None) -> list[Path]:
     """Write the demo portfolio under ``out_dir``; return the params files written."""
     out_dir = Path(out_dir)
-    source = Path(frameworks_dir) if frameworks_dir else Path(__file__).resolve().parents[1] / "params" / "frameworks"
-    (out_dir / "frameworks").mkdir(parents=True, exist_ok=True)
-    for f in source.glob("*.yaml"):
-        shutil.copyfile(f, out_dir / "frameworks" / f.name)
-    fw = load_framework(out_dir / "frameworks" / "guangzhou-department-overall.yaml")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    if frameworks_dir:  # a bureau's own frameworks go with the demo; else the bundled ones are found
+        (out_dir / FRAMEWORKS_DIR).mkdir(exist_ok=True)
+        for f in Path(frameworks_dir).glob("*.yaml"):
+            shutil.copyfile(f, out_dir / FRAMEWORKS_DIR / f.name)
+    fw_file = find_framework(FRAMEWORK, out_dir / FRAMEWORKS_DIR)
+    if fw_file is None:  # pragma: no cover - the bundled framework ships with perflib
+        raise PerflibError(f"找不到评价框架 {FRAMEWORK}")
+    fw = load_framework(fw_file)
     written = []
     for profile in PROFILES:
         for year in YEARS:

@@ -67,13 +67,6 @@ class InputError(PerflibError):
             text += f"（第 {self.line} 行）"
         return text
 
-    def relocated(self, file: str | Path, line: int | None = None) -> InputError:
-        """The same error, attributed to ``file`` (and ``line`` when known)."""
-        return InputError(
-            file, self.field, self.detail, expected=self.expected, found=self.found,
-            line=line if line is not None else self.line,
-        )
-
 
 class InputErrors(PerflibError):
     """Several input problems found in one pass; ``str()`` gives one line per problem."""
@@ -98,3 +91,7 @@ class FrameworkError(InputError):
 
 class RunError(PerflibError):
     """A batch run that cannot start (bad options, outputs locked, …)."""
+
+
+class WriteError(RunError):
+    """A file that could not be written (its ``__cause__`` is the OSError); the old file is intact."""

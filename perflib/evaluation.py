@@ -12,13 +12,16 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from . import budget
 from .audit import Finding, audit
-from .frameworks import Framework, parse_schedule
-from .numbers import percent, plain
-from .params import Problems, load
-from .schema import ParamsFile
-from .scoring import NodeResult, Scorecard, score
+from .errors import InputError, InputErrors
+from .inputs.locate import available, find_framework, frameworks_dir_for
+from .inputs.params import Problems, load_params
+from .inputs.schema import ParamsFile
+from .inputs.yamlio import line_of
+from .numbers import percent, plain, quantize
+from .scoring import budget
+from .scoring.frameworks import Framework, load_framework
+from .scoring.tree import NodeResult, Scorecard, score
 
 
 @dataclass(frozen=True)
@@ -126,7 +129,7 @@ def _indicator_dict(r) -> dict[str, Any]:  # noqa: ANN001
         "category": r.category_label,
         "target": r.target.text,
         "actual": r.actual_display,
-        "computed_actual": plain(r.computed.quantize(Decimal("0.0001"))) if r.computed is not None else None,
+        "computed_actual": plain(quantize(r.computed, 4)) if r.computed is not None else None,
         "unit": r.rate_unit if r.computed is not None else (r.parts[0].target.unit if r.parts else ""),
         "completion": plain(percent(r.completion)),
         "met": r.met,
@@ -138,26 +141,45 @@ def _indicator_dict(r) -> dict[str, Any]:  # noqa: ANN001
     }
 
 
-def _execution_leaf(fw: Framework) -> tuple[str, str, dict | None]:
-    for _, node in fw.walk():
-        if node.method == "execution_rate":
-            schedule = parse_schedule(node.params["schedule"]) if node.params.get("schedule") else None
-            return node.params.get("strategy", "monthly_mean"), node.params.get("budget", "adjusted"), schedule
-    return "monthly_mean", "adjusted", None
-
-
 def evaluate_params(
     params: ParamsFile, framework: Framework, *, path: Path | None = None, lines: dict | None = None
 ) -> Evaluation:
     """Evaluate validated ``params`` under ``framework``; raise InputErrors on semantic problems."""
-    strategy, base, schedule = _execution_leaf(framework)
     metrics = budget.compute(
         params.budget.funds, params.execution, params.key_projects,
-        unit=params.money_unit, strategy=strategy, base=base, schedule=schedule,
+        unit=params.money_unit, rule=framework.execution_rule,
     )
     problems = Problems(path if path is not None else "(输入)", lines)
     card = score(params, framework, metrics, problems)
     return Evaluation(path, params, framework, metrics, card, tuple(audit(params, framework, metrics, card)))
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """One department-year's input file, checked against the schema, and its framework."""
+
+    path: Path
+    params: ParamsFile
+    framework: Framework
+    lines: dict[tuple, int]
+
+
+def load(path: str | Path, *, frameworks_dir: str | Path | None = None) -> Loaded:
+    """A params file and its framework, both validated; raise :class:`InputErrors`.
+
+    The framework is looked for in ``frameworks_dir`` (by default the params folder's
+    ``frameworks/``), then among the bundled frameworks.
+    """
+    path = Path(path)
+    params, lines = load_params(path)
+    fw_dir = Path(frameworks_dir) if frameworks_dir else frameworks_dir_for(path)
+    fw_file = find_framework(params.framework, fw_dir)
+    if fw_file is None:
+        raise InputErrors([InputError(
+            path, "framework", "找不到该评价框架", expected=f"以下之一：{'、'.join(available(fw_dir))}",
+            found=params.framework, line=line_of(lines, ("framework",)),
+        )])
+    return Loaded(path, params, load_framework(fw_file), lines)
 
 
 def evaluate(path: str | Path, *, frameworks_dir: str | Path | None = None) -> Evaluation:

@@ -6,13 +6,10 @@
 * :func:`export_workbook` — an existing params file as such a workbook.
 * :func:`read_workbook` — a filled workbook back to a params file. Every error names the sheet, the
   cell and its column; nothing is written unless the whole workbook converts and validates.
-* :func:`summary_workbook` — ``outputs/summary.xlsx``: the rows of ``summary.csv``, one sheet per
-  year and one for all years.
 """
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -21,24 +18,20 @@ from typing import Any
 
 import yaml
 from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 from pydantic import ValidationError
 
 from .errors import InputError, InputErrors, format_field
-from .frameworks import Framework, available, framework_path, load_framework
-from .methods import DEFAULT_TIERS, INDICATOR_METHODS
-from .schema import FUND_TYPES, ParamsFile
-from .validation import input_errors
+from .inputs.locate import available, find_framework
+from .inputs.schema import FUND_TYPES, ParamsFile
+from .inputs.validation import input_errors
+from .present.xlsx import AMOUNT_FORMAT, HEADER_FILL, PERCENT_FORMAT, TEXT_FORMAT, THIN, save
+from .scoring.frameworks import Framework, load_framework
+from .scoring.methods import DEFAULT_TIERS, INDICATOR_METHODS
 
-AMOUNT_FORMAT = "#,##0.00"
-PERCENT_FORMAT = "0.00%"
-TEXT_FORMAT = "@"
-HEADER_FILL = PatternFill("solid", fgColor="E6E6E6")
-GRADE_FILLS = {"优": "C6EFCE", "良": "DDEBF7", "中": "FFF2CC", "差": "F8CBAD"}
-THIN = Side(style="thin", color="999999")
 NARRATIVE = {
     "部门职能": ("department", "functions"), "年度工作任务": ("narrative", "tasks"),
     "部门整体支出情况": ("narrative", "budget_overview"), "绩效管理情况": ("narrative", "performance_management"),
@@ -213,7 +206,7 @@ def _new_workbook(framework: Framework | None, frameworks: list[Framework]) -> t
 
 
 def _frameworks(frameworks_dir: Path) -> list[Framework]:
-    return [load_framework(framework_path(fid, frameworks_dir)) for fid in available(frameworks_dir)]
+    return [load_framework(find_framework(fid, frameworks_dir)) for fid in available(frameworks_dir)]
 
 
 def template_workbook(*, framework: Framework | None, frameworks_dir: Path) -> bytes:
@@ -226,7 +219,7 @@ def template_workbook(*, framework: Framework | None, frameworks_dir: Path) -> b
     basic.cell(row=_basic_row("金额单位"), column=2, value="万元")
     for row, fund in enumerate(FUND_TYPES[:2], 2):
         wb["预算"].cell(row=row, column=1, value=fund)
-    return _save(wb)
+    return save(wb)
 
 
 def _basic_row(label: str) -> int:
@@ -304,7 +297,7 @@ def export_workbook(params: ParamsFile, *, framework: Framework | None, framewor
             for c, value in enumerate(row, 1):
                 wb[sheet].cell(row=r, column=c, value=_cell_value(value))
     _management_rows(wb["管理效率"], framework, list(params.management))
-    return _save(wb)
+    return save(wb)
 
 
 def _field(params: ParamsFile, path: tuple[str, ...]) -> list[str]:
@@ -312,12 +305,6 @@ def _field(params: ParamsFile, path: tuple[str, ...]) -> list[str]:
     for key in path:
         value = getattr(value, key)
     return list(value)
-
-
-def _save(wb: Workbook) -> bytes:
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
 
 
 # ---------------------------------------------------------------------- reading
@@ -440,8 +427,8 @@ def read_workbook(path: str | Path, *, frameworks_dir: Path) -> ParamsFile:
         params = ParamsFile.model_validate(data)
     except ValidationError as exc:
         raise InputErrors([_relocate(e, reader) for e in input_errors(exc, path)]) from None
-    fw_file = framework_path(params.framework, frameworks_dir)
-    if not fw_file.is_file():
+    fw_file = find_framework(params.framework, frameworks_dir)
+    if fw_file is None:
         raise InputErrors([InputError(path, reader.cells.get("framework", "基本信息!B7（评价框架）"), "找不到该评价框架",
                                       expected=f"以下之一：{'、'.join(available(frameworks_dir))}", found=params.framework)])
     from .evaluation import evaluate_params
@@ -633,63 +620,6 @@ def params_yaml(params: ParamsFile, *, source: str) -> str:
     data = {"schema_version": 1, **data}
     header = f"# 由 perflib excel-import 从 {source} 生成。可直接编辑，或改 Excel 后重新导入。\n"
     return header + yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1000)
-
-
-# ---------------------------------------------------------------------- the summary workbook
-
-
-def summary_workbook(entries) -> bytes:  # noqa: ANN001 - outputs.Entry
-    """summary.xlsx: the rows of summary.csv, a sheet for all years and one per year."""
-    from .outputs import METRIC_COLUMNS, summary_rows
-
-    headers, rows = summary_rows(entries)
-    percent_columns = {h for h, _ in METRIC_COLUMNS if h.endswith("（%）")}
-    amount_columns = {h for h, _ in METRIC_COLUMNS if h.endswith("（万元）")}
-    text_columns = {"部门代码", "部门名称", "评价框架", "状态", "等级", "报告"}
-    wb = Workbook()
-    wb.remove(wb.active)
-    year_col = headers.index("年度")
-    for title, subset in [("全部年度", rows), *[(f"{y}年", [r for r in rows if r[year_col] == y])
-                                             for y in sorted({r[year_col] for r in rows})]]:
-        ws = wb.create_sheet(title)
-        for c, header in enumerate(headers, 1):
-            cell = ws.cell(row=1, column=c, value=header)
-            cell.font = Font(bold=True)
-            cell.fill = HEADER_FILL
-            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        for r, row in enumerate(subset, 2):
-            for c, (header, value) in enumerate(zip(headers, row), 1):
-                if header in percent_columns and value is not None:
-                    value = value / 100
-                cell = ws.cell(row=r, column=c, value=value)
-                if header in percent_columns:
-                    cell.number_format = PERCENT_FORMAT
-                elif header in amount_columns:
-                    cell.number_format = AMOUNT_FORMAT
-                elif header not in text_columns and header not in ("年度", "错误", "警示", "提示"):
-                    cell.number_format = "0.00"
-                if header == "等级" and value in GRADE_FILLS:
-                    cell.fill = PatternFill("solid", fgColor=GRADE_FILLS[value])
-                    cell.alignment = Alignment(horizontal="center")
-        ws.freeze_panes = "C2"
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{max(len(subset) + 1, 1)}"
-        for c, header in enumerate(headers, 1):
-            values = [header] + [_display(row[c - 1], header in percent_columns) for row in subset]
-            width = max(_width(v) for v in values)
-            ws.column_dimensions[get_column_letter(c)].width = min(max(width + 2, 6), 60)
-    return _save(wb)
-
-
-def _display(value: object, percent: bool) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return f"{value:.2f}%" if percent else f"{value:,.2f}"
-    return str(value)
-
-
-def _width(text: str) -> int:
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
 
 
 INSTRUCTIONS = """部门整体支出绩效自评表（perflib 导入模板）

@@ -10,9 +10,11 @@ from pathlib import Path
 import pytest
 import yaml
 
+from perflib.inputs.locate import BUNDLED_FRAMEWORKS
+
 REPO = Path(__file__).resolve().parents[1]
 PARAMS = REPO / "params"
-FRAMEWORKS = PARAMS / "frameworks"
+FRAMEWORKS = BUNDLED_FRAMEWORKS  # the frameworks that ship with perflib
 EXAMPLE = PARAMS / "baiyun-emergency" / "2023.yaml"
 
 

@@ -184,7 +184,7 @@ def test_no_executor_with_reports_to_render_leaves_outputs_alone(tmp_path: Path)
 
 
 def test_an_unreadable_params_file_fails_alone(tmp_path: Path, monkeypatch) -> None:
-    import perflib.batch as batch
+    import perflib.batch.runner as batch
 
     params = make_params(tmp_path, ["a-good", "b-gone"])
     real = batch.evaluate
@@ -197,12 +197,12 @@ def test_an_unreadable_params_file_fails_alone(tmp_path: Path, monkeypatch) -> N
     monkeypatch.setattr(batch, "evaluate", evaluate)
     report = run(_options(tmp_path, params, jobs=1, engine="cold"))
     status = {e.code: (e.status, e.error_kind) for e in report.entries}
-    assert status == {"a-good": ("ok", None), "b-gone": ("failed", "internal")}
+    assert status == {"a-good": ("ok", None), "b-gone": ("failed", "io")}
     assert "b-gone" in next(e.error for e in report.entries if e.code == "b-gone")
 
 
 def test_interrupted_while_checking_inputs_lists_the_rest_as_unfinished(tmp_path: Path, monkeypatch) -> None:
-    import perflib.batch as batch
+    import perflib.batch.runner as batch
     from perflib.batch import BatchInterrupted
 
     params = make_params(tmp_path, ["a-first", "b-second", "c-third"])
@@ -222,7 +222,7 @@ def test_interrupted_while_checking_inputs_lists_the_rest_as_unfinished(tmp_path
 
 
 def test_workers_that_cannot_start_fail_every_report_cleanly(tmp_path: Path, monkeypatch) -> None:
-    import perflib.executors as executors
+    import perflib.batch.executors as executors
 
     def broken(engine: str) -> None:
         raise ImportError("no module named nbconvert")

@@ -6,9 +6,9 @@ from decimal import Decimal
 
 import pytest
 
-from perflib import budget
+from perflib.inputs.schema import Execution, Fund, KeyProject, Monthly
 from perflib.numbers import percent
-from perflib.schema import Execution, Fund, KeyProject, Monthly
+from perflib.scoring import budget
 
 D = Decimal
 EXAMPLE_CUM = [D(x) for x in "212.46 486.91 803.57 1148.32 1597.80 2096.45 2803.16 3398.72 3880.18 4538.67 4905.36 5369.24".split()]
@@ -20,7 +20,8 @@ EXAMPLE_FUNDS = [
 
 def metrics(**kw):
     execution = kw.pop("execution", Execution(monthly=Monthly(basis="cumulative", values=EXAMPLE_CUM)))
-    return budget.compute(EXAMPLE_FUNDS, execution, kw.pop("projects", []), **kw)
+    rule = budget.ExecutionRule(**{k: kw.pop(k) for k in ("strategy", "base", "schedule") if k in kw})
+    return budget.compute(EXAMPLE_FUNDS, execution, kw.pop("projects", []), rule=rule, **kw)
 
 
 def test_even_spending_level() -> None:

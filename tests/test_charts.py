@@ -10,8 +10,9 @@ import pytest
 from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.figure import Figure
 
-from perflib import charts, evaluate, fonts
+from perflib import evaluate
 from perflib.demo import generate
+from perflib.present import charts, fonts
 
 from .conftest import EXAMPLE, FRAMEWORKS
 
@@ -158,7 +159,7 @@ def test_count_axes_count_in_whole_numbers() -> None:
 
 def test_chart_fonts_are_the_page_fonts() -> None:
     """The charts' text and the page's text ask the reader's machine for the same fonts, in order."""
-    css = (Path(charts.__file__).parent / "templates" / "perflib_report" / "static" / "report.css").read_text("utf-8")
+    css = (Path(charts.__file__).parent / "templates" / "report.css").read_text("utf-8")
     page = re.search(r"--pf-font-sans:([^;]*);", css).group(1)
     names = lambda text: [n.strip().strip("'\"") for n in text.split(",")]  # noqa: E731
     assert names(charts.FONT_STACK) == names(page)

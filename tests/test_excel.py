@@ -11,11 +11,12 @@ import pytest
 from openpyxl import load_workbook
 
 from perflib import InputErrors, evaluate, evaluate_params
+from perflib.batch.outputs import Entry
+from perflib.batch.summary import summary_csv, summary_workbook
 from perflib.cli import main
 from perflib.demo import generate
-from perflib.excel import SHEETS, export_workbook, read_workbook, summary_workbook, template_workbook
-from perflib.outputs import Entry, summary_csv
-from perflib.params import load
+from perflib.evaluation import load
+from perflib.excel import SHEETS, export_workbook, read_workbook, template_workbook
 
 from .conftest import EXAMPLE, FRAMEWORKS
 

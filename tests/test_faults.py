@@ -13,8 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from perflib import outputs
-from perflib.batch import RunOptions, run
+from perflib.batch import RunOptions, outputs, run
 from perflib.errors import RunError
 
 from .test_batch import make_params, make_template
@@ -125,8 +124,8 @@ def test_two_batches_at_once(tmp_path: Path) -> None:
     args = ["run", "--params", str(params), "--outputs", str(tmp_path / "outputs"), "--template",
             str(tmp_path / "t.ipynb"), "--jobs", "1", "--quiet", "--no-overview"]
     first = _perflib(*args)
-    _wait_for(lambda: (tmp_path / "outputs" / ".perflib.lock").exists()
-              and (tmp_path / "outputs" / ".perflib.lock").read_text(encoding="utf-8"))
+    _wait_for(lambda: (tmp_path / "outputs" / ".perflib.lock.owner").exists()
+              and (tmp_path / "outputs" / ".perflib.lock.owner").read_text(encoding="utf-8"))
     second = _perflib(*args)
     _, err2 = second.communicate(timeout=30)
     assert second.returncode == 2 and "另一个 perflib run 正在写入" in err2

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from perflib import InputErrors, evaluate
-from perflib.frameworks import load_framework
+from perflib.scoring.frameworks import load_framework
 
 from .conftest import FRAMEWORKS, dump
 

@@ -9,10 +9,10 @@ from bs4 import BeautifulSoup
 from openpyxl import load_workbook
 
 from perflib import InputErrors, evaluate
+from perflib.batch.outputs import Entry, IndexInfo, index_html
 from perflib.cli import main
+from perflib.evaluation import load
 from perflib.excel import export_workbook
-from perflib.outputs import Entry, IndexInfo, index_html
-from perflib.params import load
 
 from .conftest import EXAMPLE, FRAMEWORKS
 

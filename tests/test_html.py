@@ -8,9 +8,9 @@ import pytest
 from bs4 import BeautifulSoup
 
 from perflib import evaluate
-from perflib.html import HTML, esc, heading, para, table
-from perflib.render import postprocess, scrub_css
-from perflib.report import Report, conclusion, problems, scoring_details, title
+from perflib.engine.export import postprocess, scrub_css
+from perflib.present.html import HTML, esc, heading, para, table
+from perflib.present.report import Report, conclusion, problems, scoring_details, title
 
 HOSTILE = ["<script>alert(1)</script>", '<img src=x onerror="alert(1)">', "a & b", '"><svg onload=alert(1)>',
            "[x](javascript:alert(1))"]

@@ -7,7 +7,7 @@ from queue import Empty
 
 import pytest
 
-from perflib.kernels import wait_ready
+from perflib.engine.kernels import wait_ready
 
 
 class FakeClient:

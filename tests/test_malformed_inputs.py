@@ -123,7 +123,7 @@ def test_not_utf8(write_params) -> None:
 
 
 def test_oversized_file_refused_before_reading(write_params, monkeypatch) -> None:
-    from perflib import yamlio
+    from perflib.inputs import yamlio
 
     monkeypatch.setattr(yamlio, "MAX_BYTES", 1000)
     monkeypatch.setattr(yamlio.read_text, "__kwdefaults__", {"max_bytes": 1000})

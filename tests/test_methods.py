@@ -7,10 +7,10 @@ from decimal import Decimal
 
 import pytest
 
-from perflib import methods
-from perflib.methods import Band, find_tier, qualitative_band
 from perflib.numbers import quantize, round_points
-from perflib.targets import BETWEEN, EQ, GE, LE
+from perflib.scoring import methods
+from perflib.scoring.methods import Band, find_tier, qualitative_band
+from perflib.scoring.targets import BETWEEN, EQ, GE, LE
 
 D = Decimal
 

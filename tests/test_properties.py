@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from perflib import PerflibError, evaluate
-from perflib.targets import parse
+from perflib.scoring.targets import parse
 
 from .conftest import EXAMPLE, FRAMEWORKS
 

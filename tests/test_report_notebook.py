@@ -12,7 +12,7 @@ import nbformat
 import pytest
 
 from perflib.batch import RunOptions, run
-from perflib.render import scrub_css
+from perflib.engine.export import scrub_css
 
 from .conftest import EXAMPLE, FRAMEWORKS, REPO
 
@@ -97,7 +97,7 @@ def test_table_of_contents_and_print_css(html: str) -> None:
 def test_the_stylesheet_arrives_whole(html: str) -> None:
     """The scrub must not eat rules of perflib's own stylesheet (it once cut everything from a comment
     mentioning @import to the next semicolon: fonts and table borders were gone)."""
-    css = (REPO / "perflib" / "templates" / "perflib_report" / "static" / "report.css").read_text(encoding="utf-8")
+    css = (REPO / "perflib" / "present" / "templates" / "report.css").read_text(encoding="utf-8")
     assert scrub_css(css).strip() in html
     assert "border-collapse: collapse" in html and "--pf-font-sans:" in html
 
@@ -113,7 +113,8 @@ def test_no_missing_glyph_in_the_executed_notebook(rendered: Path) -> None:
 def test_trend_when_earlier_years_exist(html: str, rendered: Path) -> None:
     assert "历年自评情况" in html and "2022" in html
     first = (rendered / "baiyun-emergency" / "2022" / "report.html").read_text(encoding="utf-8")
-    assert "暂无历年对比" in first
+    assert "暂无 2022 年度以前的自评数据，无法进行历年对比" in first
+    assert "params" not in first.split("<main", 1)[1]  # a reader does not know our folder names
 
 
 def test_findings_appendix_and_problems(html: str) -> None:
@@ -131,7 +132,7 @@ def test_sidecar_and_manifest(rendered: Path) -> None:
 
 
 def test_chapters_follow_the_outline_in_order(html: str) -> None:
-    from perflib.report import OUTLINE
+    from perflib.present.report import OUTLINE
 
     headings = [title for title, _ in OUTLINE]
     headings += [sub for _, body in OUTLINE if not callable(body) for sub, _ in body]
@@ -144,7 +145,7 @@ def test_chapters_follow_the_outline_in_order(html: str) -> None:
 def test_chapter_numbers_are_checked(example_data, write_params) -> None:
     from perflib import evaluate
     from perflib.errors import PerflibError
-    from perflib.report import OUTLINE, Report, chapter
+    from perflib.present.report import OUTLINE, Report, chapter
 
     ev = evaluate(write_params(example_data, code="baiyun-emergency", year=2023))
     report = Report(ev, (ev,))

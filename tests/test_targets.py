@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from perflib.errors import TargetError
-from perflib.targets import BETWEEN, EQ, GE, GT, LE, LT, convert, parse
+from perflib.scoring.targets import BETWEEN, EQ, GE, GT, LE, LT, convert, parse
 
 D = Decimal
 

@@ -9,10 +9,10 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell
 
-from perflib import engines
 from perflib.batch import RunOptions, run
-from perflib.compare import same_report
 from perflib.demo import generate
+from perflib.engine import engines
+from perflib.engine.parity import same_report
 
 from .conftest import EXAMPLE, FRAMEWORKS, REPO
 
@@ -66,9 +66,9 @@ if department.startswith("a-"):  # settings and globals: undone by the reset, no
     leaked = "全局变量"
     os.environ["PERFLIB_LEAK"] = "1"
 if department.startswith("c-"):  # a patched perflib function: the kernel is restarted
-    import perflib.report as _r
+    import perflib.present.report as _r
     _r.title = lambda report: _r.HTML("<h1>被篡改</h1>")
-    import perflib.charts as _c
+    import perflib.present.charts as _c
     _c.STYLE["font.size"] = 40
 if department.startswith("e-"):
     raise RuntimeError("故意失败")

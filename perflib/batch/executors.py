@@ -1,0 +1,154 @@
+"""Where reports are rendered: the seam between the batch and the machines that do the work.
+
+An executor takes :class:`~perflib.batch.tasks.RenderTask` objects and yields
+:class:`~perflib.batch.tasks.RenderResult` objects as they finish, in any order. It is a context manager
+so that it can start and stop its workers.
+
+* :class:`SerialExecutor` — in this process, one after another (``--jobs 1``; handy for debugging).
+* :class:`PoolExecutor` — a pool of worker processes on this machine (``--jobs N``).
+* :class:`~perflib.batch.cluster.DaskExecutor` — a Dask cluster (``--scheduler ADDRESS`` or ``local``).
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import multiprocessing.util
+from collections.abc import Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from typing import Protocol
+
+from .failures import Failure
+from .tasks import RenderResult, RenderTask, render
+
+
+class Executor(Protocol):
+    def __enter__(self) -> Executor: ...
+
+    def __exit__(self, *exc: object) -> None: ...
+
+    def run(self, tasks: Iterable[RenderTask]) -> Iterator[RenderResult]: ...
+
+
+class SerialExecutor:
+    """Render in this process, one report after another."""
+
+    def __enter__(self) -> SerialExecutor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        from ..engine import engines
+
+        engines.shutdown()
+
+    def run(self, tasks: Iterable[RenderTask]) -> Iterator[RenderResult]:
+        for task in tasks:
+            yield render(task)
+
+
+def _start_worker(engine: str) -> None:
+    """Pool initializer: start the worker's warm kernel at once, in parallel with the other workers.
+
+    The kernel's process is launched first; papermill and nbconvert are imported while it boots.
+    """
+    from jupyter_core.utils import run_sync
+
+    launched = None
+    if engine == "warm":
+        from ..engine.kernels import launch
+
+        try:
+            launched = run_sync(launch)()
+        except Exception:  # noqa: BLE001 - the first report will try again and report the failure
+            pass
+    gc.disable()  # imports make many objects and few cycles: collecting meanwhile costs ~10 % of them
+    try:
+        import nbconvert  # noqa: F401
+        import papermill  # noqa: F401
+
+        from ..engine import engines, export  # noqa: F401
+    except BaseException:  # this worker cannot render: stop its kernel, and the pool reports the failure
+        if launched is not None:
+            run_sync(launched.shutdown_kernel)(now=True)
+        raise
+    finally:
+        gc.enable()
+    gc.freeze()  # what the worker holds now lives as long as it does: later collections skip it
+    # a pool worker ends with os._exit, which skips atexit: stop the kernel when the pool shuts down,
+    # rather than leave it to notice, seconds later, that its parent is gone
+    multiprocessing.util.Finalize(None, engines.shutdown, exitpriority=10)
+
+    if launched is not None:
+        try:
+            engines.thread_kernel().start(launched)
+        except Exception:  # noqa: BLE001
+            pass
+
+
+def _started() -> None:
+    """A no-op task: submitting it makes the pool start its workers."""
+
+
+class PoolExecutor:
+    """A pool of ``jobs`` worker processes on this machine.
+
+    Workers are forked where that is available and spawned elsewhere, as soon as the pool is
+    entered. With the warm engine each worker launches its kernel first, imports papermill and
+    nbconvert while the kernel boots, and keeps the kernel between reports.
+    """
+
+    def __init__(self, jobs: int, engine: str = "warm") -> None:
+        self.jobs = max(1, jobs)
+        self.engine = engine
+        self._pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> PoolExecutor:
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        self._pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=context, initializer=_start_worker,
+                                         initargs=(self.engine,))
+        for _ in range(self.jobs):  # start the workers (and their kernels) now, not at the first task
+            self._pool.submit(_started)
+        return self
+
+    def __exit__(self, exc_type: object, *exc: object) -> None:
+        assert self._pool is not None
+        if exc_type is not None:  # interrupted: don't wait for the queue
+            for proc in list(getattr(self._pool, "_processes", {}).values()):
+                proc.terminate()
+            self._pool.shutdown(wait=False, cancel_futures=True)
+        else:
+            self._pool.shutdown(wait=True)
+
+    def run(self, tasks: Iterable[RenderTask]) -> Iterator[RenderResult]:
+        assert self._pool is not None
+        pending: dict[Future, RenderTask] = {}
+        tasks = list(tasks)
+        try:
+            for task in tasks:
+                pending[self._pool.submit(render, task)] = task
+        except BrokenProcessPool as exc:  # a worker could not start (or died at once): no task can run
+            for task in tasks[len(pending):]:
+                yield RenderResult(task.key, False, 0.0, Failure.DEAD_KERNEL, f"渲染进程未能启动：{exc}")
+        while pending:
+            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in finished:
+                task = pending.pop(future)
+                try:
+                    yield future.result()
+                except Exception as exc:  # noqa: BLE001 - a worker process died (BrokenProcessPool)
+                    yield RenderResult(task.key, False, 0.0, Failure.DEAD_KERNEL,
+                                       f"渲染进程意外退出：{type(exc).__name__}: {exc}")
+
+
+def make_executor(opts, count: int) -> Executor:  # noqa: ANN001 - RunOptions
+    """The executor for ``opts``: a Dask cluster when a scheduler is named; else in this process for
+    one job, or a pool of worker processes."""
+    if opts.scheduler:
+        from .cluster import DaskExecutor
+
+        return DaskExecutor(opts.scheduler, workers=opts.jobs, transfer=opts.transfer_files,
+                            params_dir=opts.params_dir.resolve())
+    jobs = min(opts.jobs, count)
+    return SerialExecutor() if jobs <= 1 else PoolExecutor(jobs, opts.engine)

@@ -1,0 +1,146 @@
+"""Writing the batch's outputs: atomic files, the index page and manifest.json.
+
+Every file is written to a temporary name in the same folder and renamed into place, so a reader
+never sees half a file and a crash (or a full disk) leaves the previous version intact.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..errors import WriteError
+from ..numbers import fmt_number
+from ..present.html import join, para, table, tag
+from ..present.page import page
+from .failures import Failure
+
+STATUS_NAMES = {"ok": "成功", "failed": "失败", "skipped": "未变化，跳过"}
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+
+
+def write_atomic(path: Path, data: str | bytes) -> None:
+    """Write ``data`` to ``path`` via a temporary file and ``os.replace``; on error the old file stays."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(raw)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; reports are meant to be read by others
+        os.replace(tmp, path)
+    except OSError as exc:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise WriteError(f"{path}: 写入失败（{exc.strerror or exc}），原文件未改动") from exc
+
+
+@dataclass
+class Entry:
+    """One department-year of a batch, as the index, summary and manifest show it."""
+
+    code: str
+    year: int
+    status: str  # ok, failed, skipped
+    seconds: float = 0.0
+    error: str | None = None
+    error_kind: Failure | None = None
+    summary: dict[str, Any] | None = None  # Evaluation.to_dict() of the inputs, when they validated
+    has_report: bool = False  # a (possibly older) report.html exists
+    fingerprint: str | None = None
+    kind: str = "report"  # or "overview"
+
+    @property
+    def key(self) -> str:
+        return f"report/{self.code}/{self.year}" if self.kind == "report" else f"overview/{self.year}"
+
+    @property
+    def department(self) -> str:
+        return (self.summary or {}).get("department") or self.code
+
+    @property
+    def report_href(self) -> str:
+        return f"{self.code}/{self.year}/report.html" if self.kind == "report" else f"overview-{self.year}.html"
+
+
+def manifest(entries: Sequence[Entry], *, started: str, finished: str, seconds: float, engine: str) -> str:
+    """manifest.json: per report its status, seconds and error."""
+    return json.dumps({
+        "started": started, "finished": finished, "seconds": round(seconds, 3), "engine": engine,
+        "counts": {s: sum(1 for e in entries if e.status == s and e.kind == "report") for s in STATUS_NAMES},
+        "reports": [
+            {"department": e.code, "name": e.department, "year": e.year, "status": e.status,
+             "seconds": round(e.seconds, 3), "error": e.error, "error_kind": e.error_kind,
+             "report": e.report_href if e.has_report else None, "fingerprint": e.fingerprint}
+            for e in entries if e.kind == "report"
+        ],
+        "overviews": [
+            {"year": e.year, "status": e.status, "seconds": round(e.seconds, 3), "error": e.error,
+             "error_kind": e.error_kind, "overview": e.report_href if e.has_report else None}
+            for e in entries if e.kind == "overview"
+        ],
+    }, ensure_ascii=False, indent=2)
+
+
+@dataclass
+class IndexInfo:
+    title: str = "部门整体支出绩效自评报告汇总"
+    generated: str = ""
+    seconds: float = 0.0
+
+
+def index_html(entries: Sequence[Entry], info: IndexInfo) -> str:
+    """outputs/index.html: the yearly overviews, then every report, failed ones first with their error."""
+    reports = [e for e in entries if e.kind == "report"]
+    overviews = sorted((e for e in entries if e.kind == "overview"), key=lambda e: e.year)
+    failed = [e for e in reports if e.status == "failed"]
+    rest = sorted((e for e in reports if e.status != "failed"), key=lambda e: (e.code, e.year))
+    counts = {s: sum(1 for e in reports if e.status == s) for s in STATUS_NAMES}
+    intro = (f"共 {len(reports)} 份报告：成功 {counts['ok']}，失败 {counts['failed']}，"
+             f"未变化跳过 {counts['skipped']}。生成时间 {info.generated}，用时 {info.seconds:.1f} 秒。")
+    rows = []
+    for e in [*sorted(failed, key=lambda e: (e.code, e.year)), *rest]:
+        s = e.summary or {}
+        levels = [f["level"] for f in s.get("findings", [])]
+        findings = f"{len(levels)}（错误 {levels.count('error')}，警示 {levels.count('warning')}）" if s else "—"
+        link: object = tag("a", "打开报告", href=e.report_href) if e.has_report else "—"
+        if e.status == "failed" and e.has_report:
+            link = tag("a", "上次成功的报告", href=e.report_href)
+        status: object = STATUS_NAMES[e.status]
+        if e.error:
+            status = join(tag("strong", status), tag("div", e.error, cls="pf-error"))
+        total = s.get("total")
+        rows.append([e.department, e.code, e.year, fmt_number(total) if total is not None else "—",
+                     s.get("grade", "—"), findings, status, link])
+    body = [tag("h1", info.title), para(intro, cls="pf-noindent")]
+    if overviews:
+        links = []
+        for e in overviews:
+            label = f"{e.year} 年度总览"
+            item: object = tag("a", label, href=e.report_href) if e.has_report else label
+            if e.status == "failed":
+                item = join(item, "（本次渲染失败：", e.error or "", "）")
+            links.append(join(item, "　"))
+        body.append(para("年度总览：", *links, cls="pf-noindent"))
+    body.append(table(["部门", "代码", "年度", "总分", "等级", "审核发现", "状态", "报告"], rows, numeric=[2, 3],
+                      row_classes=["pf-failed"] * len(failed), cls="pf-index"))
+    return page(info.title, join(*body))
+
+
+def read_json(path: Path) -> dict[str, Any] | None:
+    """A JSON file, or None when missing or unreadable (a sidecar is a cache, never authoritative)."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+

@@ -1,0 +1,68 @@
+"""Reading a department-year's input file, ``params/<department-code>/<year>.yaml``, and finding them all."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ..errors import InputError, InputErrors
+from .locate import FRAMEWORKS_DIR
+from .schema import CODE_PATTERN, ParamsFile
+from .validation import validate
+from .yamlio import line_of, load_yaml
+
+_YEAR_FILE = re.compile(r"^\d{4}$")
+
+
+class Problems:
+    """Collects :class:`InputError` for one file, with line numbers, to raise them together."""
+
+    def __init__(self, file: str | Path, lines: dict[tuple, int] | None = None) -> None:
+        self.file = str(file)
+        self.lines = lines or {}
+        self.errors: list[InputError] = []
+
+    def add(self, field: tuple, message: str, *, expected: str | None = None, found: object = None) -> None:
+        self.errors.append(
+            InputError(self.file, field, message, expected=expected, found=found, line=line_of(self.lines, field))
+        )
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise InputErrors(self.errors)
+
+
+def load_params(path: str | Path) -> tuple[ParamsFile, dict[tuple, int]]:
+    """Read and validate a params file (schema only); raise :class:`InputErrors`."""
+    path = Path(path)
+    try:
+        data, lines = load_yaml(path)
+    except InputError as exc:
+        raise InputErrors([exc]) from None
+    params = validate(ParamsFile, data, path, lines)
+    problems = Problems(path, lines)
+    if _YEAR_FILE.match(path.stem):
+        if path.stem != str(params.year):
+            problems.add(("year",), "年度与文件名不一致", expected=f"{path.stem}（文件名）", found=params.year)
+        if re.match(CODE_PATTERN, path.parent.name) and path.parent.name != params.department.code:
+            problems.add(
+                ("department", "code"), "部门代码与所在目录名不一致",
+                expected=f"{path.parent.name}（目录名）", found=params.department.code,
+            )
+    problems.raise_if_any()
+    return params, lines
+
+
+def discover(root: str | Path, *, departments: list[str] | None = None, years: list[int] | None = None) -> list[Path]:
+    """Every ``<root>/<code>/<year>.yaml``, sorted, optionally filtered by code and year."""
+    root = Path(root)
+    found = []
+    for path in sorted(root.glob("*/*.yaml")):
+        if path.parent.name == FRAMEWORKS_DIR or not _YEAR_FILE.match(path.stem):
+            continue
+        if departments and path.parent.name not in departments:
+            continue
+        if years and int(path.stem) not in years:
+            continue
+        found.append(path)
+    return found

@@ -1,0 +1,227 @@
+"""The input file of one department-year (``params/<code>/<year>.yaml``), as pydantic models.
+
+Field names are English identifiers; the official Chinese term of each is in its description and in
+``docs/input-format.md``. Amounts are in the file's ``money_unit`` (万元 by default); rates are
+percentages written either as ``"47.78%"`` or as the number ``47.78``.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+
+from ..numbers import to_decimal
+
+CODE_PATTERN = r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$"
+FUND_TYPES = (
+    "一般公共预算",
+    "政府性基金预算",
+    "国有资本经营预算",
+    "财政专户管理资金",
+    "单位资金",
+    "上年结转",
+    "其他资金",
+)
+
+
+def _percent(value: object) -> Decimal:
+    if isinstance(value, str):
+        text = value.strip().replace("％", "%")
+        if text.endswith("%"):
+            text = text[:-1]
+        try:
+            return to_decimal(text)
+        except ValueError:
+            raise ValueError("应为百分比，如 47.78% 或 47.78") from None
+    try:
+        return to_decimal(value)
+    except ValueError:
+        raise ValueError("应为百分比，如 47.78% 或 47.78") from None
+
+
+def _number(value: object) -> Decimal:
+    try:
+        return to_decimal(value)
+    except ValueError:
+        raise ValueError("应为数值，如 3024.25") from None
+
+
+def _paragraphs(value: object) -> object:
+    if isinstance(value, str):
+        parts = [p.strip() for p in re.split(r"\n\s*\n", value.strip())]
+        return [p for p in parts if p]
+    return value
+
+
+Percent = Annotated[Decimal, BeforeValidator(_percent)]
+Number = Annotated[Decimal, BeforeValidator(_number)]
+Amount = Annotated[Decimal, BeforeValidator(_number), Field(ge=0)]
+Points = Annotated[Decimal, BeforeValidator(_number), Field(ge=0, le=1000)]
+Text = Annotated[list[Annotated[str, Field(max_length=20_000)]], BeforeValidator(_paragraphs)]
+Name = Annotated[str, Field(min_length=1, max_length=500)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+
+class Department(_Model):
+    """部门: who is evaluated."""
+
+    code: Annotated[str, Field(pattern=CODE_PATTERN, max_length=64)]
+    name: Name  # 部门名称
+    region: Name | None = None  # 所属地区
+    level: Name | None = None  # 级次, e.g. 区级
+    functions: Text = []  # 部门职能
+
+
+class Fund(_Model):
+    """One fund type of the budget (资金性质): 年初预算, 调整后预算, 支出."""
+
+    type: Name  # 一般公共预算, 政府性基金预算, …
+    initial: Amount | None = None  # 年初预算
+    adjusted: Amount  # 调整后预算
+    spent: Amount  # 支出（实际支出）
+
+
+class StatedBudget(_Model):
+    """Totals and rates as the report states them, to be checked against the fund types."""
+
+    initial: Amount | None = None
+    adjusted: Amount | None = None
+    spent: Amount | None = None
+    execution_rate: Percent | None = None  # 年度预算执行率
+
+
+class Budget(_Model):
+    funds: Annotated[list[Fund], Field(min_length=1, max_length=20)]
+    stated: StatedBudget | None = None
+
+    @field_validator("funds")
+    @classmethod
+    def _unique_types(cls, funds: list[Fund]) -> list[Fund]:
+        seen = set()
+        for fund in funds:
+            if fund.type in seen:
+                raise ValueError(f"资金性质「{fund.type}」重复")
+            seen.add(fund.type)
+        return funds
+
+
+class Monthly(_Model):
+    """Monthly spending (月度支出), January to December."""
+
+    basis: Literal["cumulative", "monthly"]  # 累计数 or 当月数
+    values: Annotated[list[Amount], Field(min_length=12, max_length=12)]
+
+
+class Execution(_Model):
+    """What is known of the year's spending progress (支出进度)."""
+
+    monthly: Monthly | None = None
+    stated_rate: Percent | None = None  # 年度评价执行率 as stated by the report or finance bureau
+
+    @model_validator(mode="after")
+    def _something(self) -> Execution:
+        if self.monthly is None and self.stated_rate is None:
+            raise ValueError("至少填写月度支出 monthly 或年度评价执行率 stated_rate 之一")
+        return self
+
+
+class Indicator(_Model):
+    """One performance indicator (绩效指标) of the department."""
+
+    category: Name  # 指标类别, e.g. 产出/数量, 效益/社会效益, 满意度/服务对象满意度
+    name: Name  # 指标名称
+    target: Name  # 指标值 as written, e.g. "≥26 次、≥13 台"
+    actual: Annotated[str, Field(max_length=500)] | None = None  # 实际完成值 as written
+    numerator: Number | None = None  # 分子, when the actual is a rate
+    denominator: Number | None = None  # 分母
+    rate_unit: Literal["%", "‰"] = "%"  # unit of numerator / denominator
+    weight: Points  # 分值
+    method: Name | None = None  # overrides the framework's rule for this indicator
+    tier: Name | None = None  # 定性档次, for qualitative indicators
+    self_score: Points | None = None  # 自评得分 entered by the analyst
+    self_score_reason: Annotated[str, Field(max_length=5000)] | None = None
+    analysis: Annotated[str, Field(max_length=20_000)] | None = None  # 完成情况分析
+    note: Annotated[str, Field(max_length=5000)] | None = None
+
+    @model_validator(mode="after")
+    def _actual_given(self) -> Indicator:
+        if (self.numerator is None) != (self.denominator is None):
+            raise ValueError("分子 numerator 与分母 denominator 须同时填写")
+        if self.denominator is not None and self.denominator == 0:
+            raise ValueError("分母 denominator 不能为 0")
+        if self.actual is None and self.numerator is None and self.tier is None:
+            raise ValueError("须填写实际完成值 actual（或分子/分母，或定性档次 tier）")
+        return self
+
+
+class Deduction(_Model):
+    points: Points  # 扣分
+    reason: Name  # 扣分原因
+
+
+class ManagementLeaf(_Model):
+    """One 管理效率 leaf: its group (一级), name, points and what was deducted."""
+
+    group: Name  # 预算编制, 预算执行, …
+    name: Name
+    weight: Points | None = None  # 分值; must match the framework when it fixes one
+    deductions: list[Deduction] = []
+    score: Points | None = None  # 自评得分, when the analyst scored it directly
+    reason: Annotated[str, Field(max_length=5000)] | None = None
+
+
+class KeyProject(_Model):
+    """重点项目: a key project's budget and spending."""
+
+    name: Name
+    budget: Amount  # 全年预算数
+    spent: Amount  # 实际支出
+    stated_rate: Percent | None = None  # 预算执行率 as stated
+    purpose: Annotated[str, Field(max_length=5000)] | None = None
+
+
+class Narrative(_Model):
+    """The report's own text (文字说明)."""
+
+    tasks: Text = []  # 年度总体工作和重点工作任务
+    budget_overview: Text = []  # 部门整体支出情况 (extra text)
+    performance_management: Text = []  # 部门整体绩效管理情况
+    achievements: Text = []  # 主要工作成效
+    problems: Text = []  # 存在的主要问题
+    improvements: Text = []  # 下一步改进措施
+
+
+class Stated(_Model):
+    """Results as the published report states them — checked, never used as results."""
+
+    total: Points | None = None  # 自评得分
+    grade: Name | None = None  # 等级
+    nodes: dict[Name, Points] = {}  # node name → score as stated
+    indicator_counts: dict[Name, Annotated[int, Field(ge=0, le=10_000)]] = {}
+
+
+class ParamsFile(_Model):
+    """The whole input of one department-year."""
+
+    schema_version: Literal[1] = 1
+    department: Department
+    year: Annotated[int, Field(ge=2000, le=2100)]
+    framework: Annotated[str, Field(pattern=CODE_PATTERN, max_length=100)]
+    money_unit: Literal["万元", "元"] = "万元"
+    title: Name | None = None  # report title, defaults to "<year> 年度<name>部门整体支出绩效自评报告"
+    budget: Budget
+    execution: Execution
+    indicators: Annotated[list[Indicator], Field(max_length=2000)] = []
+    management: Annotated[list[ManagementLeaf], Field(max_length=2000)] = []
+    key_projects: Annotated[list[KeyProject], Field(max_length=500)] = []
+    narrative: Narrative = Narrative()
+    stated: Stated = Stated()
+    sources: list[Name] = []  # where the figures come from
+    reconstructed: list[Annotated[str, Field(max_length=5000)]] = []  # what was reconstructed, and how
+    synthetic: bool = False  # True for generated demo data

@@ -1,0 +1,1 @@
+"""What a reader sees: HTML building blocks, fonts, charts, the report's sections and the yearly overview."""

@@ -1,0 +1,379 @@
+"""Frameworks as data: the indicator tree (指标体系), points, methods, grade bands and rounding.
+
+A framework file (``params/frameworks/<id>.yaml``) describes one locality's rules; the code only
+implements the methods. Describing another province's framework is a new file, not new code.
+See ``docs/frameworks.md`` for the format. Each node of ``tree`` is one of:
+
+* a group: ``children`` whose points add up to the node's;
+* an indicator node: ``indicators: [产出]`` — its leaves are the department's own indicators whose
+  category starts with one of these names, their weights adding up to the node's points;
+* a leaf scored by a ``method`` (``execution_rate``, ``banded`` on a metric, or ``deduction`` with
+  ``input: management`` — the 管理效率 entry of the same name in the params file).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+from ..errors import FrameworkError, InputErrors
+from ..inputs.schema import CODE_PATTERN
+from ..inputs.validation import validate
+from ..inputs.yamlio import line_of, load_yaml
+from ..numbers import to_decimal
+from .budget import EXECUTION_BASES, EXECUTION_STRATEGIES, ExecutionRule
+from .methods import DEFAULT_TIERS, INDICATOR_METHODS, METHODS, Band, Tier
+
+Level = Literal["error", "warning", "info"]
+METRICS = (  # values a banded leaf can read; rates in percent
+    "execution_rate",
+    "evaluation_rate",
+    "budget_adjustment_rate",
+    "budget_adjustment_rate_abs",
+    "key_project_execution_rate",
+)
+
+
+def _num(value: object) -> Decimal:
+    try:
+        return to_decimal(value)
+    except ValueError:
+        raise ValueError("应为数值") from None
+
+
+Num = Annotated[Decimal, BeforeValidator(_num)]
+Pts = Annotated[Decimal, BeforeValidator(_num), Field(ge=0, le=1000)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+
+class Grade(_Model):
+    name: Annotated[str, Field(min_length=1, max_length=20)]  # 优, 良, 中, 差
+    min: Pts  # lower edge, inclusive
+
+
+class Rounding(_Model):
+    places: Annotated[int, Field(ge=0, le=4)] = 2
+    mode: Literal["half_up", "half_even", "down"] = "half_up"
+
+
+class TierSpec(_Model):
+    name: str
+    low: Num
+    high: Num
+    aliases: list[str] = []
+
+
+class Defaults(_Model):
+    method: str = "auto"  # rule for indicators with no method of their own
+    reverse: Literal["linear", "ratio"] = "linear"
+    compound: Literal["mean", "min"] = "mean"
+    over_completion: Num = Decimal("1.3")  # A ≥ 130 % of T asks for an explanation
+    tiers: list[TierSpec] | None = None  # qualitative tiers; the MOF three by default
+
+
+class Node(_Model):
+    name: Annotated[str, Field(min_length=1, max_length=100)]
+    full_name: str | None = None
+    points: Pts
+    description: str | None = None
+    children: list[Node] | None = None
+    indicators: list[str] | None = None
+    optional: bool = False  # an indicator node that may be empty …
+    give_to: list[str] = []  # … giving its points to these sibling indicator nodes
+    method: str | None = None
+    params: dict[str, Any] = {}
+    input: Literal["management"] | None = None
+
+    @property
+    def kind(self) -> str:
+        if self.children is not None:
+            return "group"
+        if self.indicators is not None:
+            return "indicators"
+        return "management" if self.input == "management" else "metric"
+
+
+class Framework(_Model):
+    id: Annotated[str, Field(pattern=CODE_PATTERN, max_length=100)]
+    name: str
+    kind: Literal["department", "project"] = "department"
+    description: str | None = None
+    sources: list[str] = []
+    notes: list[str] = []
+    total: Pts
+    rounding: Rounding = Rounding()
+    grades: Annotated[list[Grade], Field(min_length=1)]
+    defaults: Defaults = Defaults()
+    categories: dict[str, dict[str, Level] | Level]
+    tree: Annotated[list[Node], Field(min_length=1)]
+    path: str | None = None  # where it was read from (set by the loader)
+
+    # ------------------------------------------------------------------ queries
+
+    def walk(self) -> Iterator[tuple[tuple[str, ...], Node]]:
+        """Every node with its path of names, parents before children."""
+
+        def _walk(nodes: list[Node], prefix: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], Node]]:
+            for node in nodes:
+                path = prefix + (node.name,)
+                yield path, node
+                yield from _walk(node.children or [], path)
+
+        yield from _walk(self.tree, ())
+
+    def node(self, name: str) -> Node | None:
+        """The node called ``name`` (names are unique within a framework)."""
+        return next((n for _, n in self.walk() if n.name == name), None)
+
+    def grade(self, total: Decimal) -> str:
+        """The grade (等级) whose band holds ``total``."""
+        for band in sorted(self.grades, key=lambda g: g.min, reverse=True):
+            if total >= band.min:
+                return band.name
+        return self.grades[-1].name
+
+    def band(self, grade: str) -> tuple[Decimal, Decimal | None] | None:
+        """The [low, high) score band of ``grade``; high is None for the top band."""
+        ordered = sorted(self.grades, key=lambda g: g.min, reverse=True)
+        for i, band in enumerate(ordered):
+            if band.name == grade:
+                return band.min, ordered[i - 1].min if i else None
+        return None
+
+    @property
+    def execution_rule(self) -> ExecutionRule:
+        """How this framework scores execution: its first ``execution_rate`` leaf's rule, else the default."""
+        return next((execution_rule(n.params) for _, n in self.walk() if n.method == "execution_rate"),
+                    ExecutionRule())
+
+    def tiers(self) -> tuple[Tier, ...]:
+        if not self.defaults.tiers:
+            return DEFAULT_TIERS
+        return tuple(Tier(t.name, t.low, t.high, tuple(t.aliases)) for t in self.defaults.tiers)
+
+    def expected_categories(self) -> dict[str, dict[str, str]]:
+        """Top-level category → {second-level category: finding level when missing}."""
+        out: dict[str, dict[str, str]] = {}
+        for top, subs in self.categories.items():
+            out[top] = {top: subs} if isinstance(subs, str) else dict(subs)
+        return out
+
+    def category_of(self, written: str) -> tuple[str, str] | None:
+        """``"效益/社会效益指标"`` → ``("效益", "社会效益")``; None if the framework has no such category.
+
+        Accepts the second level with or without 指标/效益 suffixes and a missing second level for a
+        top category that has a single one (e.g. ``满意度``).
+        """
+        top, _, sub = written.replace("／", "/").partition("/")
+        top = top.strip().removesuffix("指标")
+        sub = sub.strip().removesuffix("指标").replace("可持续性", "可持续")
+        cats = self.expected_categories()
+        if top not in cats:
+            return None
+        subs = cats[top]
+        if list(subs) == [top]:  # a single-level category such as 满意度 takes any sub-name
+            return top, top
+        if not sub:
+            return (top, next(iter(subs))) if len(subs) == 1 else None
+        for name in subs:
+            if sub == name or sub + top == name or sub == name.removesuffix(top) or (
+                name.startswith(sub) and len(sub) >= 2
+            ):
+                return top, name
+        return None
+
+
+# ---------------------------------------------------------------------- checking the tree
+
+
+def _tree_problems(fw: Framework) -> list[tuple[tuple, str]]:
+    problems: list[tuple[tuple, str]] = []
+    seen: dict[str, tuple] = {}
+    categories = fw.expected_categories()
+    claimed: dict[str, str] = {}
+
+    def check(nodes: list[Node], loc: tuple, siblings: list[Node]) -> None:
+        for i, node in enumerate(nodes):
+            here = loc + (i,)
+            if node.name in seen:
+                problems.append((here + ("name",), f"节点名称「{node.name}」重复，名称须唯一"))
+            seen[node.name] = here
+            shapes = [node.children is not None, node.indicators is not None, node.method is not None]
+            if sum(shapes) != 1 and not (node.input == "management" and sum(shapes) == 0):
+                problems.append((here, "每个节点须且只能有 children、indicators、method 之一"))
+                continue
+            if node.children is not None:
+                total = sum((c.points for c in node.children), Decimal(0))
+                if total != node.points:
+                    problems.append((
+                        here + ("points",),
+                        f"「{node.name}」{node.points} 分，但其下级合计 {total} 分，须相等",
+                    ))
+                if not node.children:
+                    problems.append((here + ("children",), "children 不能为空"))
+                check(node.children, here + ("children",), node.children)
+            elif node.indicators is not None:
+                _check_indicator_node(node, here, siblings, categories, claimed, problems)
+            else:
+                _check_leaf(node, here, problems)
+
+    check(fw.tree, ("tree",), fw.tree)
+    total = sum((n.points for n in fw.tree), Decimal(0))
+    if total != fw.total:
+        problems.append((("total",), f"总分 {fw.total}，但一级指标合计 {total} 分，须相等"))
+    mins = [g.min for g in fw.grades]
+    if mins != sorted(mins, reverse=True) or len(set(mins)) != len(mins):
+        problems.append((("grades",), "等级须按下限从高到低排列，且下限互不相同"))
+    if min(mins) != 0:
+        problems.append((("grades",), "最低等级的下限须为 0，使任何得分都有等级"))
+    if fw.defaults.method not in INDICATOR_METHODS:
+        problems.append((("defaults", "method"), f"未知的指标计分方法「{fw.defaults.method}」"))
+    return problems
+
+
+def _check_indicator_node(node, here, siblings, categories, claimed, problems) -> None:  # noqa: ANN001
+    for j, cat in enumerate(node.indicators or []):
+        if cat not in categories:
+            problems.append((
+                here + ("indicators", j),
+                f"指标类别「{cat}」未在 categories 中定义（已定义：{'、'.join(categories)}）",
+            ))
+        elif cat in claimed:
+            problems.append((here + ("indicators", j), f"指标类别「{cat}」已属于节点「{claimed[cat]}」"))
+        else:
+            claimed[cat] = node.name
+    names = {s.name: s for s in siblings}
+    for j, target in enumerate(node.give_to):
+        other = names.get(target)
+        if other is None or other.indicators is None or other is node:
+            problems.append((here + ("give_to", j), f"give_to 须指向同级的其他指标节点，找不到「{target}」"))
+    if node.give_to and not node.optional:
+        problems.append((here + ("give_to",), "只有 optional: true 的节点才能把分值让给其他节点"))
+    if node.method is not None or node.params:
+        problems.append((here, "指标节点不能设置 method/params；请在 defaults 或各指标中设置"))
+
+
+def _check_leaf(node: Node, here: tuple, problems: list) -> None:
+    method = node.method or ("deduction" if node.input == "management" else None)
+    if method not in METHODS:
+        known = "、".join(sorted(METHODS))
+        problems.append((here + ("method",), f"未知的计分方法「{method}」（可用：{known}）"))
+        return
+    if method in INDICATOR_METHODS:
+        problems.append((here + ("method",), f"「{method}」用于绩效指标，不能直接作为框架末级节点的方法"))
+        return
+    allowed = METHODS[method]
+    for key in node.params:
+        if key not in allowed:
+            problems.append((here + ("params", key), f"方法「{method}」没有参数「{key}」（可用：{'、'.join(allowed) or '无'}）"))
+    if node.input == "management" and method != "deduction":
+        problems.append((here + ("method",), "input: management 的节点须用 deduction 方法"))
+    if method == "execution_rate":
+        strategy = node.params.get("strategy", ExecutionRule.strategy)
+        if strategy not in EXECUTION_STRATEGIES:
+            problems.append((here + ("params", "strategy"), f"未知的执行率口径「{strategy}」（可用：{'、'.join(EXECUTION_STRATEGIES)}）"))
+        if node.params.get("budget", ExecutionRule.base) not in EXECUTION_BASES:
+            problems.append((here + ("params", "budget"), "budget 须为 adjusted（调整后预算）或 initial（年初预算）"))
+        schedule = node.params.get("schedule")
+        if schedule is not None:
+            try:
+                parse_schedule(schedule)
+            except ValueError as exc:
+                problems.append((here + ("params", "schedule"), str(exc)))
+    if method == "banded":
+        if node.params.get("metric") not in METRICS:
+            problems.append((here + ("params", "metric"), f"banded 须指定 metric（可用：{'、'.join(METRICS)}）"))
+        try:
+            parse_bands(node.params.get("bands"), node.points)
+        except ValueError as exc:
+            problems.append((here + ("params", "bands"), str(exc)))
+
+
+def parse_bands(raw: object, points: Decimal) -> list[Band]:
+    """Bands from ``[{min: 90, points: 5}, {min: 80, share: 0.8}, {max: 5, points: 2}, …]``.
+
+    Each band has ``min`` and/or ``max`` (the last may have neither: "otherwise") and either
+    ``points`` or ``share`` (a fraction of the node's points). Raises ValueError if malformed.
+    """
+    if not isinstance(raw, list) or not raw:
+        raise ValueError("bands 须为非空列表，如 [{min: 90, points: 5}, {min: 80, points: 4}]")
+    bands = []
+    for i, item in enumerate(raw):
+        if not isinstance(item, dict) or ("points" in item) == ("share" in item):
+            raise ValueError(f"第 {i + 1} 档须写 points 或 share 之一")
+        unknown = set(item) - {"min", "max", "points", "share"}
+        if unknown:
+            raise ValueError(f"第 {i + 1} 档有未知的键：{'、'.join(map(str, unknown))}")
+        try:
+            low = to_decimal(item["min"]) if item.get("min") is not None else None
+            high = to_decimal(item["max"]) if item.get("max") is not None else None
+            share = to_decimal(item["share"]) if "share" in item else to_decimal(item["points"]) / points
+        except (ValueError, ArithmeticError):
+            raise ValueError(f"第 {i + 1} 档的数值无法读取") from None
+        if not 0 <= share <= 1:
+            raise ValueError(f"第 {i + 1} 档的得分超出该节点分值")
+        if low is not None and high is not None and low > high:
+            raise ValueError(f"第 {i + 1} 档的下限大于上限")
+        bands.append(Band(share, low, high))
+    return bands
+
+
+def execution_rule(params: dict) -> ExecutionRule:
+    """The :class:`ExecutionRule` of an ``execution_rate`` leaf's params (checked when the framework loaded)."""
+    schedule = params.get("schedule")
+    return ExecutionRule(
+        strategy=params.get("strategy", ExecutionRule.strategy),
+        base=params.get("budget", ExecutionRule.base),
+        schedule=tuple(parse_schedule(schedule).items()) if schedule else None,
+    )
+
+
+def parse_schedule(raw: object) -> dict[int, Decimal]:
+    """A spending schedule ``{4: 25%, 6: 40%, …}`` → {month: required cumulative rate}."""
+    if not isinstance(raw, dict) or not raw:
+        raise ValueError("schedule 须为「月份: 累计进度」的映射，如 {4: 25%, 6: 40%}")
+    out = {}
+    for month, rate in raw.items():
+        try:
+            m = int(month)
+            text = str(rate).strip().removesuffix("%")
+            value = to_decimal(text) / 100
+        except (ValueError, TypeError):
+            raise ValueError(f"schedule 中「{month}: {rate}」无法读取") from None
+        if not 1 <= m <= 12 or not 0 <= value <= 1:
+            raise ValueError(f"schedule 中「{month}: {rate}」超出范围（月份 1–12，进度 0–100%）")
+        out[m] = value
+    return dict(sorted(out.items()))
+
+
+# ---------------------------------------------------------------------- loading
+
+
+@lru_cache(maxsize=64)
+def _load_cached(path: str, mtime_ns: int, size: int) -> Framework:
+    data, lines = load_yaml(path)
+    fw = validate(Framework, data, path, lines)
+    problems = _tree_problems(fw)
+    if problems:
+        raise InputErrors([
+            FrameworkError(path, field, message, line=line_of(lines, field)) for field, message in problems
+        ])
+    return fw.model_copy(update={"path": path})
+
+
+def load_framework(path: str | Path) -> Framework:
+    """Read and check a framework file; raise :class:`InputErrors` listing every problem."""
+    path = Path(path)
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        raise InputErrors([FrameworkError(path, "(文件)", "框架文件不存在")]) from None
+    return _load_cached(str(path), stat.st_mtime_ns, stat.st_size)

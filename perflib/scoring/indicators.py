@@ -1,0 +1,234 @@
+"""Scoring one performance indicator (绩效指标) against its target.
+
+:func:`score_indicator` reads the target and the actual value as written (or computes the actual
+from numerator and denominator), pairs the parts of a compound target with the parts of the
+actual, converts units (% and ‰, 万元 and 元, …) and applies the indicator's method.
+Problems are reported through the caller's :class:`~perflib.inputs.params.Problems` with the field path,
+and the indicator is then skipped (None is returned).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from ..errors import TargetError
+from ..inputs.schema import Indicator
+from ..numbers import HUNDRED, quantize
+from . import methods
+from .frameworks import Framework
+from .methods import Tier, find_tier
+from .targets import EQ, GE, GT, Parsed, Part, convert, parse
+
+RATE_FACTOR = {"%": HUNDRED, "‰": Decimal(1000)}
+
+
+@dataclass(frozen=True)
+class PartResult:
+    """One comparison of a (compound) target and what was achieved against it."""
+
+    target: Part
+    actual: Decimal  # in the target's unit
+    completion: Decimal  # in [0, 1]
+    ratio: Decimal | None  # A ÷ T, uncapped (None when T is 0)
+    met: bool
+    rule: str  # positive, reverse_linear, …
+
+
+@dataclass(frozen=True)
+class IndicatorResult:
+    """An indicator as scored."""
+
+    index: int
+    name: str
+    category: tuple[str, str]  # (产出, 数量)
+    target: Parsed
+    actual: Parsed | None  # as written
+    computed: Decimal | None  # numerator ÷ denominator, in rate_unit
+    rate_unit: str
+    parts: tuple[PartResult, ...]
+    tier: Tier | None
+    weight: Decimal
+    completion: Decimal | None  # combined, in [0, 1]; None for qualitative
+    rule_score: Decimal | None  # by the rules; None for qualitative
+    self_score: Decimal | None
+    score: Decimal  # the score that counts
+    method: str
+    analysis: str | None
+    self_score_reason: str | None
+    source: Indicator
+
+    @property
+    def qualitative(self) -> bool:
+        return not self.parts
+
+    @property
+    def met(self) -> bool:
+        """Whether the target was reached (qualitative: the top tier)."""
+        if self.qualitative:
+            return self.tier is not None and self.tier.low >= Decimal("0.8")
+        return all(p.met for p in self.parts)
+
+    @property
+    def max_ratio(self) -> Decimal | None:
+        """The highest A ÷ T of the parts that are "more is better" (for over-completion)."""
+        ratios = [p.ratio for p in self.parts if p.ratio is not None and p.target.op in (GE, GT, EQ)]
+        return max(ratios) if ratios else None
+
+    @property
+    def category_label(self) -> str:
+        """``产出/数量``, or ``满意度`` for a single-level category."""
+        top, sub = self.category
+        return top if sub == top else f"{top}/{sub}"
+
+    @property
+    def target_short(self) -> str:
+        """The target without its notes: "≥26次、≥13台", or the text when qualitative."""
+        return str(self.target)
+
+    @property
+    def actual_short(self) -> str:
+        """The actual value without its wording: "37次、12台", "97.75%", or the tier."""
+        if self.computed is not None:
+            return f"{quantize(self.computed, 4).normalize():f}{self.rate_unit}"
+        if self.actual is not None and not self.actual.qualitative:
+            return str(self.actual)
+        return self.actual_display
+
+    @property
+    def actual_display(self) -> str:
+        """The actual value for tables: as written, else as computed."""
+        if self.actual is not None:
+            return self.actual.text
+        if self.computed is not None:
+            return f"{quantize(self.computed, 2)}{self.rate_unit}"
+        return self.tier.name if self.tier else "—"
+
+
+def _ratio(actual: Decimal, target: Decimal) -> Decimal | None:
+    return actual / target if target else None
+
+
+def score_indicator(index: int, ind: Indicator, fw: Framework, problems) -> IndicatorResult | None:  # noqa: ANN001
+    """Score ``ind`` (the ``index``-th indicator) under ``fw``; report problems and return None."""
+    here = ("indicators", index)
+    before = len(problems.errors)
+    category = fw.category_of(ind.category)
+    if category is None:
+        allowed = "、".join(
+            f"{top}/{sub}" if sub != top else top for top, subs in fw.expected_categories().items() for sub in subs
+        )
+        problems.add(here + ("category",), "指标类别不在评价框架中", expected=f"以下之一：{allowed}", found=ind.category)
+    method = ind.method or fw.defaults.method
+    if method not in methods.INDICATOR_METHODS:
+        problems.add(
+            here + ("method",), "未知的指标计分方法",
+            expected=f"以下之一：{'、'.join(sorted(methods.INDICATOR_METHODS))}", found=method,
+        )
+        return None
+    try:
+        target = parse(ind.target)
+    except TargetError as exc:
+        problems.add(here + ("target",), exc.reason, found=ind.target)
+        return None
+    actual = None
+    if ind.actual:
+        try:
+            actual = parse(ind.actual)
+        except TargetError as exc:
+            problems.add(here + ("actual",), exc.reason, found=ind.actual)
+            return None
+    computed = None
+    if ind.numerator is not None and ind.denominator is not None:
+        computed = ind.numerator / ind.denominator * RATE_FACTOR[ind.rate_unit]
+
+    qualitative = target.qualitative or method == "qualitative"
+    tier = None
+    if ind.tier:
+        tier = find_tier(ind.tier, fw.tiers())
+        if tier is None:
+            names = "、".join(t.name for t in fw.tiers())
+            problems.add(here + ("tier",), "未知的定性档次", expected=f"以下之一：{names}", found=ind.tier)
+    if ind.self_score is not None and ind.self_score > ind.weight:
+        problems.add(here + ("self_score",), "自评得分超过该指标分值", expected=f"≤ {ind.weight}", found=ind.self_score)
+
+    parts: list[PartResult] = []
+    if qualitative:
+        if not ind.tier:
+            problems.add(here + ("tier",), "定性指标须填写档次 tier（达成 / 部分达成 / 未达成）")
+        if ind.self_score is None:
+            problems.add(here + ("self_score",), "定性指标须填写自评得分 self_score（在所选档次的分值区间内）")
+    else:
+        values = _actual_parts(ind, target, actual, computed, here, problems)
+        for tpart, value in values:
+            rule_method = "auto" if method in ("auto", "qualitative") else method
+            completion, rule = methods.part_completion(
+                tpart.op, value, tpart.value, upper=tpart.upper, method=rule_method, reverse=fw.defaults.reverse
+            )
+            parts.append(PartResult(
+                tpart, value, completion, _ratio(value, tpart.value),
+                methods.met(tpart.op, value, tpart.value, tpart.upper), rule,
+            ))
+    if len(problems.errors) > before:
+        return None
+
+    completion = methods.combine([p.completion for p in parts], fw.defaults.compound) if parts else None
+    rounding = fw.rounding
+    rule_score = (
+        quantize(completion * ind.weight, rounding.places, rounding.mode) if completion is not None else None
+    )
+    score = ind.self_score if ind.self_score is not None else rule_score
+    return IndicatorResult(
+        index=index,
+        name=ind.name,
+        category=category,  # type: ignore[arg-type]
+        target=target,
+        actual=actual,
+        computed=computed,
+        rate_unit=ind.rate_unit,
+        parts=tuple(parts),
+        tier=tier,
+        weight=ind.weight,
+        completion=completion,
+        rule_score=rule_score,
+        self_score=ind.self_score,
+        score=score,  # type: ignore[arg-type]
+        method="qualitative" if qualitative else (parts[0].rule if len({p.rule for p in parts}) == 1 else "compound"),
+        analysis=ind.analysis,
+        self_score_reason=ind.self_score_reason,
+        source=ind,
+    )
+
+
+def _actual_parts(ind, target, actual, computed, here, problems) -> list[tuple[Part, Decimal]]:  # noqa: ANN001
+    """Pair each target part with the actual value in the target's unit."""
+    if computed is not None:
+        if len(target.parts) != 1:
+            problems.add(here + ("numerator",), "复合目标不能用单一的分子/分母给出实际值")
+            return []
+        written: list[tuple[Decimal, str]] = [(computed, ind.rate_unit)]
+    elif actual is None or actual.qualitative:
+        problems.add(
+            here + ("actual",), "定量目标须给出数值形式的实际完成值（或分子/分母）",
+            expected=f"与目标「{ind.target}」可比的数值", found=ind.actual,
+        )
+        return []
+    else:
+        written = [(p.value, p.unit) for p in actual.parts]
+    if len(written) != len(target.parts):
+        problems.add(
+            here + ("actual",), "实际完成值的项数与目标值不一致",
+            expected=f"{len(target.parts)} 项（与目标「{ind.target}」逐项对应）", found=ind.actual,
+        )
+        return []
+    out = []
+    for tpart, (value, unit) in zip(target.parts, written):
+        converted = convert(value, unit, tpart.unit)
+        if converted is None:
+            problems.add(
+                here + ("actual",), "实际完成值的单位与目标值不可比",
+                expected=f"单位「{tpart.unit}」", found=f"{value}{unit}",
+            )
+            return []
+        out.append((tpart, converted))
+    return out

@@ -1,0 +1,252 @@
+"""Scoring a department-year against its framework's indicator tree.
+
+Leaves are rounded by the framework's rule (two decimals, half up); every parent is the sum of its
+rounded children, and the total the sum of the first level — so the published sub-scores always
+add up. Where the analyst entered a self-assessed score (自评得分) the node counts that score, and
+the rule-based score is kept beside it for the audit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from ..inputs.params import Problems
+from ..inputs.schema import ManagementLeaf, ParamsFile
+from ..numbers import ZERO, quantize
+from . import methods
+from .budget import Metrics, metric_values, rate_for
+from .frameworks import Framework, Node, execution_rule, parse_bands
+from .indicators import IndicatorResult, score_indicator
+
+
+@dataclass(frozen=True)
+class NodeResult:
+    """One node of the scored tree."""
+
+    name: str
+    path: tuple[str, ...]
+    kind: str  # group, indicators, indicator, management, metric
+    max: Decimal
+    score: Decimal
+    rule_score: Decimal | None = None  # the rules' score where a self score counts instead
+    method: str | None = None
+    full_name: str | None = None
+    description: str | None = None
+    children: tuple[NodeResult, ...] = ()
+    indicator: IndicatorResult | None = None
+    management: ManagementLeaf | None = None
+    detail: dict = field(default_factory=dict)
+
+    @property
+    def level(self) -> int:
+        return len(self.path)
+
+    @property
+    def lost(self) -> Decimal:
+        """Points not earned (扣分)."""
+        return self.max - self.score
+
+    def walk(self):  # noqa: ANN201 - generator of NodeResult
+        """This node and every node below it, parents first."""
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    """The scored tree, total and grade of one department-year."""
+
+    framework: Framework
+    nodes: tuple[NodeResult, ...]  # first level
+    total: Decimal
+    grade: str
+    indicators: tuple[IndicatorResult, ...]
+
+    def walk(self):  # noqa: ANN201
+        for node in self.nodes:
+            yield from node.walk()
+
+    def node(self, name: str) -> NodeResult | None:
+        return next((n for n in self.walk() if n.name == name), None)
+
+
+def score(params: ParamsFile, fw: Framework, metrics: Metrics, problems: Problems) -> Scorecard:
+    """Score ``params`` under ``fw``; raise :class:`~perflib.errors.InputErrors` on any problem."""
+    results = [score_indicator(i, ind, fw, problems) for i, ind in enumerate(params.indicators)]
+    scored = [r for r in results if r is not None]
+    leaves = _management_leaves(fw)
+    _check_management(params, leaves, problems)
+    _check_stated(params, fw, problems)
+    problems.raise_if_any()
+
+    ctx = _Context(params, fw, metrics, scored, problems)
+    nodes = tuple(ctx.group(fw.tree, ()))
+    _check_unclaimed(params, fw, scored, problems)
+    problems.raise_if_any()
+    total = sum((n.score for n in nodes), ZERO)
+    return Scorecard(fw, nodes, total, fw.grade(total), tuple(scored))
+
+
+class _Context:
+    def __init__(self, params, fw, metrics, indicators, problems) -> None:  # noqa: ANN001
+        self.params, self.fw, self.metrics, self.problems = params, fw, metrics, problems
+        self.indicators = indicators
+        self.management = {(m.name): (i, m) for i, m in enumerate(params.management)}
+
+    def round(self, value: Decimal) -> Decimal:
+        return quantize(value, self.fw.rounding.places, self.fw.rounding.mode)
+
+    def group(self, nodes: list[Node], prefix: tuple[str, ...]) -> list[NodeResult]:
+        maxima = self._indicator_maxima(nodes)
+        out = []
+        for node in nodes:
+            path = prefix + (node.name,)
+            if node.children is not None:
+                children = tuple(self.group(node.children, path))
+                out.append(self._result(node, path, "group", node.points, sum((c.score for c in children), ZERO),
+                                        children=children))
+            elif node.indicators is not None:
+                out.append(self._indicator_node(node, path, maxima.get(node.name, node.points)))
+            elif node.input == "management":
+                out.append(self._management_leaf(node, path))
+            else:
+                out.append(self._metric_leaf(node, path))
+        return out
+
+    def _result(self, node: Node, path, kind, max_, score_, **kw) -> NodeResult:  # noqa: ANN001
+        return NodeResult(node.name, path, kind, max_, score_, full_name=node.full_name,
+                          description=node.description, **kw)
+
+    def members(self, node: Node) -> list[IndicatorResult]:
+        cats = set(node.indicators or [])
+        return [r for r in self.indicators if r.category[0] in cats]
+
+    def _indicator_maxima(self, siblings: list[Node]) -> dict[str, Decimal]:
+        """Points of indicator nodes, moving an empty optional node's points to its recipients."""
+        maxima: dict[str, Decimal] = {}
+        for node in siblings:
+            if node.indicators is None or not node.optional or self.members(node) or not node.give_to:
+                continue
+            pool = node.points + sum((n.points for n in siblings if n.name in node.give_to), ZERO)
+            weights = {
+                n.name: sum((r.weight for r in self.members(n)), ZERO) for n in siblings if n.name in node.give_to
+            }
+            if sum(weights.values(), ZERO) != pool:
+                self.problems.add(
+                    ("indicators",),
+                    f"没有「{node.name}」指标时，其 {node.points} 分须分配给{'、'.join(node.give_to)}："
+                    f"这些指标的分值合计应为 {pool}",
+                    found=f"{sum(weights.values(), ZERO)} 分",
+                )
+            maxima[node.name] = ZERO
+            maxima.update(weights)
+        return maxima
+
+    def _indicator_node(self, node: Node, path, max_: Decimal) -> NodeResult:  # noqa: ANN001
+        members = self.members(node)
+        weights = sum((r.weight for r in members), ZERO)
+        if not members and not node.optional:
+            self.problems.add(("indicators",), f"评价框架的「{node.name}」没有任何指标",
+                              expected=f"类别为 {'、'.join(node.indicators or [])} 的指标，分值合计 {node.points}")
+        elif members and weights != max_:
+            self.problems.add(
+                ("indicators",), f"「{node.name}」下各指标分值合计须等于 {max_} 分", found=f"{weights} 分",
+            )
+        children = tuple(
+            NodeResult(
+                r.name, path + (r.name,), "indicator", r.weight, r.score,
+                rule_score=r.rule_score if r.self_score is not None else None,
+                method=r.method, indicator=r,
+            )
+            for r in members
+        )
+        return self._result(node, path, "indicators", max_, sum((c.score for c in children), ZERO),
+                            children=children)
+
+    def _management_leaf(self, node: Node, path) -> NodeResult:  # noqa: ANN001
+        _, entry = self.management[node.name]
+        rule = self.round(methods.deduction(node.points, [d.points for d in entry.deductions]) * node.points)
+        score_ = entry.score if entry.score is not None else rule
+        shown_rule = rule if entry.score is not None and entry.deductions else None
+        return self._result(node, path, "management", node.points, score_, rule_score=shown_rule,
+                            method="deduction", management=entry)
+
+    def _metric_leaf(self, node: Node, path) -> NodeResult:  # noqa: ANN001
+        method = node.method
+        if method == "execution_rate":
+            rule = execution_rule(node.params)
+            # the framework's rule was applied once, by budget.compute; another leaf's own rule here
+            evaluation = self.metrics.evaluation if rule == self.fw.execution_rule else rate_for(self.metrics, rule)
+            if evaluation.rate is None:
+                self.problems.add(("execution",), f"无法计算「{node.name}」的执行率",
+                                  expected="月度支出 monthly 或 stated_rate，且预算不为 0")
+                return self._result(node, path, "metric", node.points, ZERO, method=method)
+            share = methods.execution_rate(evaluation.rate)
+            detail = {"rate": evaluation.rate, "strategy": evaluation.strategy, "source": evaluation.source}
+            return self._result(node, path, "metric", node.points, self.round(share * node.points),
+                                 method=method, detail=detail)
+        if method == "banded":
+            metric = node.params["metric"]
+            value = metric_values(self.metrics).get(metric)
+            if value is None:
+                self.problems.add(("budget",), f"无法计算「{node.name}」所需的指标 {metric}")
+                return self._result(node, path, "metric", node.points, ZERO, method=method)
+            share = methods.banded(value, parse_bands(node.params["bands"], node.points))
+            return self._result(node, path, "metric", node.points, self.round(share * node.points),
+                                method=method, detail={"metric": metric, "value": value})
+        raise AssertionError(f"framework check let through method {method!r}")  # pragma: no cover
+
+
+def _management_leaves(fw: Framework) -> dict[str, tuple[str, Node]]:
+    """Framework leaves scored from the params' 管理效率 entries: name → (group name, node)."""
+    out = {}
+    for path, node in fw.walk():
+        if node.input == "management":
+            out[node.name] = (path[-2] if len(path) > 1 else "", node)
+    return out
+
+
+def _check_management(params: ParamsFile, leaves: dict[str, tuple[str, Node]], problems: Problems) -> None:
+    seen: set[str] = set()
+    for i, entry in enumerate(params.management):
+        here = ("management", i)
+        if entry.name not in leaves:
+            problems.add(here + ("name",), "评价框架中没有这个管理效率指标",
+                         expected=f"以下之一：{'、'.join(leaves) or '（该框架没有管理效率指标）'}", found=entry.name)
+            continue
+        group, node = leaves[entry.name]
+        if entry.name in seen:
+            problems.add(here + ("name",), "管理效率指标重复填写", found=entry.name)
+        seen.add(entry.name)
+        if group and entry.group != group:
+            problems.add(here + ("group",), "所属一级与评价框架不一致", expected=group, found=entry.group)
+        if entry.weight is not None and entry.weight != node.points:
+            problems.add(here + ("weight",), "分值与评价框架不一致", expected=str(node.points), found=entry.weight)
+        if entry.score is not None and entry.score > node.points:
+            problems.add(here + ("score",), "得分超过分值", expected=f"≤ {node.points}", found=entry.score)
+    missing = [name for name in leaves if name not in seen]
+    if missing:
+        problems.add(("management",), "缺少评价框架中的管理效率指标（满分也请列出，deductions 留空）",
+                     expected="、".join(missing))
+
+
+def _check_stated(params: ParamsFile, fw: Framework, problems: Problems) -> None:
+    names = {n.name for _, n in fw.walk()}
+    for name in list(params.stated.nodes) + list(params.stated.indicator_counts):
+        if name not in names:
+            problems.add(("stated", "nodes" if name in params.stated.nodes else "indicator_counts", name),
+                         "评价框架中没有这个节点", expected=f"以下之一：{'、'.join(sorted(names))}", found=name)
+    grades = [g.name for g in fw.grades]
+    if params.stated.grade is not None and params.stated.grade not in grades:
+        problems.add(("stated", "grade"), "未知的等级", expected=f"以下之一：{'、'.join(grades)}",
+                     found=params.stated.grade)
+
+
+def _check_unclaimed(params: ParamsFile, fw: Framework, scored, problems: Problems) -> None:  # noqa: ANN001
+    claimed = {cat for _, n in fw.walk() for cat in (n.indicators or [])}
+    for r in scored:
+        if r.category[0] not in claimed:
+            problems.add(("indicators", r.index, "category"), "该类别的指标在评价框架中没有计分节点",
+                         expected=f"以下类别之一：{'、'.join(sorted(claimed))}", found=params.indicators[r.index].category)

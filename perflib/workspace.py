@@ -1,0 +1,69 @@
+"""``perflib init DIR``: a new bureau's workspace — the example input, the templates to customise, a README.
+
+::
+
+    DIR/
+      README.md                       what goes where, and the commands
+      params/<code>/<year>.yaml       one input file per department-year (the worked example to start from)
+      params/frameworks/              a bureau's own or amended frameworks (the bundled ones need no copy)
+      notebooks/report.ipynb          the report template: edit it to change every report
+      notebooks/overview.ipynb        the yearly overview's template
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .batch.outputs import write_atomic
+from .errors import PerflibError
+from .inputs.locate import (
+    BUNDLED_NOTEBOOKS,
+    EXAMPLE,
+    FRAMEWORKS_DIR,
+    OVERVIEW_TEMPLATE,
+    REPORT_TEMPLATE,
+    available,
+)
+
+README = """# 部门整体支出绩效自评工作目录（perflib）
+
+本目录由 `perflib init` 建立。
+
+## 目录
+
+- `params/<部门代码>/<年度>.yaml`：每个部门、每个年度一个输入文件。`params/baiyun-emergency/2023.yaml`
+  是一个完整的示例（2023 年度广州市白云区应急管理局，91.88 分，优），可复制后修改。
+  也可以用 `perflib excel-template 模板.xlsx` 生成 Excel 填报表，填好后 `perflib excel-import 文件.xlsx` 导入。
+- `params/frameworks/`：本地的评价框架（指标体系）。输入文件的 `framework` 先在这里找，找不到再用
+  perflib 内置的框架（{bundled}）。修改内置框架时，把它复制到这里再改。
+- `notebooks/report.ipynb`、`notebooks/overview.ipynb`：报告和年度总览的模板。修改后，下次运行的所有报告随之改变。
+- `outputs/`：运行结果（每个部门年度的 report.html、index.html、summary.csv、summary.xlsx），由 perflib 生成，不必手工修改。
+
+## 常用命令
+
+```
+perflib validate                                   # 校验 params/ 下的全部输入文件
+perflib score params/baiyun-emergency/2023.yaml    # 一个部门年度的得分、等级和审核发现
+perflib run                                        # 生成全部报告到 outputs/，打开 outputs/index.html 查看
+```
+"""
+
+
+def init(root: str | Path, *, overwrite: bool = False) -> list[Path]:
+    """Lay out a workspace under ``root``; refuse to replace existing files unless ``overwrite``."""
+    root = Path(root)
+    files: dict[Path, bytes] = {
+        root / "README.md": README.format(bundled="、".join(available(None))).encode("utf-8"),
+        root / "notebooks" / REPORT_TEMPLATE: (BUNDLED_NOTEBOOKS / REPORT_TEMPLATE).read_bytes(),
+        root / "notebooks" / OVERVIEW_TEMPLATE: (BUNDLED_NOTEBOOKS / OVERVIEW_TEMPLATE).read_bytes(),
+    }
+    for example in sorted(EXAMPLE.glob("*/*.yaml")):
+        files[root / "params" / example.relative_to(EXAMPLE)] = example.read_bytes()
+    existing = [p for p in files if p.exists()]
+    if existing and not overwrite:
+        raise PerflibError(f"{existing[0]}: 文件已存在；换一个目录，或加 --overwrite 覆盖"
+                           + (f"（另有 {len(existing) - 1} 个）" if len(existing) > 1 else ""))
+    for path, data in files.items():
+        write_atomic(path, data)
+    (root / "params" / FRAMEWORKS_DIR).mkdir(parents=True, exist_ok=True)
+    return list(files)
