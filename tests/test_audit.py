@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from markupsafe import escape
 
 from perflib import evaluate
+from perflib.present.report import _SUGGESTIONS as SUGGESTIONS
+from perflib.present.report import Report, improvements, problems
 
 from .test_malformed_inputs import _set
 
@@ -57,6 +62,25 @@ def test_finding(example_data, write_params, mutate, code: str, level: str, frag
     found = [f for f in ev.findings if f.code == code and (fragment is None or fragment in f.message)]
     assert found, [(f.code, f.message) for f in ev.findings]
     assert all(f.level == level for f in found)
+    # a problem (error or warning) is discussed in the report's chapters 三 and 四 under its topic
+    text = str(problems(Report(ev, (ev,)))) + str(improvements(Report(ev, (ev,))))
+    for f in found:
+        if f.level in ("error", "warning"):
+            assert f.topic and f"{f.topic}方面" in text and escape(f.message) in text, (f.code, f.topic)
+        else:
+            assert f.topic is None
+
+
+def test_every_check_yields_only_codes_with_a_topic_entry() -> None:
+    import inspect
+
+    from perflib import audit
+
+    yielded = set(re.findall(r'Finding\(\s*[^,()]+,\s*"([A-Z_]+)"', inspect.getsource(audit)))
+    assert yielded == set(audit.TOPICS)  # every code has its entry, and no entry is stale
+    assert {t for t in audit.TOPICS.values() if t} <= set(SUGGESTIONS)  # and chapter 四 has advice for each topic
+    with pytest.raises(ValueError):
+        audit.Finding("warning", "NOT_A_CODE", "x")
 
 
 def test_even_spending_is_not_back_loaded(example_data, write_params) -> None:

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import copy
+import re
+from decimal import Decimal
 from pathlib import Path
 
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from perflib import PerflibError, evaluate
-from perflib.scoring.targets import parse
+from perflib import InputErrors, PerflibError, evaluate
+from perflib.scoring.targets import BETWEEN, OP_SYMBOLS, normalize, parse
 
 from .conftest import EXAMPLE, FRAMEWORKS
 
@@ -32,8 +34,15 @@ def test_parse_raises_only_target_error(text: str) -> None:
         parsed = parse(text)
     except PerflibError:
         return
+    digits = re.findall(r"\d+", normalize(text))
+    assert len(parsed.parts) <= len(digits)  # every part was read from a number written in the text
     for part in parsed.parts:
-        assert part.value is not None  # a part always carries a real number, never a silent zero
+        assert isinstance(part.value, Decimal) and part.value.is_finite()
+        assert part.op in OP_SYMBOLS
+        if part.value == 0:  # never a silent zero: a zero is read only from a written 0
+            assert any(set(d) == {"0"} for d in digits), (text, part)
+        if part.op == BETWEEN:
+            assert part.upper is not None and part.upper.is_finite() and part.value <= part.upper
 
 
 yaml_scalars = st.one_of(
@@ -90,10 +99,26 @@ def test_loader_raises_only_input_errors_on_any_field_value(tmp_path: Path, fiel
     except yaml.YAMLError:
         return
     path.write_text(text, encoding="utf-8")
+    _evaluates_or_names_the_problem(path)
+
+
+def _evaluates_or_names_the_problem(path: Path) -> None:
+    """Either a coherent evaluation, or errors that name the file and a field: never anything else."""
     try:
-        evaluate(path)
-    except PerflibError:
-        pass
+        ev = evaluate(path)
+    except InputErrors as exc:
+        assert exc.errors
+        for error in exc.errors:
+            assert str(error).startswith(f"{path}: ") and error.field and error.message, str(error)
+        return
+    except PerflibError as exc:
+        assert str(exc).strip()
+        return
+    assert ev.total == sum((n.score for n in ev.scorecard.nodes), Decimal(0))
+    assert 0 <= ev.total <= ev.framework.total
+    assert ev.grade == ev.framework.grade(ev.total)
+    for node in ev.scorecard.walk():
+        assert 0 <= node.score <= node.max or node.rule_score is not None, node
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -101,7 +126,4 @@ def test_loader_raises_only_input_errors_on_any_field_value(tmp_path: Path, fiel
 def test_loader_raises_only_input_errors_on_any_text(tmp_path: Path, text: str) -> None:
     path = _tree(tmp_path)
     path.write_bytes(text.encode("utf-8", errors="replace"))
-    try:
-        evaluate(path)
-    except PerflibError:
-        pass
+    _evaluates_or_names_the_problem(path)

@@ -108,8 +108,11 @@ class PoolExecutor:
         context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
         self._pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=context, initializer=_start_worker,
                                          initargs=(self.engine,))
-        for _ in range(self.jobs):  # start the workers (and their kernels) now, not at the first task
-            self._pool.submit(_started)
+        try:
+            for _ in range(self.jobs):  # start the workers (and their kernels) now, not at the first task
+                self._pool.submit(_started)
+        except BrokenProcessPool:  # a worker failed to start before the last was asked for: run() reports it
+            pass
         return self
 
     def __exit__(self, exc_type: object, *exc: object) -> None:

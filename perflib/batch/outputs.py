@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..audit import LEVEL_NAMES
 from ..errors import WriteError
 from ..numbers import fmt_number
 from ..present.html import join, para, table, tag
@@ -112,7 +113,8 @@ def index_html(entries: Sequence[Entry], info: IndexInfo) -> str:
     for e in [*sorted(failed, key=lambda e: (e.code, e.year)), *rest]:
         s = e.summary or {}
         levels = [f["level"] for f in s.get("findings", [])]
-        findings = f"{len(levels)}（错误 {levels.count('error')}，警示 {levels.count('warning')}）" if s else "—"
+        findings = (f"{len(levels)}（{LEVEL_NAMES['error']} {levels.count('error')}，"
+                    f"{LEVEL_NAMES['warning']} {levels.count('warning')}）" if s else "—")
         link: object = tag("a", "打开报告", href=e.report_href) if e.has_report else "—"
         if e.status == "failed" and e.has_report:
             link = tag("a", "上次成功的报告", href=e.report_href)

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+from ..audit import LEVEL_NAMES, LEVELS
 from ..numbers import quantize
 from .outputs import STATUS_NAMES, Entry
 
@@ -29,7 +30,7 @@ RATE_COLUMNS = (
 )
 METRIC_COLUMNS = AMOUNT_COLUMNS + RATE_COLUMNS
 TEXT_COLUMNS = ("部门代码", "部门名称", "评价框架", "状态", "等级", "报告")
-COUNT_COLUMNS = ("年度", "错误", "警示", "提示")
+COUNT_COLUMNS = ("年度", *(LEVEL_NAMES[level] for level in LEVELS))
 
 
 def _node_columns(entries: Sequence[Entry]) -> list[str]:
@@ -52,7 +53,7 @@ def summary_rows(entries: Sequence[Entry]) -> tuple[list[str], list[list[Any]]]:
     """The summary table: one row per department-year, every node's score and the key metrics."""
     nodes = _node_columns(entries)
     headers = ["部门代码", "部门名称", "年度", "评价框架", "状态", "总分", "等级", *nodes,
-               *(h for h, _ in METRIC_COLUMNS), "错误", "警示", "提示", "报告"]
+               *(h for h, _ in METRIC_COLUMNS), *(LEVEL_NAMES[level] for level in LEVELS), "报告"]
     rows = []
     for e in sorted(entries, key=lambda e: (e.code, e.year)):
         s = e.summary or {}
@@ -65,7 +66,7 @@ def summary_rows(entries: Sequence[Entry]) -> tuple[list[str], list[list[Any]]]:
             s.get("total"), s.get("grade", ""), *(scores.get(n) for n in nodes),
             *(_in_summary_unit(metrics.get(k), unit) for _, k in AMOUNT_COLUMNS),
             *(metrics.get(k) for _, k in RATE_COLUMNS),
-            *(levels.count(lv) if s else None for lv in ("error", "warning", "info")),
+            *(levels.count(lv) if s else None for lv in LEVELS),
             e.report_href if e.has_report else "",
         ])
     return headers, rows
