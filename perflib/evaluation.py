@@ -18,7 +18,7 @@ from .inputs.locate import available, find_framework, frameworks_dir_for
 from .inputs.params import Problems, load_params
 from .inputs.schema import ParamsFile
 from .inputs.yamlio import line_of
-from .numbers import percent, plain, quantize
+from .numbers import exact, percent, plain, quantize
 from .scoring import budget
 from .scoring.frameworks import Framework, load_framework
 from .scoring.tree import NodeResult, Scorecard, score
@@ -141,6 +141,7 @@ def _indicator_dict(r) -> dict[str, Any]:  # noqa: ANN001
     }
 
 
+@exact
 def evaluate_params(
     params: ParamsFile, framework: Framework, *, path: Path | None = None, lines: dict | None = None
 ) -> Evaluation:

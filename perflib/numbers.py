@@ -4,17 +4,53 @@ Scores are rounded per leaf to two decimals, half away from zero (四舍五入),
 budget-performance systems do with Oracle ``ROUND``. Python's built-in ``round`` rounds half to
 even, which is wrong here, so everything goes through :func:`round_points`.
 Floats appear only at the edges (charts, JSON).
+
+Every computation runs in perflib's own decimal context (:data:`CONTEXT`, through :func:`exact`), not
+the thread's: a notebook cell that sets ``decimal.getcontext().prec = 5`` changes nothing perflib
+computes or shows.
 """
 
 from __future__ import annotations
 
-from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, InvalidOperation
+import functools
+from collections.abc import Callable
+from decimal import (
+    ROUND_DOWN,
+    ROUND_HALF_EVEN,
+    ROUND_HALF_UP,
+    Context,
+    Decimal,
+    DivisionByZero,
+    InvalidOperation,
+    Overflow,
+    localcontext,
+)
+from typing import ParamSpec, TypeVar
 
 ZERO = Decimal(0)
 ONE = Decimal(1)
 HUNDRED = Decimal(100)
 
 ROUNDING_MODES = {"half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN, "down": ROUND_DOWN}
+
+#: The context of perflib's arithmetic: Python's default (28 digits, exact for any amount a budget
+#: has; rounding happens only where the rules say, with the mode they name), fixed here.
+CONTEXT = Context(prec=28, rounding=ROUND_HALF_EVEN, Emin=-999999, Emax=999999, capitals=1, clamp=0,
+                  traps=[InvalidOperation, DivisionByZero, Overflow])
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def exact(fn: Callable[P, R]) -> Callable[P, R]:
+    """Run ``fn`` in :data:`CONTEXT`, whatever the calling thread's decimal context is."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        with localcontext(CONTEXT):
+            return fn(*args, **kwargs)
+
+    return wrapper
 
 
 def to_decimal(value: object) -> Decimal:
@@ -42,6 +78,7 @@ def to_decimal(value: object) -> Decimal:
     return result
 
 
+@exact
 def quantize(value: Decimal, places: int = 2, mode: str = "half_up") -> Decimal:
     """``value`` rounded to ``places`` decimals with the named rounding mode."""
     return value.quantize(Decimal(1).scaleb(-places), rounding=ROUNDING_MODES[mode])
@@ -52,6 +89,7 @@ def round_points(value: Decimal, places: int = 2) -> Decimal:
     return quantize(value, places, "half_up")
 
 
+@exact
 def ratio(numerator: Decimal, denominator: Decimal) -> Decimal | None:
     """``numerator / denominator``, or None when the denominator is zero."""
     if denominator == 0:
@@ -59,6 +97,7 @@ def ratio(numerator: Decimal, denominator: Decimal) -> Decimal | None:
     return numerator / denominator
 
 
+@exact
 def percent(rate: Decimal | None, places: int = 2) -> Decimal | None:
     """A rate (0.9854) as a percentage rounded for display (98.54)."""
     if rate is None:
@@ -66,6 +105,7 @@ def percent(rate: Decimal | None, places: int = 2) -> Decimal | None:
     return round_points(rate * HUNDRED, places)
 
 
+@exact
 def fmt_number(value: Decimal | int | None, places: int = 2) -> str:
     """``1234.5`` → ``"1,234.50"``; None → ``"—"``."""
     if value is None:
@@ -73,6 +113,7 @@ def fmt_number(value: Decimal | int | None, places: int = 2) -> str:
     return f"{quantize(Decimal(value), places):,.{places}f}"
 
 
+@exact
 def fmt_percent(rate: Decimal | None, places: int = 2) -> str:
     """A rate (0.4778) as ``"47.78%"``; None → ``"—"``."""
     if rate is None:
@@ -80,6 +121,7 @@ def fmt_percent(rate: Decimal | None, places: int = 2) -> str:
     return f"{percent(rate, places):.{places}f}%"
 
 
+@exact
 def fmt_points(value: Decimal | None) -> str:
     """Points without trailing zeros as the reports write them: 19.60 → ``"19.6"``, 20 → ``"20"``."""
     if value is None:

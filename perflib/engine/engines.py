@@ -115,6 +115,7 @@ class WarmKernel:
         self.restarts: list[str] = []  # why the kernel was restarted
         self.pending_reset: str | None = None  # msg id of a reset sent but not yet collected
         self.last_reset: dict = {}
+        self.home: str | None = None  # the kernel's working folder, where every reset puts it back
         _LIVE.add(self)
 
     @property
@@ -134,7 +135,7 @@ class WarmKernel:
             await self._call("setup", self.learned, timeout=self.startup_timeout)
             # the warm-up runs as a visible cell, so the lazy imports of a real cell land in the baseline
             await self._execute(WARMUP, silent=False, store_history=True, timeout=self.startup_timeout)
-            await self._call("rebaseline")
+            self.home = (await self._call("rebaseline")).get("cwd")
         except BaseException:
             await self._async_shutdown()
             raise
@@ -220,13 +221,29 @@ class WarmKernel:
         return json.loads(text) if text else {}
 
     # -- around each report
-    def before_run(self, cwd: str | None) -> None:
+    def before_run(self, cwd: str | None = None) -> None:
+        """Ready for the next notebook, in ``cwd`` — by default this process's folder, as a new kernel would be."""
         if self.pending_reset is not None:
             self._finish_reset()
         if not self.alive:
             self.start()
-        if cwd is not None:  # else the reset has already put the kernel back in its own folder
+        cwd = os.path.abspath(cwd or os.getcwd())  # papermill's cwd= has already made it this process's
+        if cwd != self.home:  # the reset put the kernel back in its own folder
             run_sync(self._call)("prepare", cwd)
+
+    async def _async_finish_interrupted(self, before: set[asyncio.Task], wait: float = 5.0) -> None:
+        """After a cell timed out: interrupt it and wait for its last outputs (the KeyboardInterrupt
+        traceback, the only sign of where it hung), as nbclient keeps them when it stops a cold kernel."""
+        try:
+            await self.km.interrupt_kernel()
+        except Exception:  # noqa: BLE001 - gone already: there is nothing more to wait for
+            return
+        pollers = [t for t in asyncio.all_tasks() if t not in before and not t.done()
+                   and getattr(t.get_coro(), "__name__", "") == "_async_poll_output_msg"]
+        if pollers:
+            await asyncio.wait(pollers, timeout=wait)
+
+    finish_interrupted = run_sync(_async_finish_interrupted)
 
     def after_run(self, ok: bool) -> None:
         self.runs += 1
@@ -326,15 +343,16 @@ class WarmEngine(ColdEngine):
         final = merge_kwargs(safe, timeout=execution_timeout if execution_timeout else kwargs.get("timeout"),
                              startup_timeout=start_timeout, kernel_name=kernel_name, log=pm_logger,
                              log_output=log_output, stdout_file=stdout_file, stderr_file=stderr_file)
-        kernel.before_run(kwargs.get("warm_cwd"))
-        final.pop("warm_cwd", None)
+        kernel.before_run(final.pop("cwd", None))
         # km=… makes nbclient neither start nor shut down a kernel; .kc skips opening new channels
         client = PapermillNotebookClient(nb_man, km=kernel.km, **final)
         client.kc = kernel.kc
         before = _thread_tasks()  # only what this run leaves behind is cancelled
         try:
             nb = client.execute()
-        except BaseException:
+        except BaseException as exc:
+            if isinstance(exc, CellTimeoutError):
+                kernel.finish_interrupted(before)
             _cancel_pollers(before)
             kernel.after_run(ok=False)
             raise

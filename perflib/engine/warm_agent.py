@@ -2,11 +2,10 @@
 
 The warm engine (:mod:`perflib.engine.engines`) imports this module in every kernel it starts, calls
 :func:`setup` once (preload, warm-up, baseline snapshot) and :func:`reset` after every report.
-:func:`reset` restores what can be restored cheaply — a fresh IPython namespace and execution
-count, matplotlib figures closed and rcParams restored, warning filters, environment, sys.path,
-working directory, the root logger — and reports what it cannot undo: a library or perflib
-function replaced (monkeypatched), an IPython hook installed, modules imported that the kernel did
-not have at start, memory above the limit. The host then restarts the kernel.
+:func:`reset` restores what can be restored cheaply (:data:`RESTORED` lists it) and reports what it
+cannot undo: a library or perflib function replaced (monkeypatched), an IPython hook installed,
+modules imported that the kernel did not have at start, the matplotlib backend switched, memory above
+the limit. The host then restarts the kernel.
 
 Each call returns a :class:`Reply` whose ``repr`` is JSON; the host reads it through
 ``user_expressions`` (evaluated after the hidden cell, reported as text/plain).
@@ -29,8 +28,19 @@ WATCH = ("perflib", "matplotlib", "numpy", "nbformat", "IPython", "builtins", "j
 #: whose import changes nothing a notebook can see: e.g. not matplotlib_inline, whose import registers
 #: IPython display formatters that a cold kernel would not have.
 PRELOAD = ("perflib.present.report", "perflib.present.overview", "perflib.present.charts", "perflib.present.html",
-           "matplotlib.figure",
+           "matplotlib.figure", "numpy.random",
            "matplotlib.backends.backend_svg", "numpy", "encodings.utf_8_sig", "zmq.utils.garbage")
+
+#: What every reset puts back as it was when the kernel started (the README lists the same).
+RESTORED = (
+    "the IPython namespace and execution count", "matplotlib figures and rcParams", "warning filters",
+    "os.environ (and the time zone)", "sys.path", "the working folder", "every logger's level, handlers, "
+    "filters, propagation and disabled flag, and logging.disable", "the decimal context (precision, rounding, "
+    "traps, flags, exponent limits)", "numpy's print options and floating-point error handling",
+    "numpy's and Python's global random generators (seeded afresh, as in a new kernel)", "sys.setrecursionlimit",
+    "sys.set_int_max_str_digits", "the locale", "the umask", "the garbage collector's thresholds",
+    "socket.setdefaulttimeout",
+)
 
 _base: dict = {}
 
@@ -81,7 +91,7 @@ def _hooks() -> str:
                   for mime, f in ip.display_formatter.formatters.items()}
     return repr((events, formatters, sorted(ip.extension_manager.loaded), [id(t) for t in ip.ast_transformers],
                  [id(t) for t in ip.input_transformers_post], id(sys.stdout), id(sys.stderr), id(sys.displayhook),
-                 sys.gettrace() is None, sys.getprofile() is None, sys.getrecursionlimit()))
+                 sys.gettrace() is None, sys.getprofile() is None))
 
 
 def _rss_mb() -> float | None:
@@ -92,17 +102,92 @@ def _rss_mb() -> float | None:
         return None
 
 
+def _loggers() -> dict[str, tuple]:
+    """Every logger's state: level, handlers, filters, propagate, disabled (the root's under "")."""
+    out = {"": _logger_state(logging.root)}
+    for name, logger in list(logging.root.manager.loggerDict.items()):
+        if isinstance(logger, logging.Logger):
+            out[name] = _logger_state(logger)
+    return out
+
+
+def _logger_state(logger: logging.Logger) -> tuple:
+    return logger.level, list(logger.handlers), list(logger.filters), logger.propagate, logger.disabled
+
+
+_NEW_LOGGER = (logging.NOTSET, [], [], True, False)  # a logger a cold kernel would not have yet
+
+
+def _restore_loggers(saved: dict[str, tuple]) -> None:
+    now = {"": logging.root, **{n: lg for n, lg in list(logging.root.manager.loggerDict.items())
+                                if isinstance(lg, logging.Logger)}}
+    for name, logger in now.items():
+        level, handlers, filters, propagate, disabled = saved.get(name, _NEW_LOGGER)
+        if _logger_state(logger) != (level, handlers, filters, propagate, disabled):
+            logger.setLevel(level)
+            logger.handlers[:] = handlers
+            logger.filters[:] = filters
+            logger.propagate, logger.disabled = propagate, disabled
+
+
+def _interpreter() -> dict:
+    """Process-wide settings a notebook can change with one call, and that a fresh kernel would not have."""
+    import decimal
+    import locale
+    import socket
+
+    umask = os.umask(0)
+    os.umask(umask)
+    state = {
+        "decimal": decimal.getcontext().copy(),
+        "recursionlimit": sys.getrecursionlimit(),
+        "int_max_str_digits": sys.get_int_max_str_digits(),
+        "locale": locale.setlocale(locale.LC_ALL),
+        "umask": umask,
+        "gc_threshold": gc.get_threshold(),
+        "socket_timeout": socket.getdefaulttimeout(),
+    }
+    numpy = sys.modules.get("numpy")
+    if numpy is not None:
+        state["numpy"] = (numpy.get_printoptions(), numpy.geterr())
+    return state
+
+
+def _restore_interpreter(saved: dict) -> None:
+    import decimal
+    import locale
+    import random
+    import socket
+
+    decimal.setcontext(saved["decimal"].copy())
+    random.seed()  # fresh entropy, as a new kernel's generators have (not the same numbers every report)
+    sys.setrecursionlimit(saved["recursionlimit"])
+    sys.set_int_max_str_digits(saved["int_max_str_digits"])
+    if locale.setlocale(locale.LC_ALL) != saved["locale"]:
+        locale.setlocale(locale.LC_ALL, saved["locale"])
+    os.umask(saved["umask"])
+    gc.set_threshold(*saved["gc_threshold"])
+    socket.setdefaulttimeout(saved["socket_timeout"])
+    if "numpy" in saved:
+        numpy = sys.modules["numpy"]
+        printoptions, errors = saved["numpy"]
+        numpy.set_printoptions(**printoptions)
+        numpy.seterr(**errors)
+    if "numpy.random" in sys.modules:  # not imported here: numpy loads it lazily, and that is a new module
+        sys.modules["numpy.random"].seed()
+
+
 def _snapshot() -> None:
     import matplotlib
 
-    root = logging.getLogger()
     _base.update(
         modules=set(sys.modules),
         environ=dict(os.environ),
         path=list(sys.path),
         cwd=os.getcwd(),
         warnings=list(warnings.filters),
-        logging=(root.level, list(root.handlers), list(root.filters), logging.root.manager.disable),
+        logging=(_loggers(), logging.root.manager.disable),
+        interpreter=_interpreter(),
         rc={k: copy.deepcopy(v) for k, v in dict.items(matplotlib.rcParams) if k != "backend"},
         backend=dict.__getitem__(matplotlib.rcParams, "backend"),
         fingerprints=_fingerprints(),
@@ -164,7 +249,7 @@ def rebaseline() -> Reply:
 
     get_ipython().reset(new_session=True)
     _snapshot()
-    return Reply(modules=len(sys.modules))
+    return Reply(modules=len(sys.modules), cwd=os.getcwd())
 
 
 def prepare(cwd: str | None) -> Reply:
@@ -189,19 +274,20 @@ def reset() -> Reply:
     if dict.__getitem__(matplotlib.rcParams, "backend") != _base["backend"]:
         dirty.append("matplotlib backend switched")
     if dict(os.environ) != _base["environ"]:
+        zone = os.environ.get("TZ")
         os.environ.clear()
         os.environ.update(_base["environ"])
+        if zone != os.environ.get("TZ") and hasattr(__import__("time"), "tzset"):
+            __import__("time").tzset()
     sys.path[:] = _base["path"]
     if os.getcwd() != _base["cwd"]:
         os.chdir(_base["cwd"])
     warnings.filters[:] = _base["warnings"]
     warnings._filters_mutated()  # "once"/"default" warnings show again in the next report
-    root = logging.getLogger()
-    level, handlers, filters, disable = _base["logging"]
-    root.setLevel(level)
-    root.handlers[:] = handlers
-    root.filters[:] = filters
+    loggers, disable = _base["logging"]
+    _restore_loggers(loggers)
     logging.disable(disable)
+    _restore_interpreter(_base["interpreter"])
     get_ipython().reset(new_session=True)  # not %reset -f: that keeps counting executions
     new = sorted(set(sys.modules) - _base["modules"])
     if new:

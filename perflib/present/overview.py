@@ -15,7 +15,7 @@ from ..audit import LEVEL_NAMES
 from ..errors import InputErrors
 from ..evaluation import Evaluation, evaluate
 from ..inputs.params import discover
-from ..numbers import fmt_number, fmt_percent, fmt_points
+from ..numbers import exact, fmt_number, fmt_percent, fmt_points
 from . import charts
 from .html import HTML, heading, items, join, note, para, table
 from .report import numbered_figure
@@ -32,6 +32,7 @@ class Portfolio:
     figures: list[int] = field(default_factory=lambda: [0])
 
 
+@exact
 def load(params_dir: str | Path, year: int) -> Portfolio:
     """Evaluate every ``<params_dir>/<code>/<year>.yaml`` (and the year before)."""
     params_dir = Path(params_dir)
@@ -55,6 +56,7 @@ def _figure(p: Portfolio, fig, caption: str) -> HTML:  # noqa: ANN001
     return numbered_figure(p.figures, fig, caption)
 
 
+@exact
 def title(p: Portfolio) -> HTML:
     parts: list[object] = [heading(1, f"{p.year} 年度部门整体支出绩效自评总览")]
     if any(ev.params.synthetic for ev in p.evaluations):
@@ -64,6 +66,7 @@ def title(p: Portfolio) -> HTML:
     return join(*parts)
 
 
+@exact
 def summary(p: Portfolio) -> HTML:
     evs = p.evaluations
     if not evs:
@@ -89,6 +92,7 @@ def _grade_order(evs) -> list[str]:  # noqa: ANN001
     return names
 
 
+@exact
 def ranking(p: Portfolio) -> HTML:
     rows = []
     for rank, ev in enumerate(p.evaluations, 1):
@@ -102,6 +106,7 @@ def ranking(p: Portfolio) -> HTML:
     return join(tbl, _figure(p, charts.ranking(p.evaluations), "各部门自评得分"))
 
 
+@exact
 def grades(p: Portfolio) -> HTML:
     order = _grade_order(p.evaluations)
     counts = Counter(ev.grade for ev in p.evaluations)
@@ -111,6 +116,7 @@ def grades(p: Portfolio) -> HTML:
                 _figure(p, charts.grade_distribution(order, [counts[g] for g in order]), "等级分布"))
 
 
+@exact
 def heatmap(p: Portfolio) -> HTML:
     if not p.evaluations:
         return HTML("")
@@ -118,6 +124,7 @@ def heatmap(p: Portfolio) -> HTML:
                 _figure(p, charts.score_heatmap(p.evaluations), "各部门指标得分率"))
 
 
+@exact
 def execution(p: Portfolio) -> HTML:
     with_monthly = [ev for ev in p.evaluations if ev.metrics.cumulative_rates]
     rows = [[ev.department, fmt_percent(ev.metrics.execution_rate), fmt_percent(ev.metrics.evaluation_rate),
@@ -129,6 +136,7 @@ def execution(p: Portfolio) -> HTML:
                       caption="预算执行情况"))
 
 
+@exact
 def missed(p: Portfolio, *, top: int = 10) -> HTML:
     counter: Counter[str] = Counter()
     where: dict[str, list[str]] = {}
@@ -144,6 +152,7 @@ def missed(p: Portfolio, *, top: int = 10) -> HTML:
                 table(["指标名称", "未达标部门数", "部门"], rows, numeric=[1], caption="未达标次数最多的指标"))
 
 
+@exact
 def findings(p: Portfolio) -> HTML:
     counter: Counter[tuple[str, str]] = Counter()
     departments: dict[tuple[str, str], set[str]] = {}
@@ -161,6 +170,7 @@ def findings(p: Portfolio) -> HTML:
                                                     for lv, c in keys if lv != "info"]), "错误与警示（按类型）"))
 
 
+@exact
 def changes(p: Portfolio) -> HTML:
     rows = []
     for ev in sorted(p.evaluations, key=lambda ev: ev.code):

@@ -18,7 +18,7 @@ from ..audit import LEVEL_NAMES, Finding
 from ..errors import PerflibError
 from ..evaluation import Evaluation, evaluate
 from ..inputs.params import discover
-from ..numbers import fmt_percent, fmt_points, quantize
+from ..numbers import exact, fmt_percent, fmt_points, quantize
 from ..scoring.budget import DEFAULT_SCHEDULE, EVEN_SPENDING_RATE
 from ..scoring.tree import NodeResult
 from ..text import circled
@@ -57,6 +57,7 @@ class Report:
         return self.evaluation
 
 
+@exact
 def load(params_dir: str | Path, department: str, year: int) -> Report:
     """Evaluate ``<params_dir>/<department>/<year>.yaml`` and the department's earlier years.
 
@@ -110,6 +111,7 @@ def _paragraphs(texts: list[str], missing: str, numbering: str | None = None) ->
 # ---------------------------------------------------------------------- title
 
 
+@exact
 def title(report: Report) -> HTML:
     ev = report.ev
     p = ev.params
@@ -126,16 +128,19 @@ def title(report: Report) -> HTML:
 # ---------------------------------------------------------------------- 一、部门基本情况
 
 
+@exact
 def functions(report: Report) -> HTML:
     texts = report.ev.params.department.functions
     intro = para(f"{report.ev.department}的主要职责是：") if texts else HTML("")
     return join(intro, _paragraphs(texts, "部门职能说明", "{}. "))
 
 
+@exact
 def tasks(report: Report) -> HTML:
     return _paragraphs(report.ev.params.narrative.tasks, "年度工作任务", "（{}）")
 
 
+@exact
 def budget(report: Report) -> HTML:
     ev = report.ev
     m, unit = ev.metrics, ev.metrics.unit
@@ -168,6 +173,7 @@ def budget(report: Report) -> HTML:
     return join(para(text), extra, tbl, _figure(report, charts.budget_by_fund(ev), "预算与支出（按资金性质）"))
 
 
+@exact
 def performance_management(report: Report) -> HTML:
     return _paragraphs(report.ev.params.narrative.performance_management, "绩效管理情况")
 
@@ -188,6 +194,7 @@ def _bands_text(ev: Evaluation) -> str:
     return "，".join(parts)
 
 
+@exact
 def conclusion(report: Report) -> HTML:
     ev = report.ev
     firsts = "，".join(f"{n.name}得分 {fmt_points(n.score)} 分（满分 {fmt_points(n.max)} 分）" for n in ev.scorecard.nodes)
@@ -211,6 +218,7 @@ def _children_names(node: NodeResult) -> str:
     return "、".join(c.name for c in node.children)
 
 
+@exact
 def scoring_details(report: Report) -> HTML:
     """（二）: for each first-level node, its prose, tables and charts."""
     ev = report.ev
@@ -349,6 +357,7 @@ def _management_table(report: Report, node: NodeResult) -> HTML:
     return join(para(text), tbl)
 
 
+@exact
 def key_projects(report: Report) -> HTML:
     ev = report.ev
     projects = ev.metrics.projects
@@ -369,10 +378,12 @@ def key_projects(report: Report) -> HTML:
                                     caption="重点项目支出情况", unit=unit))
 
 
+@exact
 def achievements(report: Report) -> HTML:
     return _paragraphs(report.ev.params.narrative.achievements, "主要工作成效", "{}. ")
 
 
+@exact
 def trend(report: Report) -> HTML:
     """历年对比 when earlier years exist."""
     history = report.history
@@ -419,6 +430,7 @@ def _grouped(findings: tuple[Finding, ...]) -> dict[str, list[Finding]]:
     return groups
 
 
+@exact
 def problems(report: Report) -> HTML:
     ev = report.ev
     own = ev.params.narrative.problems
@@ -439,6 +451,7 @@ def problems(report: Report) -> HTML:
     return join(*parts)
 
 
+@exact
 def improvements(report: Report) -> HTML:
     ev = report.ev
     own = ev.params.narrative.improvements
@@ -450,6 +463,7 @@ def improvements(report: Report) -> HTML:
     return join(*parts) if parts else para("（输入文件未提供改进措施。）")
 
 
+@exact
 def findings_appendix(report: Report) -> HTML:
     ev = report.ev
     if not ev.findings:
@@ -481,6 +495,7 @@ OUTLINE: tuple[tuple[str, object], ...] = (
 )
 
 
+@exact
 def chapter(report: Report, number: int) -> HTML:
     """Chapter ``number`` (1-based) of :data:`OUTLINE`: its heading, its sections' headings and content.
 

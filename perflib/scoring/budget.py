@@ -14,14 +14,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from decimal import Decimal
+from decimal import Decimal, localcontext
 
 from ..inputs.schema import Execution, Fund, KeyProject, Monthly
-from ..numbers import ONE, ZERO, ratio
+from ..numbers import CONTEXT, ONE, ZERO, ratio
 
 MONTHS = tuple(range(1, 13))
 #: Spending evenly all year: the mean of m/12 over the twelve months, 6.5/12 = 54.17 %.
-EVEN_SPENDING_RATE = sum((Decimal(m) / 12 for m in MONTHS), ZERO) / 12
+with localcontext(CONTEXT):  # at import, whatever context the importing thread has
+    EVEN_SPENDING_RATE = sum((Decimal(m) / 12 for m in MONTHS), ZERO) / 12
 #: A spending schedule for flagging slow spending: 25 % by April, 40 % by June, 60 % by August,
 #: 80 % by October (Sichuan's monitoring thresholds, 川财绩〔2025〕10号 as summarised publicly).
 DEFAULT_SCHEDULE = {4: Decimal("0.25"), 6: Decimal("0.40"), 8: Decimal("0.60"), 10: Decimal("0.80")}
