@@ -14,6 +14,14 @@ from ._version import __version__
 from .errors import InputError, InputErrors, PerflibError, TargetError
 from .evaluation import Evaluation, evaluate, evaluate_params
 
+
+def __getattr__(name: str):  # noqa: ANN202 - the analyst's tables: perflib.portfolio pulls in pandas when used
+    if name in ("portfolio", "portfolio_indicators", "compare"):
+        from . import analysis
+
+        return getattr(analysis, name)
+    raise AttributeError(f"module 'perflib' has no attribute {name!r}")
+
 __all__ = [
     "Evaluation",
     "InputError",
@@ -22,5 +30,8 @@ __all__ = [
     "TargetError",
     "evaluate",
     "evaluate_params",
+    "compare",
+    "portfolio",
+    "portfolio_indicators",
     "__version__",
 ]

@@ -80,6 +80,24 @@ class Finding:
         return {"level": self.level, "code": self.code, "message": self.message, "subject": self.subject}
 
 
+class Findings(tuple):
+    """An evaluation's findings: a tuple, shown in a notebook as a table."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        counts = "，".join(f"{LEVEL_NAMES[lv]} {sum(1 for f in self if f.level == lv)}" for lv in LEVELS)
+        return f"<Findings {len(self)} 项：{counts}>"
+
+    def _repr_html_(self) -> str:
+        from markupsafe import escape
+
+        rows = "".join(f"<tr><td>{LEVEL_NAMES[f.level]}</td><td>{f.code}</td><td>{escape(f.topic or '')}</td>"
+                       f"<td>{escape(f.subject)}</td><td>{escape(f.message)}</td></tr>" for f in self)
+        return ('<table border="1" cellspacing="0" cellpadding="3"><thead><tr><th>级别</th><th>代码</th>'
+                f"<th>问题方面</th><th>对象</th><th>内容</th></tr></thead><tbody>{rows}</tbody></table>")
+
+
 @dataclass(frozen=True)
 class Context:
     params: ParamsFile

@@ -12,7 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from .audit import Finding, audit
+from .audit import Finding, Findings, audit
 from .errors import InputError, InputErrors
 from .inputs.locate import available, find_framework, frameworks_dir_for
 from .inputs.params import Problems, load_params
@@ -61,6 +61,55 @@ class Evaluation:
 
     def findings_at(self, level: str) -> list[Finding]:
         return [f for f in self.findings if f.level == level]
+
+    def __repr__(self) -> str:
+        return (f"<Evaluation {self.department} {self.year}：{self.total} 分，{self.grade}，"
+                f"审核发现 {len(self.findings)} 项>")
+
+    def _repr_html_(self) -> str:
+        from .frames import scorecard_html
+
+        return scorecard_html(self)
+
+    # -- as pandas DataFrames (see perflib.frames for the columns)
+    def indicators_frame(self):  # noqa: ANN201 - pandas.DataFrame
+        """One row per indicator: target, actual, completion (%), met, points, score."""
+        from .frames import indicators_frame
+
+        return indicators_frame(self)
+
+    def nodes_frame(self):  # noqa: ANN201
+        """One row per node of the scored tree, parents first: max, score, lost points."""
+        from .frames import nodes_frame
+
+        return nodes_frame(self)
+
+    def findings_frame(self):  # noqa: ANN201
+        """One row per audit finding: severity, code, report topic, subject, message."""
+        from .frames import findings_frame
+
+        return findings_frame(self)
+
+    def budget_frame(self):  # noqa: ANN201
+        """One row per fund type and the total: budgets, spending, execution and adjustment rates (%)."""
+        from .frames import budget_frame
+
+        return budget_frame(self)
+
+    def what_if(self, changes: dict[str, Any], *, keep_stated: bool = False) -> Evaluation:
+        """The evaluation had the inputs been otherwise; nothing is written.
+
+        ``changes`` maps an indicator's name to its new actual (``"35 家"``) or to a dict of its fields
+        (``{"actual": …, "self_score": …}``); a 管理效率 leaf's name to a dict (``{"deductions": [],
+        "score": None}``); ``"monthly"`` to twelve month-end cumulative amounts. The figures the published
+        report states (``stated``) are left out unless ``keep_stated``: they describe the report as it was,
+        and every changed score would otherwise be reported as a mismatch. Raises
+        :class:`~perflib.errors.InputErrors` naming what is not there or not valid.
+        """
+        from .whatif import apply
+
+        params = apply(self.params, changes, keep_stated=keep_stated)
+        return evaluate_params(params, self.framework, path=None)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form printed by ``perflib score --json`` (numbers as floats, rates in percent)."""
@@ -152,7 +201,7 @@ def evaluate_params(
     )
     problems = Problems(path if path is not None else "(输入)", lines)
     card = score(params, framework, metrics, problems)
-    return Evaluation(path, params, framework, metrics, card, tuple(audit(params, framework, metrics, card)))
+    return Evaluation(path, params, framework, metrics, card, Findings(audit(params, framework, metrics, card)))
 
 
 @dataclass(frozen=True)

@@ -209,6 +209,10 @@ class Stated(_Model):
 class ParamsFile(_Model):
     """The whole input of one department-year."""
 
+    def __repr__(self) -> str:
+        return (f"<ParamsFile {self.department.code} {self.year}（{self.framework}）：{len(self.indicators)} 个绩效指标，"
+                f"{len(self.management)} 个管理效率指标>")
+
     schema_version: Literal[1] = 1
     department: Department
     year: Annotated[int, Field(ge=2000, le=2100)]

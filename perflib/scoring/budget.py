@@ -98,6 +98,10 @@ class Metrics:
     def evaluation_rate(self) -> Decimal | None:
         return self.evaluation.rate
 
+    def __repr__(self) -> str:
+        return (f"<Metrics 调整后预算 {self.adjusted} {self.unit}，支出 {self.spent} {self.unit}，"
+                f"{len(self.funds)} 种资金性质，{len(self.projects)} 个重点项目>")
+
 
 def total(values: Sequence[Decimal | None]) -> Decimal | None:
     """Sum, or None when any value is missing."""

@@ -148,6 +148,21 @@ class Framework(_Model):
                 return band.min, ordered[i - 1].min if i else None
         return None
 
+    def __repr__(self) -> str:
+        return f"<Framework {self.id}：{self.name}，满分 {self.total}，{sum(1 for _ in self.walk())} 个节点>"
+
+    def _repr_html_(self) -> str:
+        """The tree with points and methods, for a notebook."""
+        from markupsafe import escape
+
+        rows = "".join(
+            f"<tr><td>{'　' * (len(path) - 1)}{escape(node.name)}</td><td style=\"text-align:right\">{node.points}</td>"
+            f"<td>{escape(node.method or ('、'.join(node.indicators) if node.indicators else ''))}</td></tr>"
+            for path, node in self.walk())
+        return (f"<p><strong>{escape(self.name)}</strong>（{escape(self.id)}，满分 {self.total}）</p>"
+                f'<table border="1" cellspacing="0" cellpadding="3"><thead><tr><th>指标</th><th>分值</th>'
+                f"<th>计分方法 / 指标类别</th></tr></thead><tbody>{rows}</tbody></table>")
+
     @property
     def execution_rule(self) -> ExecutionRule:
         """How this framework scores execution: its first ``execution_rate`` leaf's rule, else the default."""

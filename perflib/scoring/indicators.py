@@ -58,6 +58,10 @@ class IndicatorResult:
     self_score_reason: str | None
     source: Indicator
 
+    def __repr__(self) -> str:
+        return (f"<IndicatorResult {self.name}：目标 {self.target.text}，实际 {self.actual_display}，"
+                f"{self.score}/{self.weight} 分>")
+
     @property
     def qualitative(self) -> bool:
         return not self.parts

@@ -42,6 +42,9 @@ class NodeResult:
     def level(self) -> int:
         return len(self.path)
 
+    def __repr__(self) -> str:
+        return f"<NodeResult {' / '.join(self.path)}：{self.score}/{self.max} 分，{len(self.children)} 个下级>"
+
     @property
     def lost(self) -> Decimal:
         """Points not earned (扣分)."""
@@ -63,6 +66,9 @@ class Scorecard:
     total: Decimal
     grade: str
     indicators: tuple[IndicatorResult, ...]
+
+    def __repr__(self) -> str:
+        return f"<Scorecard {self.framework.id}：{self.total} 分，{self.grade}，{len(self.indicators)} 个绩效指标>"
 
     def walk(self):  # noqa: ANN201
         for node in self.nodes:

@@ -1,0 +1,152 @@
+"""An evaluation as pandas DataFrames: the analyst's tables to filter, group and plot.
+
+Decimal stays in the core (pandas has no decimal type); here every amount, rate and score becomes a
+float rounded half-up to two decimals, as everything a reader sees. Column names are stable English
+identifiers for code; :data:`LABELS` gives their Chinese display names (``frame.rename(columns=LABELS)``,
+or :func:`chinese`). Rates are in percent (98.54, not 0.9854). pandas is imported only when a frame is
+asked for, so ``import perflib`` stays cheap.
+
+========================  =====================================================================
+``indicators_frame(ev)``  one row per 绩效指标: category, target, actual, completion, met, points
+``nodes_frame(ev)``       one row per node of the scored tree, parents first
+``findings_frame(ev)``    one row per audit finding, with its report topic
+``budget_frame(ev)``      one row per fund type, then 合计
+========================  =====================================================================
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from .audit import LEVEL_NAMES
+from .numbers import HUNDRED, quantize
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+#: English column → Chinese display name, for every frame perflib returns.
+LABELS = {
+    "code": "部门代码", "department": "部门名称", "year": "年度", "framework": "评价框架", "path": "文件",
+    "no": "序号", "category": "指标类别", "top": "一级类别", "name": "名称", "target": "年度指标值",
+    "actual": "实际完成值", "unit": "单位", "completion": "完成率（%）", "met": "是否完成", "weight": "分值",
+    "score": "得分", "rule_score": "按规则得分", "self_score": "自评得分", "method": "计分方法",
+    "analysis": "完成情况分析", "level": "层级", "kind": "类型", "max": "满分", "lost": "扣分",
+    "rate": "执行率（%）", "parent": "上级", "severity": "级别代码", "severity_name": "级别",
+    "finding_code": "发现代码", "topic": "问题方面",
+    "subject": "对象", "message": "内容", "fund": "资金性质", "initial": "年初预算", "adjusted": "调整后预算",
+    "spent": "支出", "execution_rate": "预算执行率（%）", "adjustment_rate": "预算调整率（%）",
+    "money_unit": "金额单位", "total": "总分", "grade": "等级", "evaluation_rate": "年度评价执行率（%）",
+    "errors": "错误", "warnings": "警示", "infos": "提示", "error": "问题",
+}
+
+
+def _pandas():  # noqa: ANN202
+    import pandas
+
+    return pandas
+
+
+def num(value: Decimal | None, places: int = 2) -> float | None:
+    """A Decimal as a float rounded half-up (None stays None)."""
+    return None if value is None else float(quantize(value, places))
+
+
+def pct(rate: Decimal | None) -> float | None:
+    """A rate (0.9854) as percent rounded half-up (98.54)."""
+    return None if rate is None else float(quantize(rate * HUNDRED, 2))
+
+
+def chinese(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with Chinese column names, for display and export."""
+    return frame.rename(columns=LABELS)
+
+
+def indicators_frame(ev: Any) -> pd.DataFrame:  # noqa: ANN401 - an Evaluation
+    """One row per indicator, in the input's order."""
+    rows = []
+    for r in ev.scorecard.indicators:
+        unit = r.rate_unit if r.computed is not None else (r.parts[0].target.unit if r.parts else "")
+        rows.append({
+            "no": r.index + 1, "category": r.category_label, "top": r.category[0], "name": r.name,
+            "target": r.target.text, "actual": r.actual_display, "unit": unit, "completion": pct(r.completion),
+            "met": r.met, "weight": num(r.weight), "score": num(r.score), "rule_score": num(r.rule_score),
+            "self_score": num(r.self_score), "method": r.method, "analysis": r.analysis or "",
+        })
+    return _frame(rows, ["no", "category", "top", "name", "target", "actual", "unit", "completion", "met", "weight",
+                         "score", "rule_score", "self_score", "method", "analysis"])
+
+
+def nodes_frame(ev: Any) -> pd.DataFrame:  # noqa: ANN401
+    """One row per node of the scored tree (groups, indicator nodes, leaves), parents first."""
+    rows = []
+    for n in ev.scorecard.walk():
+        rows.append({
+            "path": " / ".join(n.path), "level": n.level, "name": n.name,
+            "parent": n.path[-2] if len(n.path) > 1 else "", "kind": n.kind, "max": num(n.max),
+            "score": num(n.score), "lost": num(n.lost), "rule_score": num(n.rule_score), "method": n.method or "",
+            "rate": pct(n.detail["rate"]) if "rate" in n.detail else None,
+        })
+    return _frame(rows, ["path", "level", "name", "parent", "kind", "max", "score", "lost", "rule_score", "method",
+                         "rate"])
+
+
+def findings_frame(ev: Any) -> pd.DataFrame:  # noqa: ANN401
+    """One row per finding: ``severity`` (error/warning/info) and its Chinese name, code, topic, subject, message."""
+    rows = [{"severity": f.level, "severity_name": LEVEL_NAMES[f.level], "finding_code": f.code,
+             "topic": f.topic or "", "subject": f.subject, "message": f.message} for f in ev.findings]
+    return _frame(rows, ["severity", "severity_name", "finding_code", "topic", "subject", "message"])
+
+
+def budget_frame(ev: Any) -> pd.DataFrame:  # noqa: ANN401
+    """One row per fund type and a 合计 row: amounts in the file's money unit, rates in percent."""
+    m = ev.metrics
+    rows = [{"fund": f.type, "initial": num(f.initial), "adjusted": num(f.adjusted), "spent": num(f.spent),
+             "execution_rate": pct(f.execution_rate), "adjustment_rate": pct(f.adjustment_rate), "money_unit": m.unit}
+            for f in m.funds]
+    rows.append({"fund": "合计", "initial": num(m.initial), "adjusted": num(m.adjusted), "spent": num(m.spent),
+                 "execution_rate": pct(m.execution_rate), "adjustment_rate": pct(m.adjustment_rate),
+                 "money_unit": m.unit})
+    return _frame(rows, ["fund", "initial", "adjusted", "spent", "execution_rate", "adjustment_rate", "money_unit"])
+
+
+def _frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
+    return _pandas().DataFrame(rows, columns=columns)
+
+
+# ---------------------------------------------------------------------- rich display in a notebook
+
+
+def _cell(value: object) -> str:
+    from markupsafe import escape
+
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, Decimal):
+        return str(escape(f"{quantize(value, 2):,f}"))
+    return str(escape(value))
+
+
+def html_table(headers: list[str], rows: list[list[object]], *, numeric: tuple[int, ...] = ()) -> str:
+    """A small bordered table for a notebook's rich display (every cell escaped)."""
+    head = "".join(f"<th>{_cell(h)}</th>" for h in headers)
+    body = "".join(
+        "<tr>" + "".join(f'<td style="text-align:{"right" if i in numeric else "left"}">{_cell(v)}</td>'
+                         for i, v in enumerate(row)) + "</tr>"
+        for row in rows)
+    return f'<table border="1" cellspacing="0" cellpadding="3"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def scorecard_html(ev: Any, *, top: int = 5) -> str:  # noqa: ANN401
+    """An evaluation at a glance: total and grade, the first two levels of the tree, the first findings."""
+    from markupsafe import escape
+
+    nodes = [[("　" * (n.level - 1)) + n.name, n.max, n.score] for n in ev.scorecard.walk() if n.level <= 2]
+    counts = "，".join(f"{LEVEL_NAMES[lv]} {len(ev.findings_at(lv))}" for lv in ("error", "warning", "info"))
+    first = [[LEVEL_NAMES[f.level], f.code, f.message] for f in ev.findings[:top]]
+    more = f"<p>……另有 {len(ev.findings) - top} 项（ev.findings_frame() 列出全部）</p>" if len(ev.findings) > top else ""
+    return (f"<div><p><strong>{escape(ev.department)} {ev.year} 年度</strong>（{escape(ev.framework.name)}）："
+            f"<strong>{_cell(ev.total)} 分，{escape(ev.grade)}</strong></p>"
+            + html_table(["指标", "满分", "得分"], nodes, numeric=(1, 2))
+            + f"<p>审核发现 {len(ev.findings)} 项：{counts}</p>"
+            + (html_table(["级别", "代码", "内容"], first) if first else "") + more + "</div>")

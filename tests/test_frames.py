@@ -1,0 +1,132 @@
+"""The analyst's surface: DataFrames of an evaluation, the portfolio, what-if and compare."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import perflib
+from perflib import InputErrors, evaluate
+from perflib.demo import generate
+from perflib.frames import LABELS, chinese
+
+from .conftest import EXAMPLE, FRAMEWORKS
+
+
+@pytest.fixture(scope="module")
+def ev():  # noqa: ANN201
+    return evaluate(EXAMPLE)
+
+
+def test_import_perflib_does_not_import_pandas() -> None:
+    code = "import sys, perflib; perflib.evaluate; assert 'pandas' not in sys.modules, 'pandas imported'"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True).returncode == 0
+
+
+def test_nodes_frame_has_the_worked_examples_scores(ev) -> None:  # noqa: ANN001
+    nodes = ev.nodes_frame().set_index("path")
+    assert nodes.loc["履职效能", ["max", "score", "lost"]].tolist() == [50.0, 44.38, 5.62]
+    assert nodes.loc["管理效率", "score"] == 47.5
+    assert nodes.loc["履职效能 / 产出指标完成情况", "score"] == 19.6
+    assert nodes.loc["履职效能 / 部门预算资金支出率", "rate"] == 47.78
+    assert nodes[nodes.level == 1].score.sum().round(2) == 91.88
+    assert list(nodes.reset_index().columns) == ["path", "level", "name", "parent", "kind", "max", "score", "lost",
+                                                 "rule_score", "method", "rate"]
+
+
+def test_indicators_frame(ev) -> None:  # noqa: ANN001
+    ind = ev.indicators_frame()
+    assert len(ind) == 20 and ind["no"].tolist() == list(range(1, 21))
+    row = ind[ind.name.str.startswith("委托专业技术机构")].iloc[0]
+    assert (row.target, row.actual, row.completion, row.met, row.weight, row.score) == ("34 家", "32 家", 94.12,
+                                                                                        False, 3.5, 3.29)
+    assert ind.weight.sum() == 40.0 and ind.score.sum().round(2) == 39.6  # 产出 19.6 + 效益 20
+    assert set(ind.top) == {"产出", "效益", "满意度"} or set(ind.top) <= {"产出", "效益", "满意度"}
+
+
+def test_budget_and_findings_frames(ev) -> None:  # noqa: ANN001
+    budget = ev.budget_frame().set_index("fund")
+    assert budget.loc["合计", ["initial", "adjusted", "spent", "execution_rate", "adjustment_rate"]].tolist() == [
+        5692.59, 5448.73, 5369.24, 98.54, -4.28]
+    findings = ev.findings_frame()
+    assert len(findings) == len(ev.findings) == 17
+    assert set(findings.severity) <= {"error", "warning", "info"}
+    assert findings[findings.finding_code == "SPENDING_BACKLOADED"].topic.tolist() == ["预算支出进度"]
+    assert set(chinese(findings).columns) == {LABELS[c] for c in findings.columns}
+
+
+def test_half_up_in_frames() -> None:
+    from decimal import Decimal
+
+    from perflib.frames import num, pct
+    assert (num(Decimal("1234.125")), num(Decimal("2.675")), pct(Decimal("0.123455"))) == (1234.13, 2.68, 12.35)
+
+
+def test_reprs_are_short_and_notebooks_get_html(ev) -> None:  # noqa: ANN001
+    for obj in (ev, ev.scorecard, ev.framework, ev.params, ev.metrics, ev.findings, ev.scorecard.nodes[0],
+                ev.scorecard.indicators[0]):
+        assert len(repr(obj)) < 200, type(obj)
+    assert "91.88 分，优" in repr(ev)
+    html = ev._repr_html_()
+    assert "91.88" in html and "履职效能" in html and "SPENDING_BACKLOADED" in html
+    assert "部门预算资金支出率" in ev.framework._repr_html_() and "<table" in ev.findings._repr_html_()
+
+
+def test_what_if_changes_nothing_on_disk_and_compare_shows_what_moved(ev) -> None:  # noqa: ANN001
+    before = EXAMPLE.read_bytes()
+    name = next(r.name for r in ev.scorecard.indicators if r.name.startswith("委托专业技术机构"))
+    after = ev.what_if({name: "34 家"})
+    assert EXAMPLE.read_bytes() == before and str(ev.total) == "91.88"
+    assert str(after.total) == "92.09"
+    diff = perflib.compare(ev, after)
+    moved = diff[diff.changed & (diff.kind == "node")]
+    assert set(moved.name) == {"履职效能", "产出指标完成情况", name}
+    assert moved.set_index("name").loc[name, ["before", "after", "change"]].tolist() == [3.29, 3.5, 0.21]
+    assert diff.iloc[0].tolist() == ["total", "总分", "", 91.88, 92.09, 0.21, True]
+    gone = diff[(diff.kind == "finding") & (diff.after == "无")]
+    assert gone.name.str.startswith("TARGET_MISSED").all() and len(gone) == 1
+    leaf = ev.what_if({"财务管理合规性": {"deductions": []}})
+    assert str(leaf.total) == "92.88"
+    monthly = ev.what_if({"monthly": [round(5369.24 * m / 12, 2) for m in range(1, 13)]})
+    assert monthly.metrics.evaluation_rate > ev.metrics.evaluation_rate
+
+
+@pytest.mark.parametrize(("changes", "fragment"), [
+    ({"不存在的指标": "1 家"}, "没有这个指标"),
+    ({"财务管理合规性": 3}, "须写成字典"),
+    ({"财务管理合规性": {"colour": 1}}, "不能修改这个字段"),
+])
+def test_what_if_names_what_is_wrong(ev, changes: dict, fragment: str) -> None:  # noqa: ANN001
+    with pytest.raises(InputErrors, match=fragment):
+        ev.what_if(changes)
+
+
+def test_portfolio_agrees_with_score_json(tmp_path: Path) -> None:
+    generate(tmp_path, frameworks_dir=FRAMEWORKS)
+    (tmp_path / "broken").mkdir()
+    (tmp_path / "broken" / "2023.yaml").write_text("year: 2023\n", encoding="utf-8")
+    frame = perflib.portfolio(tmp_path)
+    assert len(frame) == 37 and frame.columns[:6].tolist() == ["code", "department", "year", "framework", "total",
+                                                                "grade"]
+    broken = frame[frame.code == "broken"].iloc[0]
+    assert pd.isna(broken.total) and "department" in broken.error
+    for path in sorted(tmp_path.glob("demo-*/*.yaml"))[::5]:
+        out = subprocess.run([sys.executable, "-m", "perflib.cli", "score", str(path), "--json"], capture_output=True,
+                             text=True, check=True).stdout
+        data = json.loads(out)
+        row = frame[(frame.code == data["code"]) & (frame.year == data["year"])].iloc[0]
+        assert (row.total, row.grade) == (data["total"], data["grade"])
+        for node in data["nodes"]:
+            if len(node["path"]) <= 2:
+                assert row[node["name"]] == node["score"], node["name"]
+        assert row.execution_rate == data["metrics"]["execution_rate"]
+        assert row.warnings == sum(1 for f in data["findings"] if f["level"] == "warning")
+    indicators = perflib.portfolio_indicators(tmp_path, years=[2023])
+    assert set(indicators.year) == {2023} and indicators.columns[:4].tolist() == ["code", "department", "year",
+                                                                                 "framework"]
+    assert len(indicators) == sum(len(evaluate(p).scorecard.indicators) for p in tmp_path.glob("demo-*/2023.yaml"))
