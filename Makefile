@@ -3,21 +3,36 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+# JupyterLab gets an environment of its own: its jsonschema format extras (rfc3987-syntax) cost ~1.6 s in
+# every process that imports nbformat, so in perflib's environment they would slow every batch and kernel.
+# Its kernel "perflib (Python 3)" is perflib's environment.
+LAB ?= .venv-lab
 
-.PHONY: setup run demo test lint clean help bench
+.PHONY: setup run demo test lint clean help bench lab
 
 help:  ## list the targets
 	@grep -E '^[a-z]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## / — /'
 
-setup: $(VENV)/.installed  ## create .venv and install perflib with its test tools
+setup: $(VENV)/.installed $(LAB)/.installed  ## create .venv (perflib and its test tools) and .venv-lab (JupyterLab)
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	$(BIN)/python -c "import matplotlib.font_manager"  # build matplotlib's font cache once, not in every kernel
-	$(BIN)/python -m compileall -q perflib  # as pip does for what it installs: else, with PYTHONDONTWRITEBYTECODE set, every kernel compiles perflib (~0.1 s)
+	$(BIN)/python -m compileall -q -x 'perflib/data' perflib  # as pip does for what it installs: else, with PYTHONDONTWRITEBYTECODE set, every kernel compiles perflib (~0.1 s)
 	touch $@
+
+$(LAB)/.installed: $(VENV)/.installed
+	$(PYTHON) -m venv $(LAB)
+	$(LAB)/bin/python -m pip install --quiet --upgrade pip
+	$(LAB)/bin/python -m pip install --quiet 'jupyterlab>=4.2' 'jupytext>=1.16'
+	# named python3, so that the notebooks (and papermill) open with it; shown as "perflib (Python 3)"
+	$(BIN)/python -m ipykernel install --prefix $(abspath $(LAB)) --name python3 --display-name "perflib (Python 3)"
+	touch $@
+
+lab: setup  ## open JupyterLab on notebooks/ (the perflib kernel is registered as "perflib (Python 3)")
+	$(LAB)/bin/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
 
 run: setup  ## render every department-year under params/ to outputs/ (the worked example)
 	$(BIN)/perflib run

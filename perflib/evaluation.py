@@ -96,6 +96,12 @@ class Evaluation:
 
         return budget_frame(self)
 
+    def monthly_frame(self):  # noqa: ANN201
+        """One row per month: cumulative spending, its execution rate and the even pace (%)."""
+        from .frames import monthly_frame
+
+        return monthly_frame(self)
+
     def what_if(self, changes: dict[str, Any], *, keep_stated: bool = False) -> Evaluation:
         """The evaluation had the inputs been otherwise; nothing is written.
 

@@ -11,6 +11,7 @@ asked for, so ``import perflib`` stays cheap.
 ``nodes_frame(ev)``       one row per node of the scored tree, parents first
 ``findings_frame(ev)``    one row per audit finding, with its report topic
 ``budget_frame(ev)``      one row per fund type, then 合计
+``monthly_frame(ev)``     one row per month: cumulative spending and rate against the even pace
 ========================  =====================================================================
 """
 
@@ -20,7 +21,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from .audit import LEVEL_NAMES
-from .numbers import HUNDRED, quantize
+from .numbers import HUNDRED, exact, quantize
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -38,6 +39,8 @@ LABELS = {
     "spent": "支出", "execution_rate": "预算执行率（%）", "adjustment_rate": "预算调整率（%）",
     "money_unit": "金额单位", "total": "总分", "grade": "等级", "evaluation_rate": "年度评价执行率（%）",
     "errors": "错误", "warnings": "警示", "infos": "提示", "error": "问题",
+    "ratio": "实际÷目标（%）", "month": "月份", "cumulative": "累计支出", "cumulative_rate": "累计执行率（%）",
+    "even": "均衡进度（%）",
 }
 
 
@@ -62,6 +65,7 @@ def chinese(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.rename(columns=LABELS)
 
 
+@exact
 def indicators_frame(ev: Any) -> pd.DataFrame:  # noqa: ANN401 - an Evaluation
     """One row per indicator, in the input's order."""
     rows = []
@@ -70,13 +74,15 @@ def indicators_frame(ev: Any) -> pd.DataFrame:  # noqa: ANN401 - an Evaluation
         rows.append({
             "no": r.index + 1, "category": r.category_label, "top": r.category[0], "name": r.name,
             "target": r.target.text, "actual": r.actual_display, "unit": unit, "completion": pct(r.completion),
-            "met": r.met, "weight": num(r.weight), "score": num(r.score), "rule_score": num(r.rule_score),
+            "met": r.met, "ratio": pct(r.max_ratio), "weight": num(r.weight), "score": num(r.score), "rule_score": num(r.rule_score),
             "self_score": num(r.self_score), "method": r.method, "analysis": r.analysis or "",
         })
-    return _frame(rows, ["no", "category", "top", "name", "target", "actual", "unit", "completion", "met", "weight",
+    return _frame(rows, ["no", "category", "top", "name", "target", "actual", "unit", "completion", "met", "ratio",
+                         "weight",
                          "score", "rule_score", "self_score", "method", "analysis"])
 
 
+@exact
 def nodes_frame(ev: Any) -> pd.DataFrame:  # noqa: ANN401
     """One row per node of the scored tree (groups, indicator nodes, leaves), parents first."""
     rows = []
@@ -91,6 +97,7 @@ def nodes_frame(ev: Any) -> pd.DataFrame:  # noqa: ANN401
                          "rate"])
 
 
+@exact
 def findings_frame(ev: Any) -> pd.DataFrame:  # noqa: ANN401
     """One row per finding: ``severity`` (error/warning/info) and its Chinese name, code, topic, subject, message."""
     rows = [{"severity": f.level, "severity_name": LEVEL_NAMES[f.level], "finding_code": f.code,
@@ -98,6 +105,7 @@ def findings_frame(ev: Any) -> pd.DataFrame:  # noqa: ANN401
     return _frame(rows, ["severity", "severity_name", "finding_code", "topic", "subject", "message"])
 
 
+@exact
 def budget_frame(ev: Any) -> pd.DataFrame:  # noqa: ANN401
     """One row per fund type and a 合计 row: amounts in the file's money unit, rates in percent."""
     m = ev.metrics
@@ -108,6 +116,18 @@ def budget_frame(ev: Any) -> pd.DataFrame:  # noqa: ANN401
                  "execution_rate": pct(m.execution_rate), "adjustment_rate": pct(m.adjustment_rate),
                  "money_unit": m.unit})
     return _frame(rows, ["fund", "initial", "adjusted", "spent", "execution_rate", "adjustment_rate", "money_unit"])
+
+
+@exact
+def monthly_frame(ev: Any) -> pd.DataFrame:  # noqa: ANN401
+    """One row per month (1–12): cumulative spending, its rate of the adjusted budget (%), and the even pace
+    m/12 (%); empty when the file has no monthly series."""
+    m = ev.metrics
+    rows = []
+    if m.cumulative and m.cumulative_rates:
+        rows = [{"month": i, "cumulative": num(c), "cumulative_rate": pct(r), "even": pct(Decimal(i) / 12)}
+                for i, (c, r) in enumerate(zip(m.cumulative, m.cumulative_rates), 1)]
+    return _frame(rows, ["month", "cumulative", "cumulative_rate", "even"])
 
 
 def _frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
@@ -137,6 +157,7 @@ def html_table(headers: list[str], rows: list[list[object]], *, numeric: tuple[i
     return f'<table border="1" cellspacing="0" cellpadding="3"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
+@exact
 def scorecard_html(ev: Any, *, top: int = 5) -> str:  # noqa: ANN401
     """An evaluation at a glance: total and grade, the first two levels of the tree, the first findings."""
     from markupsafe import escape

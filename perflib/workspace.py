@@ -8,6 +8,7 @@
       params/frameworks/              a bureau's own or amended frameworks (the bundled ones need no copy)
       notebooks/report.ipynb          the report template: edit it to change every report
       notebooks/overview.ipynb        the yearly overview's template
+      notebooks/explore.ipynb         the analyst's notebook: the portfolio as DataFrames, what-if
 """
 
 from __future__ import annotations
@@ -20,8 +21,6 @@ from .inputs.locate import (
     BUNDLED_NOTEBOOKS,
     EXAMPLE,
     FRAMEWORKS_DIR,
-    OVERVIEW_TEMPLATE,
-    REPORT_TEMPLATE,
     available,
 )
 
@@ -37,6 +36,7 @@ README = """# 部门整体支出绩效自评工作目录（perflib）
 - `params/frameworks/`：本地的评价框架（指标体系）。输入文件的 `framework` 先在这里找，找不到再用
   perflib 内置的框架（{bundled}）。修改内置框架时，把它复制到这里再改。
 - `notebooks/report.ipynb`、`notebooks/overview.ipynb`：报告和年度总览的模板。修改后，下次运行的所有报告随之改变。
+- `notebooks/explore.ipynb`：组合分析笔记本（排名、等级分布、普遍未完成的指标、假设分析），在 JupyterLab 中打开运行。
 - `outputs/`：运行结果（每个部门年度的 report.html、index.html、summary.csv、summary.xlsx），由 perflib 生成，不必手工修改。
 
 ## 常用命令
@@ -54,8 +54,7 @@ def init(root: str | Path, *, overwrite: bool = False) -> list[Path]:
     root = Path(root)
     files: dict[Path, bytes] = {
         root / "README.md": README.format(bundled="、".join(available(None))).encode("utf-8"),
-        root / "notebooks" / REPORT_TEMPLATE: (BUNDLED_NOTEBOOKS / REPORT_TEMPLATE).read_bytes(),
-        root / "notebooks" / OVERVIEW_TEMPLATE: (BUNDLED_NOTEBOOKS / OVERVIEW_TEMPLATE).read_bytes(),
+        **{root / "notebooks" / nb.name: nb.read_bytes() for nb in sorted(BUNDLED_NOTEBOOKS.glob("*.ipynb"))},
     }
     for example in sorted(EXAMPLE.glob("*/*.yaml")):
         files[root / "params" / example.relative_to(EXAMPLE)] = example.read_bytes()

@@ -1,0 +1,58 @@
+"""The notebooks: stored without outputs, paired with their jupytext scripts, and explore.ipynb run as an analyst would."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jupytext
+import nbformat
+import papermill as pm
+import pytest
+
+from perflib.demo import generate
+from perflib.engine import engines
+from perflib.engine.export import notebook_html
+from perflib.inputs.locate import BUNDLED_NOTEBOOKS
+
+from .conftest import FRAMEWORKS, REPO
+
+NOTEBOOKS = sorted(BUNDLED_NOTEBOOKS.glob("*.ipynb"))
+
+
+def test_every_notebook_is_shipped_and_linked_from_notebooks() -> None:
+    assert [p.name for p in NOTEBOOKS] == ["explore.ipynb", "overview.ipynb", "report.ipynb"]
+    for path in NOTEBOOKS:
+        assert (REPO / "notebooks" / path.name).resolve() == path.resolve()
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_committed_notebook_has_no_outputs_and_matches_its_pair(path: Path) -> None:
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            assert not cell.outputs and cell.execution_count is None, f"{path.name}: clear the outputs before committing"
+    assert nb.metadata["jupytext"]["formats"] == "ipynb,py:percent"
+    assert nb.metadata["kernelspec"]["display_name"] == "perflib (Python 3)"
+    pair = jupytext.read(path.with_suffix(".py"))
+    mine = [(c.cell_type, c.source.strip(), sorted(c.metadata.get("tags", []))) for c in nb.cells]
+    theirs = [(c.cell_type, c.source.strip(), sorted(c.metadata.get("tags", []))) for c in pair.cells]
+    assert mine == theirs, f"{path.name} and {path.with_suffix('.py').name} differ: run `jupytext --sync {path.name}`"
+
+
+def test_explore_runs_on_the_demo_portfolio_and_renders(tmp_path: Path) -> None:
+    params = tmp_path / "params"
+    generate(params, frameworks_dir=FRAMEWORKS)
+    engines.register()
+    nb = pm.execute_notebook(str(BUNDLED_NOTEBOOKS / "explore.ipynb"), str(tmp_path / "explore.ipynb"),
+                             parameters={"params_dir": str(params), "year": 2023}, kernel_name="python3",
+                             engine_name=engines.COLD, progress_bar=False, cwd=str(tmp_path))
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    assert not [o for o in outputs if o.output_type == "error"]
+    text = "\n".join(str(o.get("text", "")) + str(o.get("data", {}).get("text/plain", "")) for o in outputs)
+    assert "共 36 个部门年度；2023 年度 12 个部门。" in text
+    assert "总分" in text and "→" in text  # the what-if ran and compared
+    tables = sum(1 for o in outputs if "text/html" in o.get("data", {}) and "<table" in o["data"]["text/html"])
+    assert tables >= 7  # every table is a DataFrame shown as one
+    html = notebook_html(nb, title="组合分析")
+    assert "一、得分排名与等级分布" in html and 'src="data:image/svg+xml;base64,' in html
+    assert "<script" not in html
