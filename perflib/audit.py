@@ -9,6 +9,7 @@ The codes are part of perflib's interface (reports, summaries and tests refer to
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -47,6 +48,7 @@ TOPICS: dict[str, str | None] = {
     "INDICATOR_COUNT_MISMATCH": "数据表述一致性",
     "FIGURE_STATED_TWO_WAYS": "数据表述一致性",
     "CATEGORY_MISSING": "绩效指标设置",
+    "DUPLICATE_INDICATOR": "绩效指标设置",
     "TARGET_EXCEEDED": "绩效目标设定",
     "MISSED_WITHOUT_ANALYSIS": "偏差原因分析",
     "TARGET_MISSED": "绩效目标完成",
@@ -107,6 +109,11 @@ class Context:
 
 
 Check = Callable[[Context], Iterator[Finding]]
+
+
+def _spending(kind: str) -> str:
+    """"一般公共预算" → "一般公共预算支出"; "项目支出" stays "项目支出" (not "项目支出支出")."""
+    return kind if kind.endswith("支出") else f"{kind}支出"
 
 
 def _differs(stated: Decimal, computed: Decimal, places: int = 2) -> bool:
@@ -192,7 +199,8 @@ def spending_checks(ctx: Context) -> Iterator[Finding]:
     for f in m.funds:
         if f.spent > f.adjusted:
             yield Finding("warning", "SPENT_OVER_BUDGET",
-                          f"{f.type}支出 {fmt_number(f.spent)} {m.unit} 超过调整后预算 {fmt_number(f.adjusted)} {m.unit}。", f.type)
+                          f"{_spending(f.type)} {fmt_number(f.spent)} {m.unit} 超过调整后预算 {fmt_number(f.adjusted)} {m.unit}。",
+                          f.type)
     for p in m.projects:
         if p.spent > p.budget:
             yield Finding("warning", "SPENT_OVER_BUDGET",
@@ -384,6 +392,14 @@ def _agrees(value: Decimal, unit: str, candidates: list[tuple[Decimal, str]]) ->
     return False if comparable else None
 
 
+def duplicate_indicators(ctx: Context) -> Iterator[Finding]:
+    """The same indicator name written twice (a copied row?): each counts, but a reader cannot tell them apart."""
+    counts = Counter(ind.name for ind in ctx.params.indicators)
+    for name, n in counts.items():
+        if n > 1:
+            yield Finding("warning", "DUPLICATE_INDICATOR", f"指标「{name}」出现 {n} 次，请核对是否重复填写。", name)
+
+
 def narrative_consistency(ctx: Context) -> Iterator[Finding]:
     """The same figure is not stated two ways (e.g. "≤1‰" in one place and "≤1%" in another)."""
     narrative = ctx.params.narrative
@@ -431,7 +447,7 @@ def provenance(ctx: Context) -> Iterator[Finding]:
 
 CHECKS: tuple[Check, ...] = (
     budget_sums, stated_rates, evaluation_source, spending_checks, back_loaded, stated_scores,
-    indicator_counts, self_scores, categories, targets, narrative_consistency, provenance,
+    indicator_counts, self_scores, categories, targets, duplicate_indicators, narrative_consistency, provenance,
 )
 
 

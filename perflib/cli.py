@@ -121,6 +121,10 @@ def cmd_score(args: argparse.Namespace) -> int:
     ev = evaluate(args.path, frameworks_dir=args.frameworks)
     if args.json:
         print(json.dumps(ev.to_dict(), ensure_ascii=False, indent=2))
+    elif args.explain:
+        from .present.explain import explain
+
+        print(explain(ev), end="")
     else:
         print(render_text(ev))
     return 0
@@ -283,7 +287,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("score", parents=[frameworks], help="为一个部门年度评分并审核")
     p.add_argument("path", metavar="PATH", help="params/<部门代码>/<年度>.yaml")
-    p.add_argument("--json", action="store_true", help="输出 JSON")
+    p.add_argument("--json", action="store_true", help="输出 JSON（各字段见 docs/json.md）")
+    p.add_argument("--explain", action="store_true", help="逐项说明每个绩效指标如何读取、按什么方法计分、算式与舍入")
 
     p = sub.add_parser("run", help="批量渲染报告：outputs/<部门>/<年度>/report.html、index.html、summary.csv")
     p.add_argument("--department", action="append", type=_code, metavar="CODE", help="只渲染这些部门（可重复）")

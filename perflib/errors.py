@@ -8,6 +8,7 @@ found, so a finance analyst can fix the file without reading a traceback.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from decimal import Decimal
 from pathlib import Path
 
 
@@ -27,7 +28,16 @@ def format_field(path: Iterable[str | int]) -> str:
 
 
 def _short(value: object, limit: int = 60) -> str:
-    text = repr(value) if not isinstance(value, str) else f"'{value}'"
+    """How a found value is shown: text quoted, numbers as written (never a Python repr like Decimal('1'))."""
+    if isinstance(value, str):
+        text = f"'{value}'"
+    elif isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        try:
+            text = str(value)
+        except ValueError:  # an int beyond Python's digit limit
+            text = "（位数过多的数字）"
+    else:
+        text = repr(value)
     return text if len(text) <= limit else text[: limit - 1] + "…'"
 
 

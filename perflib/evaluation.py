@@ -21,6 +21,8 @@ from .inputs.yamlio import line_of
 from .numbers import exact, percent, plain, quantize
 from .scoring import budget
 from .scoring.frameworks import Framework, load_framework
+from .scoring.methods import DIRECTIONS
+from .scoring.targets import OP_SYMBOLS
 from .scoring.tree import NodeResult, Scorecard, score
 
 
@@ -193,6 +195,12 @@ def _indicator_dict(r) -> dict[str, Any]:  # noqa: ANN001
         "rule_score": plain(r.rule_score),
         "self_score": plain(r.self_score),
         "method": r.method,
+        "parts": [
+            {"op": OP_SYMBOLS[p.target.op], "target": plain(p.target.value), "upper": plain(p.target.upper),
+             "unit": p.target.unit, "actual": plain(quantize(p.actual, 4)), "rule": p.rule,
+             "direction": DIRECTIONS[p.rule], "completion": plain(percent(p.completion)), "met": p.met}
+            for p in r.parts
+        ],
     }
 
 

@@ -109,3 +109,34 @@ def test_findings_sorted_errors_first(example_data, write_params) -> None:
     ev = evaluate(write_params(example_data, code="baiyun-emergency", year=2023))
     levels = [f.level for f in ev.findings]
     assert levels == sorted(levels, key=["error", "warning", "info"].index)
+
+
+# (target as written, method given in the input, actual, full marks?, met?) — the method decides the
+# direction, and score, met/missed and findings all follow it (forms often print targets without a sign)
+DIRECTION = [
+    ("5%", "reverse", "0%", True, True),
+    ("5%", "reverse", "9%", False, False),
+    ("5%", "reverse_ratio", "0%", True, True),
+    ("5%", "reverse_ratio", "50%", False, False),
+    ("0 起", "zero_target", "0 起", True, True),
+    ("0 起", "zero_target", "2 起", False, False),
+    ("5%", "positive", "9%", True, True),
+    ("≥5%", None, "4%", False, False),
+    ("≤5%", None, "4%", True, True),
+]
+
+
+@pytest.mark.parametrize(("target", "method", "actual", "full", "met"), DIRECTION)
+def test_score_met_and_findings_follow_one_direction(example_data, write_params, target: str, method: str | None,
+                                                     actual: str, full: bool, met: bool) -> None:
+    ind = example_data["indicators"][2]
+    ind.update(target=target, actual=actual, analysis="偏差原因：……")
+    ind.pop("numerator", None), ind.pop("denominator", None)
+    if method:
+        ind["method"] = method
+    ev = evaluate(write_params(example_data, code="baiyun-emergency", year=2023))
+    r = ev.scorecard.indicators[2]
+    assert (r.score == r.weight, r.met) == (full, met), (r.score, r.weight, r.met, r.method)
+    codes = {f.code for f in ev.findings if f.subject == r.name}
+    assert ("TARGET_MISSED" in codes) == (not met)
+    assert "TARGET_EXCEEDED" not in codes or met

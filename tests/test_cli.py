@@ -66,3 +66,33 @@ def test_validate_under_a_hidden_folder(tmp_path: Path, capsys) -> None:
     (root / ".git" / "junk.yaml").write_text("not: [valid", encoding="utf-8")
     assert main(["validate", str(root)]) == 0
     assert "3 个文件校验通过" in capsys.readouterr().err
+
+
+def test_explain_shows_how_each_indicator_was_read_and_scored(capsys) -> None:
+    from .conftest import EXAMPLE
+
+    assert main(["score", str(EXAMPLE), "--explain"]) == 0
+    out = capsys.readouterr().out
+    assert "② 委托专业技术机构" in out
+    assert "完成率 = min(实际 ÷ 目标, 1) = min(32 ÷ 34, 1) = 0.9412" in out
+    assert "得分 = 完成率 × 分值 = 0.9412 × 3.5 = 3.2941 → 3.29" in out
+    assert "第 2 项：读作 目标 ≥ 13台，实际 12台" in out
+
+
+def test_json_documents_every_field(capsys) -> None:
+    import json
+    import re
+
+    from .conftest import EXAMPLE, REPO
+
+    assert main(["score", str(EXAMPLE), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    doc = (REPO / "docs" / "json.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r"`([a-z_]+)(?:\[\])?`", doc))
+    keys = set(data) | set(data["metrics"]) | {k for n in data["nodes"] for k in n} | {
+        k for i in data["indicators"] for k in i} | {k for i in data["indicators"] for p in i["parts"] for k in p} | {
+        k for f in data["findings"] for k in f} | set(data["metrics"]["funds"][0]) | set(data["metrics"]["key_projects"][0])
+    assert keys <= documented, keys - documented
+    part = data["indicators"][3]["parts"][1]
+    assert part == {"op": "≥", "target": 13.0, "upper": None, "unit": "台", "actual": 12.0, "rule": "positive",
+                    "direction": "more", "completion": 92.31, "met": False}

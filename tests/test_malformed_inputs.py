@@ -182,3 +182,32 @@ def test_year_and_code_must_match_the_file_name(example_data, write_params) -> N
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(InputErrors, match="文件不存在"):
         evaluate(tmp_path / "nope" / "2023.yaml")
+
+
+def test_small_things_read_as_an_analyst_expects(example_data, write_params, capsys) -> None:
+    from perflib import evaluate
+    from perflib.cli import main
+
+    example_data["indicators"][2]["actual"] = 2  # unquoted: read as its text "2"
+    example_data["indicators"][3]["name"] = example_data["indicators"][4]["name"]
+    path = write_params(example_data, code="baiyun-emergency", year=2023)
+    ev = evaluate(path)
+    assert ev.scorecard.indicators[2].actual.text == "2"
+    assert [f.code for f in ev.findings].count("DUPLICATE_INDICATOR") == 1
+    example_data["indicators"][2]["actual"] = True  # YAML's yes/no: say to quote it
+    example_data["budget"]["funds"][0]["spent"] = -3107.04
+    path = write_params(example_data, code="baiyun-emergency", year=2023)
+    assert main(["score", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "请加引号" in err and "Decimal(" not in err and "-3107.04" in err
+
+
+def test_a_fund_kind_ending_in_spending_is_not_doubled(example_data, write_params) -> None:
+    from perflib import evaluate
+
+    example_data["budget"]["funds"][1]["type"] = "项目支出"
+    example_data["budget"]["funds"][1]["spent"] = 2300
+    example_data["budget"].pop("stated", None)
+    ev = evaluate(write_params(example_data, code="baiyun-emergency", year=2023))
+    messages = [f.message for f in ev.findings if f.code == "SPENT_OVER_BUDGET"]
+    assert messages and messages[0].startswith("项目支出 2,300.00") and "支出支出" not in messages[0]

@@ -127,3 +127,58 @@ def test_loader_raises_only_input_errors_on_any_text(tmp_path: Path, text: str) 
     path = _tree(tmp_path)
     path.write_bytes(text.encode("utf-8", errors="replace"))
     _evaluates_or_names_the_problem(path)
+
+
+def _numeric_paths(node: object, prefix: tuple = ()) -> list[tuple]:
+    """Every field of the example holding a number (or a percent written as text)."""
+    if isinstance(node, dict):
+        return [p for k, v in node.items() for p in _numeric_paths(v, prefix + (k,))]
+    if isinstance(node, list):
+        return [p for i, v in enumerate(node) for p in _numeric_paths(v, prefix + (i,))]
+    if isinstance(node, bool):
+        return []
+    if isinstance(node, (int, float)) or (isinstance(node, str) and re.fullmatch(r"-?[\d.]+%", node)):
+        return [prefix]
+    return []
+
+
+NUMERIC_PATHS = _numeric_paths(EXAMPLE_DATA)
+EXTREMES = st.one_of(
+    st.sampled_from(["1e26", "1e999999999", "1e-999999999", "-1e26", "5" * 5000, ".nan", ".inf", "-.inf", "-0",
+                     "-0.0", "0.1234567", "1e15", "1000000000000000", "1000000000000001", "0.000001", "1e-7",
+                     "123456789012345678901234567890.5", "'1e400%'", "'NaN'", "'-0%'", "0x1F", "1_000"]),
+    st.decimals(allow_nan=False, allow_infinity=False).map(lambda d: format(d, "f") if abs(d.adjusted()) < 50 else str(d)),
+    st.integers(min_value=-10**40, max_value=10**40).map(str),
+)
+
+
+def test_the_example_has_numeric_fields_to_drive() -> None:
+    assert len(NUMERIC_PATHS) > 40
+    assert ("budget", "funds", 0, "spent") in NUMERIC_PATHS and ("execution", "stated_rate") in NUMERIC_PATHS
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.sampled_from(NUMERIC_PATHS), EXTREMES)
+def test_any_number_in_any_numeric_field_gives_a_result_or_one_line_per_problem(
+        tmp_path: Path, capsys, field: tuple, raw: str) -> None:
+    """Huge, tiny, many-digit, NaN, infinite and negative-zero numbers: exit 0, or exit 2 with lines naming the
+    file and field — never a traceback."""
+    from perflib.cli import main
+
+    data = copy.deepcopy(EXAMPLE_DATA)
+    target = data
+    for key in field[:-1]:
+        target = target[key]
+    target[field[-1]] = "__VALUE__"
+    path = _tree(tmp_path)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True).replace("'__VALUE__'", raw), encoding="utf-8")
+    code = main(["score", str(path), "--json"])
+    out, err = capsys.readouterr()
+    assert code in (0, 2), err
+    if code == 2:
+        lines = err.strip().splitlines()
+        assert lines and all(line.startswith(f"{path}: ") for line in lines), err
+        assert "Decimal(" not in err and "Traceback" not in err
+    else:
+        result = __import__("json").loads(out)
+        assert 0 <= result["total"] <= result["max"]

@@ -27,26 +27,45 @@ FUND_TYPES = (
 )
 
 
+#: Every number in an input file: at most this large (10^15 — a thousand trillion of any unit) …
+LARGEST = Decimal("1e15")
+#: … and at most this many decimal places; so any sum, rate or score of in-bound values is exact.
+PLACES = 6
+
+
+def _bounded(value: Decimal) -> Decimal:
+    """``value`` if it is within what an input may hold (-0 becomes 0); else ValueError saying why."""
+    if value.copy_abs() > LARGEST:  # copy_abs: no context, so 1e999999999 cannot overflow here
+        raise ValueError("数值过大：绝对值应不超过 1,000,000,000,000,000")
+    if not value.is_zero() and _decimal_places(value) > PLACES:
+        raise ValueError(f"小数位数过多：最多 {PLACES} 位")
+    return value.copy_abs() if value.is_zero() else value
+
+
+def _decimal_places(value: Decimal) -> int:
+    """Decimal places of a finite non-zero value, trailing zeros aside (1.2300 → 2), with no context."""
+    _, digits, exponent = value.as_tuple()
+    while len(digits) > 1 and digits[-1] == 0:
+        digits, exponent = digits[:-1], exponent + 1
+    return max(-exponent, 0)
+
+
 def _percent(value: object) -> Decimal:
     if isinstance(value, str):
-        text = value.strip().replace("％", "%")
-        if text.endswith("%"):
-            text = text[:-1]
-        try:
-            return to_decimal(text)
-        except ValueError:
-            raise ValueError("应为百分比，如 47.78% 或 47.78") from None
+        value = value.strip().replace("％", "%").removesuffix("%")
     try:
-        return to_decimal(value)
+        number = to_decimal(value)
     except ValueError:
         raise ValueError("应为百分比，如 47.78% 或 47.78") from None
+    return _bounded(number)
 
 
 def _number(value: object) -> Decimal:
     try:
-        return to_decimal(value)
+        number = to_decimal(value)
     except ValueError:
         raise ValueError("应为数值，如 3024.25") from None
+    return _bounded(number)
 
 
 def _paragraphs(value: object) -> object:
@@ -56,11 +75,25 @@ def _paragraphs(value: object) -> object:
     return value
 
 
-Percent = Annotated[Decimal, BeforeValidator(_percent)]
-Number = Annotated[Decimal, BeforeValidator(_number)]
+Percent = Annotated[Decimal, BeforeValidator(_percent), Field(ge=0, le=1000)]
+Number = Annotated[Decimal, BeforeValidator(_number), Field(ge=0)]
 Amount = Annotated[Decimal, BeforeValidator(_number), Field(ge=0)]
 Points = Annotated[Decimal, BeforeValidator(_number), Field(ge=0, le=1000)]
 Text = Annotated[list[Annotated[str, Field(max_length=20_000)]], BeforeValidator(_paragraphs)]
+
+
+def _written(value: object) -> object:
+    """A target or actual as written: a bare number (``actual: 0``, unquoted) is read as its text."""
+    if isinstance(value, bool):
+        raise ValueError("应为文字（如 \"0 起\"）；YAML 把不加引号的 是/否、yes/no 读成了真假值，请加引号")
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, Decimal):
+        return format(value, "f") if abs(value.adjusted()) < 30 else str(value)
+    return value
+
+
+Written = Annotated[str, BeforeValidator(_written), Field(min_length=1, max_length=500)]
 Name = Annotated[str, Field(min_length=1, max_length=500)]
 
 
@@ -136,8 +169,8 @@ class Indicator(_Model):
 
     category: Name  # 指标类别, e.g. 产出/数量, 效益/社会效益, 满意度/服务对象满意度
     name: Name  # 指标名称
-    target: Name  # 指标值 as written, e.g. "≥26 次、≥13 台"
-    actual: Annotated[str, Field(max_length=500)] | None = None  # 实际完成值 as written
+    target: Written  # 指标值 as written, e.g. "≥26 次、≥13 台"
+    actual: Annotated[str, BeforeValidator(_written), Field(max_length=500)] | None = None  # 实际完成值 as written
     numerator: Number | None = None  # 分子, when the actual is a rate
     denominator: Number | None = None  # 分母
     rate_unit: Literal["%", "‰"] = "%"  # unit of numerator / denominator

@@ -94,18 +94,28 @@ def _check(node: yaml.Node, depth: int = 0, seen: set[int] | None = None) -> Non
             _check(item, depth + 1, seen)
 
 
-def _construct_decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal:
+def _construct_decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal | str:
+    """A float as the Decimal written; .nan and .inf stay text, for the schema to refuse at their field."""
     text = str(loader.construct_scalar(node)).replace("_", "")
     try:
         value = Decimal(text)
     except InvalidOperation:
-        raise _Problem(f"无法读取数值「{text}」", node.start_mark) from None
-    if not value.is_finite():
-        raise _Problem(f"数值「{text}」不是有限数", node.start_mark)
-    return value
+        return text
+    return value if value.is_finite() else text
+
+
+MAX_DIGITS = 100  # an integer longer than this is no figure of a budget (and Python refuses > 4300)
+
+
+def _construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
+    text = str(loader.construct_scalar(node))
+    if sum(ch.isdigit() for ch in text) > MAX_DIGITS:
+        raise _Problem(f"数字过长（{sum(ch.isdigit() for ch in text)} 位）；应不超过 {MAX_DIGITS} 位", node.start_mark)
+    return yaml.SafeLoader.construct_yaml_int(loader, node)
 
 
 _Loader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
+_Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 
 
 def _line_map(node: yaml.Node, path: tuple = (), out: dict | None = None) -> dict[tuple, int]:

@@ -18,7 +18,7 @@ from ..numbers import HUNDRED, quantize
 from . import methods
 from .frameworks import Framework
 from .methods import Tier, find_tier
-from .targets import EQ, GE, GT, Parsed, Part, convert, parse
+from .targets import Parsed, Part, convert, parse
 
 RATE_FACTOR = {"%": HUNDRED, "‰": Decimal(1000)}
 
@@ -76,7 +76,7 @@ class IndicatorResult:
     @property
     def max_ratio(self) -> Decimal | None:
         """The highest A ÷ T of the parts that are "more is better" (for over-completion)."""
-        ratios = [p.ratio for p in self.parts if p.ratio is not None and p.target.op in (GE, GT, EQ)]
+        ratios = [p.ratio for p in self.parts if p.ratio is not None and methods.DIRECTIONS[p.rule] == "more"]
         return max(ratios) if ratios else None
 
     @property
@@ -171,7 +171,7 @@ def score_indicator(index: int, ind: Indicator, fw: Framework, problems) -> Indi
             )
             parts.append(PartResult(
                 tpart, value, completion, _ratio(value, tpart.value),
-                methods.met(tpart.op, value, tpart.value, tpart.upper), rule,
+                methods.rule_met(rule, value, tpart.value, tpart.upper), rule,
             ))
     if len(problems.errors) > before:
         return None

@@ -122,8 +122,29 @@ def combine(completions: Sequence[Decimal], how: str = "mean") -> Decimal:
     raise ValueError(f"unknown compound rule {how!r}")
 
 
+#: The direction of each rule part_completion applies: what "met" means under it.
+DIRECTIONS = {"positive": "more", "reverse_linear": "less", "reverse_ratio": "less", "zero_target": "zero",
+              "range": "range"}
+
+
+def rule_met(rule: str, actual: Decimal, target: Decimal, upper: Decimal | None = None) -> bool:
+    """Whether ``actual`` meets ``target`` under the rule that scored it (see :func:`part_completion`).
+
+    One direction for everything: the rule — from the operator, the input's method or the framework's —
+    decides the score, met or missed, and which way "exceeded" points. Equality is met.
+    """
+    direction = DIRECTIONS[rule]
+    if direction == "more":
+        return actual >= target
+    if direction == "less":
+        return actual <= target
+    if direction == "zero":
+        return actual <= 0
+    return target <= actual <= (upper if upper is not None else actual)
+
+
 def met(op: str, actual: Decimal, target: Decimal, upper: Decimal | None = None) -> bool:
-    """Whether ``actual`` meets the comparison (≥ counts equality as met, as do > and <)."""
+    """Whether ``actual`` meets the comparison as written (≥ counts equality as met, as do > and <)."""
     if op == BETWEEN:
         return target <= actual <= (upper if upper is not None else actual)
     if op in (GE, GT):

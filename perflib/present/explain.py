@@ -1,0 +1,83 @@
+"""``perflib score --explain``: how every indicator was read and scored, with the numbers.
+
+For each indicator: the target and the actual as written and as read (operator, value, unit), the rule
+and its direction, the formula with the numbers put in, and the rounding to the score that counts.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ..evaluation import Evaluation
+from ..numbers import exact, fmt_points, quantize
+from ..scoring.methods import DIRECTIONS
+from ..scoring.targets import BETWEEN, OP_SYMBOLS
+from ..text import circled
+
+RULE_NAMES = {
+    "positive": "正向（越大越好）", "reverse_linear": "反向，线性（越小越好，超出目标一倍得 0）",
+    "reverse_ratio": "反向，比例（越小越好，目标 ÷ 实际）", "zero_target": "零目标（实际须为 0）",
+    "range": "区间（在区间内得满分）",
+}
+FORMULAS = {
+    "positive": "完成率 = min(实际 ÷ 目标, 1)",
+    "reverse_linear": "完成率 = 实际 ≤ 目标 时为 1，否则 max(1 − (实际 − 目标) ÷ 目标, 0)",
+    "reverse_ratio": "完成率 = 实际 ≤ 目标 时为 1，否则 目标 ÷ 实际",
+    "zero_target": "完成率 = 实际 ≤ 0 时为 1，否则 0",
+    "range": "完成率 = 在区间内为 1；低于下限按正向、高于上限按反向计算",
+}
+DIRECTION_NAMES = {"more": "实际 ≥ 目标为完成", "less": "实际 ≤ 目标为完成", "zero": "实际为 0 为完成",
+                   "range": "实际在区间内为完成"}
+
+
+def _n(value: Decimal | None) -> str:
+    if value is None:
+        return "—"
+    text = f"{quantize(value, 4).normalize():f}"
+    return text
+
+
+def _with_numbers(rule: str, actual: Decimal, target: Decimal) -> str:
+    if rule == "positive" and target > 0:
+        return f"min({_n(actual)} ÷ {_n(target)}, 1)"
+    if rule == "reverse_linear" and actual > target and target > 0:
+        return f"max(1 − ({_n(actual)} − {_n(target)}) ÷ {_n(target)}, 0)"
+    if rule == "reverse_ratio" and actual > target and target > 0:
+        return f"{_n(target)} ÷ {_n(actual)}"
+    return f"实际 {_n(actual)}，目标 {_n(target)}"
+
+
+@exact
+def explain(ev: Evaluation) -> str:
+    """The explanation of every indicator's score, as text."""
+    rounding = ev.framework.rounding
+    mode = {"half_up": "四舍五入", "half_even": "银行家舍入", "down": "截断"}[rounding.mode]
+    out = [f"{ev.title}：各项绩效指标的读取与计分（得分保留 {rounding.places} 位小数，{mode}）", ""]
+    for r in ev.scorecard.indicators:
+        out.append(f"{circled(r.index + 1)} {r.name}（{r.category_label}，分值 {fmt_points(r.weight)}）")
+        out.append(f"   目标：{r.target.text}")
+        out.append(f"   实际：{r.actual_display}" + (f"（分子 {r.source.numerator} ÷ 分母 {r.source.denominator} = "
+                                                     f"{_n(r.computed)}{r.rate_unit}）" if r.computed is not None else ""))
+        if r.qualitative:
+            out.append(f"   定性指标：档次「{r.tier.name if r.tier else '—'}」，自评得分 {fmt_points(r.self_score)}")
+            out.append("")
+            continue
+        for i, p in enumerate(r.parts, 1):
+            target = (f"{_n(p.target.value)}～{_n(p.target.upper)}" if p.target.op == BETWEEN
+                      else f"{OP_SYMBOLS[p.target.op]} {_n(p.target.value)}")
+            label = f"第 {i} 项：" if len(r.parts) > 1 else ""
+            out.append(f"   {label}读作 目标 {target}{p.target.unit}，实际 {_n(p.actual)}{p.target.unit}；"
+                       f"方法 {RULE_NAMES[p.rule]}，{DIRECTION_NAMES[DIRECTIONS[p.rule]]}："
+                       f"{'完成' if p.met else '未完成'}")
+            out.append(f"   {FORMULAS[p.rule]} = {_with_numbers(p.rule, p.actual, p.target.value)}"
+                       f" = {_n(p.completion)}")
+        if len(r.parts) > 1:
+            out.append(f"   复合目标：各项完成率{'取平均' if ev.framework.defaults.compound == 'mean' else '取最小'}"
+                       f" = {_n(r.completion)}")
+        exact_score = r.completion * r.weight if r.completion is not None else None
+        out.append(f"   得分 = 完成率 × 分值 = {_n(r.completion)} × {fmt_points(r.weight)} = {_n(exact_score)}"
+                   f" → {fmt_points(r.rule_score)}")
+        if r.self_score is not None:
+            out.append(f"   自评得分 {fmt_points(r.self_score)} 分计入（按规则 {fmt_points(r.rule_score)} 分）")
+        out.append("")
+    return "\n".join(out).rstrip() + "\n"
