@@ -42,11 +42,10 @@ def workspace(n: int, root: Path) -> Path:
     from perflib.demo import generate
 
     demo = root / "demo"
-    generate(demo, frameworks_dir=REPO / "params" / "frameworks")
+    generate(demo)  # under the bundled framework
     params = root / "params"
-    shutil.copytree(demo / "frameworks", params / "frameworks")
-    chosen = sorted(demo.glob("*/*.yaml"))
-    chosen = [p for p in chosen if p.parent.name != "frameworks"][:n]
+    params.mkdir()
+    chosen = sorted(demo.glob("*/*.yaml"))[:n]
     for path in chosen:
         (params / path.parent.name).mkdir(exist_ok=True)
         shutil.copyfile(path, params / path.parent.name / path.name)
@@ -90,11 +89,11 @@ def naive(params: Path, out: Path, template: Path) -> float:
     return time.perf_counter() - started
 
 
-def perflib_run(params: Path, out: Path, jobs: int, engine: str, template: Path) -> float:
+def perflib_run(params: Path, out: Path, jobs: int, engine: str, template: Path, formats: str = "html") -> float:
     started = time.perf_counter()
     subprocess.run([str(BIN / "perflib"), "run", "--params", str(params), "--outputs", str(out),
                     "--template", str(template), "--jobs", str(jobs), "--no-overview",
-                    "--engine", engine, "--quiet"], check=True, capture_output=True)
+                    "--engine", engine, "--quiet", "--formats", formats], check=True, capture_output=True)
     return time.perf_counter() - started
 
 
@@ -105,6 +104,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3, help="warm runs, spread over the benchmark; the median counts")
     ap.add_argument("--skip-naive", action="store_true", help="skip the (slow) naive baseline")
     ap.add_argument("--trivial", action="store_true", help="a minimal notebook instead of the report template")
+    ap.add_argument("--formats", default="docx", help="document formats to time beside HTML (default docx; '' none)")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="perflib-bench-") as tmp:
         root = Path(tmp)
@@ -125,6 +125,8 @@ def main() -> None:
         naive_s = None if args.skip_naive else naive(params, root / "naive", template)
         warms += [warm(i) for i in range(1, args.repeat)]
         rerun = perflib_run(params, root / f"warm{args.repeat - 1}", args.jobs, "warm", template)
+        documents = {fmt: perflib_run(params, root / f"warm-{fmt}", args.jobs, "warm", template, f"html,{fmt}")
+                     for fmt in args.formats.split(",") if fmt and fmt != "html"}
         warm_s = statistics.median(warms)
         from perflib.engine.parity import same_report
 
@@ -137,12 +139,15 @@ def main() -> None:
             (f"perflib run --jobs {args.jobs} --engine cold", cold),
             (f"perflib run --jobs {args.jobs} --engine warm (median)", warm_s),
             ("no-change re-run (warm outputs)", rerun),
+            *((f"perflib run --engine warm --formats html,{fmt}", s) for fmt, s in documents.items()),
         ]
         print(f"{'':56}{'seconds':>9}{'s/report':>10}{'vs naive':>10}")
         for label, seconds in results:
             ratio = f"{naive_s / seconds:9.1f}×" if naive_s else "        —"
             print(f"{label:56}{seconds:9.2f}{seconds / n:10.3f}{ratio}")
         print(f"warm runs: {runs} s")
+        for fmt, seconds in documents.items():
+            print(f"{fmt}: +{(seconds - warm_s) / n:.3f} s per report, {seconds / warm_s:.2f}× the HTML-only warm batch")
         if naive_s:
             print(f"goals: warm ≥ 15× ({naive_s / warm_s:.1f}× median; {naive_s / max(warms):.1f}× slowest run), "
                   f"re-run < 3 s ({rerun:.2f} s); cold: {naive_s / cold:.1f}×")

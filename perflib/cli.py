@@ -143,6 +143,15 @@ def _code(text: str) -> str:
     return text
 
 
+def _formats(text: str) -> tuple[str, ...]:
+    from .batch.documents import parse_formats
+
+    try:
+        return parse_formats(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def _positive_int(text: str) -> int:
     try:
         value = int(text)
@@ -165,6 +174,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         scheduler=args.scheduler, transfer_files=args.transfer_files,
         progress=False if args.quiet else None, overview=not args.no_overview,
         overview_template=Path(args.overview_template) if args.overview_template else None,
+        formats=args.formats,
     )
     try:
         report = run(opts)
@@ -179,8 +189,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     for entry in report.failed:
         first = (entry.error or "").splitlines()[0] if entry.error else ""
         print(f"失败 {entry.code} {entry.year}：{first}", file=sys.stderr)
+    for entry, fmt, why in report.failed_documents:
+        print(f"失败 {entry.code} {entry.year} {fmt}：{why.splitlines()[0] if why else ''}", file=sys.stderr)
     print(report.line() + f"。索引：{opts.outputs_dir / 'index.html'}")
-    return 1 if report.failed else 0
+    return 1 if report.failed or report.failed_documents else 0
 
 
 @command("demo-data")
@@ -256,6 +268,23 @@ def cmd_excel_export(args: argparse.Namespace) -> int:
     return 0
 
 
+@command("export")
+def cmd_export(args: argparse.Namespace) -> int:
+    from .batch.documents import FORMATS, make
+    from .batch.outputs import write_atomic
+    from .evaluation import load
+
+    out = Path(args.to)
+    fmt = out.suffix.lower().lstrip(".")
+    if fmt not in FORMATS or fmt == "html":
+        raise PerflibError(f"{out}: 不支持的格式；可导出：{'、'.join(f'.{f}' for f in FORMATS if f != 'html')}")
+    path = Path(args.params_file)
+    loaded = load(path, frameworks_dir=args.frameworks)  # every problem of the file, named, before any work
+    write_atomic(out, make(fmt, path.parent.parent, loaded.params.department.code, loaded.params.year))
+    print(f"已导出：{out}")
+    return 0
+
+
 @command("init")
 def cmd_init(args: argparse.Namespace) -> int:
     from .workspace import init
@@ -270,6 +299,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from .batch.documents import FORMATS
     from .batch.runner import ENGINES, RunOptions
 
     defaults = RunOptions()  # the batch's defaults are the command line's
@@ -316,8 +346,15 @@ def build_parser() -> argparse.ArgumentParser:
                    help="outputs 被另一批次占用时最多等待的秒数")
     p.add_argument("--quiet", action="store_true", help="不显示进度条")
     p.add_argument("--no-overview", action="store_true", help="不渲染年度总览 outputs/overview-<年度>.html")
+    p.add_argument("--formats", type=_formats, default=defaults.formats, metavar="LIST",
+                   help=f"每份报告生成的格式，逗号分隔：{'、'.join(FORMATS)}（默认 {','.join(defaults.formats)}；"
+                        "docx 每份约多 0.7 秒）")
     p.add_argument("--overview-template", metavar="NB",
                    help=f"年度总览模板（默认 notebooks/{OVERVIEW_TEMPLATE}，没有则用内置模板）")
+
+    p = sub.add_parser("export", parents=[frameworks], help="把一个部门年度导出为 Word 报告（不经批处理）")
+    p.add_argument("params_file", metavar="PARAMS_FILE", help="params/<部门代码>/<年度>.yaml")
+    p.add_argument("--to", required=True, metavar="FILE", help="输出文件，如 report.docx")
 
     p = sub.add_parser("init", help="建立新的工作目录：params/（含示例）、notebooks/（可自行修改的模板）、README")
     p.add_argument("dir", metavar="DIR")

@@ -10,7 +10,7 @@ import json
 import os
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ from ..errors import WriteError
 from ..numbers import fmt_number
 from ..present.html import join, para, table, tag
 from ..present.page import page
+from .documents import FORMATS
 from .failures import Failure
 
 STATUS_NAMES = {"ok": "成功", "failed": "失败", "skipped": "未变化，跳过"}
@@ -60,6 +61,8 @@ class Entry:
     has_report: bool = False  # a (possibly older) report.html exists
     fingerprint: str | None = None
     kind: str = "report"  # or "overview"
+    documents: tuple[str, ...] = ()  # formats besides HTML present beside the report (docx …)
+    document_errors: dict[str, str] = field(default_factory=dict)  # format → why it could not be made
 
     @property
     def key(self) -> str:
@@ -73,6 +76,9 @@ class Entry:
     def report_href(self) -> str:
         return f"{self.code}/{self.year}/report.html" if self.kind == "report" else f"overview-{self.year}.html"
 
+    def document_href(self, fmt: str) -> str:
+        return f"{self.code}/{self.year}/{FORMATS[fmt][0]}"
+
 
 def manifest(entries: Sequence[Entry], *, started: str, finished: str, seconds: float, engine: str) -> str:
     """manifest.json: per report its status, seconds and error."""
@@ -82,7 +88,9 @@ def manifest(entries: Sequence[Entry], *, started: str, finished: str, seconds: 
         "reports": [
             {"department": e.code, "name": e.department, "year": e.year, "status": e.status,
              "seconds": round(e.seconds, 3), "error": e.error, "error_kind": e.error_kind,
-             "report": e.report_href if e.has_report else None, "fingerprint": e.fingerprint}
+             "report": e.report_href if e.has_report else None, "fingerprint": e.fingerprint,
+             "documents": {fmt: e.document_href(fmt) for fmt in e.documents},
+             "document_errors": e.document_errors}
             for e in entries if e.kind == "report"
         ],
         "overviews": [
@@ -118,9 +126,14 @@ def index_html(entries: Sequence[Entry], info: IndexInfo) -> str:
         link: object = tag("a", "打开报告", href=e.report_href) if e.has_report else "—"
         if e.status == "failed" and e.has_report:
             link = tag("a", "上次成功的报告", href=e.report_href)
+        if e.documents and e.has_report:
+            link = join(link, *(join("　", tag("a", FORMATS[fmt][1], href=e.document_href(fmt))) for fmt in e.documents))
         status: object = STATUS_NAMES[e.status]
         if e.error:
             status = join(tag("strong", status), tag("div", e.error, cls="pf-error"))
+        if e.document_errors:
+            status = join(status, tag("div", "；".join(f"{FORMATS[f][1]} 未能生成：{why}"
+                                                     for f, why in e.document_errors.items()), cls="pf-error"))
         total = s.get("total")
         rows.append([e.department, e.code, e.year, fmt_number(total) if total is not None else "—",
                      s.get("grade", "—"), findings, status, link])

@@ -38,6 +38,7 @@ from ..errors import InputErrors, PerflibError, RunError
 from ..evaluation import evaluate
 from ..inputs.locate import FRAMEWORKS_DIR, OVERVIEW_TEMPLATE, REPORT_TEMPLATE, notebook_template
 from ..inputs.params import discover
+from .documents import DEFAULT_FORMATS, FORMATS
 from .failures import Failure, classify
 from .fingerprint import code_digest, input_files, inputs_digest, sha
 from .lock import outputs_lock, remove_leftovers
@@ -68,6 +69,7 @@ class RunOptions:
     overview: bool = True  # render outputs/overview-<year>.html
     overview_template: Path | None = None  # None: notebooks/overview.ipynb here, else the bundled one
     excel: bool = True  # write outputs/summary.xlsx
+    formats: tuple[str, ...] = DEFAULT_FORMATS  # what each report is written as (batch.documents.FORMATS)
 
 
 @dataclass
@@ -80,6 +82,11 @@ class RunReport:
     def failed(self) -> list[Entry]:
         return [e for e in self.entries if e.status == "failed"]
 
+    @property
+    def failed_documents(self) -> list[tuple[Entry, str, str]]:
+        """(entry, format, why) for every document that could not be made (its report's HTML was)."""
+        return [(e, fmt, why) for e in self.entries for fmt, why in e.document_errors.items()]
+
     def line(self) -> str:
         reports = [e for e in self.entries if e.kind == "report"]
         counts = {s: sum(1 for e in reports if e.status == s) for s in ("ok", "failed", "skipped")}
@@ -90,6 +97,8 @@ class RunReport:
         if overviews:
             failed = sum(1 for e in overviews if e.status == "failed")
             text += f"；年度总览 {len(overviews)} 份" + (f"（失败 {failed}）" if failed else "")
+        if self.failed_documents:
+            text += f"；另有 {len(self.failed_documents)} 份文档未能生成"
         text += f"；用时 {self.seconds:.1f} 秒"
         return text + ("（已中断，下次运行将补做未完成的报告）" if self.interrupted else "")
 
@@ -141,7 +150,13 @@ def _task(opts: RunOptions, key: str, template: Path, parameters: dict, notebook
         key=key, template=str(template), parameters=tuple(parameters.items()), notebook=str(notebook),
         html=str(html), title=title, timeout=opts.timeout, engine=opts.engine, restart_every=opts.restart_every,
         inputs=tuple(str(p) for p in inputs), inputs_digest=digest,
+        documents=_documents(opts) if key.startswith("report/") else (),
     )
+
+
+def _documents(opts: RunOptions) -> tuple[str, ...]:
+    """The formats besides HTML each report is written as."""
+    return tuple(f for f in opts.formats if f != "html")
 
 
 def _unchanged(opts: RunOptions, html: Path, sidecar: Path, fingerprint: str) -> dict | None:
@@ -173,14 +188,18 @@ def plan(opts: RunOptions, code_hash: str) -> list[Planned]:
         has_report = (out_dir / "report.html").is_file()
         inputs = input_files(path, frameworks)
         digest = inputs_digest(inputs)
-        fingerprint = sha(digest.encode(), template_hash.encode(), code_hash.encode())
+        fingerprint = sha(digest.encode(), template_hash.encode(), code_hash.encode(),
+                          *(fmt.encode() for fmt in _documents(opts)))
         sidecar = _unchanged(opts, out_dir / "report.html", out_dir / SIDECAR, fingerprint)
+        if sidecar and not all((out_dir / FORMATS[fmt][0]).is_file() for fmt in _documents(opts)):
+            sidecar = None  # a document was removed since: make it again
         if sidecar and sidecar.get("summary"):
             # same inputs, template and code as the last good rendering: so is its evaluation
             planned.append(Planned(Entry(code, year, "skipped", summary=sidecar["summary"], has_report=True,
-                                         fingerprint=fingerprint), None))
+                                         fingerprint=fingerprint, documents=_present(out_dir)), None))
             continue
-        p = Planned(Entry(code, year, "ok", has_report=has_report, fingerprint=fingerprint), None)
+        p = Planned(Entry(code, year, "ok", has_report=has_report, fingerprint=fingerprint,
+                          documents=_present(out_dir)), None)
         parameters = {"department": code, "year": year, "params_dir": str(params_dir)}
         p.evaluate = partial(_evaluate, p, opts, path, template, parameters, out_dir, inputs, digest)
         planned.append(p)
@@ -252,11 +271,19 @@ def _progress(total: int, enabled: bool | None):  # noqa: ANN202
                 dynamic_ncols=True)
 
 
-def _apply(entry: Entry, result: RenderResult) -> None:
+def _present(out_dir: Path) -> tuple[str, ...]:
+    """The document formats (besides HTML) found in a report's folder."""
+    return tuple(fmt for fmt, (name, _) in FORMATS.items() if fmt != "html" and (out_dir / name).is_file())
+
+
+def _apply(entry: Entry, result: RenderResult, out_dir: Path | None = None) -> None:
     entry.seconds = result.seconds
     if result.ok:
         entry.status, entry.has_report = "ok", True
         entry.error = entry.error_kind = None
+        entry.document_errors = dict(result.document_errors)
+        if out_dir is not None:
+            entry.documents = _present(out_dir)
     else:
         entry.status, entry.error, entry.error_kind = "failed", result.error, result.kind
 
@@ -301,7 +328,7 @@ def run(opts: RunOptions, *, executor=None) -> RunReport:  # noqa: ANN001 - exec
                                 continue
                             done.add(result.key)
                             p = tasks[result.key]
-                            _apply(p.entry, result)
+                            _apply(p.entry, result, Path(p.task.html).parent)
                             if result.ok:
                                 _write_sidecar(p)
                             bar.update(1)

@@ -34,6 +34,7 @@ class RenderTask:
     restart_every: int = 25  # warm engine: restart the kernel after this many notebooks
     inputs: tuple[str, ...] = ()  # the files the notebook reads …
     inputs_digest: str = ""  # … and their hash when the batch planned the task
+    documents: tuple[str, ...] = ()  # formats besides HTML (see batch.documents), written beside it
 
     @property
     def failed_notebook(self) -> Path:
@@ -50,6 +51,7 @@ class RenderResult:
     kind: Failure | None = None
     error: str | None = None
     worker: str = ""
+    document_errors: tuple[tuple[str, str], ...] = ()  # (format, why) for each format that failed
 
 
 def _digest(files: tuple[str, ...]) -> str:
@@ -102,7 +104,7 @@ def render(task: RenderTask) -> RenderResult:
         write_atomic(html, notebook_html(nb, title=task.title))
         os.replace(tmp, notebook)
         task.failed_notebook.unlink(missing_ok=True)
-        return result(True)
+        return replace(result(True), document_errors=_documents(task))
     except KeyboardInterrupt:
         tmp.unlink(missing_ok=True)
         raise
@@ -110,6 +112,22 @@ def render(task: RenderTask) -> RenderResult:
         tmp.unlink(missing_ok=True)
         kind, message = classify(exc)
         return result(False, kind, message)
+
+
+def _documents(task: RenderTask) -> tuple[tuple[str, str], ...]:
+    """Write the task's other formats beside its HTML; each failure is that format's alone."""
+    from .documents import FORMATS, make
+    from .outputs import write_atomic
+
+    params = dict(task.parameters)
+    failed = []
+    for fmt in task.documents:
+        try:
+            data = make(fmt, Path(str(params["params_dir"])), str(params["department"]), int(params["year"]))
+            write_atomic(Path(task.html).with_name(FORMATS[fmt][0]), data)
+        except Exception as exc:  # noqa: BLE001 - a broken format fails itself, not the report
+            failed.append((fmt, classify(exc)[1]))
+    return tuple(failed)
 
 
 # ---------------------------------------------------------------------- workers without the shared disk
@@ -142,8 +160,11 @@ def render_transferred(task: RenderTask, files: dict[str, bytes]) -> tuple[Rende
                         html=str(root / "out" / Path(task.html).name), inputs=(), inputs_digest="")
         result = render(local)
         sent = {}
+        from .documents import FORMATS
+
         for name, path in (("notebook", Path(local.notebook)), ("html", Path(local.html)),
-                           ("failed", local.failed_notebook)):
+                           ("failed", local.failed_notebook),
+                           *((fmt, Path(local.html).with_name(FORMATS[fmt][0])) for fmt in local.documents)):
             if path.exists():
                 sent[name] = path.read_bytes()
         return result, sent
@@ -155,9 +176,14 @@ def receive(task: RenderTask, result: RenderResult, files: dict[str, bytes]) -> 
 
     try:
         if result.ok and "html" in files:
+            from .documents import FORMATS
+
             write_atomic(Path(task.html), files["html"])
             write_atomic(Path(task.notebook), files["notebook"])
             task.failed_notebook.unlink(missing_ok=True)
+            for fmt in task.documents:
+                if fmt in files:
+                    write_atomic(Path(task.html).with_name(FORMATS[fmt][0]), files[fmt])
         elif "failed" in files:
             write_atomic(task.failed_notebook, files["failed"])
     except Exception as exc:  # noqa: BLE001 - a full disk here is this report's failure

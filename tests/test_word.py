@@ -1,0 +1,128 @@
+"""report.docx: the report's own sections in official-document layout, in the batch and on its own."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import docx
+import lxml.html
+import pytest
+from docx.oxml.ns import qn
+
+from perflib.batch import RunOptions, run
+from perflib.cli import main
+from perflib.present import report
+from perflib.present.word import report_docx
+
+from .conftest import EXAMPLE, FRAMEWORKS
+
+
+@pytest.fixture(scope="module")
+def worked() -> tuple[docx.document.Document, str, Path]:
+    report.setup()
+    r = report.load(EXAMPLE.parents[1], "baiyun-emergency", 2023)
+    html = "".join(str(report.chapter(report.load(EXAMPLE.parents[1], "baiyun-emergency", 2023), n))
+                   for n in range(1, len(report.OUTLINE) + 1))
+    path = Path(__file__).parent / ".." / "outputs"  # not written: the bytes are read back directly
+    data = report_docx(r)
+    import io
+
+    return docx.Document(io.BytesIO(data)), html, path
+
+
+def test_title_total_grade_and_every_heading_in_order(worked) -> None:  # noqa: ANN001
+    doc, html, _ = worked
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "2023 年度广州市白云区应急管理局部门整体支出绩效自评报告" in text
+    assert "91.88" in text and "“优”" in text
+    headings = [(p.style.name, p.text) for p in doc.paragraphs if p.style.name.startswith("Heading")]
+    expected = [({"h2": "Heading 1", "h3": "Heading 2", "h4": "Heading 3"}[m[0]], re.sub(r"<[^>]+>", "", m[1]))
+                for m in re.findall(r"<(h[234])>(.*?)</h[234]>", html)]
+    assert headings == expected
+    assert headings[0] == ("Heading 1", "一、部门基本情况")
+
+
+def test_tables_are_word_tables_with_the_same_figures(worked) -> None:  # noqa: ANN001
+    doc, html, _ = worked
+    assert len(doc.tables) == html.count("<table")
+    cells = {c.text for t in doc.tables for row in t.rows for c in row.cells}
+    assert {"44.38", "47.50", "91.88", "3.29", "94.12%", "98.54%"} <= cells
+    first = doc.tables[0]._tbl
+    header = first.tr_lst[0].trPr
+    assert header.find(qn("w:tblHeader")) is not None and header.find(qn("w:cantSplit")) is not None
+    assert all(tr.trPr.find(qn("w:cantSplit")) is not None for t in doc.tables for tr in t._tbl.tr_lst)
+
+
+def test_charts_fonts_and_page_numbers(worked) -> None:  # noqa: ANN001
+    doc, html, _ = worked
+    assert len(doc.inline_shapes) == html.count("<img")
+    assert all(abs(s.width.mm - 150) < 1 for s in doc.inline_shapes)
+    for name in ("Normal", "Title", "Heading 1", "Heading 2", "Heading 3", "Caption", "Table Text"):
+        fonts = doc.styles[name].element.rPr.find(qn("w:rFonts"))
+        assert fonts is not None and fonts.get(qn("w:eastAsia")), name
+    assert doc.styles["Heading 1"].font.name == "黑体" and doc.styles["Heading 2"].font.name == "楷体"
+    assert doc.styles["Normal"].font.size.pt == 16 and doc.styles["Normal"].paragraph_format.line_spacing.pt == 28
+    section = doc.sections[0]
+    assert (round(section.page_width.mm), round(section.top_margin.mm), round(section.left_margin.mm)) == (210, 37, 28)
+    footer = section.footer.paragraphs[0]._p.xml
+    assert "PAGE" in footer and "— " in footer
+    body = "\n".join(p.text for p in doc.paragraphs)
+    assert "评价方式：自评" in body and "单位负责人（签字）" in body
+
+
+def test_libreoffice_opens_it(tmp_path: Path) -> None:
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        pytest.skip("LibreOffice is not installed here (apt install libreoffice-writer to run this check)")
+    path = tmp_path / "report.docx"
+    assert main(["export", str(EXAMPLE), "--to", str(path)]) == 0
+    subprocess.run([soffice, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)],
+                   check=True, capture_output=True, timeout=180)
+    text = subprocess.run(["pdftotext", str(tmp_path / "report.pdf"), "-"], capture_output=True, text=True).stdout
+    assert "91.88" in text and "一、部门基本情况" in text
+
+
+def _params(tmp_path: Path) -> Path:
+    params = tmp_path / "params"
+    shutil.copytree(FRAMEWORKS, params / "frameworks")
+    (params / "baiyun-emergency").mkdir()
+    shutil.copy(EXAMPLE, params / "baiyun-emergency" / "2023.yaml")
+    return params
+
+
+def test_the_batch_writes_word_beside_html_and_a_broken_format_fails_alone(tmp_path: Path, monkeypatch) -> None:
+    from perflib.batch import documents
+
+    params = _params(tmp_path)
+    opts = RunOptions(params_dir=params, outputs_dir=tmp_path / "out", jobs=1, engine="cold", progress=False,
+                      overview=False, formats=("html", "docx"))
+    done = run(opts)
+    folder = tmp_path / "out" / "baiyun-emergency" / "2023"
+    assert done.entries[0].status == "ok" and (folder / "report.docx").stat().st_size > 20_000
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["reports"][0]["documents"] == {"docx": "baiyun-emergency/2023/report.docx"}
+    links = [a.get("href") for a in lxml.html.parse(str(tmp_path / "out" / "index.html")).getroot().iter("a")]
+    assert "baiyun-emergency/2023/report.docx" in links
+    assert run(opts).entries[0].status == "skipped"  # unchanged and the document is there
+    (folder / "report.docx").unlink()
+    assert run(opts).entries[0].status == "ok"  # a missing document is made again
+
+    def broken(*args) -> bytes:  # noqa: ANN002
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setitem(documents.MAKERS, "docx", broken)
+    before = (folder / "report.docx").read_bytes()
+    done = run(RunOptions(**{**opts.__dict__, "force": True}))
+    entry = done.entries[0]
+    assert entry.status == "ok" and "docx" in entry.document_errors and done.failed_documents
+    assert (folder / "report.docx").read_bytes() == before  # the last good document stays
+    assert "Word 未能生成" in (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+
+
+def test_export_refuses_what_it_cannot_make(tmp_path: Path, capsys) -> None:
+    assert main(["export", str(EXAMPLE), "--to", str(tmp_path / "x.pdf")]) == 2
+    assert "不支持的格式" in capsys.readouterr().err
