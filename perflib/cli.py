@@ -348,13 +348,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-overview", action="store_true", help="不渲染年度总览 outputs/overview-<年度>.html")
     p.add_argument("--formats", type=_formats, default=defaults.formats, metavar="LIST",
                    help=f"每份报告生成的格式，逗号分隔：{'、'.join(FORMATS)}（默认 {','.join(defaults.formats)}；"
-                        "docx 每份约多 0.7 秒）")
+                        "docx 每份约多 0.35 秒）")
     p.add_argument("--overview-template", metavar="NB",
                    help=f"年度总览模板（默认 notebooks/{OVERVIEW_TEMPLATE}，没有则用内置模板）")
 
-    p = sub.add_parser("export", parents=[frameworks], help="把一个部门年度导出为 Word 报告（不经批处理）")
+    p = sub.add_parser("export", parents=[frameworks], help="把一个部门年度导出为 Word 报告或自评表（不经批处理）")
     p.add_argument("params_file", metavar="PARAMS_FILE", help="params/<部门代码>/<年度>.yaml")
-    p.add_argument("--to", required=True, metavar="FILE", help="输出文件，如 report.docx")
+    p.add_argument("--to", required=True, metavar="FILE", help="输出文件：report.docx（Word 报告）或 自评表.xlsx")
 
     p = sub.add_parser("init", help="建立新的工作目录：params/（含示例）、notebooks/（可自行修改的模板）、README")
     p.add_argument("dir", metavar="DIR")

@@ -126,3 +126,31 @@ def test_the_batch_writes_word_beside_html_and_a_broken_format_fails_alone(tmp_p
 def test_export_refuses_what_it_cannot_make(tmp_path: Path, capsys) -> None:
     assert main(["export", str(EXAMPLE), "--to", str(tmp_path / "x.pdf")]) == 2
     assert "不支持的格式" in capsys.readouterr().err
+
+
+def test_the_form_reads_back_with_every_indicator_and_the_total(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from perflib import evaluate
+
+    path = tmp_path / "自评表.xlsx"
+    assert main(["export", str(EXAMPLE), "--to", str(path)]) == 0
+    ws = load_workbook(path).active
+    rows = [r for r in ws.iter_rows(values_only=True)]
+    assert rows[0][0] == "2023 年度部门整体支出绩效自评表"
+    header = rows.index(("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分",
+                         "偏差原因分析及改进措施"))
+    by_name = {r[2]: r for r in rows[header + 1:] if r[2]}
+    ev = evaluate(EXAMPLE)
+    for ind in ev.scorecard.indicators:
+        row = by_name[ind.name]
+        assert (row[3], row[4], row[5], row[6]) == (ind.target.text, ind.actual_display, float(ind.weight),
+                                                    float(ind.score))
+        assert (row[7] is None) == ind.met  # a missed target carries its deviation analysis
+    total = next(r for r in rows if r[0] == "总分")
+    assert (total[5], total[6], total[7]) == (100.0, 91.88, "自评等级：优")
+    budget = next(r for r in rows if r[0] == "合计")
+    assert budget[2:8] == (5692.59, 5448.73, 5369.24, 0.9854, 10.0, 4.78)
+    assert isinstance(by_name["预算编制完整性"][6], int | float)  # numbers are numbers, not text
+    assert ws.page_setup.orientation == "landscape" and ws.sheet_properties.pageSetUpPr.fitToPage
+    assert any(str(rng).startswith("A") for rng in ws.merged_cells.ranges)  # 一级 headings merged over rows

@@ -13,6 +13,7 @@ from pathlib import Path
 FORMATS: dict[str, tuple[str, str]] = {
     "html": ("report.html", "网页"),
     "docx": ("report.docx", "Word"),
+    "xlsx": ("自评表.xlsx", "自评表"),
 }
 DEFAULT_FORMATS = ("html",)
 
@@ -34,7 +35,14 @@ def _docx(params_dir: Path, department: str, year: int) -> bytes:
     return report_docx(report.load(params_dir, department, year))
 
 
-MAKERS: dict[str, Callable[[Path, str, int], bytes]] = {"docx": _docx}
+def _xlsx(params_dir: Path, department: str, year: int) -> bytes:
+    from ..evaluation import evaluate
+    from ..present.form import form_workbook
+
+    return form_workbook(evaluate(params_dir / department / f"{year}.yaml"))
+
+
+MAKERS: dict[str, Callable[[Path, str, int], bytes]] = {"docx": _docx, "xlsx": _xlsx}
 
 
 def make(fmt: str, params_dir: Path, department: str, year: int) -> bytes:
