@@ -174,7 +174,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         scheduler=args.scheduler, transfer_files=args.transfer_files,
         progress=False if args.quiet else None, overview=not args.no_overview,
         overview_template=Path(args.overview_template) if args.overview_template else None,
-        formats=args.formats,
+        formats=args.formats, docx_template=Path(args.docx_template) if args.docx_template else None,
     )
     try:
         report = run(opts)
@@ -280,7 +280,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise PerflibError(f"{out}: 不支持的格式；可导出：{'、'.join(f'.{f}' for f in FORMATS if f != 'html')}")
     path = Path(args.params_file)
     loaded = load(path, frameworks_dir=args.frameworks)  # every problem of the file, named, before any work
-    write_atomic(out, make(fmt, path.parent.parent, loaded.params.department.code, loaded.params.year))
+    write_atomic(out, make(fmt, path.parent.parent, loaded.params.department.code, loaded.params.year,
+                           docx_template=args.docx_template or ""))
     print(f"已导出：{out}")
     return 0
 
@@ -349,12 +350,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--formats", type=_formats, default=defaults.formats, metavar="LIST",
                    help=f"每份报告生成的格式，逗号分隔：{'、'.join(FORMATS)}（默认 {','.join(defaults.formats)}；"
                         "docx 每份约多 0.35 秒）")
+    p.add_argument("--docx-template", metavar="DOCX",
+                   help="本单位的 Word 模板：沿用其样式、页面设置、页眉页脚和封面（须含的样式见 README）")
     p.add_argument("--overview-template", metavar="NB",
                    help=f"年度总览模板（默认 notebooks/{OVERVIEW_TEMPLATE}，没有则用内置模板）")
 
     p = sub.add_parser("export", parents=[frameworks], help="把一个部门年度导出为 Word 报告或自评表（不经批处理）")
     p.add_argument("params_file", metavar="PARAMS_FILE", help="params/<部门代码>/<年度>.yaml")
     p.add_argument("--to", required=True, metavar="FILE", help="输出文件：report.docx（Word 报告）或 自评表.xlsx")
+    p.add_argument("--docx-template", metavar="DOCX", help="本单位的 Word 模板（见 perflib run --docx-template）")
 
     p = sub.add_parser("init", help="建立新的工作目录：params/（含示例）、notebooks/（可自行修改的模板）、README")
     p.add_argument("dir", metavar="DIR")

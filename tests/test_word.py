@@ -154,3 +154,30 @@ def test_the_form_reads_back_with_every_indicator_and_the_total(tmp_path: Path) 
     assert isinstance(by_name["预算编制完整性"][6], int | float)  # numbers are numbers, not text
     assert ws.page_setup.orientation == "landscape" and ws.sheet_properties.pageSetUpPr.fitToPage
     assert any(str(rng).startswith("A") for rng in ws.merged_cells.ranges)  # 一级 headings merged over rows
+
+
+def test_a_bureaus_template_gives_its_look_and_a_missing_style_is_named(tmp_path: Path, capsys) -> None:
+    import io
+
+    from perflib.present.word import setup_document
+
+    template = docx.Document()
+    setup_document(template)
+    template.add_paragraph("某某区财政局（制）", style="Title")
+    template.sections[0].header.paragraphs[0].text = "某某区部门整体支出绩效自评"
+    template.save(tmp_path / "bureau.docx")
+    out = tmp_path / "report.docx"
+    assert main(["export", str(EXAMPLE), "--to", str(out), "--docx-template", str(tmp_path / "bureau.docx")]) == 0
+    doc = docx.Document(io.BytesIO(out.read_bytes()))
+    assert doc.paragraphs[0].text == "某某区财政局（制）"  # the template's own cover stays first
+    assert doc.sections[0].header.paragraphs[0].text == "某某区部门整体支出绩效自评"
+    assert "一、部门基本情况" in [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
+    docx.Document().save(tmp_path / "plain.docx")  # Word's blank document: no "Table Text"
+    assert main(["export", str(EXAMPLE), "--to", str(tmp_path / "x.docx"),
+                 "--docx-template", str(tmp_path / "plain.docx")]) == 2
+    err = capsys.readouterr().err
+    assert "plain.docx: Word 模板缺少样式 Table Text、Signature" in err and not (tmp_path / "x.docx").exists()
+    params = _params(tmp_path)
+    assert main(["run", "--params", str(params), "--outputs", str(tmp_path / "out"), "--formats", "html,docx",
+                 "--docx-template", str(tmp_path / "plain.docx"), "--quiet", "--no-overview"]) == 2
+    assert "缺少样式 Table Text" in capsys.readouterr().err

@@ -27,24 +27,24 @@ def parse_formats(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(["html", *asked]))
 
 
-def _docx(params_dir: Path, department: str, year: int) -> bytes:
+def _docx(params_dir: Path, department: str, year: int, *, docx_template: str = "") -> bytes:
     from ..present import report
     from ..present.word import report_docx
 
     report.setup()
-    return report_docx(report.load(params_dir, department, year))
+    return report_docx(report.load(params_dir, department, year), template=docx_template or None)
 
 
-def _xlsx(params_dir: Path, department: str, year: int) -> bytes:
+def _xlsx(params_dir: Path, department: str, year: int, **_: str) -> bytes:
     from ..evaluation import evaluate
     from ..present.form import form_workbook
 
     return form_workbook(evaluate(params_dir / department / f"{year}.yaml"))
 
 
-MAKERS: dict[str, Callable[[Path, str, int], bytes]] = {"docx": _docx, "xlsx": _xlsx}
+MAKERS: dict[str, Callable[..., bytes]] = {"docx": _docx, "xlsx": _xlsx}
 
 
-def make(fmt: str, params_dir: Path, department: str, year: int) -> bytes:
-    """The bytes of ``fmt`` for one department-year."""
-    return MAKERS[fmt](params_dir, department, year)
+def make(fmt: str, params_dir: Path, department: str, year: int, *, docx_template: str = "") -> bytes:
+    """The bytes of ``fmt`` for one department-year (``docx_template``: a bureau's Word template)."""
+    return MAKERS[fmt](params_dir, department, year, docx_template=docx_template)

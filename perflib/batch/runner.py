@@ -70,6 +70,7 @@ class RunOptions:
     overview_template: Path | None = None  # None: notebooks/overview.ipynb here, else the bundled one
     excel: bool = True  # write outputs/summary.xlsx
     formats: tuple[str, ...] = DEFAULT_FORMATS  # what each report is written as (batch.documents.FORMATS)
+    docx_template: Path | None = None  # a bureau's Word template for report.docx
 
 
 @dataclass
@@ -151,7 +152,23 @@ def _task(opts: RunOptions, key: str, template: Path, parameters: dict, notebook
         html=str(html), title=title, timeout=opts.timeout, engine=opts.engine, restart_every=opts.restart_every,
         inputs=tuple(str(p) for p in inputs), inputs_digest=digest,
         documents=_documents(opts) if key.startswith("report/") else (),
+        docx_template=str(opts.docx_template.resolve()) if opts.docx_template else "",
     )
+
+
+def _docx_template(opts: RunOptions) -> str:
+    """The Word template's hash ("" without one), checked before any report is rendered: a template that
+    lacks a style fails the run at once, naming the style, rather than every report's document."""
+    if not opts.docx_template or "docx" not in opts.formats:
+        return ""
+    from ..errors import PerflibError
+    from ..present.word import open_template
+
+    try:
+        open_template(opts.docx_template)
+    except PerflibError as exc:
+        raise RunError(str(exc)) from None
+    return sha(opts.docx_template.read_bytes())
 
 
 def _documents(opts: RunOptions) -> tuple[str, ...]:
@@ -181,6 +198,7 @@ def plan(opts: RunOptions, code_hash: str) -> list[Planned]:
         raise RunError(f"{opts.params_dir}: 没有找到 <部门代码>/<年度>.yaml 输入文件"
                        + ("（请检查 --department / --year）" if opts.departments or opts.years else ""))
     frameworks = sorted((params_dir / FRAMEWORKS_DIR).glob("*.yaml"))
+    docx_hash = _docx_template(opts)
     planned = []
     for path in files:
         code, year = path.parent.name, int(path.stem)
@@ -189,7 +207,7 @@ def plan(opts: RunOptions, code_hash: str) -> list[Planned]:
         inputs = input_files(path, frameworks)
         digest = inputs_digest(inputs)
         fingerprint = sha(digest.encode(), template_hash.encode(), code_hash.encode(),
-                          *(fmt.encode() for fmt in _documents(opts)))
+                          *(fmt.encode() for fmt in _documents(opts)), docx_hash.encode())
         sidecar = _unchanged(opts, out_dir / "report.html", out_dir / SIDECAR, fingerprint)
         if sidecar and not all((out_dir / FORMATS[fmt][0]).is_file() for fmt in _documents(opts)):
             sidecar = None  # a document was removed since: make it again

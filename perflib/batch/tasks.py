@@ -35,6 +35,7 @@ class RenderTask:
     inputs: tuple[str, ...] = ()  # the files the notebook reads …
     inputs_digest: str = ""  # … and their hash when the batch planned the task
     documents: tuple[str, ...] = ()  # formats besides HTML (see batch.documents), written beside it
+    docx_template: str = ""  # a bureau's Word template for report.docx
 
     @property
     def failed_notebook(self) -> Path:
@@ -123,7 +124,8 @@ def _documents(task: RenderTask) -> tuple[tuple[str, str], ...]:
     failed = []
     for fmt in task.documents:
         try:
-            data = make(fmt, Path(str(params["params_dir"])), str(params["department"]), int(params["year"]))
+            data = make(fmt, Path(str(params["params_dir"])), str(params["department"]), int(params["year"]),
+                        docx_template=task.docx_template)
             write_atomic(Path(task.html).with_name(FORMATS[fmt][0]), data)
         except Exception as exc:  # noqa: BLE001 - a broken format fails itself, not the report
             failed.append((fmt, classify(exc)[1]))

@@ -18,8 +18,10 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..errors import PerflibError
 from ..numbers import exact
 from ..text import display_width
 from . import report as sections
@@ -350,6 +352,34 @@ def _column_widths(rows, columns: int) -> list[int]:  # noqa: ANN001
     return [int(Mm(TEXT_WIDTH_MM) * u / total) for u in units]
 
 
+#: The styles a bureau's template must define (by these names: Word's own, and perflib's "Table Text").
+TEMPLATE_STYLES = ("Normal", "Title", "Heading 1", "Heading 2", "Heading 3", "Caption", "Table Grid",
+                   "Table Text", "Signature")
+
+
+def open_template(path: str | Path) -> Document:
+    """A bureau's Word template, checked: a clear error names the file and each style it lacks."""
+    from docx import Document
+    from docx.opc.exceptions import PackageNotFoundError
+
+    path = Path(path)
+    try:
+        doc = Document(str(path))
+    except (PackageNotFoundError, KeyError, ValueError, OSError) as exc:
+        raise PerflibError(f"{path}: 不是可读取的 Word 模板（.docx）：{exc}") from None
+    missing = check_template(doc)
+    if missing:
+        raise PerflibError(f"{path}: Word 模板缺少样式 {'、'.join(missing)}"
+                           "（在 Word 中新建同名样式即可；默认模板见 perflib export --to report.docx 的输出）")
+    return doc
+
+
+def check_template(doc: Document) -> list[str]:
+    """The styles of :data:`TEMPLATE_STYLES` a document does not define."""
+    have = {s.name for s in doc.styles}
+    return [name for name in TEMPLATE_STYLES if name not in have]
+
+
 def _row_properties(row, *, header: bool) -> None:  # noqa: ANN001
     """No row split across pages; header rows repeat on every page."""
     from docx.oxml import OxmlElement
@@ -366,16 +396,23 @@ def _text(el) -> str:  # noqa: ANN001
 
 
 @exact
-def report_docx(report: sections.Report) -> bytes:
-    """The report's Word document: cover, every chapter of the outline, signature block."""
+def report_docx(report: sections.Report, *, template: str | Path | None = None) -> bytes:
+    """The report's Word document: cover, every chapter of the outline, signature block.
+
+    With a ``template`` (a bureau's .docx) its styles, page set-up, header and footer are kept, and so is
+    its content — its cover, say — with the report appended after it; see :func:`check_template`.
+    """
     import lxml.html
     from docx import Document
 
     images: dict[str, bytes] = {}
     report = replace(report, figures=[0], images=images)
-    doc = Document()
-    setup_document(doc)
-    cover(doc, report.ev)
+    if template is None:
+        doc = Document()
+        setup_document(doc)
+        cover(doc, report.ev)
+    else:
+        doc = open_template(template)
     writer = _Writer(doc, images)
     doc.add_paragraph(report.ev.title, style="Title")
     for number in range(1, len(sections.OUTLINE) + 1):
