@@ -268,6 +268,44 @@ def cmd_excel_export(args: argparse.Namespace) -> int:
     return 0
 
 
+@command("monitor")
+def cmd_monitor(args: argparse.Namespace) -> int:
+    from .monitoring.monitor import monitor
+    from .monitoring.snapshot import SNAPSHOT_FILE, snapshot_path
+
+    path = Path(args.path)
+    if not SNAPSHOT_FILE.match(path.stem):
+        if args.month is None:
+            raise PerflibError(f"{path}: 应为监控快照 <部门代码>/<年度>-<月份>.yaml，或年度文件加 --month 月份")
+        if not 1 <= args.month <= 12:
+            raise PerflibError(f"--month: 应为 1 到 12 的月份，实际为 {args.month}")
+        path = snapshot_path(path, args.month)
+    m = monitor(path, rules_dir=args.rules_dir)
+    if args.json:
+        print(json.dumps(m.to_dict(), ensure_ascii=False, indent=2))
+        return 0
+    from .monitoring.rules import LIGHT_NAMES, LIGHT_SYMBOLS
+
+    def lamp(light: str) -> str:
+        return f"{LIGHT_SYMBOLS[light]} {LIGHT_NAMES[light]}"
+
+    total = m.spending[0]
+    out = [f"{m.snapshot.year} 年 1–{m.month} 月绩效运行监控：{m.department}（{m.snapshot.department.code}）"
+           f"  规则：{m.rules.name}", "",
+           f"支出：全年预算 {fmt_number(total.budget)} {m.unit}，1–{m.month} 月执行 {fmt_number(total.spent)}，"
+           f"执行率 {fmt_percent(total.rate)}（应达 {fmt_percent(total.expected)}）  {lamp(total.light)}"]
+    out += [f"  {s.name}：执行率 {fmt_percent(s.rate)}  {lamp(s.light)}" for s in m.spending[1:]]
+    out += ["", "绩效指标："]
+    for i in m.indicators:
+        progress = f"，完成进度 {i.progress.quantize(1)}%" if i.progress is not None else ""
+        out.append(f"  {lamp(i.light)}  {i.name}：目标 {i.target}，1–{m.month} 月 {i.to_date}{progress}"
+                   + (f"，完成可能性 {i.likely}" if i.likely else ""))
+    out += ["", f"审核发现 {len(m.findings)} 项："]
+    out += [f"  [{LEVEL_NAMES[f.level]}] {f.code}: {f.message}" for f in m.findings]
+    print("\n".join(out))
+    return 0
+
+
 @command("export")
 def cmd_export(args: argparse.Namespace) -> int:
     from .batch.documents import FORMATS, make
@@ -354,6 +392,12 @@ def build_parser() -> argparse.ArgumentParser:
                    help="本单位的 Word 模板：沿用其样式、页面设置、页眉页脚和封面（须含的样式见 README）")
     p.add_argument("--overview-template", metavar="NB",
                    help=f"年度总览模板（默认 notebooks/{OVERVIEW_TEMPLATE}，没有则用内置模板）")
+
+    p = sub.add_parser("monitor", help="绩效运行监控：一个部门年中快照的红黄绿灯与审核发现")
+    p.add_argument("path", metavar="PATH", help="params/<部门代码>/<年度>-<月份>.yaml，或年度文件加 --month")
+    p.add_argument("--month", type=int, metavar="N", help="月份（PATH 为年度文件时）")
+    p.add_argument("--rules-dir", metavar="DIR", help="监控规则目录（默认 params/monitoring；找不到时用内置规则）")
+    p.add_argument("--json", action="store_true", help="输出 JSON")
 
     p = sub.add_parser("export", parents=[frameworks], help="把一个部门年度导出为 Word 报告或自评表（不经批处理）")
     p.add_argument("params_file", metavar="PARAMS_FILE", help="params/<部门代码>/<年度>.yaml")

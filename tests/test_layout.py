@@ -24,6 +24,7 @@ LAYERS = (
     ("perflib.scoring",),
     ("perflib.audit",),
     ("perflib.evaluation", "perflib.frames", "perflib.whatif"),
+    ("perflib.monitoring",),
     ("perflib.analysis",),
     ("perflib.present",),
     ("perflib.engine",),

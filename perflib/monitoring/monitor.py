@@ -1,0 +1,321 @@
+"""Scoring and auditing a monitoring snapshot: a light for every indicator and for the spending, and findings.
+
+Per indicator: the annual target and the value to date are read with the same parser as the year-end
+targets; each comparison gets an expected value (a cumulative target × N/12; a rate its target), a
+progress (to date ÷ expected, %) and a light from the rules' bands; reverse and zero targets are green
+within the target and red outside it; a qualitative one is read from its words. A compound target takes
+its worst light. Spending: the execution rate to date against the checkpoint of the month (or N/12).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError, InputErrors, TargetError
+from ..inputs.params import Problems, load_params
+from ..inputs.yamlio import line_of
+from ..numbers import ZERO, exact, fmt_percent, plain, quantize, ratio
+from ..scoring import methods
+from ..scoring.targets import Parsed, convert, parse
+from .rules import LIGHT_NAMES, LIGHTS, Rules, available, find_rules, load_rules, rules_dir_for
+from .snapshot import Snapshot, load_snapshot
+
+SEVERITY = ("red", "yellow", "grey", "green", "blue")  # worst first: a compound target takes the worst
+LEVELS = ("error", "warning", "info")
+CODES = ("LAG_WITHOUT_REASON", "CERTAIN_BUT_RED", "FORECAST_BELOW_TARGET", "SPENDING_BEHIND_CHECKPOINT",
+         "SPENT_AHEAD_OF_TARGETS", "CONTRADICTS_YEAR_END", "NOT_REPORTED", "QUALITATIVE_UNCLEAR")
+
+
+@dataclass(frozen=True)
+class Finding:
+    level: str
+    code: str
+    message: str
+    subject: str = ""
+
+    def __post_init__(self) -> None:
+        if self.level not in LEVELS or self.code not in CODES:
+            raise ValueError(f"unknown monitoring finding {self.level} {self.code}")
+
+    def as_dict(self) -> dict[str, str]:
+        return {"level": self.level, "code": self.code, "message": self.message, "subject": self.subject}
+
+
+@dataclass(frozen=True)
+class IndicatorLight:
+    name: str
+    target: str
+    to_date: str
+    expected: Decimal | None  # of the first comparison, in the target's unit
+    progress: Decimal | None  # to date ÷ expected, % (the worst comparison's)
+    light: str
+    direction: str  # more, less, zero, range, qualitative
+    likely: str | None
+    forecast: str | None
+    reason: str | None
+    measures: str | None
+    share: Decimal | None = None  # to date ÷ annual target (cumulative "more" targets), for the spending gap
+
+
+@dataclass(frozen=True)
+class SpendingLight:
+    name: str  # 合计, a fund type, or a key project
+    budget: Decimal
+    spent: Decimal
+    rate: Decimal | None  # spent ÷ budget
+    expected: Decimal  # the rate expected by month N (checkpoint or N/12)
+    light: str
+
+
+@dataclass(frozen=True)
+class Monitoring:
+    path: Path | None
+    snapshot: Snapshot
+    rules: Rules
+    department: str
+    unit: str
+    indicators: tuple[IndicatorLight, ...]
+    spending: tuple[SpendingLight, ...]  # the total first
+    findings: tuple[Finding, ...] = field(default_factory=tuple)
+
+    @property
+    def month(self) -> int:
+        return self.snapshot.month
+
+    def __repr__(self) -> str:
+        counts = "，".join(f"{LIGHT_NAMES[lt]} {sum(1 for i in self.indicators if i.light == lt)}" for lt in LIGHTS
+                          if any(i.light == lt for i in self.indicators))
+        return f"<Monitoring {self.department} {self.snapshot.year} 年 1–{self.month} 月：{counts}>"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON of ``perflib monitor --json`` (rates and progress in %, 2 decimals)."""
+        total, *parts = self.spending
+
+        def spend(s: SpendingLight) -> dict[str, Any]:
+            return {"name": s.name, "budget": plain(s.budget), "spent": plain(s.spent),
+                    "rate": plain(_pct(s.rate)), "expected": plain(_pct(s.expected)), "light": s.light}
+
+        return {
+            "department": self.department, "code": self.snapshot.department.code, "year": self.snapshot.year,
+            "month": self.month, "rules": self.rules.id, "money_unit": self.unit,
+            "spending": {**spend(total), "parts": [spend(s) for s in parts]},
+            "indicators": [
+                {"name": i.name, "target": i.target, "to_date": i.to_date,
+                 "expected": plain(quantize(i.expected, 4)) if i.expected is not None else None,
+                 "progress": plain(quantize(i.progress, 2)) if i.progress is not None else None,
+                 "light": i.light, "direction": i.direction, "likely": i.likely, "forecast": i.forecast,
+                 "reason": i.reason, "measures": i.measures}
+                for i in self.indicators
+            ],
+            "findings": [f.as_dict() for f in self.findings],
+        }
+
+
+def _pct(rate: Decimal | None) -> Decimal | None:
+    return None if rate is None else quantize(rate * 100, 2)
+
+
+def _pairs(target: Parsed, to_date: Parsed, where: tuple, field_name: str, text: str,
+           problems: Problems) -> list[tuple[Any, Decimal]]:
+    """Each comparison of the target with its value to date, in the target's unit."""
+    if len(to_date.parts) != len(target.parts):
+        problems.add(where + (field_name,), "项数与年度指标值不一致",
+                     expected=f"{len(target.parts)} 项（与目标「{target.text}」逐项对应）", found=text)
+        return []
+    out = []
+    for part, value in zip(target.parts, to_date.parts):
+        converted = convert(value.value, value.unit, part.unit)
+        if converted is None:
+            problems.add(where + (field_name,), "单位与年度指标值不可比", expected=f"单位「{part.unit}」",
+                         found=f"{value.value}{value.unit}")
+            return []
+        out.append((part, converted))
+    return out
+
+
+@exact
+def monitor(path: str | Path, *, rules_dir: str | Path | None = None) -> Monitoring:
+    """Read the snapshot at ``path`` (and its year file, when there is one), light it and audit it."""
+    path = Path(path)
+    snapshot, lines = load_snapshot(path)
+    problems = Problems(path, lines)
+    year_file = path.with_name(f"{snapshot.year}.yaml")
+    year = load_params(year_file)[0] if year_file.is_file() else None
+    folder = Path(rules_dir) if rules_dir else rules_dir_for(path)
+    rules_file = find_rules(snapshot.rules, folder)
+    if rules_file is None:
+        raise InputErrors([InputError(path, "rules", "找不到该监控规则", expected=f"以下之一：{'、'.join(available(folder))}",
+                                      found=snapshot.rules, line=line_of(lines, ("rules",)))])
+    rules = load_rules(rules_file)
+    month = snapshot.month
+    elapsed = Decimal(month) / 12
+    targets = {ind.name: ind for ind in year.indicators} if year else {}
+    lights: list[IndicatorLight] = []
+    for i, ind in enumerate(snapshot.indicators):
+        where = ("indicators", i)
+        written = ind.target or (targets[ind.name].target if ind.name in targets else None)
+        if year is not None and ind.name not in targets:
+            problems.add(where + ("name",), "年度目标中没有这个指标", expected=f"{year_file.name} 中的指标名称",
+                         found=ind.name)
+            continue
+        if written is None:
+            problems.add(where + ("target",), "须填写年度指标值（没有年度文件时）", found=None)
+            continue
+        try:
+            target, to_date = parse(written), parse(ind.to_date)
+        except TargetError as exc:
+            problems.add(where + ("to_date" if exc.text == ind.to_date else "target",), exc.reason, found=exc.text)
+            continue
+        if not target.qualitative and to_date.qualitative:
+            problems.add(where + ("to_date",), "无法读取完成值", expected=f"可与年度指标值「{written}」比较的数值",
+                         found=ind.to_date)
+            continue
+        if target.qualitative:
+            light = rules.read_qualitative(ind.to_date)
+            lights.append(IndicatorLight(ind.name, written, ind.to_date, None, None, light, "qualitative",
+                                         ind.likely, ind.forecast, ind.reason, ind.measures))
+            continue
+        pairs = _pairs(target, to_date, where, "to_date", ind.to_date, problems)
+        if not pairs:
+            continue
+        worst: tuple[str, Decimal | None, Decimal | None, str] | None = None
+        shares = []
+        for part, value in pairs:
+            rule = methods.part_completion(part.op, value, part.value, upper=part.upper)[1]
+            direction = methods.DIRECTIONS[rule]
+            if direction == "more":
+                level = part.unit in rules.level_units
+                expected = part.value if level else part.value * elapsed
+                progress = ratio(value * 100, expected)
+                light = rules.light(progress) if progress is not None else "green"
+                if not level and part.value:
+                    shares.append(min(value / part.value, Decimal(1)))
+            else:
+                expected, progress = part.value, None
+                light = "green" if methods.rule_met(rule, value, part.value, part.upper) else "red"
+            if worst is None or SEVERITY.index(light) < SEVERITY.index(worst[0]):
+                worst = (light, expected, progress, direction)
+        light, expected, progress, direction = worst  # type: ignore[misc]
+        share = sum(shares, ZERO) / len(shares) if shares else None
+        lights.append(IndicatorLight(ind.name, written, ind.to_date, expected, progress, light, direction,
+                                     ind.likely, ind.forecast, ind.reason, ind.measures, share))
+    spending = _spending(snapshot, year, rules, where_problems=problems)
+    problems.raise_if_any()
+    name = snapshot.department.name or (year.department.name if year else snapshot.department.code)
+    unit = snapshot.money_unit or (year.money_unit if year else "万元")
+    result = Monitoring(path, snapshot, rules, name, unit, tuple(lights), tuple(spending))
+    return Monitoring(path, snapshot, rules, name, unit, tuple(lights), tuple(spending),
+                      tuple(audit(result, year, targets)))
+
+
+def _spending(snapshot: Snapshot, year, rules: Rules, *, where_problems: Problems) -> list[SpendingLight]:  # noqa: ANN001
+    budgets = {f.type: f.adjusted for f in year.budget.funds} if year else {}
+    projects = {p.name: p.budget for p in year.key_projects} if year else {}
+    checkpoint = rules.checkpoint(snapshot.month)
+    expected = checkpoint[1] / 100 if checkpoint else Decimal(snapshot.month) / 12
+
+    def light(name: str, budget: Decimal, spent: Decimal) -> SpendingLight:
+        rate = ratio(spent, budget)
+        progress = ratio(rate * 100, expected) if rate is not None else None
+        return SpendingLight(name, budget, spent, rate, expected, rules.light(progress))
+
+    parts = []
+    for i, fund in enumerate(snapshot.budget.funds):
+        budget = fund.budget if fund.budget is not None else budgets.get(fund.type)
+        if budget is None:
+            where_problems.add(("budget", "funds", i, "budget"), "须填写全年预算数（年度文件中没有该资金性质）",
+                               found=None)
+            continue
+        parts.append(light(fund.type, budget, fund.spent))
+    for i, project in enumerate(snapshot.budget.key_projects):
+        budget = project.budget if project.budget is not None else projects.get(project.name)
+        if budget is None:
+            where_problems.add(("budget", "key_projects", i, "budget"), "须填写全年预算数", found=None)
+            continue
+        parts.append(light(project.name, budget, project.spent))
+    funds = [p for p, f in zip(parts, snapshot.budget.funds)]
+    total = light("合计", sum((p.budget for p in funds), ZERO), sum((p.spent for p in funds), ZERO))
+    return [total, *parts]
+
+
+def audit(m: Monitoring, year, targets: dict) -> list[Finding]:  # noqa: ANN001
+    """What a reviewer of a monitoring snapshot would raise."""
+    out: list[Finding] = []
+    for i in m.indicators:
+        if i.light in m.rules.reason_required and not (i.reason and i.measures):
+            missing = "、".join(w for w, v in (("偏差原因", i.reason), ("改进措施", i.measures)) if not v)
+            out.append(Finding("warning", "LAG_WITHOUT_REASON",
+                               f"指标「{i.name}」为{LIGHT_NAMES[i.light]}，未填写{missing}。", i.name))
+        if i.likely == "确定能" and i.light == "red":
+            out.append(Finding("warning", "CERTAIN_BUT_RED",
+                               f"指标「{i.name}」为红灯，完成可能性却填“确定能”，前后矛盾。", i.name))
+        if i.likely == "确定能" and i.forecast:
+            try:
+                forecast, target = parse(i.forecast), parse(i.target)
+            except TargetError:
+                forecast = target = None
+            if forecast and target and len(forecast.parts) == len(target.parts) and not target.qualitative:
+                short = []
+                for part, value in zip(target.parts, forecast.parts):
+                    converted = convert(value.value, value.unit, part.unit)
+                    if converted is not None and not methods.met(part.op, converted, part.value, part.upper):
+                        short.append(str(part))
+                if short:
+                    out.append(Finding("warning", "FORECAST_BELOW_TARGET",
+                                       f"指标「{i.name}」全年预计完成 {i.forecast}，达不到目标 {i.target}，"
+                                       "完成可能性却填“确定能”。", i.name))
+        if i.light == "grey" and i.direction == "qualitative":
+            out.append(Finding("info", "QUALITATIVE_UNCLEAR",
+                               f"定性指标「{i.name}」的完成情况“{i.to_date}”无法判断达到与否"
+                               f"（可写：{'、'.join(m.rules.qualitative)}）。", i.name))
+    total = m.spending[0]
+    checkpoint = m.rules.checkpoint(m.month)
+    if checkpoint and total.rate is not None and total.rate * 100 < checkpoint[1]:
+        out.append(Finding("warning", "SPENDING_BEHIND_CHECKPOINT",
+                           f"截至 {m.month} 月末累计执行率 {fmt_percent(total.rate)}，低于 {checkpoint[0]} 月末应达的 "
+                           f"{checkpoint[1]}%。", "支出进度"))
+    shares = [i.share for i in m.indicators if i.share is not None]
+    if m.rules.spending.gap is not None and shares and total.rate is not None:
+        target_pct = sum(shares, ZERO) / len(shares) * 100
+        if total.rate * 100 - target_pct > m.rules.spending.gap:
+            out.append(Finding("warning", "SPENT_AHEAD_OF_TARGETS",
+                               f"支出进度 {fmt_percent(total.rate)} 超过绩效目标平均完成进度 "
+                               f"{quantize(target_pct, 2)}% 达 {quantize(total.rate * 100 - target_pct, 2)} 个百分点"
+                               f"（允许 {m.rules.spending.gap} 个百分点）：资金已支出，产出尚未跟上。", "支出进度"))
+    if year is not None:
+        reported = {i.name for i in m.indicators}
+        for name in targets:
+            if name not in reported:
+                out.append(Finding("warning", "NOT_REPORTED", f"年度指标「{name}」未在监控中填报。", name))
+        out += _contradictions(m, year)
+    return sorted(out, key=lambda f: LEVELS.index(f.level))
+
+
+def _contradictions(m: Monitoring, year) -> list[Finding]:  # noqa: ANN001
+    """Figures to date above the year-end ones (a cumulative value cannot fall after month N)."""
+    out = []
+    actuals = {ind.name: ind.actual for ind in year.indicators if ind.actual}
+    for i in m.indicators:
+        if i.direction != "more" or i.name not in actuals or i.share is None:
+            continue
+        try:
+            to_date, final, target = parse(i.to_date), parse(actuals[i.name]), parse(i.target)
+        except TargetError:
+            continue
+        if len(to_date.parts) == len(final.parts) == len(target.parts):
+            for part, now, end in zip(target.parts, to_date.parts, final.parts):
+                a, b = convert(now.value, now.unit, part.unit), convert(end.value, end.unit, part.unit)
+                if a is not None and b is not None and a > b:
+                    out.append(Finding("warning", "CONTRADICTS_YEAR_END",
+                                       f"指标「{i.name}」1–{m.month} 月完成 {i.to_date}，多于年度实际完成 {actuals[i.name]}。",
+                                       i.name))
+                    break
+    spent = {f.type: f.spent for f in year.budget.funds}
+    for s in m.spending[1:]:
+        if s.name in spent and s.spent > spent[s.name]:
+            out.append(Finding("warning", "CONTRADICTS_YEAR_END",
+                               f"{s.name} 1–{m.month} 月执行 {s.spent}，多于全年支出 {spent[s.name]}。", s.name))
+    return out

@@ -1,0 +1,124 @@
+"""A monitoring snapshot: ``params/<code>/<year>-<MM>.yaml``, what a department reports at the end of month MM.
+
+It sits beside the year's file (``<year>.yaml``), which may exist or not yet. Nothing is typed twice:
+an indicator's annual target and category, and a fund's annual budget, come from the year file when it
+has them, and are written in the snapshot only when it does not. Several snapshots (6 and 9, say) are
+several files.
+
+.. code-block:: yaml
+
+    year: 2023
+    month: 6
+    rules: sichuan-2025          # the monitoring rules (params/monitoring/ or bundled)
+    department: {code: baiyun-emergency, name: 广州市白云区应急管理局}
+    budget:
+      funds:
+        - {type: 一般公共预算, spent: 1200.50}          # budget: from the year file's adjusted budget
+    indicators:
+      - name: 安全生产事故警示片制作期数                  # target and category from the year file
+        to_date: 1 期                                     # 1–6 月完成值, as written
+        likely: 确定能                                    # 完成目标可能性: 确定能 / 有可能 / 完全不可能
+        forecast: 2 期                                    # 全年预计完成值 (optional)
+        reason: 经费保障：……                              # 偏差原因 (a category and/or text)
+        measures: ……                                      # 改进措施
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+from ..errors import InputErrors
+from ..inputs.params import Problems
+from ..inputs.schema import CODE_PATTERN, Amount, Name, _written
+from ..inputs.validation import validate
+from ..inputs.yamlio import load_yaml
+
+SNAPSHOT_FILE = re.compile(r"^(\d{4})-(\d{2})$")
+LIKELY = ("确定能", "有可能", "完全不可能")
+REASON_CATEGORIES = ("经费保障", "制度保障", "人员保障", "硬件条件保障", "其他")
+Written = Annotated[str, BeforeValidator(_written), Field(min_length=1, max_length=500)]
+Text = Annotated[str, Field(max_length=5000)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+
+class Department(_Model):
+    code: Annotated[str, Field(pattern=CODE_PATTERN, max_length=64)]
+    name: Name | None = None
+
+
+class Fund(_Model):
+    type: Name
+    budget: Amount | None = None  # 全年预算数; from the year file's adjusted budget when omitted
+    spent: Amount  # 1–N 月执行数
+
+
+class KeyProject(_Model):
+    name: Name
+    budget: Amount | None = None
+    spent: Amount
+
+
+class Budget(_Model):
+    funds: Annotated[list[Fund], Field(min_length=1)]
+    key_projects: list[KeyProject] = []
+
+
+class Indicator(_Model):
+    name: Name
+    target: Written | None = None  # the annual target, when the year file does not give it
+    category: Name | None = None
+    to_date: Written  # 1–N 月完成值 as written
+    likely: Literal["确定能", "有可能", "完全不可能"] | None = None  # 完成目标可能性
+    forecast: Written | None = None  # 全年预计完成值
+    reason: Text | None = None  # 偏差原因
+    measures: Text | None = None  # 改进措施
+
+
+class Snapshot(_Model):
+    schema_version: Literal[1] = 1
+    department: Department
+    year: Annotated[int, Field(ge=2000, le=2100)]
+    month: Annotated[int, Field(ge=1, le=12)]
+    rules: Annotated[str, Field(pattern=CODE_PATTERN, max_length=100)]
+    money_unit: Literal["万元", "元"] | None = None
+    budget: Budget
+    indicators: Annotated[list[Indicator], Field(min_length=1)]
+
+
+def load_snapshot(path: str | Path) -> tuple[Snapshot, dict[tuple, int]]:
+    """Read and check a snapshot file (schema, and the year and month against its name)."""
+    path = Path(path)
+    try:
+        data, lines = load_yaml(path)
+    except Exception as exc:  # an InputError: one line naming the file
+        raise InputErrors([exc]) from None  # type: ignore[list-item]
+    snapshot = validate(Snapshot, data, path, lines)
+    problems = Problems(path, lines)
+    named = SNAPSHOT_FILE.match(path.stem)
+    if named:
+        if int(named[1]) != snapshot.year:
+            problems.add(("year",), "年度与文件名不一致", expected=f"{named[1]}（文件名）", found=snapshot.year)
+        if int(named[2]) != snapshot.month:
+            problems.add(("month",), "月份与文件名不一致", expected=f"{int(named[2])}（文件名）", found=snapshot.month)
+    if re.match(CODE_PATTERN, path.parent.name) and path.parent.name != snapshot.department.code:
+        problems.add(("department", "code"), "部门代码与所在目录名不一致", expected=f"{path.parent.name}（目录名）",
+                     found=snapshot.department.code)
+    seen: set[str] = set()
+    for i, ind in enumerate(snapshot.indicators):
+        if ind.name in seen:
+            problems.add(("indicators", i, "name"), "指标重复填写", found=ind.name)
+        seen.add(ind.name)
+    problems.raise_if_any()
+    return snapshot, lines
+
+
+def snapshot_path(year_file: Path, month: int) -> Path:
+    """The snapshot of ``month`` beside a year file: ``<code>/<year>.yaml`` → ``<code>/<year>-<MM>.yaml``."""
+    return year_file.with_name(f"{year_file.stem}-{month:02d}.yaml")
