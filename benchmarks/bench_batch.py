@@ -45,7 +45,7 @@ def workspace(n: int, root: Path) -> Path:
     generate(demo)  # under the bundled framework
     params = root / "params"
     params.mkdir()
-    chosen = sorted(demo.glob("*/*.yaml"))[:n]
+    chosen = sorted(demo.glob("*/[0-9][0-9][0-9][0-9].yaml"))[:n]  # year files (not monitoring snapshots)
     for path in chosen:
         (params / path.parent.name).mkdir(exist_ok=True)
         shutil.copyfile(path, params / path.parent.name / path.name)

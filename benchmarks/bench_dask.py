@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -33,10 +32,10 @@ def workspace(n: int, root: Path) -> Path:
 
     demo = root / "demo"
     if not demo.exists():
-        generate(demo, frameworks_dir=REPO / "params" / "frameworks")
+        generate(demo)  # under the bundled framework
     params = root / f"params-{n}"
-    shutil.copytree(demo / "frameworks", params / "frameworks")
-    files = sorted(p for p in demo.glob("*/*.yaml") if p.parent.name != "frameworks")
+    params.mkdir()
+    files = sorted(demo.glob("*/[0-9][0-9][0-9][0-9].yaml"))  # year files, not monitoring snapshots
     for i in range(n):
         source = files[i % len(files)]
         copy = i // len(files)

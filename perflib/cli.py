@@ -56,6 +56,10 @@ def _files_to_validate(paths: Sequence[str]) -> list[Path]:
 
 @command("validate")
 def cmd_validate(args: argparse.Namespace) -> int:
+    from .monitoring.monitor import monitor
+    from .monitoring.rules import RULES_DIR, load_rules
+    from .monitoring.snapshot import SNAPSHOT_FILE
+
     files = _files_to_validate(args.paths)
     if not files:
         raise PerflibError(f"{(args.paths or [DEFAULT_PARAMS])[0]}: 没有找到 .yaml 文件")
@@ -65,6 +69,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
         try:
             if path.parent.name == FRAMEWORKS_DIR:
                 load_framework(path)
+            elif path.parent.name == RULES_DIR:
+                load_rules(path)
+            elif SNAPSHOT_FILE.match(path.stem):
+                monitor(path)
             else:
                 evaluate(path, frameworks_dir=args.frameworks)
         except InputErrors as exc:

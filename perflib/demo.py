@@ -302,4 +302,63 @@ def generate(out_dir: str | Path, *, seed: int = 2024, frameworks_dir: str | Pat
             path.write_text(header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=120),
                             encoding="utf-8")
             written.append(path)
+            if year == YEARS[-1]:  # the latest year also has its mid-year monitoring snapshot
+                snapshot = path.with_name(f"{year}-{MONITOR_MONTH:02d}.yaml")
+                snapshot.write_text(header + yaml.safe_dump(monitoring_snapshot(data, seed), allow_unicode=True,
+                                                            sort_keys=False, width=120), encoding="utf-8")
     return written
+
+
+MONITOR_MONTH = 6
+LEVEL_UNITS = ("%", "‰")
+
+
+def _scaled(text: str, share: float) -> str:
+    """An actual as written, its cumulative figures scaled to ``share`` (rates kept): "186 人" → "74 人"."""
+    from .scoring.targets import parse
+
+    parts = parse(text).parts
+    out = []
+    for part in parts:
+        if part.unit in LEVEL_UNITS:
+            value = part.value
+        else:
+            value = (part.value * D(str(share))).quantize(D(1) if part.value == part.value.to_integral_value() else D("0.01"),
+                                                          ROUND_HALF_UP)
+        out.append(f"{value:f}{part.unit}")
+    return "、".join(out)
+
+
+def monitoring_snapshot(data: dict, seed: int) -> dict:
+    """A department's 1–6 月 monitoring snapshot, consistent with its year file: figures to date are a share of
+    the year's, spending follows the year's monthly series; some rows trip every monitoring finding."""
+    rng = random.Random(f"{seed}-{data['department']['code']}-monitor")
+    monthly = data["execution"]["monthly"]["values"]
+    share_spent = D(str(monthly[MONITOR_MONTH - 1])) / D(str(monthly[-1])) if monthly[-1] else D(0)
+    funds = [{"type": f["type"], "spent": float((D(str(f["spent"])) * share_spent).quantize(D("0.01")))}
+             for f in data["budget"]["funds"]]
+    projects = [{"name": p["name"], "spent": float((D(str(p["spent"])) * share_spent).quantize(D("0.01")))}
+                for p in data["key_projects"]]
+    indicators = []
+    for ind in data["indicators"]:
+        row: dict = {"name": ind["name"]}
+        if ind.get("tier"):
+            status = rng.choice(["达到", "部分达到", "进行中"])
+            row["to_date"] = f"{status}，按计划推进"
+            row["likely"] = "确定能" if status == "达到" else "有可能"
+        else:
+            actual = ind.get("actual") or ind["target"]
+            share = rng.choice([0.2, 0.35, 0.45, 0.5, 0.55, 0.7])
+            row["to_date"] = _scaled(actual, share)
+            lagging = share < 0.4
+            row["likely"] = "有可能" if lagging and rng.random() < 0.7 else "确定能"
+            row["forecast"] = actual
+        if row.get("likely") == "有可能" or rng.random() < 0.15:
+            if rng.random() < 0.75:
+                row["reason"] = rng.choice(["经费保障：资金下半年到位", "人员保障：人员调整，工作进度滞后",
+                                            "制度保障：配套制度尚在制定", "其他：项目招标流程较长"])
+                row["measures"] = "加快工作进度，按月跟踪，确保年底前完成。"
+        indicators.append(row)
+    return {"schema_version": 1, "department": {"code": data["department"]["code"], "name": data["department"]["name"]},
+            "year": data["year"], "month": MONITOR_MONTH, "rules": "sichuan-2025",
+            "budget": {"funds": funds, "key_projects": projects}, "indicators": indicators}

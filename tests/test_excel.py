@@ -137,7 +137,7 @@ def test_summary_workbook_matches_csv(tmp_path: Path) -> None:
     demo = tmp_path / "demo"
     generate(demo, frameworks_dir=FRAMEWORKS)
     entries = [Entry(p.parent.name, int(p.stem), "ok", summary=evaluate(p).to_dict(), has_report=True)
-               for p in sorted(demo.glob("demo-[a-e]*/*.yaml"))]
+               for p in sorted(demo.glob("demo-[a-e]*/[0-9][0-9][0-9][0-9].yaml"))]
     entries.append(Entry("broken", 2023, "failed", error="x", error_kind="input"))
     rows = list(csv.reader(io.StringIO(summary_csv(entries).lstrip("\ufeff"))))
     path = tmp_path / "summary.xlsx"

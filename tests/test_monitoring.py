@@ -140,3 +140,33 @@ def test_monitor_json_keys(tmp_path: Path, capsys) -> None:
     assert set(data["indicators"][0]) >= {"name", "target", "to_date", "expected", "progress", "light", "likely",
                                           "forecast", "reason", "measures"}
     assert (data["indicators"][0]["expected"], data["indicators"][0]["progress"]) == (5.0, 100.0)
+
+
+def test_the_batch_renders_a_monitoring_report_per_snapshot_and_a_bad_one_fails_alone(tmp_path: Path) -> None:
+    import lxml.html
+
+    from perflib.batch import RunOptions, run
+    from perflib.demo import generate
+
+    params = tmp_path / "params"
+    generate(params)
+    for code in [p.name for p in params.iterdir() if p.is_dir() and p.name not in ("demo-water", "demo-health")]:
+        __import__("shutil").rmtree(params / code)
+    (params / "demo-health" / "2024-06.yaml").write_text(
+        (params / "demo-health" / "2024-06.yaml").read_text(encoding="utf-8").replace("month: 6", "month: 13"),
+        encoding="utf-8")
+    done = run(RunOptions(params_dir=params, outputs_dir=tmp_path / "out", jobs=1, engine="warm", progress=False,
+                          overview=False, years=[2024]))
+    monitors = {e.code: e for e in done.entries if e.kind == "monitor"}
+    assert monitors["demo-water"].status == "ok" and monitors["demo-health"].status == "failed"
+    assert "month" in monitors["demo-health"].error
+    assert all(e.status == "ok" for e in done.entries if e.kind == "report")  # the year-end reports are untouched
+    page = (tmp_path / "out" / "demo-water" / "2024" / "monitor-06.html").read_text(encoding="utf-8")
+    doc = lxml.html.fromstring(page)
+    headings = [h.text_content() for h in doc.iter("h2")]
+    assert headings == ["一、基本情况", "二、预算执行情况", "三、绩效目标完成情况", "四、偏差原因及改进措施", "五、审核发现"]
+    assert "✕ 红灯" in page and "截至 6 月末" in page and "<script" not in page
+    assert len(doc.findall(".//img")) == 1  # the spending chart
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
+    assert {m["department"] for m in manifest["monitoring"]} == {"demo-water", "demo-health"}
+    assert "demo-water/2024/monitor-06.html" in (tmp_path / "out" / "index.html").read_text(encoding="utf-8")

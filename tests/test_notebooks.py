@@ -20,7 +20,7 @@ NOTEBOOKS = sorted(BUNDLED_NOTEBOOKS.glob("*.ipynb"))
 
 
 def test_every_notebook_is_shipped_and_linked_from_notebooks() -> None:
-    assert [p.name for p in NOTEBOOKS] == ["explore.ipynb", "overview.ipynb", "report.ipynb"]
+    assert [p.name for p in NOTEBOOKS] == ["explore.ipynb", "monitor.ipynb", "overview.ipynb", "report.ipynb"]
     for path in NOTEBOOKS:
         assert (REPO / "notebooks" / path.name).resolve() == path.resolve()
 

@@ -51,7 +51,7 @@ def outputs_lock(outputs_dir: Path, wait: float = 0.0) -> Iterator[None]:
 def remove_leftovers(outputs_dir: Path) -> list[Path]:
     """Temporary files of an earlier batch that was killed (never a finished report); call under the lock."""
     gone = []
-    for pattern in (".*.tmp", ".report.*.ipynb", ".overview.*.ipynb"):
+    for pattern in (".*.tmp", ".report.*.ipynb", ".overview.*.ipynb", ".monitor-*.ipynb"):
         for path in outputs_dir.rglob(pattern):
             try:
                 path.unlink()

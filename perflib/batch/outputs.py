@@ -62,10 +62,13 @@ class Entry:
     fingerprint: str | None = None
     kind: str = "report"  # or "overview"
     documents: tuple[str, ...] = ()  # formats besides HTML present beside the report (docx …)
+    month: int = 0  # a monitoring report's month
     document_errors: dict[str, str] = field(default_factory=dict)  # format → why it could not be made
 
     @property
     def key(self) -> str:
+        if self.kind == "monitor":
+            return f"monitor/{self.code}/{self.year}/{self.month:02d}"
         return f"report/{self.code}/{self.year}" if self.kind == "report" else f"overview/{self.year}"
 
     @property
@@ -74,6 +77,8 @@ class Entry:
 
     @property
     def report_href(self) -> str:
+        if self.kind == "monitor":
+            return f"{self.code}/{self.year}/monitor-{self.month:02d}.html"
         return f"{self.code}/{self.year}/report.html" if self.kind == "report" else f"overview-{self.year}.html"
 
     def document_href(self, fmt: str) -> str:
@@ -97,6 +102,12 @@ def manifest(entries: Sequence[Entry], *, started: str, finished: str, seconds: 
             {"year": e.year, "status": e.status, "seconds": round(e.seconds, 3), "error": e.error,
              "error_kind": e.error_kind, "overview": e.report_href if e.has_report else None}
             for e in entries if e.kind == "overview"
+        ],
+        "monitoring": [
+            {"department": e.code, "year": e.year, "month": e.month, "status": e.status,
+             "seconds": round(e.seconds, 3), "error": e.error, "error_kind": e.error_kind,
+             "report": e.report_href if e.has_report else None}
+            for e in entries if e.kind == "monitor"
         ],
     }, ensure_ascii=False, indent=2)
 
@@ -149,6 +160,21 @@ def index_html(entries: Sequence[Entry], info: IndexInfo) -> str:
         body.append(para("年度总览：", *links, cls="pf-noindent"))
     body.append(table(["部门", "代码", "年度", "总分", "等级", "审核发现", "状态", "报告"], rows, numeric=[2, 3],
                       row_classes=["pf-failed"] * len(failed), cls="pf-index"))
+    monitors = sorted((e for e in entries if e.kind == "monitor"), key=lambda e: (e.status != "failed", e.code,
+                                                                                 e.year, e.month))
+    if monitors:
+        body.append(tag("h2", "绩效运行监控"))
+        rows = []
+        for e in monitors:
+            link: object = tag("a", "打开监控报告", href=e.report_href) if e.has_report else "—"
+            status: object = STATUS_NAMES[e.status]
+            if e.error:
+                status = join(tag("strong", status), tag("div", e.error, cls="pf-error"))
+            rows.append([(e.summary or {}).get("department") or e.code, e.code, e.year, f"1–{e.month} 月",
+                         (e.summary or {}).get("lights", "—"), status, link])
+        body.append(table(["部门", "代码", "年度", "期间", "预警", "状态", "报告"], rows, numeric=[2],
+                          row_classes=["pf-failed" if e.status == "failed" else None for e in monitors],
+                          cls="pf-index"))
     return page(info.title, join(*body))
 
 

@@ -36,7 +36,7 @@ from pathlib import Path
 
 from ..errors import InputErrors, PerflibError, RunError
 from ..evaluation import evaluate
-from ..inputs.locate import FRAMEWORKS_DIR, OVERVIEW_TEMPLATE, REPORT_TEMPLATE, notebook_template
+from ..inputs.locate import FRAMEWORKS_DIR, MONITOR_TEMPLATE, OVERVIEW_TEMPLATE, REPORT_TEMPLATE, notebook_template
 from ..inputs.params import discover
 from .documents import DEFAULT_FORMATS, FORMATS
 from .failures import Failure, classify
@@ -70,6 +70,8 @@ class RunOptions:
     overview_template: Path | None = None  # None: notebooks/overview.ipynb here, else the bundled one
     excel: bool = True  # write outputs/summary.xlsx
     formats: tuple[str, ...] = DEFAULT_FORMATS  # what each report is written as (batch.documents.FORMATS)
+    monitoring: bool = True  # render a monitoring report for every snapshot <code>/<year>-<MM>.yaml
+    monitor_template: Path | None = None  # None: notebooks/monitor.ipynb here, else the bundled one
     docx_template: Path | None = None  # a bureau's Word template for report.docx
 
 
@@ -94,6 +96,10 @@ class RunReport:
         unfinished = sum(1 for e in reports if e.error_kind == Failure.INTERRUPTED)
         text = (f"{len(reports)} 份报告：成功 {counts['ok']}，失败 {counts['failed'] - unfinished}，"
                 f"未变化跳过 {counts['skipped']}" + (f"，未完成 {unfinished}" if unfinished else ""))
+        monitors = [e for e in self.entries if e.kind == "monitor"]
+        if monitors:
+            failed = sum(1 for e in monitors if e.status == "failed")
+            text += f"；监控报告 {len(monitors)} 份" + (f"（失败 {failed}）" if failed else "")
         overviews = [e for e in self.entries if e.kind == "overview"]
         if overviews:
             failed = sum(1 for e in overviews if e.status == "failed")
@@ -252,6 +258,73 @@ def evaluate_planned(planned: list[Planned]) -> None:
             p.evaluate = None  # not before: an interrupted evaluation leaves the report unfinished
 
 
+def plan_monitoring(opts: RunOptions, code_hash: str) -> list[Planned]:
+    """One monitoring report per snapshot ``<code>/<year>-<MM>.yaml`` (see perflib.monitoring)."""
+    from ..monitoring.rules import RULES_DIR
+    from ..monitoring.snapshot import SNAPSHOT_FILE
+
+    if not opts.monitoring:
+        return []
+    params_dir = opts.params_dir.resolve()
+    snapshots = []
+    for path in sorted(params_dir.glob("*/*.yaml")):
+        named = SNAPSHOT_FILE.match(path.stem)
+        if not named or path.parent.name in (FRAMEWORKS_DIR, RULES_DIR):
+            continue
+        if (opts.departments and path.parent.name not in opts.departments) or (
+                opts.years and int(named[1]) not in opts.years):
+            continue
+        snapshots.append((path, int(named[1]), int(named[2])))
+    if not snapshots:
+        return []
+    template, template_hash = _template(opts.monitor_template, MONITOR_TEMPLATE, "监控报告")
+    rules = sorted((params_dir / RULES_DIR).glob("*.yaml"))
+    planned = []
+    for path, year, month in snapshots:
+        code = path.parent.name
+        out_dir = opts.outputs_dir.resolve() / code / str(year)
+        html = out_dir / f"monitor-{month:02d}.html"
+        inputs = [path, *([path.with_name(f"{year}.yaml")] if path.with_name(f"{year}.yaml").is_file() else []),
+                  *rules]
+        digest = inputs_digest(inputs)
+        fingerprint = sha(digest.encode(), template_hash.encode(), code_hash.encode())
+        entry = Entry(code, year, "ok", kind="monitor", month=month, has_report=html.is_file(),
+                      fingerprint=fingerprint)
+        sidecar = _unchanged(opts, html, out_dir / f"monitor-{month:02d}.json", fingerprint)
+        if sidecar and sidecar.get("summary"):
+            entry.status, entry.summary = "skipped", sidecar["summary"]
+            planned.append(Planned(entry, None))
+            continue
+        p = Planned(entry, None)
+        parameters = {"department": code, "year": year, "month": month, "params_dir": str(params_dir)}
+        p.evaluate = partial(_check_snapshot, p, opts, path, template, parameters, out_dir, html, inputs, digest)
+        planned.append(p)
+    return planned
+
+
+def _check_snapshot(p: Planned, opts: RunOptions, path: Path, template: Path, parameters: dict, out_dir: Path,
+                    html: Path, inputs: list[Path], digest: str) -> None:
+    """Light and audit the snapshot before rendering it: an invalid one fails here, with its lines."""
+    from ..monitoring.monitor import monitor
+    from ..monitoring.rules import LIGHT_NAMES, LIGHTS
+
+    try:
+        m = monitor(path)
+    except InputErrors as exc:
+        p.entry.status, p.entry.error, p.entry.error_kind = "failed", _first_lines(exc), Failure.INPUT
+        return
+    except Exception as exc:  # noqa: BLE001
+        kind, message = classify(exc)
+        p.entry.status, p.entry.error, p.entry.error_kind = "failed", f"{path}: {message}", kind
+        return
+    lights = "，".join(f"{LIGHT_NAMES[lt]} {sum(1 for i in m.indicators if i.light == lt)}" for lt in LIGHTS
+                      if any(i.light == lt for i in m.indicators))
+    p.entry.summary = {"department": m.department, "lights": lights, **m.to_dict()}
+    stem = f"monitor-{p.entry.month:02d}"
+    p.task = _task(opts, p.entry.key, template, parameters, out_dir / f"{stem}.ipynb", html,
+                   f"{m.snapshot.year} 年 1–{m.month} 月{m.department}绩效运行监控报告", inputs, digest)
+
+
 def plan_overviews(opts: RunOptions, code_hash: str, reports: list[Planned]) -> list[Planned]:
     """One overview per year among the reports (not when only some departments were asked for)."""
     if not opts.overview or opts.departments:
@@ -317,6 +390,7 @@ def run(opts: RunOptions, *, executor=None) -> RunReport:  # noqa: ANN001 - exec
         code_hash = code_digest()
         planned = plan(opts, code_hash)
         planned += plan_overviews(opts, code_hash, planned)
+        planned += plan_monitoring(opts, code_hash)
         entries = [p.entry for p in planned]
         todo = [p for p in planned if p.task is not None or p.evaluate is not None]
         tasks: dict[str, Planned] = {}

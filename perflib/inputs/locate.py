@@ -16,6 +16,7 @@ BUNDLED_NOTEBOOKS = DATA / "notebooks"
 EXAMPLE = DATA / "example"
 REPORT_TEMPLATE = "report.ipynb"
 OVERVIEW_TEMPLATE = "overview.ipynb"
+MONITOR_TEMPLATE = "monitor.ipynb"
 
 
 def frameworks_dir_for(path: Path) -> Path:
