@@ -134,3 +134,72 @@ def _outputs(path: Path) -> list:
     texts = [o.get("text") or o.get("data", {}).get("text/plain") or o.get("ename")
              for c in nb["cells"] for o in c.get("outputs", [])]
     return ["".join(t) if isinstance(t, list) else t for t in texts]
+
+
+PAPERMILL = Path(__file__).parent / "papermill_notebooks"
+# papermill's own test notebooks with the parameters and keyword arguments papermill's tests pass
+PAPERMILL_CASES = [
+    ("simple_execute.ipynb", {"msg": "Hello"}, {}),
+    ("read_check.ipynb", {}, {"cwd": "checked"}),  # cwd= must hold for every notebook in a warm kernel
+    ("complex_parameters.ipynb", {"msg": "Hello"}, {}),
+    ("simple_execute.ipynb", {"msg": '"Hello"'}, {}),
+    ("report_mode_test.ipynb", {"a": 0}, {"report_mode": True}),
+    ("no_parameters.ipynb", {"var": "It works"}, {}),
+    ("nb_version_4.4.ipynb", {}, {}),
+    ("blank-vscode.ipynb", {}, {}),
+    ("result_no_exec.ipynb", {}, {}),
+    ("test_notebooknode_io.ipynb", {}, {}),
+    ("test_logging.ipynb", {}, {}),
+    ("broken1.ipynb", {}, {}),
+    ("broken2.ipynb", {}, {}),
+    ("line_magic_error.ipynb", {}, {}),
+    ("sysexit0.ipynb", {}, {}),
+    ("sysexit1.ipynb", {}, {}),
+    ("systemexit.ipynb", {}, {}),
+    ("keyboard_interrupt.ipynb", {}, {"execution_timeout": 2}),  # the interrupted cell keeps its traceback
+    ("read_check.ipynb", {}, {"cwd": "checked"}),
+]
+
+
+def _run_case(name: str, parameters: dict, kw: dict, out: Path, engine: str | None, root: Path, **extra) -> str:
+    kw = dict(kw)
+    if "cwd" in kw:
+        kw["cwd"] = str(root / kw["cwd"])
+    try:
+        pm.execute_notebook(str(PAPERMILL / name), str(out), parameters=parameters, kernel_name="python3",
+                            progress_bar=False, log_output=False, engine_name=engine, **kw, **extra)
+        outcome = "ok"
+    except Exception as exc:  # noqa: BLE001 - the failure is part of what must match
+        outcome = type(exc).__name__
+    return outcome
+
+
+def _without_cell_ids(text: str) -> str:
+    """papermill's notebooks are nbformat 4.4: reading them gives every cell a new random id."""
+    nb = json.loads(text)
+    for i, cell in enumerate(nb["cells"]):
+        cell["id"] = str(i)
+    return json.dumps(nb, sort_keys=True, ensure_ascii=False)
+
+
+def test_papermills_own_notebooks_behave_alike_under_every_engine(tmp_path: Path) -> None:
+    """Each notebook, in sequence, under papermill's engine, perflib-cold and perflib-warm (one kernel reused
+    for all): the same outcome and the same executed notebook (without timestamps and paths)."""
+    engines.register()
+    (tmp_path / "checked").mkdir()
+    (tmp_path / "checked" / "check.txt").write_text("here", encoding="utf-8")
+    kernel = engines.WarmKernel()
+    differ = []
+    try:
+        for i, (name, parameters, kw) in enumerate(PAPERMILL_CASES):
+            runs = {}
+            for engine in (None, engines.COLD, engines.WARM):
+                out = tmp_path / f"{i}-{engine or 'papermill'}.ipynb"
+                extra = {"warm_kernel": kernel} if engine == engines.WARM else {}
+                outcome = _run_case(name, parameters, kw, out, engine, tmp_path, **extra)
+                runs[engine] = (outcome, _without_cell_ids(normalized_notebook(out)) if out.exists() else None)
+            if len({r[0] for r in runs.values()}) != 1 or len({r[1] for r in runs.values()}) != 1:
+                differ.append((name, {k or "papermill": v[0] for k, v in runs.items()}))
+    finally:
+        kernel.shutdown()
+    assert not differ, differ
