@@ -170,3 +170,27 @@ def test_the_batch_renders_a_monitoring_report_per_snapshot_and_a_bad_one_fails_
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
     assert {m["department"] for m in manifest["monitoring"]} == {"demo-water", "demo-health"}
     assert "demo-water/2024/monitor-06.html" in (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+
+
+def test_the_bureaus_monitoring_overview(tmp_path: Path) -> None:
+    import lxml.html
+
+    from perflib.batch import RunOptions, run
+    from perflib.demo import generate
+
+    params = tmp_path / "params"
+    generate(params)
+    for code in [p.name for p in params.iterdir() if p.is_dir() and p.name not in ("demo-water", "demo-justice")]:
+        __import__("shutil").rmtree(params / code)
+    run(RunOptions(params_dir=params, outputs_dir=tmp_path / "out", jobs=1, engine="warm", progress=False,
+                   overview=False, years=[2024]))
+    page = (tmp_path / "out" / "monitor-2024-06.html").read_text(encoding="utf-8")
+    doc = lxml.html.fromstring(page)
+    assert [h.text_content() for h in doc.iter("h2")] == ["一、各部门预警情况", "二、红灯指标", "三、支出进度偏慢的部门",
+                                                         "四、与年度自评结果的对照"]
+    matrix = doc.findall(".//table")[0]
+    assert {tr.findall("td")[0].text_content() for tr in matrix.iter("tr") if tr.findall("td")} == {
+        "示范区水务局", "示范区司法局"}
+    assert "19.81" in page  # demo-water's execution rate, two decimals
+    assert "年中红灯指标" in page or "没有红灯指标" in page  # compared with the year-end result
+    assert 'href="monitor-2024-06.html"' in (tmp_path / "out" / "index.html").read_text(encoding="utf-8")

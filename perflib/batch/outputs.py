@@ -117,6 +117,7 @@ class IndexInfo:
     title: str = "部门整体支出绩效自评报告汇总"
     generated: str = ""
     seconds: float = 0.0
+    monitor_overviews: list[tuple[int, int, str]] = field(default_factory=list)  # (year, month, href)
 
 
 def index_html(entries: Sequence[Entry], info: IndexInfo) -> str:
@@ -164,6 +165,9 @@ def index_html(entries: Sequence[Entry], info: IndexInfo) -> str:
                                                                                  e.year, e.month))
     if monitors:
         body.append(tag("h2", "绩效运行监控"))
+        if info.monitor_overviews:
+            links = [join(tag("a", f"{y} 年 1–{m} 月总览", href=href), "　") for y, m, href in info.monitor_overviews]
+            body.append(para("监控总览：", *links, cls="pf-noindent"))
         rows = []
         for e in monitors:
             link: object = tag("a", "打开监控报告", href=e.report_href) if e.has_report else "—"

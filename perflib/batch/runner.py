@@ -475,4 +475,25 @@ def _write_batch_outputs(entries: list[Entry], opts: RunOptions, started_at: str
         from .summary import summary_workbook
 
         write_atomic(out / "summary.xlsx", summary_workbook(reports))
+    if not opts.departments:  # a bureau's overview is of every department, not of a chosen few
+        info.monitor_overviews = _write_monitor_overviews(entries, out)
     write_atomic(out / "index.html", index_html(entries, info))
+
+
+def _write_monitor_overviews(entries: list[Entry], out: Path) -> list[tuple[int, int, str]]:
+    """outputs/monitor-<year>-<MM>.html for every month with monitoring summaries: (year, month, href)."""
+    months: dict[tuple[int, int], list[dict]] = {}
+    for e in entries:
+        if e.kind == "monitor" and e.summary:
+            months.setdefault((e.year, e.month), []).append(e.summary)
+    if not months:
+        return []
+    from ..present.monitor_overview import monitor_overview
+
+    written = []
+    for (year, month), snapshots in sorted(months.items()):
+        year_end = {e.code: e.summary for e in entries if e.kind == "report" and e.year == year and e.summary}
+        href = f"monitor-{year}-{month:02d}.html"
+        write_atomic(out / href, monitor_overview(year, month, snapshots, year_end))
+        written.append((year, month, href))
+    return written
