@@ -230,20 +230,27 @@ def plan(opts: RunOptions, code_hash: str) -> list[Planned]:
     return planned
 
 
+def _checked(p: Planned, path: Path, check: Callable[[Path], object]):  # noqa: ANN202 - what check returns
+    """``check(path)``, or None with the failure recorded on the entry: invalid input with its first lines,
+    anything else (an unreadable file, say) classified. The batch goes on with the others."""
+    try:
+        return check(path)
+    except InputErrors as exc:
+        p.entry.status, p.entry.error, p.entry.error_kind = "failed", _first_lines(exc), Failure.INPUT
+    except Exception as exc:  # noqa: BLE001
+        kind, message = classify(exc)
+        p.entry.status, p.entry.error, p.entry.error_kind = "failed", f"{path}: {message}", kind
+    return None
+
+
 def _evaluate(p: Planned, opts: RunOptions, path: Path, template: Path, parameters: dict, out_dir: Path,
               inputs: list[Path], digest: str) -> None:
     """Validate and score the params file: the report's summary and its task, or its failure.
 
     Any failure is this report's (an unreadable file, say): the batch goes on with the others.
     """
-    try:
-        ev = evaluate(path)
-    except InputErrors as exc:
-        p.entry.status, p.entry.error, p.entry.error_kind = "failed", _first_lines(exc), Failure.INPUT
-        return
-    except Exception as exc:  # noqa: BLE001
-        kind, message = classify(exc)
-        p.entry.status, p.entry.error, p.entry.error_kind = "failed", f"{path}: {message}", kind
+    ev = _checked(p, path, evaluate)
+    if ev is None:
         return
     p.entry.summary = ev.to_dict()
     p.task = _task(opts, p.entry.key, template, parameters, out_dir / "report.ipynb", out_dir / "report.html",
@@ -308,14 +315,8 @@ def _check_snapshot(p: Planned, opts: RunOptions, path: Path, template: Path, pa
     from ..monitoring.monitor import monitor
     from ..monitoring.rules import LIGHT_NAMES, LIGHTS
 
-    try:
-        m = monitor(path)
-    except InputErrors as exc:
-        p.entry.status, p.entry.error, p.entry.error_kind = "failed", _first_lines(exc), Failure.INPUT
-        return
-    except Exception as exc:  # noqa: BLE001
-        kind, message = classify(exc)
-        p.entry.status, p.entry.error, p.entry.error_kind = "failed", f"{path}: {message}", kind
+    m = _checked(p, path, monitor)
+    if m is None:
         return
     lights = "，".join(f"{LIGHT_NAMES[lt]} {sum(1 for i in m.indicators if i.light == lt)}" for lt in LIGHTS
                       if any(i.light == lt for i in m.indicators))
