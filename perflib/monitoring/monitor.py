@@ -222,23 +222,22 @@ def _spending(snapshot: Snapshot, year, rules: Rules, *, where_problems: Problem
         progress = ratio(rate * 100, expected) if rate is not None else None
         return SpendingLight(name, budget, spent, rate, expected, rules.light(progress))
 
-    parts = []
+    funds, projects_lit = [], []
     for i, fund in enumerate(snapshot.budget.funds):
         budget = fund.budget if fund.budget is not None else budgets.get(fund.type)
         if budget is None:
             where_problems.add(("budget", "funds", i, "budget"), "须填写全年预算数（年度文件中没有该资金性质）",
                                found=None)
             continue
-        parts.append(light(fund.type, budget, fund.spent))
+        funds.append(light(fund.type, budget, fund.spent))
     for i, project in enumerate(snapshot.budget.key_projects):
         budget = project.budget if project.budget is not None else projects.get(project.name)
         if budget is None:
             where_problems.add(("budget", "key_projects", i, "budget"), "须填写全年预算数", found=None)
             continue
-        parts.append(light(project.name, budget, project.spent))
-    funds = [p for p, f in zip(parts, snapshot.budget.funds)]
-    total = light("合计", sum((p.budget for p in funds), ZERO), sum((p.spent for p in funds), ZERO))
-    return [total, *parts]
+        projects_lit.append(light(project.name, budget, project.spent))
+    total = light("合计", sum((f.budget for f in funds), ZERO), sum((f.spent for f in funds), ZERO))
+    return [total, *funds, *projects_lit]
 
 
 def audit(m: Monitoring, year, targets: dict) -> list[Finding]:  # noqa: ANN001

@@ -164,8 +164,9 @@ def _page_number(section) -> None:  # noqa: ANN001
 
 
 def cover(doc: Document, ev: Evaluation) -> None:
-    """The cover page: title, department, year, 评价方式, 报告日期, and the bureau's line when known."""
-    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+    """The cover page: title, department, year, 评价方式, 评价框架, 报告日期 (a bureau's own cover comes with
+    its template, see :func:`open_template`)."""
+    from docx.enum.text import WD_BREAK
 
     for _ in range(3):
         doc.add_paragraph(style="Signature")
@@ -179,10 +180,6 @@ def cover(doc: Document, ev: Evaluation) -> None:
         p.paragraph_format.left_indent = doc.styles["Normal"].font.size * 4
         p.add_run(f"{label}：").bold = True
         p.add_run(value)
-    bureau = getattr(ev.framework, "bureau", None)
-    if bureau:
-        p = doc.add_paragraph(f"{bureau}（制）", style="Signature")
-        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
     doc.paragraphs[-1].add_run().add_break(WD_BREAK.PAGE)
 
 
