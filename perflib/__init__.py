@@ -16,7 +16,7 @@ from .evaluation import Evaluation, evaluate, evaluate_params
 
 
 def __getattr__(name: str):  # noqa: ANN202 - the analyst's tables: perflib.portfolio pulls in pandas when used
-    if name in ("portfolio", "portfolio_indicators", "compare"):
+    if name in ("portfolio", "portfolio_indicators", "portfolio_findings", "compare"):
         from . import analysis
 
         return getattr(analysis, name)
@@ -32,6 +32,7 @@ __all__ = [
     "evaluate_params",
     "compare",
     "portfolio",
+    "portfolio_findings",
     "portfolio_indicators",
     "__version__",
 ]

@@ -9,18 +9,30 @@ described in :mod:`perflib.frames` (English names, Chinese labels in ``perflib.f
 from __future__ import annotations
 
 from collections.abc import Iterable
+from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .errors import PerflibError
 from .evaluation import Evaluation, evaluate
-from .frames import LEVEL_NAMES, _frame, indicators_frame, num, pct
+from .frames import FINDING_COLUMNS, INDICATOR_COLUMNS, LEVEL_NAMES, _frame, findings_frame, indicators_frame, num
 from .inputs.params import discover
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
 KEYS = ["code", "department", "year", "framework"]
+
+#: The unit of every amount in a portfolio, and how many of a file's unit make one of it: one column never
+#: mixes 元 and 万元.
+PORTFOLIO_UNIT = "万元"
+UNIT_FACTORS = {"万元": Decimal(1), "元": Decimal(10000)}
+#: (column, key in ``Evaluation.to_dict()["metrics"]``): amounts in 万元, then rates in percent.
+AMOUNTS = (("budget_initial", "initial_budget"), ("budget_adjusted", "adjusted_budget"), ("budget_spent", "spent"))
+RATES = (("execution_rate", "execution_rate"), ("evaluation_rate", "evaluation_rate"),
+         ("adjustment_rate", "budget_adjustment_rate"))
+COUNTS = ("errors", "warnings", "infos")
+TAIL = [*(c for c, _ in AMOUNTS), *(c for c, _ in RATES), *COUNTS, "error", "path"]
 
 
 def evaluations(params_dir: str | Path, years: Iterable[int] | None = None,
@@ -36,50 +48,98 @@ def evaluations(params_dir: str | Path, years: Iterable[int] | None = None,
     return done, failed
 
 
-def row(ev: Evaluation) -> dict:
-    """An evaluation's row of the portfolio: keys, total, grade, first- and second-level scores, rates, counts."""
-    out = {"code": ev.code, "department": ev.department, "year": ev.year, "framework": ev.framework.id,
-           "total": num(ev.total), "grade": ev.grade}
-    out.update({n.name: num(n.score) for n in ev.scorecard.walk() if n.level <= 2})
-    out.update({"execution_rate": pct(ev.metrics.execution_rate), "evaluation_rate": pct(ev.metrics.evaluation_rate),
-                "errors": len(ev.findings_at("error")), "warnings": len(ev.findings_at("warning")),
-                "infos": len(ev.findings_at("info")), "error": None, "path": str(ev.path) if ev.path else ""})
+def _two(value: float | None, factor: Decimal = Decimal(1)) -> float | None:
+    """A JSON number rounded half-up to two decimals from its shortest decimal form (1234.125 → 1234.13)."""
+    return None if value is None else num(Decimal(repr(value)) / factor)
+
+
+def summary_row(summary: dict[str, Any]) -> dict[str, Any]:
+    """A department-year's row of the portfolio from its JSON form (``Evaluation.to_dict()``, which the batch
+    also keeps for a report it did not re-render): keys, total, grade, the score of every node that is not an
+    indicator (a column named by the node), amounts in 万元, rates in percent, counts of findings by level."""
+    metrics = summary.get("metrics", {})
+    factor = UNIT_FACTORS.get(summary.get("money_unit", PORTFOLIO_UNIT), Decimal(1))
+    levels = [f["level"] for f in summary.get("findings", [])]
+    out = {"code": summary.get("code", ""), "department": summary.get("department", ""), "year": summary.get("year"),
+           "framework": summary.get("framework", ""), "total": _two(summary.get("total")),
+           "grade": summary.get("grade", "")}
+    out.update({n["name"]: _two(n["score"]) for n in summary.get("nodes", []) if n["kind"] != "indicator"})
+    out.update({c: _two(metrics.get(k), factor) for c, k in AMOUNTS})
+    out.update({c: _two(metrics.get(k)) for c, k in RATES})
+    out.update({"errors": levels.count("error"), "warnings": levels.count("warning"), "infos": levels.count("info")})
     return out
+
+
+def row(ev: Evaluation) -> dict[str, Any]:
+    """An evaluation's row of the portfolio (see :func:`summary_row`), with ``path``."""
+    return {**summary_row(ev.to_dict()), "error": None, "path": str(ev.path) if ev.path else ""}
+
+
+def table(rows: Iterable[dict[str, Any]], *, tail: Iterable[str] = TAIL) -> pd.DataFrame:
+    """Rows of :func:`summary_row` as a DataFrame: keys first, the node columns in the order they first
+    appear, then ``tail``; counts and years as integers (a failed row leaves them empty, not 0.0)."""
+
+    rows = list(rows)
+    tail = list(tail)
+    columns = list(dict.fromkeys(c for r in rows for c in r))
+    columns = [c for c in columns if c not in tail] + [c for c in tail if c in columns or c not in ("error", "path")]
+    frame = _frame(rows, columns)
+    for c in ("year", *COUNTS):
+        if c in frame:
+            frame[c] = frame[c].astype("Int64")
+    return frame
 
 
 def portfolio(params_dir: str | Path = "params", years: Iterable[int] | None = None,
               departments: Iterable[str] | None = None) -> pd.DataFrame:
-    """One row per department-year: code, department, year, framework, total, grade, every first- and
-    second-level node's score (a column named by the node), execution and evaluation rates (%), and the
-    count of findings by level. A file that does not validate has a row too, with its ``error``.
+    """One row per department-year: code, department, year, framework, total, grade, the score of every node
+    that is not an indicator (a column named by the node: 一级、二级 and the management rows), amounts in 万元
+    (``budget_initial``, ``budget_adjusted``, ``budget_spent``), execution, evaluation and adjustment rates
+    (%), the count of findings by level, ``error`` and ``path``. A file that does not validate has a row too,
+    with its ``error`` and nothing scored.
     """
     done, failed = evaluations(params_dir, years, departments)
     rows = [row(ev) for ev in done]
-    for path, error in failed.items():
-        rows.append({"code": path.parent.name, "department": "", "year": int(path.stem), "error": error,
-                     "path": str(path)})
-    columns = list(dict.fromkeys(c for r in rows for c in r))
-    tail = ["execution_rate", "evaluation_rate", "errors", "warnings", "infos", "error", "path"]
-    columns = [c for c in columns if c not in tail] + tail
-    frame = _frame(rows, columns)
+    rows += [{"code": path.parent.name, "department": "", "year": int(path.stem), "error": error, "path": str(path)}
+             for path, error in failed.items()]
+    frame = table(rows)
     return frame.sort_values(["code", "year"], ignore_index=True) if len(frame) else frame
 
 
-def portfolio_indicators(params_dir: str | Path = "params", years: Iterable[int] | None = None,
-                         departments: Iterable[str] | None = None) -> pd.DataFrame:
-    """One row per indicator of every valid department-year: the keys, then :func:`indicators_frame`'s columns."""
+def indicators_table(evs: Iterable[Evaluation]) -> pd.DataFrame:
+    """One row per indicator of the evaluations, in their order: the keys, then :func:`indicators_frame`'s."""
+    return _keyed(evs, indicators_frame, INDICATOR_COLUMNS)
+
+
+def findings_table(evs: Iterable[Evaluation]) -> pd.DataFrame:
+    """One row per finding of the evaluations, in their order: the keys, then :func:`findings_frame`'s."""
+    return _keyed(evs, findings_frame, FINDING_COLUMNS)
+
+
+def _keyed(evs: Iterable[Evaluation], per: Any, columns: list[str]) -> pd.DataFrame:  # noqa: ANN401 - a frame function
     import pandas as pd
 
-    done, _ = evaluations(params_dir, years, departments)
     frames = []
-    for ev in done:
-        frame = indicators_frame(ev)
+    for ev in evs:
+        frame = per(ev)
         for i, (key, value) in enumerate(zip(KEYS, (ev.code, ev.department, ev.year, ev.framework.id))):
             frame.insert(i, key, value)
         frames.append(frame)
     if not frames:
-        return pd.DataFrame(columns=[*KEYS, *indicators_frame.__annotations__])
+        return pd.DataFrame(columns=[*KEYS, *columns])
     return pd.concat(frames, ignore_index=True)
+
+
+def portfolio_indicators(params_dir: str | Path = "params", years: Iterable[int] | None = None,
+                         departments: Iterable[str] | None = None) -> pd.DataFrame:
+    """One row per indicator of every valid department-year (see :func:`indicators_table`)."""
+    return indicators_table(evaluations(params_dir, years, departments)[0])
+
+
+def portfolio_findings(params_dir: str | Path = "params", years: Iterable[int] | None = None,
+                       departments: Iterable[str] | None = None) -> pd.DataFrame:
+    """One row per audit finding of every valid department-year (see :func:`findings_table`)."""
+    return findings_table(evaluations(params_dir, years, departments)[0])
 
 
 def compare(a: Evaluation, b: Evaluation) -> pd.DataFrame:

@@ -40,8 +40,13 @@ LABELS = {
     "money_unit": "金额单位", "total": "总分", "grade": "等级", "evaluation_rate": "年度评价执行率（%）",
     "errors": "错误", "warnings": "警示", "infos": "提示", "error": "问题",
     "ratio": "实际÷目标（%）", "month": "月份", "cumulative": "累计支出", "cumulative_rate": "累计执行率（%）",
-    "even": "均衡进度（%）",
+    "even": "均衡进度（%）", "budget_initial": "年初预算（万元）", "budget_adjusted": "调整后预算（万元）",
+    "budget_spent": "支出（万元）", "status": "状态", "report": "报告",
 }
+
+INDICATOR_COLUMNS = ["no", "category", "top", "name", "target", "actual", "unit", "completion", "met", "ratio", "weight",
+                     "score", "rule_score", "self_score", "method", "analysis"]
+FINDING_COLUMNS = ["severity", "severity_name", "finding_code", "topic", "subject", "message"]
 
 
 def _pandas():  # noqa: ANN202
@@ -77,9 +82,7 @@ def indicators_frame(ev: Any) -> pd.DataFrame:  # noqa: ANN401 - an Evaluation
             "met": r.met, "ratio": pct(r.max_ratio), "weight": num(r.weight), "score": num(r.score), "rule_score": num(r.rule_score),
             "self_score": num(r.self_score), "method": r.method, "analysis": r.analysis or "",
         })
-    return _frame(rows, ["no", "category", "top", "name", "target", "actual", "unit", "completion", "met", "ratio",
-                         "weight",
-                         "score", "rule_score", "self_score", "method", "analysis"])
+    return _frame(rows, INDICATOR_COLUMNS)
 
 
 @exact
@@ -102,7 +105,7 @@ def findings_frame(ev: Any) -> pd.DataFrame:  # noqa: ANN401
     """One row per finding: ``severity`` (error/warning/info) and its Chinese name, code, topic, subject, message."""
     rows = [{"severity": f.level, "severity_name": LEVEL_NAMES[f.level], "finding_code": f.code,
              "topic": f.topic or "", "subject": f.subject, "message": f.message} for f in ev.findings]
-    return _frame(rows, ["severity", "severity_name", "finding_code", "topic", "subject", "message"])
+    return _frame(rows, FINDING_COLUMNS)
 
 
 @exact

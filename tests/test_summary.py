@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -45,3 +46,25 @@ def test_summary_rows_keep_numbers_as_numbers() -> None:
 @pytest.mark.parametrize(("value", "shown"), [("1234.125", "1234.13 万元"), ("0.005", "0.01 万元"), ("2.665", "2.67 万元")])
 def test_prose_amounts_round_half_up_as_tables_do(value: str, shown: str) -> None:
     assert amount(Decimal(value), "万元") == shown
+
+
+def test_summary_is_the_portfolio_of_the_batch(tmp_path: Path) -> None:
+    """summary.csv is ``perflib.portfolio``'s table (from the JSON the batch keeps), plus 状态 and 报告."""
+    import pandas as pd
+
+    import perflib
+    from perflib.batch.summary import summary_frame
+    from perflib.demo import generate
+
+    from .conftest import FRAMEWORKS
+
+    generate(tmp_path, frameworks_dir=FRAMEWORKS)
+    paths = sorted(tmp_path.glob("demo-[a-h]*/[0-9][0-9][0-9][0-9].yaml"))
+    entries = [Entry(p.parent.name, int(p.stem), "ok", summary=perflib.evaluate(p).to_dict(), has_report=True)
+               for p in paths]
+    summary = summary_frame(entries)
+    portfolio = perflib.portfolio(tmp_path, departments=sorted({p.parent.name for p in paths}))
+    shared = [c for c in portfolio.columns if c not in ("error", "path")]
+    pd.testing.assert_frame_equal(summary[shared], portfolio[shared])
+    assert summary.columns[4] == "status" and summary.columns[-1] == "report"
+    assert len(summary) == len(paths) and set(summary.status) == {"成功"}

@@ -1,24 +1,30 @@
 """The year's overview across departments: ranking, grades, node scores, execution, what went wrong.
 
-``notebooks/overview.ipynb`` calls one function per section, as the report notebook does. A
-department-year whose input does not validate is listed, not fatal: the overview shows the others.
+``notebooks/overview.ipynb`` calls one function per section, as the report notebook does. Every table is
+computed from the portfolio's DataFrames (:mod:`perflib.analysis`: one row per department-year, per
+indicator, per finding) — the tables an analyst gets from ``perflib.portfolio(...)``; the charts draw the
+evaluations. A department-year whose input does not validate is listed, not fatal: the overview shows
+the others.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from ..analysis import evaluations, findings_table, indicators_table, row, table
 from ..audit import LEVEL_NAMES
-from ..errors import InputErrors
-from ..evaluation import Evaluation, evaluate
-from ..inputs.params import discover
-from ..numbers import exact, fmt_number, fmt_percent, fmt_points
+from ..evaluation import Evaluation
+from ..numbers import exact, fmt_number, fmt_percent, fmt_points, quantize
 from . import charts
-from .html import HTML, heading, items, join, note, para, table
+from .html import HTML, heading, items, join, note, para
+from .html import table as html_table
 from .report import numbered_figure
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -31,25 +37,45 @@ class Portfolio:
     invalid: tuple[tuple[str, str], ...] = ()  # (file, first error) of inputs that did not validate
     figures: list[int] = field(default_factory=lambda: [0])
 
+    @property
+    def table(self) -> pd.DataFrame:
+        """This year's rows of the portfolio (:func:`perflib.analysis.portfolio`), ranked."""
+        return table(row(ev) for ev in self.evaluations)
+
+    @property
+    def last(self) -> pd.DataFrame:
+        """Last year's rows of the same departments."""
+        return table(row(ev) for ev in self.previous.values())
+
+    @property
+    def indicators(self) -> pd.DataFrame:
+        """This year's indicators, one row each, in ranking order."""
+        return indicators_table(self.evaluations)
+
+    @property
+    def findings(self) -> pd.DataFrame:
+        """This year's audit findings, one row each, in ranking order."""
+        return findings_table(self.evaluations)
+
 
 @exact
 def load(params_dir: str | Path, year: int) -> Portfolio:
     """Evaluate every ``<params_dir>/<code>/<year>.yaml`` (and the year before)."""
-    params_dir = Path(params_dir)
-    current, previous, invalid = [], {}, []
-    for path in discover(params_dir, years=[year - 1, year]):
-        try:
-            ev = evaluate(path)
-        except InputErrors as exc:
-            if int(path.stem) == year:
-                invalid.append((f"{path.parent.name}/{path.name}", str(exc).splitlines()[0]))
-            continue
-        if ev.year == year:
-            current.append(ev)
-        else:
-            previous[ev.code] = ev
+    done, failed = evaluations(params_dir, years=[year - 1, year])
+    current = [ev for ev in done if ev.year == year]
+    previous = {ev.code: ev for ev in done if ev.year == year - 1}
+    invalid = [(f"{path.parent.name}/{path.name}", error) for path, error in failed.items() if int(path.stem) == year]
     ranked = sorted(current, key=lambda ev: (-ev.total, ev.code))
     return Portfolio(year, tuple(ranked), previous, tuple(invalid))
+
+
+def _dec(value: object) -> Decimal | None:
+    """A frame's number (a float already rounded half-up to two decimals) as the Decimal it stands for."""
+    return None if value is None or value != value else Decimal(repr(float(value)))
+
+
+def _pct(value: object) -> str:
+    return "—" if _dec(value) is None else f"{quantize(_dec(value), 2):.2f}%"
 
 
 def _figure(p: Portfolio, fig, caption: str) -> HTML:  # noqa: ANN001
@@ -68,18 +94,19 @@ def title(p: Portfolio) -> HTML:
 
 @exact
 def summary(p: Portfolio) -> HTML:
-    evs = p.evaluations
-    if not evs:
+    t = p.table
+    if t.empty:
         return para(f"{p.year} 年度没有可用的部门数据。")
-    totals = [ev.total for ev in evs]
+    totals = [_dec(v) for v in t.total]
     mean = sum(totals, Decimal(0)) / len(totals)
-    grades = Counter(ev.grade for ev in evs)
-    grade_text = "，".join(f"“{g}”{grades[g]} 个" for g in _grade_order(evs) if grades[g])
-    findings = sum(len(ev.findings_at("error")) + len(ev.findings_at("warning")) for ev in evs)
+    grades = t.grade.value_counts()
+    grade_text = "，".join(f"“{g}”{grades[g]} 个" for g in _grade_order(p.evaluations) if grades.get(g, 0))
+    findings = int(t.errors.sum() + t.warnings.sum())
+    best, worst = t.iloc[0], t.iloc[-1]
     return para(
-        f"{p.year} 年度共 {len(evs)} 个部门完成部门整体支出绩效自评，平均得分 {fmt_number(mean)} 分，"
-        f"最高 {fmt_points(max(totals))} 分（{evs[0].department}），最低 {fmt_points(min(totals))} 分"
-        f"（{evs[-1].department}）；其中{grade_text}。复核共发现错误和警示 {findings} 项。"
+        f"{p.year} 年度共 {len(t)} 个部门完成部门整体支出绩效自评，平均得分 {fmt_number(mean)} 分，"
+        f"最高 {fmt_points(_dec(best.total))} 分（{best.department}），最低 {fmt_points(_dec(worst.total))} 分"
+        f"（{worst.department}）；其中{grade_text}。复核共发现错误和警示 {findings} 项。"
     )
 
 
@@ -92,28 +119,38 @@ def _grade_order(evs) -> list[str]:  # noqa: ANN001
     return names
 
 
+def _with_last(p: Portfolio, columns: list[str]) -> pd.DataFrame:
+    """This year's table with last year's ``columns`` of the same department beside it (``<column>_last``)."""
+    last = p.last
+    if p.table.empty:
+        return p.table
+    if last.empty:
+        return p.table.assign(**{f"{c}_last": None for c in columns})
+    return p.table.merge(last[["code", *columns]].rename(columns={c: f"{c}_last" for c in columns}), on="code",
+                         how="left")
+
+
 @exact
 def ranking(p: Portfolio) -> HTML:
+    t = _with_last(p, ["total"])
     rows = []
-    for rank, ev in enumerate(p.evaluations, 1):
-        prev = p.previous.get(ev.code)
-        change = ev.total - prev.total if prev else None
-        rows.append([rank, ev.department, ev.code, ev.total, ev.grade,
-                     fmt_percent(ev.metrics.execution_rate), fmt_percent(ev.metrics.evaluation_rate),
-                     prev.total if prev else None, f"{change:+.2f}" if change is not None else "—"])
-    tbl = table(["排名", "部门", "代码", "总分", "等级", "年度预算执行率", "年度评价执行率", "上年总分", "变化"], rows,
-                numeric=[0, 3, 5, 6, 7, 8], caption=f"{p.year} 年度各部门自评得分排名")
+    for rank, r in enumerate(t.itertuples(index=False), 1):
+        total, last = _dec(r.total), _dec(r.total_last)
+        rows.append([rank, r.department, r.code, total, r.grade, _pct(r.execution_rate), _pct(r.evaluation_rate),
+                     last, f"{total - last:+.2f}" if last is not None else "—"])
+    tbl = html_table(["排名", "部门", "代码", "总分", "等级", "年度预算执行率", "年度评价执行率", "上年总分", "变化"], rows,
+                     numeric=[0, 3, 5, 6, 7, 8], caption=f"{p.year} 年度各部门自评得分排名")
     return join(tbl, _figure(p, charts.ranking(p.evaluations), "各部门自评得分"))
 
 
 @exact
 def grades(p: Portfolio) -> HTML:
     order = _grade_order(p.evaluations)
-    counts = Counter(ev.grade for ev in p.evaluations)
+    counts = p.table.grade.value_counts() if len(p.evaluations) else {}
     total = len(p.evaluations) or 1
-    rows = [[g, counts[g], fmt_percent(Decimal(counts[g]) / total)] for g in order]
-    return join(table(["等级", "部门数", "占比"], rows, numeric=[1, 2], caption="等级分布"),
-                _figure(p, charts.grade_distribution(order, [counts[g] for g in order]), "等级分布"))
+    rows = [[g, int(counts.get(g, 0)), fmt_percent(Decimal(int(counts.get(g, 0))) / total)] for g in order]
+    return join(html_table(["等级", "部门数", "占比"], rows, numeric=[1, 2], caption="等级分布"),
+                _figure(p, charts.grade_distribution(order, [r[1] for r in rows]), "等级分布"))
 
 
 @exact
@@ -127,60 +164,61 @@ def heatmap(p: Portfolio) -> HTML:
 @exact
 def execution(p: Portfolio) -> HTML:
     with_monthly = [ev for ev in p.evaluations if ev.metrics.cumulative_rates]
-    rows = [[ev.department, fmt_percent(ev.metrics.execution_rate), fmt_percent(ev.metrics.evaluation_rate),
-             "是" if any(f.code == "SPENDING_BACKLOADED" for f in ev.findings) else ""] for ev in p.evaluations]
+    f = p.findings
+    backloaded = set(f.code[f.finding_code == "SPENDING_BACKLOADED"])
+    rows = [[r.department, _pct(r.execution_rate), _pct(r.evaluation_rate), "是" if r.code in backloaded else ""]
+            for r in p.table.itertuples(index=False)] if p.evaluations else []
     text = (f"{len(with_monthly)} 个部门提供了月度支出数据，其中 "
             f"{sum(1 for r in rows if r[3])} 个部门支出进度明显慢于均衡进度。")
     return join(para(text), _figure(p, charts.execution_curves(with_monthly), "各部门月度累计执行进度"),
-                table(["部门", "年度预算执行率", "年度评价执行率", "支出集中在年末"], rows, numeric=[1, 2],
-                      caption="预算执行情况"))
+                html_table(["部门", "年度预算执行率", "年度评价执行率", "支出集中在年末"], rows, numeric=[1, 2],
+                           caption="预算执行情况"))
 
 
 @exact
 def missed(p: Portfolio, *, top: int = 10) -> HTML:
-    counter: Counter[str] = Counter()
-    where: dict[str, list[str]] = {}
-    for ev in p.evaluations:
-        for r in ev.scorecard.indicators:
-            if not r.met:
-                counter[r.name] += 1
-                where.setdefault(r.name, []).append(ev.department)
-    if not counter:
+    ind = p.indicators
+    not_met = ind[~ind.met.map(bool)]
+    if not_met.empty:
         return para("本年度各部门绩效指标均达到目标。")
-    rows = [[name, n, "、".join(where[name])] for name, n in counter.most_common(top)]
-    return join(para(f"共有 {sum(counter.values())} 个指标未达到目标，最常见的如下："),
-                table(["指标名称", "未达标部门数", "部门"], rows, numeric=[1], caption="未达标次数最多的指标"))
+    most = (not_met.groupby("name", sort=False)
+            .agg(n=("code", "size"), departments=("department", "、".join))
+            .sort_values("n", ascending=False, kind="stable").head(top))
+    rows = [[name, int(r.n), r.departments] for name, r in most.iterrows()]
+    return join(para(f"共有 {len(not_met)} 个指标未达到目标，最常见的如下："),
+                html_table(["指标名称", "未达标部门数", "部门"], rows, numeric=[1], caption="未达标次数最多的指标"))
 
 
 @exact
 def findings(p: Portfolio) -> HTML:
-    counter: Counter[tuple[str, str]] = Counter()
-    departments: dict[tuple[str, str], set[str]] = {}
-    for ev in p.evaluations:
-        for f in ev.findings:
-            counter[(f.level, f.code)] += 1
-            departments.setdefault((f.level, f.code), set()).add(ev.code)
-    if not counter:
+    f = p.findings
+    if f.empty:
         return para("未发现问题。")
     order = {"error": 0, "warning": 1, "info": 2}
-    keys = sorted(counter, key=lambda k: (order[k[0]], -counter[k], k[1]))
-    rows = [[LEVEL_NAMES[level], code, counter[(level, code)], len(departments[(level, code)])] for level, code in keys]
-    return join(table(["级别", "代码", "次数", "涉及部门数"], rows, numeric=[2, 3], caption="审核发现（按类型）"),
-                _figure(p, charts.findings_by_type([(f"{c}（{LEVEL_NAMES[lv]}）", counter[(lv, c)])
-                                                    for lv, c in keys if lv != "info"]), "错误与警示（按类型）"))
+    counted = (f.groupby(["severity", "finding_code"]).agg(n=("code", "size"), departments=("code", "nunique"))
+               .reset_index())
+    counted["order"] = counted.severity.map(order)
+    counted = counted.sort_values(["order", "n", "finding_code"], ascending=[True, False, True])
+    rows = [[LEVEL_NAMES[r.severity], r.finding_code, int(r.n), int(r.departments)]
+            for r in counted.itertuples(index=False)]
+    return join(html_table(["级别", "代码", "次数", "涉及部门数"], rows, numeric=[2, 3], caption="审核发现（按类型）"),
+                _figure(p, charts.findings_by_type([(f"{r[1]}（{r[0]}）", r[2]) for r in rows
+                                                    if r[0] != LEVEL_NAMES["info"]]), "错误与警示（按类型）"))
 
 
 @exact
 def changes(p: Portfolio) -> HTML:
+    if not p.evaluations:
+        return para(f"暂无 {p.year - 1} 年度的自评数据，无法进行同比分析。")
+    t = _with_last(p, ["total", "grade", "execution_rate"]).sort_values("code")
     rows = []
-    for ev in sorted(p.evaluations, key=lambda ev: ev.code):
-        prev = p.previous.get(ev.code)
-        if prev is None:
-            rows.append([ev.department, "—", ev.total, "—", f"— → {ev.grade}", "—"])
+    for r in t.itertuples(index=False):
+        total, last = _dec(r.total), _dec(r.total_last)
+        if last is None:
+            rows.append([r.department, "—", total, "—", f"— → {r.grade}", "—"])
             continue
-        change = ev.total - prev.total
-        rate_change = ((ev.metrics.execution_rate or 0) - (prev.metrics.execution_rate or 0)) * 100
-        rows.append([ev.department, prev.total, ev.total, f"{change:+.2f}", f"{prev.grade} → {ev.grade}",
+        rate_change = (_dec(r.execution_rate) or 0) - (_dec(r.execution_rate_last) or 0)
+        rows.append([r.department, last, total, f"{total - last:+.2f}", f"{r.grade_last} → {r.grade}",
                      f"{rate_change:+.2f} 个百分点"])
     with_prev = [r for r in rows if r[1] != "—"]
     if not with_prev:
@@ -188,5 +226,5 @@ def changes(p: Portfolio) -> HTML:
     better = sum(1 for r in with_prev if r[3].startswith("+") and r[3] != "+0.00")
     worse = sum(1 for r in with_prev if r[3].startswith("-"))
     return join(para(f"与 {p.year - 1} 年度相比，{better} 个部门得分提高，{worse} 个部门得分下降。"),
-                table(["部门", f"{p.year - 1} 年总分", f"{p.year} 年总分", "变化", "等级变化", "年度预算执行率变化"],
-                      rows, numeric=[1, 2, 3, 5], caption="各部门同比变化"))
+                html_table(["部门", f"{p.year - 1} 年总分", f"{p.year} 年总分", "变化", "等级变化", "年度预算执行率变化"],
+                           rows, numeric=[1, 2, 3, 5], caption="各部门同比变化"))
