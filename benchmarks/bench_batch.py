@@ -9,7 +9,9 @@ Ways of rendering the same N department-years of the demo portfolio, each into f
   the baseline;
 * perflib run --jobs J --engine cold — a new kernel per report, J worker processes;
 * perflib run --jobs J --engine warm — kernels started once per worker and reused;
-* the no-change re-run of the last one (everything skipped).
+* the no-change re-run of the last one (everything skipped);
+* with ``--formats``, the warm batch writing Word too; and the warm batch on the same department-years
+  with their mid-year monitoring snapshots beside them (reports and monitoring reports).
 
 Prints seconds, seconds per report and the speed-up over the naive loop. Goals (2 cores, N = 24):
 warm ≥ 15× the naive loop; the no-change re-run under 3 s. The warm engine runs ``--repeat`` times
@@ -37,15 +39,19 @@ REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 
 
-def workspace(n: int, root: Path) -> Path:
-    """A params/ folder with the first ``n`` department-years of the demo portfolio."""
+def workspace(n: int, root: Path, *, monitoring: bool = False, name: str = "params") -> Path:
+    """A params/ folder with the first ``n`` department-years of the demo portfolio (and, with
+    ``monitoring``, their mid-year snapshots ``<year>-<MM>.yaml`` beside them)."""
     from perflib.demo import generate
 
     demo = root / "demo"
-    generate(demo)  # under the bundled framework
-    params = root / "params"
+    if not demo.is_dir():
+        generate(demo)  # under the bundled framework
+    params = root / name
     params.mkdir()
     chosen = sorted(demo.glob("*/[0-9][0-9][0-9][0-9].yaml"))[:n]  # year files (not monitoring snapshots)
+    if monitoring:
+        chosen += [s for p in chosen for s in sorted(p.parent.glob(f"{p.stem}-[0-9][0-9].yaml"))]
     for path in chosen:
         (params / path.parent.name).mkdir(exist_ok=True)
         shutil.copyfile(path, params / path.parent.name / path.name)
@@ -105,6 +111,8 @@ def main() -> None:
     ap.add_argument("--skip-naive", action="store_true", help="skip the (slow) naive baseline")
     ap.add_argument("--trivial", action="store_true", help="a minimal notebook instead of the report template")
     ap.add_argument("--formats", default="docx", help="document formats to time beside HTML (default docx; '' none)")
+    ap.add_argument("--no-monitoring", action="store_true",
+                    help="skip the run that adds the demo's mid-year monitoring snapshots")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="perflib-bench-") as tmp:
         root = Path(tmp)
@@ -127,6 +135,11 @@ def main() -> None:
         rerun = perflib_run(params, root / f"warm{args.repeat - 1}", args.jobs, "warm", template)
         documents = {fmt: perflib_run(params, root / f"warm-{fmt}", args.jobs, "warm", template, f"html,{fmt}")
                      for fmt in args.formats.split(",") if fmt and fmt != "html"}
+        monitored = None
+        if not args.no_monitoring:  # the same department-years with their snapshots: reports + monitoring reports
+            with_snapshots = workspace(args.n, root, monitoring=True, name="params-monitoring")
+            snapshots = len(list(with_snapshots.glob("*/[0-9][0-9][0-9][0-9]-[0-9][0-9].yaml")))
+            monitored = perflib_run(with_snapshots, root / "warm-monitoring", args.jobs, "warm", template)
         warm_s = statistics.median(warms)
         from perflib.engine.parity import same_report
 
@@ -140,6 +153,7 @@ def main() -> None:
             (f"perflib run --jobs {args.jobs} --engine warm (median)", warm_s),
             ("no-change re-run (warm outputs)", rerun),
             *((f"perflib run --engine warm --formats html,{fmt}", s) for fmt, s in documents.items()),
+            *([(f"perflib run --engine warm + {snapshots} monitoring snapshots", monitored)] if monitored else []),
         ]
         print(f"{'':56}{'seconds':>9}{'s/report':>10}{'vs naive':>10}")
         for label, seconds in results:
@@ -148,6 +162,9 @@ def main() -> None:
         print(f"warm runs: {runs} s")
         for fmt, seconds in documents.items():
             print(f"{fmt}: +{(seconds - warm_s) / n:.3f} s per report, {seconds / warm_s:.2f}× the HTML-only warm batch")
+        if monitored:
+            print(f"monitoring: +{(monitored - warm_s) / max(snapshots, 1):.3f} s per monitoring report "
+                  f"({snapshots} snapshots), {monitored / warm_s:.2f}× the reports-only warm batch")
         if naive_s:
             print(f"goals: warm ≥ 15× ({naive_s / warm_s:.1f}× median; {naive_s / max(warms):.1f}× slowest run), "
                   f"re-run < 3 s ({rerun:.2f} s); cold: {naive_s / cold:.1f}×")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -261,6 +262,30 @@ def cmd_excel_import(args: argparse.Namespace) -> int:
     return 0
 
 
+@command("monitor-template")
+def cmd_monitor_template(args: argparse.Namespace) -> int:
+    from .batch.outputs import write_atomic
+    from .monitor_form import template_workbook
+
+    out = Path(args.to)
+    _check_xlsx(out)
+    write_atomic(out, template_workbook(args.path, month=args.month, rules=args.rules))
+    print(f"已生成监控填报表：{out}")
+    return 0
+
+
+@command("monitor-import")
+def cmd_monitor_import(args: argparse.Namespace) -> int:
+    from .batch.outputs import write_atomic
+    from .monitor_form import read_workbook
+
+    target, text = read_workbook(args.file, args.out)
+    existed = target.exists()
+    write_atomic(target, text)
+    print(f"{'已更新' if existed else '已生成'}：{target}")
+    return 0
+
+
 @command("excel-export")
 def cmd_excel_export(args: argparse.Namespace) -> int:
     from .batch.outputs import write_atomic
@@ -316,18 +341,29 @@ def cmd_monitor(args: argparse.Namespace) -> int:
 
 @command("export")
 def cmd_export(args: argparse.Namespace) -> int:
-    from .batch.documents import FORMATS, make
+    from .batch.documents import FORMATS, MONITOR_FORMATS, make
     from .batch.outputs import write_atomic
     from .evaluation import load
 
     out = Path(args.to)
     fmt = out.suffix.lower().lstrip(".")
-    if fmt not in FORMATS or fmt == "html":
-        raise PerflibError(f"{out}: 不支持的格式；可导出：{'、'.join(f'.{f}' for f in FORMATS if f != 'html')}")
     path = Path(args.params_file)
-    loaded = load(path, frameworks_dir=args.frameworks)  # every problem of the file, named, before any work
-    write_atomic(out, make(fmt, path.parent.parent, loaded.params.department.code, loaded.params.year,
-                           docx_template=args.docx_template or ""))
+    snapshot = re.fullmatch(r"(\d{4})-(\d{2})", path.stem)  # a monitoring snapshot: <year>-<MM>.yaml
+    allowed = [f for f in (MONITOR_FORMATS if snapshot else FORMATS) if f != "html"]
+    if fmt not in allowed:
+        raise PerflibError(f"{out}: 不支持的格式；{'监控快照' if snapshot else '年度文件'}可导出："
+                           f"{'、'.join(f'.{f}' for f in allowed)}")
+    if snapshot:
+        from .monitoring.monitor import monitor
+
+        m = monitor(path)  # every problem of the snapshot, named, before any work
+        data = make(fmt, path.parent.parent, path.parent.name, m.snapshot.year, month=m.month,
+                    docx_template=args.docx_template or "")
+    else:
+        loaded = load(path, frameworks_dir=args.frameworks)  # every problem of the file, named, before any work
+        data = make(fmt, path.parent.parent, loaded.params.department.code, loaded.params.year,
+                    docx_template=args.docx_template or "")
+    write_atomic(out, data)
     print(f"已导出：{out}")
     return 0
 
@@ -408,8 +444,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="输出 JSON")
 
     p = sub.add_parser("export", parents=[frameworks], help="把一个部门年度导出为 Word 报告或自评表（不经批处理）")
-    p.add_argument("params_file", metavar="PARAMS_FILE", help="params/<部门代码>/<年度>.yaml")
-    p.add_argument("--to", required=True, metavar="FILE", help="输出文件：report.docx（Word 报告）或 自评表.xlsx")
+    p.add_argument("params_file", metavar="PARAMS_FILE",
+                   help="params/<部门代码>/<年度>.yaml，或监控快照 params/<部门代码>/<年度>-<月份>.yaml")
+    p.add_argument("--to", required=True, metavar="FILE",
+                   help="输出文件：report.docx（Word 报告）或 自评表.xlsx；监控快照：monitor-06.docx 等")
     p.add_argument("--docx-template", metavar="DOCX", help="本单位的 Word 模板（见 perflib run --docx-template）")
 
     p = sub.add_parser("init", help="建立新的工作目录：params/（含示例）、notebooks/（可自行修改的模板）、README")
@@ -423,6 +461,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("excel-import", parents=[frameworks], help="把填好的 Excel 转为 params/<部门代码>/<年度>.yaml")
     p.add_argument("file", metavar="FILE", help="填好的 .xlsx")
     p.add_argument("--out", default=str(DEFAULT_PARAMS), metavar="DIR", help="输出目录（默认 params）")
+
+    p = sub.add_parser("monitor-template", help="生成绩效运行监控填报表（Excel），已按年度文件填好目标和预算")
+    p.add_argument("path", metavar="PATH", help="年度文件 params/<部门代码>/<年度>.yaml，或已有的监控快照 <年度>-<月份>.yaml")
+    p.add_argument("--month", type=int, metavar="N", help="截至几月末（1–12；PATH 为年度文件时）")
+    p.add_argument("--rules", metavar="ID", help="监控规则（默认：params/monitoring 或内置规则中的第一个）")
+    p.add_argument("--to", required=True, metavar="FILE", help="输出的 .xlsx 文件")
+
+    p = sub.add_parser("monitor-import", help="把填好的监控表转为 params/<部门代码>/<年度>-<月份>.yaml")
+    p.add_argument("file", metavar="FILE", help="填好的 .xlsx")
+    p.add_argument("--out", default="params", metavar="DIR", help="params 目录（默认 params）")
 
     p = sub.add_parser("excel-export", parents=[frameworks], help="把已有的输入文件导出为 Excel 填报表")
     p.add_argument("params_file", metavar="PARAMS_FILE")

@@ -614,12 +614,17 @@ def _represent_decimal(dumper: yaml.SafeDumper, value: Decimal) -> yaml.Node:
 _Dumper.add_representer(Decimal, _represent_decimal)
 
 
+def yaml_text(data: dict) -> str:
+    """``data`` as YAML in the order given, Chinese as is, Decimals as the numbers they are."""
+    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1000)
+
+
 def params_yaml(params: ParamsFile, *, source: str) -> str:
     """The params file's YAML text, with a header saying where it came from."""
     data = params.model_dump(mode="python", exclude_defaults=True)
     data = {"schema_version": 1, **data}
     header = f"# 由 perflib excel-import 从 {source} 生成。可直接编辑，或改 Excel 后重新导入。\n"
-    return header + yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1000)
+    return header + yaml_text(data)
 
 
 INSTRUCTIONS = """部门整体支出绩效自评表（perflib 导入模板）

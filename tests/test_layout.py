@@ -29,7 +29,7 @@ LAYERS = (
     ("perflib.present",),
     ("perflib.engine",),
     ("perflib.batch",),
-    ("perflib.excel", "perflib.demo", "perflib.workspace", "perflib.cli", "perflib"),
+    ("perflib.excel", "perflib.monitor_form", "perflib.demo", "perflib.workspace", "perflib.cli", "perflib"),
 )
 
 

@@ -181,3 +181,65 @@ def test_a_bureaus_template_gives_its_look_and_a_missing_style_is_named(tmp_path
     assert main(["run", "--params", str(params), "--outputs", str(tmp_path / "out"), "--formats", "html,docx",
                  "--docx-template", str(tmp_path / "plain.docx"), "--quiet", "--no-overview"]) == 2
     assert "缺少样式 Table Text" in capsys.readouterr().err
+
+
+@pytest.fixture(scope="module")
+def snapshot(tmp_path_factory) -> Path:
+    from perflib.demo import generate
+
+    root = tmp_path_factory.mktemp("monitor-word") / "params"
+    generate(root, frameworks_dir=FRAMEWORKS)
+    return root / "demo-agriculture" / "2024-06.yaml"
+
+
+def test_the_monitoring_report_as_word_has_its_chapters_lights_and_chart(snapshot: Path, tmp_path: Path) -> None:
+    from perflib.monitoring.monitor import monitor
+    from perflib.present import monitor_report
+    from perflib.present.monitor_report import OUTLINE, lamp
+
+    out = tmp_path / "monitor-06.docx"
+    assert main(["export", str(snapshot), "--to", str(out)]) == 0
+    doc = docx.Document(str(out))
+    m = monitor(snapshot)
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert monitor_report.report_title(m) in text and "监控期间：2024年1–6月" in text and "单位负责人（签字）" in text
+    assert [p.text for p in doc.paragraphs if p.style.name == "Heading 1"] == list(OUTLINE)
+    lights = next(t for t in doc.tables if t.rows[0].cells[-1].text == "预警" and t.rows[0].cells[0].text == "指标")
+    assert [(r.cells[0].text, r.cells[-1].text) for r in lights.rows[1:]] == [(i.name, lamp(i.light))
+                                                                              for i in m.indicators]
+    assert len(doc.inline_shapes) == 1 and "PAGE" in doc.sections[0].footer.paragraphs[0]._p.xml
+
+
+def test_export_of_a_snapshot_refuses_the_form(snapshot: Path, tmp_path: Path, capsys) -> None:  # noqa: ANN001
+    assert main(["export", str(snapshot), "--to", str(tmp_path / "x.xlsx")]) == 2
+    assert "监控快照可导出：.docx" in capsys.readouterr().err
+
+
+def test_the_batch_writes_the_monitoring_report_as_word_too(snapshot: Path, tmp_path: Path, monkeypatch) -> None:
+    from perflib.batch import documents
+
+    params = tmp_path / "params"
+    shutil.copytree(snapshot.parents[1] / "frameworks", params / "frameworks")
+    shutil.copytree(snapshot.parent, params / snapshot.parent.name)
+    opts = RunOptions(params_dir=params, outputs_dir=tmp_path / "out", jobs=1, engine="cold", progress=False,
+                      overview=False, years=[2024], formats=("html", "docx"))
+    done = run(opts)
+    folder = tmp_path / "out" / "demo-agriculture" / "2024"
+    entry = next(e for e in done.entries if e.kind == "monitor")
+    assert entry.status == "ok" and entry.documents == ("docx",) and (folder / "monitor-06.docx").is_file()
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["monitoring"][0]["documents"] == {"docx": "demo-agriculture/2024/monitor-06.docx"}
+    links = [a.get("href") for a in lxml.html.parse(str(tmp_path / "out" / "index.html")).getroot().iter("a")]
+    assert "demo-agriculture/2024/monitor-06.docx" in links
+    (folder / "monitor-06.docx").unlink()
+    again = next(e for e in run(opts).entries if e.kind == "monitor")
+    assert again.status == "ok" and (folder / "monitor-06.docx").is_file()  # a missing document is made again
+
+    def broken(*args, **kwargs) -> bytes:  # noqa: ANN002, ANN003
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setitem(documents.MAKERS, "docx", broken)
+    before = (folder / "monitor-06.docx").read_bytes()
+    entry = next(e for e in run(RunOptions(**{**opts.__dict__, "force": True})).entries if e.kind == "monitor")
+    assert entry.status == "ok" and "docx" in entry.document_errors
+    assert (folder / "monitor-06.docx").read_bytes() == before and (folder / "monitor-06.html").is_file()

@@ -16,6 +16,13 @@ FORMATS: dict[str, tuple[str, str]] = {
     "xlsx": ("自评表.xlsx", "自评表"),
 }
 DEFAULT_FORMATS = ("html",)
+#: the formats a mid-year monitoring report is written as (its form is the department's snapshot itself)
+MONITOR_FORMATS = ("html", "docx")
+
+
+def document_name(fmt: str, month: int = 0) -> str:
+    """The file a format is written to: ``report.docx``, ``自评表.xlsx``; ``monitor-06.docx`` for month 6."""
+    return f"monitor-{month:02d}.{fmt}" if month else FORMATS[fmt][0]
 
 
 def parse_formats(text: str) -> tuple[str, ...]:
@@ -27,15 +34,19 @@ def parse_formats(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(["html", *asked]))
 
 
-def _docx(params_dir: Path, department: str, year: int, *, docx_template: str = "") -> bytes:
+def _docx(params_dir: Path, department: str, year: int, *, month: int = 0, docx_template: str = "") -> bytes:
     from ..present import report
-    from ..present.word import report_docx
+    from ..present.word import monitor_docx, report_docx
 
     report.setup()
+    if month:
+        from ..present import monitor_report
+
+        return monitor_docx(monitor_report.load(params_dir, department, year, month), template=docx_template or None)
     return report_docx(report.load(params_dir, department, year), template=docx_template or None)
 
 
-def _xlsx(params_dir: Path, department: str, year: int, **_: str) -> bytes:
+def _xlsx(params_dir: Path, department: str, year: int, **_: object) -> bytes:
     from ..evaluation import evaluate
     from ..present.form import form_workbook
 
@@ -45,6 +56,7 @@ def _xlsx(params_dir: Path, department: str, year: int, **_: str) -> bytes:
 MAKERS: dict[str, Callable[..., bytes]] = {"docx": _docx, "xlsx": _xlsx}
 
 
-def make(fmt: str, params_dir: Path, department: str, year: int, *, docx_template: str = "") -> bytes:
-    """The bytes of ``fmt`` for one department-year (``docx_template``: a bureau's Word template)."""
-    return MAKERS[fmt](params_dir, department, year, docx_template=docx_template)
+def make(fmt: str, params_dir: Path, department: str, year: int, *, month: int = 0, docx_template: str = "") -> bytes:
+    """The bytes of ``fmt`` for one department-year, or its monitoring snapshot of ``month``
+    (``docx_template``: a bureau's Word template)."""
+    return MAKERS[fmt](params_dir, department, year, month=month, docx_template=docx_template)

@@ -19,7 +19,7 @@ from ..errors import WriteError
 from ..numbers import fmt_number
 from ..present.html import join, para, table, tag
 from ..present.page import page
-from .documents import FORMATS
+from .documents import FORMATS, document_name
 from .failures import Failure
 
 STATUS_NAMES = {"ok": "成功", "failed": "失败", "skipped": "未变化，跳过"}
@@ -82,7 +82,7 @@ class Entry:
         return f"{self.code}/{self.year}/report.html" if self.kind == "report" else f"overview-{self.year}.html"
 
     def document_href(self, fmt: str) -> str:
-        return f"{self.code}/{self.year}/{FORMATS[fmt][0]}"
+        return f"{self.code}/{self.year}/{document_name(fmt, self.month)}"
 
 
 def manifest(entries: Sequence[Entry], *, started: str, finished: str, seconds: float, engine: str) -> str:
@@ -106,7 +106,9 @@ def manifest(entries: Sequence[Entry], *, started: str, finished: str, seconds: 
         "monitoring": [
             {"department": e.code, "year": e.year, "month": e.month, "status": e.status,
              "seconds": round(e.seconds, 3), "error": e.error, "error_kind": e.error_kind,
-             "report": e.report_href if e.has_report else None}
+             "report": e.report_href if e.has_report else None,
+             "documents": {fmt: e.document_href(fmt) for fmt in e.documents},
+             "document_errors": e.document_errors}
             for e in entries if e.kind == "monitor"
         ],
     }, ensure_ascii=False, indent=2)
@@ -171,9 +173,15 @@ def index_html(entries: Sequence[Entry], info: IndexInfo) -> str:
         rows = []
         for e in monitors:
             link: object = tag("a", "打开监控报告", href=e.report_href) if e.has_report else "—"
+            if e.documents and e.has_report:
+                link = join(link, *(join("　", tag("a", FORMATS[fmt][1], href=e.document_href(fmt)))
+                                    for fmt in e.documents))
             status: object = STATUS_NAMES[e.status]
             if e.error:
                 status = join(tag("strong", status), tag("div", e.error, cls="pf-error"))
+            if e.document_errors:
+                status = join(status, tag("div", "；".join(f"{FORMATS[f][1]} 未能生成：{why}"
+                                                         for f, why in e.document_errors.items()), cls="pf-error"))
             rows.append([(e.summary or {}).get("department") or e.code, e.code, e.year, f"1–{e.month} 月",
                          (e.summary or {}).get("lights", "—"), status, link])
         body.append(table(["部门", "代码", "年度", "期间", "预警", "状态", "报告"], rows, numeric=[2],

@@ -38,7 +38,7 @@ from ..errors import InputErrors, PerflibError, RunError
 from ..evaluation import evaluate
 from ..inputs.locate import FRAMEWORKS_DIR, MONITOR_TEMPLATE, OVERVIEW_TEMPLATE, REPORT_TEMPLATE, notebook_template
 from ..inputs.params import discover
-from .documents import DEFAULT_FORMATS, FORMATS
+from .documents import DEFAULT_FORMATS, FORMATS, MONITOR_FORMATS, document_name
 from .failures import Failure, classify
 from .fingerprint import code_digest, input_files, inputs_digest, sha
 from .lock import outputs_lock, remove_leftovers
@@ -157,7 +157,7 @@ def _task(opts: RunOptions, key: str, template: Path, parameters: dict, notebook
         key=key, template=str(template), parameters=tuple(parameters.items()), notebook=str(notebook),
         html=str(html), title=title, timeout=opts.timeout, engine=opts.engine, restart_every=opts.restart_every,
         inputs=tuple(str(p) for p in inputs), inputs_digest=digest,
-        documents=_documents(opts) if key.startswith("report/") else (),
+        documents=_documents(opts, monitor=key.startswith("monitor/")) if not key.startswith("overview/") else (),
         docx_template=str(opts.docx_template.resolve()) if opts.docx_template else "",
     )
 
@@ -177,9 +177,9 @@ def _docx_template(opts: RunOptions) -> str:
     return sha(opts.docx_template.read_bytes())
 
 
-def _documents(opts: RunOptions) -> tuple[str, ...]:
-    """The formats besides HTML each report is written as."""
-    return tuple(f for f in opts.formats if f != "html")
+def _documents(opts: RunOptions, *, monitor: bool = False) -> tuple[str, ...]:
+    """The formats besides HTML each report (or monitoring report) is written as."""
+    return tuple(f for f in opts.formats if f != "html" and (not monitor or f in MONITOR_FORMATS))
 
 
 def _unchanged(opts: RunOptions, html: Path, sidecar: Path, fingerprint: str) -> dict | None:
@@ -286,6 +286,8 @@ def plan_monitoring(opts: RunOptions, code_hash: str) -> list[Planned]:
         return []
     template, template_hash = _template(opts.monitor_template, MONITOR_TEMPLATE, "监控报告")
     rules = sorted((params_dir / RULES_DIR).glob("*.yaml"))
+    documents = _documents(opts, monitor=True)
+    docx_hash = _docx_template(opts) if "docx" in documents else ""
     planned = []
     for path, year, month in snapshots:
         code = path.parent.name
@@ -294,10 +296,13 @@ def plan_monitoring(opts: RunOptions, code_hash: str) -> list[Planned]:
         inputs = [path, *([path.with_name(f"{year}.yaml")] if path.with_name(f"{year}.yaml").is_file() else []),
                   *rules]
         digest = inputs_digest(inputs)
-        fingerprint = sha(digest.encode(), template_hash.encode(), code_hash.encode())
+        fingerprint = sha(digest.encode(), template_hash.encode(), code_hash.encode(),
+                          *(fmt.encode() for fmt in documents), docx_hash.encode())
         entry = Entry(code, year, "ok", kind="monitor", month=month, has_report=html.is_file(),
-                      fingerprint=fingerprint)
+                      fingerprint=fingerprint, documents=_present(out_dir, month))
         sidecar = _unchanged(opts, html, out_dir / f"monitor-{month:02d}.json", fingerprint)
+        if sidecar and not all((out_dir / document_name(fmt, month)).is_file() for fmt in documents):
+            sidecar = None  # a document was removed since: make it again
         if sidecar and sidecar.get("summary"):
             entry.status, entry.summary = "skipped", sidecar["summary"]
             planned.append(Planned(entry, None))
@@ -363,9 +368,10 @@ def _progress(total: int, enabled: bool | None):  # noqa: ANN202
                 dynamic_ncols=True)
 
 
-def _present(out_dir: Path) -> tuple[str, ...]:
-    """The document formats (besides HTML) found in a report's folder."""
-    return tuple(fmt for fmt, (name, _) in FORMATS.items() if fmt != "html" and (out_dir / name).is_file())
+def _present(out_dir: Path, month: int = 0) -> tuple[str, ...]:
+    """The document formats (besides HTML) found in a report's folder (of a monitoring report: ``month``)."""
+    return tuple(fmt for fmt in (MONITOR_FORMATS if month else FORMATS) if fmt != "html"
+                 and (out_dir / document_name(fmt, month)).is_file())
 
 
 def _apply(entry: Entry, result: RenderResult, out_dir: Path | None = None) -> None:
@@ -375,7 +381,7 @@ def _apply(entry: Entry, result: RenderResult, out_dir: Path | None = None) -> N
         entry.error = entry.error_kind = None
         entry.document_errors = dict(result.document_errors)
         if out_dir is not None:
-            entry.documents = _present(out_dir)
+            entry.documents = _present(out_dir, entry.month)
     else:
         entry.status, entry.error, entry.error_kind = "failed", result.error, result.kind
 

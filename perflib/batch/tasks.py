@@ -115,9 +115,16 @@ def render(task: RenderTask) -> RenderResult:
         return result(False, kind, message)
 
 
+def document_path(task: RenderTask, fmt: str) -> Path:
+    """Where the task's ``fmt`` is written: beside its HTML (report.docx, monitor-06.docx …)."""
+    from .documents import document_name
+
+    return Path(task.html).with_name(document_name(fmt, int(dict(task.parameters).get("month", 0))))
+
+
 def _documents(task: RenderTask) -> tuple[tuple[str, str], ...]:
     """Write the task's other formats beside its HTML; each failure is that format's alone."""
-    from .documents import FORMATS, make
+    from .documents import make
     from .outputs import write_atomic
 
     params = dict(task.parameters)
@@ -125,8 +132,8 @@ def _documents(task: RenderTask) -> tuple[tuple[str, str], ...]:
     for fmt in task.documents:
         try:
             data = make(fmt, Path(str(params["params_dir"])), str(params["department"]), int(params["year"]),
-                        docx_template=task.docx_template)
-            write_atomic(Path(task.html).with_name(FORMATS[fmt][0]), data)
+                        month=int(params.get("month", 0)), docx_template=task.docx_template)
+            write_atomic(document_path(task, fmt), data)
         except Exception as exc:  # noqa: BLE001 - a broken format fails itself, not the report
             failed.append((fmt, classify(exc)[1]))
     return tuple(failed)
@@ -162,11 +169,9 @@ def render_transferred(task: RenderTask, files: dict[str, bytes]) -> tuple[Rende
                         html=str(root / "out" / Path(task.html).name), inputs=(), inputs_digest="")
         result = render(local)
         sent = {}
-        from .documents import FORMATS
-
         for name, path in (("notebook", Path(local.notebook)), ("html", Path(local.html)),
                            ("failed", local.failed_notebook),
-                           *((fmt, Path(local.html).with_name(FORMATS[fmt][0])) for fmt in local.documents)):
+                           *((fmt, document_path(local, fmt)) for fmt in local.documents)):
             if path.exists():
                 sent[name] = path.read_bytes()
         return result, sent
@@ -178,14 +183,12 @@ def receive(task: RenderTask, result: RenderResult, files: dict[str, bytes]) -> 
 
     try:
         if result.ok and "html" in files:
-            from .documents import FORMATS
-
             write_atomic(Path(task.html), files["html"])
             write_atomic(Path(task.notebook), files["notebook"])
             task.failed_notebook.unlink(missing_ok=True)
             for fmt in task.documents:
                 if fmt in files:
-                    write_atomic(Path(task.html).with_name(FORMATS[fmt][0]), files[fmt])
+                    write_atomic(document_path(task, fmt), files[fmt])
         elif "failed" in files:
             write_atomic(task.failed_notebook, files["failed"])
     except Exception as exc:  # noqa: BLE001 - a full disk here is this report's failure

@@ -31,9 +31,14 @@ def load(params_dir: str | Path, department: str, year: int, month: int) -> Moni
     return monitor(Path(params_dir) / department / f"{year}-{month:02d}.yaml")
 
 
+def report_title(m: Monitoring) -> str:
+    """年 1–N 月<部门>绩效运行监控报告."""
+    return f"{m.snapshot.year} 年 1–{m.month} 月{m.department}绩效运行监控报告"
+
+
 @exact
 def title(m: Monitoring) -> HTML:
-    return join(heading(1, f"{m.snapshot.year} 年 1–{m.month} 月{m.department}绩效运行监控报告"),
+    return join(heading(1, report_title(m)),
                 para(f"监控规则：{m.rules.name}　　金额单位：{m.unit}", cls="pf-subtitle pf-noindent"))
 
 
@@ -64,7 +69,7 @@ def _bands_text(m: Monitoring) -> str:
 
 
 @exact
-def spending(m: Monitoring, figures: list[int] | None = None) -> HTML:
+def spending(m: Monitoring, figures: list[int] | None = None, images: dict[str, bytes] | None = None) -> HTML:
     total = m.spending[0]
     checkpoint = m.rules.checkpoint(m.month)
     rule = (f"按规则 {checkpoint[0]} 月末累计执行率应达 {checkpoint[1]}%" if checkpoint
@@ -77,8 +82,16 @@ def spending(m: Monitoring, figures: list[int] | None = None) -> HTML:
              f"{rule}。"),
         table(["资金性质 / 项目", "全年预算数", f"1–{m.month} 月执行数", "执行率", "应达", "预警"], rows, numeric=[1, 2, 3, 4],
               caption="预算执行情况", unit=m.unit, emphasis=[0]),
-        numbered_figure(figures if figures is not None else [0], fig, "预算执行进度"),
+        _figure(figures if figures is not None else [0], fig, "预算执行进度", images),
     )
+
+
+def _figure(figures: list[int], fig, caption: str, images: dict[str, bytes] | None) -> HTML:  # noqa: ANN001
+    """The numbered figure; its PNG too, by caption, when ``images`` is a dict (for Word)."""
+    html = numbered_figure(figures, fig, caption)
+    if fig is not None and images is not None:
+        images[f"图 {figures[0]}  {caption}"] = charts.png(fig)
+    return html
 
 
 @exact
@@ -114,7 +127,12 @@ def findings(m: Monitoring) -> HTML:
 
 
 @exact
-def chapter(m: Monitoring, number: int) -> HTML:
-    """Chapter ``number`` (1-based) of :data:`OUTLINE` with its heading."""
-    body = (basics, spending, targets, deviations, findings)[number - 1]
-    return join(heading(2, OUTLINE[number - 1]), body(m))
+def chapter(m: Monitoring, number: int, *, figures: list[int] | None = None,
+            images: dict[str, bytes] | None = None) -> HTML:
+    """Chapter ``number`` (1-based) of :data:`OUTLINE` with its heading (``figures`` counts the figures
+    across chapters; ``images`` collects their PNGs for Word)."""
+    if number == 2:
+        body = spending(m, figures, images)
+    else:
+        body = (basics, spending, targets, deviations, findings)[number - 1](m)
+    return join(heading(2, OUTLINE[number - 1]), body)

@@ -10,13 +10,15 @@ Styles are Word's own names (Title, Heading 1–3, Normal, Caption, Table Grid, 
 "Table Text"), so a bureau restyles the whole document in one step.
 
 A cover page (department, year, 评价方式 自评, 报告日期) opens it and a signature block (单位负责人, 填报人,
-联系电话, 日期, 单位盖章) closes it, left blank for hand-filling.
+联系电话, 日期, 单位盖章) closes it, left blank for hand-filling. The mid-year monitoring report
+(:func:`monitor_docx`) is made the same way from its own chapters.
 """
 
 from __future__ import annotations
 
 import io
 import re
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -29,7 +31,7 @@ from . import report as sections
 if TYPE_CHECKING:  # pragma: no cover
     from docx.document import Document
 
-    from ..evaluation import Evaluation
+    from ..monitoring.monitor import Monitoring
 
 # fonts as offices have them; Word substitutes when one is missing, LibreOffice too
 FANGSONG, HEITI, KAITI, XIAOBIAOSONG, SONGTI = "仿宋", "黑体", "楷体", "方正小标宋简体", "宋体"
@@ -38,6 +40,7 @@ LINE_PT = 28
 MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
 TEXT_WIDTH_MM = 210 - MARGINS_MM["left"] - MARGINS_MM["right"]  # 156 mm
 CHART_DPI = 200
+BLANK_DATE = "        年    月    日"  # filled in by hand
 HEADING_STYLES = {"h2": "Heading 1", "h3": "Heading 2", "h4": "Heading 3", "h5": "Heading 3"}
 
 
@@ -163,18 +166,16 @@ def _page_number(section) -> None:  # noqa: ANN001
 # ---------------------------------------------------------------------- cover and signature
 
 
-def cover(doc: Document, ev: Evaluation) -> None:
-    """The cover page: title, department, year, 评价方式, 评价框架, 报告日期 (a bureau's own cover comes with
-    its template, see :func:`open_template`)."""
+def cover(doc: Document, title: str, rows: list[tuple[str, str]]) -> None:
+    """The cover page: the title and ``rows`` of label and value — department, year, 评价方式, 报告日期 …
+    (a bureau's own cover comes with its template, see :func:`open_template`)."""
     from docx.enum.text import WD_BREAK
 
     for _ in range(3):
         doc.add_paragraph(style="Signature")
-    doc.add_paragraph(ev.title, style="Title")
+    doc.add_paragraph(title, style="Title")
     for _ in range(4):
         doc.add_paragraph(style="Signature")
-    rows = [("部门名称", ev.department), ("评价年度", f"{ev.year}年度"), ("评价方式", "自评"),
-            ("评价框架", ev.framework.name), ("报告日期", "        年    月    日")]
     for label, value in rows:
         p = doc.add_paragraph(style="Signature")
         p.paragraph_format.left_indent = doc.styles["Normal"].font.size * 4
@@ -399,30 +400,58 @@ def report_docx(report: sections.Report, *, template: str | Path | None = None) 
     With a ``template`` (a bureau's .docx) its styles, page set-up, header and footer are kept, and so is
     its content — its cover, say — with the report appended after it; see :func:`check_template`.
     """
+    images: dict[str, bytes] = {}
+    report = replace(report, figures=[0], images=images)
+    ev = report.ev
+    cover_rows = [("部门名称", ev.department), ("评价年度", f"{ev.year}年度"), ("评价方式", "自评"),
+                  ("评价框架", ev.framework.name), ("报告日期", BLANK_DATE)]
+    chapters = (sections.chapter(report, n) for n in range(1, len(sections.OUTLINE) + 1))
+    return compose(ev.title, chapters, images, cover_rows=cover_rows, author=ev.department, template=template)
+
+
+@exact
+def monitor_docx(m: Monitoring, *, template: str | Path | None = None) -> bytes:
+    """The mid-year monitoring report (绩效运行监控报告) as Word: the same chapters as its HTML
+    (:mod:`perflib.present.monitor_report`), cover and signature block as the year-end report's."""
+    from . import monitor_report
+
+    images: dict[str, bytes] = {}
+    figures = [0]
+    title = monitor_report.report_title(m)
+    cover_rows = [("部门名称", m.department), ("监控期间", f"{m.snapshot.year}年1–{m.month}月"),
+                  ("监控规则", m.rules.name), ("报告日期", BLANK_DATE)]
+    chapters = (monitor_report.chapter(m, n, figures=figures, images=images)
+                for n in range(1, len(monitor_report.OUTLINE) + 1))
+    return compose(title, chapters, images, cover_rows=cover_rows, author=m.department, template=template)
+
+
+def compose(title: str, chapters: Iterable[object], images: dict[str, bytes], *,
+            cover_rows: list[tuple[str, str]], author: str, template: str | Path | None = None) -> bytes:
+    """A Word document from HTML chapters: the default official-document set-up and cover (or a bureau's
+    template), the title, each chapter's blocks as Word paragraphs, tables and pictures (a figure's PNG
+    looked up in ``images`` by its caption; the chapters fill it as they are rendered), the signature
+    block."""
     import lxml.html
     from docx import Document
 
-    images: dict[str, bytes] = {}
-    report = replace(report, figures=[0], images=images)
     if template is None:
         doc = Document()
         setup_document(doc)
-        cover(doc, report.ev)
+        cover(doc, title, cover_rows)
     else:
         doc = open_template(template)
     writer = _Writer(doc, images)
-    doc.add_paragraph(report.ev.title, style="Title")
-    for number in range(1, len(sections.OUTLINE) + 1):
-        html = str(sections.chapter(report, number))
-        for element in lxml.html.fragments_fromstring(html):
+    doc.add_paragraph(title, style="Title")
+    for chapter in chapters:
+        for element in lxml.html.fragments_fromstring(str(chapter)):
             if isinstance(element, str):
                 if element.strip():
                     doc.add_paragraph(element.strip(), style="Normal")
                 continue
             writer.block(element)
     signature(doc)
-    doc.core_properties.title = report.ev.title
-    doc.core_properties.author = report.ev.department
+    doc.core_properties.title = title
+    doc.core_properties.author = author
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()

@@ -1,0 +1,100 @@
+"""The monitoring form in Excel: made from the year's file, filled in, read back into a snapshot."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from openpyxl import load_workbook
+
+from perflib.cli import main
+from perflib.demo import generate
+
+from .conftest import FRAMEWORKS
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("monitor-form") / "params"
+    generate(root, frameworks_dir=FRAMEWORKS)
+    return root
+
+
+@pytest.fixture
+def params(demo: Path, tmp_path: Path) -> Path:
+    root = tmp_path / "params"
+    shutil.copytree(demo / "frameworks", root / "frameworks")
+    shutil.copytree(demo / "demo-agriculture", root / "demo-agriculture")
+    return root
+
+
+def _form(params: Path, tmp_path: Path, source: str, *extra: str) -> Path:
+    out = tmp_path / "监控表.xlsx"
+    assert main(["monitor-template", str(params / "demo-agriculture" / source), *extra, "--to", str(out)]) == 0
+    return out
+
+
+def test_a_snapshot_goes_to_excel_and_back_unchanged(params: Path, tmp_path: Path) -> None:
+    snapshot = params / "demo-agriculture" / "2024-06.yaml"
+    before = yaml.safe_load(snapshot.read_text(encoding="utf-8"))
+    form = _form(params, tmp_path, "2024-06.yaml")
+    snapshot.unlink()
+    assert main(["monitor-import", str(form), "--out", str(params)]) == 0
+    assert yaml.safe_load(snapshot.read_text(encoding="utf-8")) == before
+
+
+def test_the_form_carries_what_the_year_gives_and_asks_only_for_what_is_new(params: Path, tmp_path: Path) -> None:
+    from perflib import evaluate
+
+    ev = evaluate(params / "demo-agriculture" / "2024.yaml")
+    wb = load_workbook(_form(params, tmp_path, "2024.yaml", "--month", "9"))
+    assert wb.sheetnames[:4] == ["说明", "基本信息", "预算执行", "绩效指标"] and wb["选项"].sheet_state == "hidden"
+    basic = {r[0].value: r[1].value for r in wb["基本信息"].iter_rows()}
+    assert basic["部门代码"] == "demo-agriculture" and basic["月份"] == 9
+    sheet = wb["绩效指标"]
+    assert [c.value for c in sheet[1]][3] == "1–9 月完成值"
+    rows = [r for r in sheet.iter_rows(min_row=2, values_only=True) if r[0] is not None]
+    assert [(r[0], r[2]) for r in rows] == [(r.name, r.target.text) for r in ev.scorecard.indicators]
+    assert all(r[3] is None for r in rows)  # nothing of the year's result leaks into a mid-year form
+    assert sheet["C2"].fill.fgColor.rgb.endswith("EDEDED") and sheet["D2"].fill.fgColor.rgb in (None, "00000000")
+    funds = [r for r in wb["预算执行"].iter_rows(min_row=2, values_only=True) if r[0] is not None]
+    assert [f[1] for f in funds if f[0] == "资金"] == [f.type for f in ev.metrics.funds]
+
+
+def _fill(form: Path, cells: dict[tuple[str, str], object]) -> None:
+    wb = load_workbook(form)
+    for (sheet, ref), value in cells.items():
+        wb[sheet][ref] = value
+    wb.save(form)
+
+
+@pytest.mark.parametrize(("cells", "where", "fragment"), [
+    ({("绩效指标", "D2"): "很多"}, "绩效指标!D2（1–6 月完成值）", "无法读取"),
+    ({("绩效指标", "A2"): "不存在的指标"}, "绩效指标!A2（指标名称）", "年度目标中没有这个指标"),
+    ({("基本信息", "B4"): 13}, "基本信息!B4（月份）", "12"),
+    ({("预算执行", "D2"): "四千"}, "预算执行!D2（1–6 月执行数）", "数值"),
+    ({("绩效指标", "G2"): "天气原因"}, "绩效指标!G2（偏差原因类别）", "经费保障"),
+    ({("绩效指标", "E2"): "也许"}, "绩效指标!E2（完成目标可能性）", "确定能"),
+])
+def test_a_bad_cell_is_named_and_nothing_is_written(params: Path, tmp_path: Path, capsys, cells: dict, where: str,
+                                                    fragment: str) -> None:
+    snapshot = params / "demo-agriculture" / "2024-06.yaml"
+    form = _form(params, tmp_path, "2024-06.yaml")
+    snapshot.unlink()
+    _fill(form, cells)
+    assert main(["monitor-import", str(form), "--out", str(params)]) == 2
+    err = capsys.readouterr().err
+    assert where in err and fragment in err and "Traceback" not in err, err
+    assert not snapshot.exists() and not list((params / "demo-agriculture").glob(".*importing"))
+
+
+def test_the_template_refuses_a_file_it_cannot_use(params: Path, tmp_path: Path, capsys) -> None:  # noqa: ANN001
+    assert main(["monitor-template", str(params / "demo-agriculture" / "2024.yaml"), "--to",
+                 str(tmp_path / "x.xlsx")]) == 2
+    assert "--month" in capsys.readouterr().err
+    other = tmp_path / "notes.yaml"
+    other.write_text("a: 1\n", encoding="utf-8")
+    assert main(["monitor-template", str(other), "--month", "6", "--to", str(tmp_path / "x.xlsx")]) == 2
+    assert "不是年度文件或监控快照" in capsys.readouterr().err
