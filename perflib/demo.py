@@ -329,12 +329,29 @@ def _scaled(text: str, share: float) -> str:
     return "、".join(out)
 
 
+#: monitoring findings provoked on purpose, by department, so that the demo shows every one of them
+MONITOR_TRIPS = {"demo-education": "not-reported", "demo-market": "ahead-of-targets",
+                 "demo-hrss": "contradicts-year-end", "demo-urban": "monthly-as-month"}
+NEXT_STEPS = ("下一步，将对照年度绩效目标逐项梳理进度，对红灯、黄灯指标建立台账，明确责任人和完成时限，每月跟踪。",
+              "加快资金拨付和项目实施进度，确保 {checkpoint} 月末累计执行率达到规定要求；对执行缓慢的项目及时调整预算安排。")
+
+
+def _cumulative(ind: dict) -> bool:
+    """A quantitative "at least" target counted up over the year (not a rate): 12 次, 2000 人."""
+    return not ind.get("tier") and ind["target"].startswith("≥") and not any(u in ind["target"] for u in LEVEL_UNITS)
+
+
 def monitoring_snapshot(data: dict, seed: int) -> dict:
     """A department's 1–6 月 monitoring snapshot, consistent with its year file: figures to date are a share of
-    the year's, spending follows the year's monthly series; some rows trip every monitoring finding."""
-    rng = random.Random(f"{seed}-{data['department']['code']}-monitor")
+    the year's, spending follows the year's monthly series; some rows trip every monitoring finding, and a few
+    departments (:data:`MONITOR_TRIPS`) trip the rest."""
+    code = data["department"]["code"]
+    trip = MONITOR_TRIPS.get(code)
+    rng = random.Random(f"{seed}-{code}-monitor")
     monthly = data["execution"]["monthly"]["values"]
     share_spent = D(str(monthly[MONITOR_MONTH - 1])) / D(str(monthly[-1])) if monthly[-1] else D(0)
+    if trip == "ahead-of-targets":  # money out early while the targets lag
+        share_spent = D("0.78")
     funds = [{"type": f["type"], "spent": float((D(str(f["spent"])) * share_spent).quantize(D("0.01")))}
              for f in data["budget"]["funds"]]
     projects = [{"name": p["name"], "spent": float((D(str(p["spent"])) * share_spent).quantize(D("0.01")))}
@@ -349,6 +366,8 @@ def monitoring_snapshot(data: dict, seed: int) -> dict:
         else:
             actual = ind.get("actual") or ind["target"]
             share = rng.choice([0.2, 0.35, 0.45, 0.5, 0.55, 0.7])
+            if trip == "ahead-of-targets":
+                share = 0.2
             row["to_date"] = _scaled(actual, share)
             lagging = share < 0.4
             row["likely"] = "有可能" if lagging and rng.random() < 0.7 else "确定能"
@@ -359,6 +378,22 @@ def monitoring_snapshot(data: dict, seed: int) -> dict:
                                             "制度保障：配套制度尚在制定", "其他：项目招标流程较长"])
                 row["measures"] = "加快工作进度，按月跟踪，确保年底前完成。"
         indicators.append(row)
-    return {"schema_version": 1, "department": {"code": data["department"]["code"], "name": data["department"]["name"]},
-            "year": data["year"], "month": MONITOR_MONTH, "rules": "sichuan-2025",
-            "budget": {"funds": funds, "key_projects": projects}, "indicators": indicators}
+    if trip == "not-reported":  # the last indicator left out of the monitoring form
+        indicators.pop()
+    if trip == "contradicts-year-end":  # more by June than in the whole year
+        row = next(r for r, ind in zip(indicators, data["indicators"]) if "forecast" in r and _cumulative(ind))
+        row["to_date"] = _scaled(row["forecast"], 1.2)
+    total = sum((D(str(f["spent"])) for f in funds), D(0))
+    june = D(str(monthly[MONITOR_MONTH - 1]))
+    series = [(D(str(v)) * total / june).quantize(D("0.01"), ROUND_HALF_UP) if june else D(0)
+              for v in monthly[:MONITOR_MONTH]]
+    series[-1] = total  # the last month is the spending to date of the funds
+    if trip == "monthly-as-month":  # a month's own spending typed where the cumulative belongs
+        series[3] = (series[3] - series[2]).quantize(D("0.01"))
+    snapshot = {"schema_version": 1, "department": {"code": code, "name": data["department"]["name"]},
+                "year": data["year"], "month": MONITOR_MONTH, "rules": "sichuan-2025",
+                "budget": {"funds": funds, "key_projects": projects, "monthly": [float(v) for v in series]},
+                "indicators": indicators}
+    if rng.random() < 0.75:
+        snapshot["next_steps"] = [NEXT_STEPS[0], NEXT_STEPS[1].format(checkpoint=8)]
+    return snapshot

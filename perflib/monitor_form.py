@@ -47,6 +47,8 @@ INDICATORS = (Column("指标名称", "name", width=30), Column("指标类别", "
               Column("完成目标可能性", "likely", width=14), Column("全年预计完成值", "forecast", "written", 16),
               Column("偏差原因类别", "reason_category", width=14), Column("偏差原因说明", "reason_text", width=36),
               Column("改进措施", "measures", width=40))
+MONTHLY = (Column("月份", "month", width=10), Column("月末累计支出", "cumulative", "amount", 18))
+NEXT_STEPS = (Column("下一步工作（每段一行）", "text", width=100),)
 KINDS = ("资金", "重点项目")
 INSTRUCTIONS = """绩效运行监控表（perflib 导入模板）
 用途：填写一个部门一个年度截至某月末的绩效运行监控情况（“双监控”），然后用
@@ -56,6 +58,8 @@ INSTRUCTIONS = """绩效运行监控表（perflib 导入模板）
 各工作表：
 - 基本信息：部门代码、部门名称、年度、月份（截至几月末，1–12）、监控规则（下拉选择，如 sichuan-2025）、金额单位。
 - 预算执行：每种资金性质、每个重点项目一行，填 1–N 月累计执行数（金额，不带单位）；没有年度文件时，另填全年预算数。
+- 月度支出（可选）：1–N 月各月末的累计支出（各资金合计），用于绘制支出进度曲线；要么全部填写，要么全部留空。
+- 下一步工作（可选）：每段一行。
 - 绩效指标：每个指标一行，填 1–N 月完成值（按原文，如“9 次”“95.84%”，定性指标写进展）、完成目标可能性（确定能 / 有可能 /
   完全不可能）、全年预计完成值；进度滞后或可能完不成的，须填偏差原因（类别下拉选择，说明可自由填写）和改进措施。
 注意：不要合并单元格、不要改动表头；导入时逐项校验，出错会指出工作表、单元格和列名，且不会生成任何文件。
@@ -137,6 +141,17 @@ def template_workbook(path: str | Path, *, month: int | None = None, rules: str 
         _format_column(indicators, c, col.kind, rows=count)
     _dropdown(indicators, refs["完成目标可能性"], 5, rows=count)
     _dropdown(indicators, refs["偏差原因类别"], 7, rows=count)
+    monthly = wb.create_sheet("月度支出")
+    _header(monthly, MONTHLY)
+    series = (snapshot.budget.monthly or []) if snapshot else []
+    for mo in range(1, month + 1):
+        monthly.cell(row=mo + 1, column=1, value=f"{mo}月")
+        monthly.cell(row=mo + 1, column=2, value=series[mo - 1] if mo <= len(series) else None)
+    _format_column(monthly, 2, "amount", rows=month)
+    steps = wb.create_sheet("下一步工作")
+    _header(steps, NEXT_STEPS)
+    for r, text in enumerate(snapshot.next_steps if snapshot else [], 2):
+        steps.cell(row=r, column=1, value=text).alignment = Alignment(wrap_text=True, vertical="top")
     for ws in (spending, indicators):
         _print_setup(ws)
     wb.move_sheet("选项", offset=len(wb.sheetnames))
@@ -287,6 +302,19 @@ def _read(wb, reader: _Reader) -> dict:  # noqa: ANN001
         data["budget"][group].append({k: v for k, v in item.items() if v is not None})
     if not data["budget"]["key_projects"]:
         del data["budget"]["key_projects"]
+    ws = _sheet(wb, "月度支出", MONTHLY, reader) if "月度支出" in wb.sheetnames else None  # optional sheets
+    rows = [(cells[1], reader.value(ws, cells[1], "月末累计支出", "amount", ("budget", "monthly", i)))
+            for i, (_, cells) in enumerate(_rows(ws, len(MONTHLY)))] if ws else []
+    if any(v is not None for _, v in rows):
+        for cell, value in rows:
+            if value is None:
+                reader.error(reader.where(ws, cell, "月末累计支出"), "月末累计支出要么全部填写，要么全部留空")
+        data["budget"]["monthly"] = [v for _, v in rows]
+    ws = _sheet(wb, "下一步工作", NEXT_STEPS, reader) if "下一步工作" in wb.sheetnames else None
+    steps = [reader.value(ws, cells[0], NEXT_STEPS[0].header, "text", ("next_steps", i))
+             for i, (_, cells) in enumerate(_rows(ws, 1))] if ws else []
+    if steps:
+        data["next_steps"] = [s for s in steps if s]
     data["indicators"] = []
     ws = _sheet(wb, "绩效指标", INDICATORS, reader)
     for _r, cells in _rows(ws, len(INDICATORS)) if ws else []:
@@ -302,6 +330,8 @@ def _read(wb, reader: _Reader) -> dict:  # noqa: ANN001
         values["reason"] = f"{category}：{text}" if category and text else (category or text)
         values["measures"] = measures
         data["indicators"].append({k: v for k, v in values.items() if v is not None})
+    if "next_steps" in data:  # after the indicators, as the snapshot file has it
+        data["next_steps"] = data.pop("next_steps")
     return data
 
 

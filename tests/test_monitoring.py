@@ -164,9 +164,11 @@ def test_the_batch_renders_a_monitoring_report_per_snapshot_and_a_bad_one_fails_
     page = (tmp_path / "out" / "demo-water" / "2024" / "monitor-06.html").read_text(encoding="utf-8")
     doc = lxml.html.fromstring(page)
     headings = [h.text_content() for h in doc.iter("h2")]
-    assert headings == ["一、基本情况", "二、预算执行情况", "三、绩效目标完成情况", "四、偏差原因及改进措施", "五、审核发现"]
+    assert headings == ["一、基本情况", "二、预算执行情况", "三、绩效目标完成情况", "四、偏差原因及改进措施", "五、下一步工作",
+                        "六、审核发现"]
     assert "✕ 红灯" in page and "截至 6 月末" in page and "<script" not in page
-    assert len(doc.findall(".//img")) == 1  # the spending chart
+    assert len(doc.findall(".//img")) == 2  # the spending by fund, and the month-end curve against the checkpoints
+    assert "4 月末" in page and "（应达 25%）" in page
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
     assert {m["department"] for m in manifest["monitoring"]} == {"demo-water", "demo-health"}
     assert "demo-water/2024/monitor-06.html" in (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
@@ -194,3 +196,40 @@ def test_the_bureaus_monitoring_overview(tmp_path: Path) -> None:
     assert "19.81" in page  # demo-water's execution rate, two decimals
     assert "年中红灯指标" in page or "没有红灯指标" in page  # compared with the year-end result
     assert 'href="monitor-2024-06.html"' in (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+
+
+def test_the_demo_snapshots_show_every_light_and_every_finding(tmp_path: Path) -> None:
+    from perflib.demo import generate
+    from perflib.monitoring.monitor import CODES
+    from perflib.monitoring.rules import LIGHTS as ALL_LIGHTS
+
+    generate(tmp_path)
+    ms = [monitor(p) for p in sorted(tmp_path.glob("*/[0-9][0-9][0-9][0-9]-[0-9][0-9].yaml"))]
+    assert len(ms) == 12 and all(m.cumulative_rates for m in ms)
+    assert {f.code for m in ms for f in m.findings} == set(CODES)
+    assert {i.light for m in ms for i in m.indicators} == set(ALL_LIGHTS)
+    assert any(m.snapshot.next_steps for m in ms) and not all(m.snapshot.next_steps for m in ms)
+
+
+@pytest.mark.parametrize(("monthly", "found"), [
+    ([100, 200, 300, 400, 500, 600], None),
+    ([100, 200, 300, 100, 500, 600], "4 月比上月减少"),
+    ([100, 200, 300, 400, 500, 590], "不一致"),
+])
+def test_the_monthly_series_is_checked(tmp_path: Path, monthly: list, found: str | None) -> None:
+    path = _snapshot(tmp_path, [{"name": "培训场次", "target": "≥12 场", "to_date": "6 场"}],
+                     funds=[{"type": "一般公共预算", "budget": 1000, "spent": 600}])
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["budget"]["monthly"] = monthly
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    messages = [f.message for f in monitor(path).findings if f.code == "MONTHLY_INCONSISTENT"]
+    assert (found is None and not messages) or (found is not None and any(found in m for m in messages)), messages
+
+
+def test_a_monthly_series_of_the_wrong_length_is_refused(tmp_path: Path, capsys) -> None:  # noqa: ANN001
+    path = _snapshot(tmp_path, [{"name": "培训场次", "target": "≥12 场", "to_date": "6 场"}])
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["budget"]["monthly"] = [1, 2, 3]
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    assert main(["monitor", str(path)]) == 2
+    assert "budget.monthly" in capsys.readouterr().err

@@ -207,7 +207,8 @@ def test_the_monitoring_report_as_word_has_its_chapters_lights_and_chart(snapsho
     lights = next(t for t in doc.tables if t.rows[0].cells[-1].text == "预警" and t.rows[0].cells[0].text == "指标")
     assert [(r.cells[0].text, r.cells[-1].text) for r in lights.rows[1:]] == [(i.name, lamp(i.light))
                                                                               for i in m.indicators]
-    assert len(doc.inline_shapes) == 1 and "PAGE" in doc.sections[0].footer.paragraphs[0]._p.xml
+    assert len(doc.inline_shapes) == 1 + bool(m.cumulative_rates)  # by fund; the month-end curve
+    assert "PAGE" in doc.sections[0].footer.paragraphs[0]._p.xml
 
 
 def test_export_of_a_snapshot_refuses_the_form(snapshot: Path, tmp_path: Path, capsys) -> None:  # noqa: ANN001

@@ -17,7 +17,7 @@ from typing import Any
 from ..errors import InputError, InputErrors, TargetError
 from ..inputs.params import Problems, load_params
 from ..inputs.yamlio import line_of
-from ..numbers import ZERO, exact, fmt_percent, plain, quantize, ratio
+from ..numbers import ZERO, exact, fmt_number, fmt_percent, plain, quantize, ratio
 from ..scoring import methods
 from ..scoring.targets import Parsed, convert, parse
 from .rules import LIGHT_NAMES, LIGHTS, Rules, available, find_rules, load_rules, rules_dir_for
@@ -26,7 +26,8 @@ from .snapshot import Snapshot, load_snapshot
 SEVERITY = ("red", "yellow", "grey", "green", "blue")  # worst first: a compound target takes the worst
 LEVELS = ("error", "warning", "info")
 CODES = ("LAG_WITHOUT_REASON", "CERTAIN_BUT_RED", "FORECAST_BELOW_TARGET", "SPENDING_BEHIND_CHECKPOINT",
-         "SPENT_AHEAD_OF_TARGETS", "CONTRADICTS_YEAR_END", "NOT_REPORTED", "QUALITATIVE_UNCLEAR")
+         "SPENT_AHEAD_OF_TARGETS", "CONTRADICTS_YEAR_END", "NOT_REPORTED", "QUALITATIVE_UNCLEAR",
+         "MONTHLY_INCONSISTENT")
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,13 @@ class Monitoring:
     def month(self) -> int:
         return self.snapshot.month
 
+    @property
+    def cumulative_rates(self) -> tuple[Decimal | None, ...]:
+        """Month-end cumulative execution rates for months 1–N (of the funds' budget), when the snapshot
+        gives its monthly series; empty otherwise."""
+        budget = self.spending[0].budget
+        return tuple(ratio(v, budget) for v in self.snapshot.budget.monthly or ())
+
     def __repr__(self) -> str:
         counts = "，".join(f"{LIGHT_NAMES[lt]} {sum(1 for i in self.indicators if i.light == lt)}" for lt in LIGHTS
                           if any(i.light == lt for i in self.indicators))
@@ -101,7 +109,8 @@ class Monitoring:
         return {
             "department": self.department, "code": self.snapshot.department.code, "year": self.snapshot.year,
             "month": self.month, "rules": self.rules.id, "money_unit": self.unit,
-            "spending": {**spend(total), "parts": [spend(s) for s in parts]},
+            "spending": {**spend(total), "parts": [spend(s) for s in parts],
+                         "cumulative_rates": [plain(_pct(r)) for r in self.cumulative_rates] or None},
             "indicators": [
                 {"name": i.name, "target": i.target, "to_date": i.to_date,
                  "expected": plain(quantize(i.expected, 4)) if i.expected is not None else None,
@@ -110,6 +119,7 @@ class Monitoring:
                  "reason": i.reason, "measures": i.measures}
                 for i in self.indicators
             ],
+            "next_steps": list(self.snapshot.next_steps),
             "findings": [f.as_dict() for f in self.findings],
         }
 
@@ -284,6 +294,7 @@ def audit(m: Monitoring, year, targets: dict) -> list[Finding]:  # noqa: ANN001
                                f"支出进度 {fmt_percent(total.rate)} 超过绩效目标平均完成进度 "
                                f"{quantize(target_pct, 2)}% 达 {quantize(total.rate * 100 - target_pct, 2)} 个百分点"
                                f"（允许 {m.rules.spending.gap} 个百分点）：资金已支出，产出尚未跟上。", "支出进度"))
+    out += _monthly(m)
     if year is not None:
         reported = {i.name for i in m.indicators}
         for name in targets:
@@ -291,6 +302,25 @@ def audit(m: Monitoring, year, targets: dict) -> list[Finding]:  # noqa: ANN001
                 out.append(Finding("warning", "NOT_REPORTED", f"年度指标「{name}」未在监控中填报。", name))
         out += _contradictions(m, year)
     return sorted(out, key=lambda f: LEVELS.index(f.level))
+
+
+def _monthly(m: Monitoring) -> list[Finding]:
+    """A month-end cumulative series that falls, or whose last month is not the funds' spending to date."""
+    monthly = m.snapshot.budget.monthly
+    if not monthly:
+        return []
+    out = []
+    falls = [i + 1 for i in range(1, len(monthly)) if monthly[i] < monthly[i - 1]]
+    if falls:
+        out.append(Finding("warning", "MONTHLY_INCONSISTENT",
+                           f"月末累计支出在 {'、'.join(f'{mo} 月' for mo in falls)}比上月减少：累计数不会下降，请核对是否填成了当月数。",
+                           "月度支出"))
+    spent = m.spending[0].spent
+    if monthly[-1] != spent:
+        out.append(Finding("warning", "MONTHLY_INCONSISTENT",
+                           f"{m.month} 月末累计支出 {fmt_number(monthly[-1])} 与各资金 1–{m.month} 月执行数合计 "
+                           f"{fmt_number(spent)} 不一致。", "月度支出"))
+    return out
 
 
 def _contradictions(m: Monitoring, year) -> list[Finding]:  # noqa: ANN001

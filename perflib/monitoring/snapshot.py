@@ -21,6 +21,11 @@ several files.
         forecast: 2 期                                    # 全年预计完成值 (optional)
         reason: 经费保障：……                              # 偏差原因 (a category and/or text)
         measures: ……                                      # 改进措施
+    next_steps:                                           # 下一步工作 (optional), a paragraph each
+      - 加快项目招标进度……
+
+``budget.monthly`` (optional) gives the month-end cumulative spending of all funds for months 1–N, for
+the curve against the rules' checkpoints; its last value is the funds' spending to date.
 """
 
 from __future__ import annotations
@@ -68,6 +73,7 @@ class KeyProject(_Model):
 class Budget(_Model):
     funds: Annotated[list[Fund], Field(min_length=1)]
     key_projects: list[KeyProject] = []
+    monthly: Annotated[list[Amount], Field(min_length=1, max_length=12)] | None = None  # 1–N 月各月末累计支出（合计）
 
 
 class Indicator(_Model):
@@ -90,6 +96,7 @@ class Snapshot(_Model):
     money_unit: Literal["万元", "元"] | None = None
     budget: Budget
     indicators: Annotated[list[Indicator], Field(min_length=1)]
+    next_steps: Annotated[list[Text], Field(max_length=50)] = []  # 下一步工作, a paragraph each
 
 
 def load_snapshot(path: str | Path) -> tuple[Snapshot, dict[tuple, int]]:
@@ -110,6 +117,10 @@ def load_snapshot(path: str | Path) -> tuple[Snapshot, dict[tuple, int]]:
     if re.match(CODE_PATTERN, path.parent.name) and path.parent.name != snapshot.department.code:
         problems.add(("department", "code"), "部门代码与所在目录名不一致", expected=f"{path.parent.name}（目录名）",
                      found=snapshot.department.code)
+    monthly = snapshot.budget.monthly
+    if monthly is not None and len(monthly) != snapshot.month:
+        problems.add(("budget", "monthly"), "月末累计支出的个数与月份不一致",
+                     expected=f"1–{snapshot.month} 月各一个，共 {snapshot.month} 个", found=f"{len(monthly)} 个")
     seen: set[str] = set()
     for i, ind in enumerate(snapshot.indicators):
         if ind.name in seen:

@@ -274,6 +274,30 @@ def spending_progress(names: Sequence[str], rates: Sequence[Decimal | None], exp
     return fig
 
 
+def spending_curve(rates: Sequence[Decimal | None], checkpoints: dict[int, Decimal]) -> Figure:
+    """Month-end cumulative execution for months 1–N against the even-spending line and the rules'
+    checkpoints (triangles): for the mid-year monitoring report. The x axis runs to December."""
+    with style():
+        fig = Figure(figsize=(7.0, 3.4))
+        ax = fig.add_subplot()
+        months = list(range(1, len(rates) + 1))
+        values = [_f(r) * 100 for r in rates]
+        ax.plot(months, values, color="black", linestyle="-", marker="o", markersize=4, label="累计执行率")
+        ax.plot(MONTHS, [mo / 12 * 100 for mo in MONTHS], color="#777777", linestyle="--", label="均衡支出进度（序时进度）")
+        if checkpoints:
+            ax.plot(list(checkpoints), [float(v) for v in checkpoints.values()], linestyle="none", marker="^",
+                    color="black", markerfacecolor="white", markersize=7,
+                    label=f"进度要求（{'/'.join(str(mo) for mo in checkpoints)} 月）")
+        _labels(ax, [(months[-1], values[-1])], [f"{values[-1]:.1f}%"], dx=6, ha="left", va="center")
+        _axis_texts(ax, "x", MONTHS, [f"{mo}月" for mo in MONTHS])
+        ax.set_xlim(0.5, 12.5)
+        ax.set_ylim(0, 105)
+        ax.legend(loc="upper left", fontsize=8)
+        _margins(fig, left=0.7, bottom=0.45)
+        ax.set_ylabel("累计执行率（%）", labelpad=_value_axis(ax))
+    return fig
+
+
 def axis_numbers(values: Sequence[float]) -> list[str]:
     """Values of an axis as text: thousands separated, the decimals the step needs, a true minus sign."""
     places = next((n for n in range(7) if all(abs(round(v, n) - v) <= 1e-9 * max(1.0, abs(v)) for v in values)), 6)

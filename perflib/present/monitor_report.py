@@ -2,7 +2,8 @@
 
 一、基本情况; 二、预算执行情况 (execution to date against the month's checkpoint, by fund and key project);
 三、绩效目标完成情况 (every indicator with its light); 四、偏差原因及改进措施 (every lagging target: the
-reason and measures the department gave, or that they are missing); 五、审核发现. Lights are written as a
+reason and measures the department gave, or that they are missing); 五、下一步工作 (the department's own
+paragraphs); 六、审核发现. With a monthly series, 二 also draws the cumulative curve against the checkpoints. Lights are written as a
 symbol and a word (✕ 红灯, ▲ 黄灯, ● 绿灯, ◆ 蓝灯), so they survive printing in grayscale.
 """
 
@@ -17,7 +18,8 @@ from . import charts
 from .html import HTML, heading, items, join, para, table
 from .report import numbered_figure
 
-OUTLINE = ("一、基本情况", "二、预算执行情况", "三、绩效目标完成情况", "四、偏差原因及改进措施", "五、审核发现")
+OUTLINE = ("一、基本情况", "二、预算执行情况", "三、绩效目标完成情况", "四、偏差原因及改进措施", "五、下一步工作",
+           "六、审核发现")
 
 
 def lamp(light: str) -> str:
@@ -70,6 +72,7 @@ def _bands_text(m: Monitoring) -> str:
 
 @exact
 def spending(m: Monitoring, figures: list[int] | None = None, images: dict[str, bytes] | None = None) -> HTML:
+    figures = figures if figures is not None else [0]
     total = m.spending[0]
     checkpoint = m.rules.checkpoint(m.month)
     rule = (f"按规则 {checkpoint[0]} 月末累计执行率应达 {checkpoint[1]}%" if checkpoint
@@ -82,8 +85,21 @@ def spending(m: Monitoring, figures: list[int] | None = None, images: dict[str, 
              f"{rule}。"),
         table(["资金性质 / 项目", "全年预算数", f"1–{m.month} 月执行数", "执行率", "应达", "预警"], rows, numeric=[1, 2, 3, 4],
               caption="预算执行情况", unit=m.unit, emphasis=[0]),
-        _figure(figures if figures is not None else [0], fig, "预算执行进度", images),
+        _figure(figures, fig, "预算执行进度", images),
+        *_curve(m, figures, images),
     )
+
+
+def _curve(m: Monitoring, figures: list[int], images: dict[str, bytes] | None) -> list[HTML]:
+    """The month-end cumulative rates against the checkpoints, when the snapshot gives them."""
+    rates = m.cumulative_rates
+    if not rates:
+        return []
+    checkpoints = dict(sorted(m.rules.spending.checkpoints.items()))
+    passed = [f"{mo} 月末 {fmt_percent(rates[mo - 1])}（应达 {rate}%）" for mo, rate in checkpoints.items()
+              if mo <= len(rates)]
+    text = ("各月末累计执行率：" + "；".join(passed) + "。") if passed else "本期之前未设支出进度要求。"
+    return [para(text), _figure(figures, charts.spending_curve(rates, checkpoints), "月末累计执行进度", images)]
 
 
 def _figure(figures: list[int], fig, caption: str, images: dict[str, bytes] | None) -> HTML:  # noqa: ANN001
@@ -120,6 +136,13 @@ def deviations(m: Monitoring) -> HTML:
 
 
 @exact
+def next_steps(m: Monitoring) -> HTML:
+    if not m.snapshot.next_steps:
+        return para("（监控快照未填写下一步工作。）")
+    return join(*(para(text) for text in m.snapshot.next_steps))
+
+
+@exact
 def findings(m: Monitoring) -> HTML:
     if not m.findings:
         return para("未发现问题。")
@@ -134,5 +157,5 @@ def chapter(m: Monitoring, number: int, *, figures: list[int] | None = None,
     if number == 2:
         body = spending(m, figures, images)
     else:
-        body = (basics, spending, targets, deviations, findings)[number - 1](m)
+        body = (basics, spending, targets, deviations, next_steps, findings)[number - 1](m)
     return join(heading(2, OUTLINE[number - 1]), body)

@@ -45,4 +45,7 @@ mr.chapter(m, 3)  # 三、绩效目标完成情况
 mr.chapter(m, 4)  # 四、偏差原因及改进措施
 
 # %% tags=["remove-input"]
-mr.chapter(m, 5)  # 五、审核发现
+mr.chapter(m, 5)  # 五、下一步工作
+
+# %% tags=["remove-input"]
+mr.chapter(m, 6)  # 六、审核发现
