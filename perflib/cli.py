@@ -10,6 +10,7 @@ import argparse
 import json
 import re
 import sys
+import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -357,12 +358,18 @@ def cmd_export(args: argparse.Namespace) -> int:
         from .monitoring.monitor import monitor
 
         m = monitor(path)  # every problem of the snapshot, named, before any work
-        data = make(fmt, path.parent.parent, path.parent.name, m.snapshot.year, month=m.month,
-                    docx_template=args.docx_template or "")
+        code, year, month = path.parent.name, m.snapshot.year, m.month
     else:
         loaded = load(path, frameworks_dir=args.frameworks)  # every problem of the file, named, before any work
-        data = make(fmt, path.parent.parent, loaded.params.department.code, loaded.params.year,
-                    docx_template=args.docx_template or "")
+        code, year, month = loaded.params.department.code, loaded.params.year, 0
+    with tempfile.TemporaryDirectory(prefix="perflib-export-") as tmp:
+        html = None
+        if fmt == "pdf":  # the PDF is the report's page: render it first, as the batch would
+            from .batch.tasks import render_page
+
+            html = render_page(path.parent.parent, code, year, Path(tmp), month=month)
+        data = make(fmt, path.parent.parent, code, year, month=month, docx_template=args.docx_template or "",
+                    html=html)
     write_atomic(out, data)
     print(f"已导出：{out}")
     return 0

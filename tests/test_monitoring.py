@@ -166,7 +166,7 @@ def test_the_batch_renders_a_monitoring_report_per_snapshot_and_a_bad_one_fails_
     headings = [h.text_content() for h in doc.iter("h2")]
     assert headings == ["一、基本情况", "二、预算执行情况", "三、绩效目标完成情况", "四、偏差原因及改进措施", "五、下一步工作",
                         "六、审核发现"]
-    assert "✕ 红灯" in page and "截至 6 月末" in page and "<script" not in page
+    assert "■ 红灯" in page and "截至 6 月末" in page and "<script" not in page
     assert len(doc.findall(".//img")) == 2  # the spending by fund, and the month-end curve against the checkpoints
     assert "4 月末" in page and "（应达 25%）" in page
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))

@@ -111,7 +111,7 @@ def test_the_batch_writes_word_beside_html_and_a_broken_format_fails_alone(tmp_p
     (folder / "report.docx").unlink()
     assert run(opts).entries[0].status == "ok"  # a missing document is made again
 
-    def broken(*args) -> bytes:  # noqa: ANN002
+    def broken(*args, **kwargs) -> bytes:  # noqa: ANN002, ANN003
         raise OSError(28, "No space left on device")
 
     monkeypatch.setitem(documents.MAKERS, "docx", broken)
@@ -124,7 +124,7 @@ def test_the_batch_writes_word_beside_html_and_a_broken_format_fails_alone(tmp_p
 
 
 def test_export_refuses_what_it_cannot_make(tmp_path: Path, capsys) -> None:
-    assert main(["export", str(EXAMPLE), "--to", str(tmp_path / "x.pdf")]) == 2
+    assert main(["export", str(EXAMPLE), "--to", str(tmp_path / "x.odt")]) == 2
     assert "不支持的格式" in capsys.readouterr().err
 
 
@@ -244,3 +244,70 @@ def test_the_batch_writes_the_monitoring_report_as_word_too(snapshot: Path, tmp_
     entry = next(e for e in run(RunOptions(**{**opts.__dict__, "force": True})).entries if e.kind == "monitor")
     assert entry.status == "ok" and "docx" in entry.document_errors
     assert (folder / "monitor-06.docx").read_bytes() == before and (folder / "monitor-06.html").is_file()
+
+
+def _mof(example_data: dict, write_params) -> Path:  # noqa: ANN001
+    """The worked example's indicators under the MOF project framework (its weights made to fit)."""
+    data = example_data
+    data["framework"] = "mof-project-self-evaluation"
+    data["management"], data["stated"] = [], {}
+    groups = {"产出": 50, "效益": 30, "满意度": 10}
+    for top, share in groups.items():
+        group = [i for i in data["indicators"] if i["category"].startswith(top)]
+        for ind in group:
+            ind["weight"] = 1
+        group[0]["weight"] = share - (len(group) - 1)
+        for ind in group:
+            if "self_score" in ind:
+                ind["self_score"] = ind["weight"]
+    return write_params(data, code="baiyun-emergency", year=2023)
+
+
+def test_the_form_takes_the_layout_its_framework_gives(example_data: dict, write_params) -> None:  # noqa: ANN001
+    """The MOF project form: 项目名称 / 主管部门 / 实施单位, 年度资金总额 first, 分值 before 执行率."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from perflib import evaluate
+    from perflib.present.form import form_workbook
+
+    ev = evaluate(_mof(example_data, write_params))
+    rows = list(load_workbook(io.BytesIO(form_workbook(ev))).active.iter_rows(values_only=True))
+    assert rows[0][0] == "项目支出绩效自评表（2023 年度）"
+    assert [v for v in rows[1] if v] == ["项目名称：广州市白云区应急管理局", "主管部门：", "实施单位：", "金额单位：万元"]
+    assert rows[2] == ("资金来源", None, "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分")
+    assert rows[3][0] == "年度资金总额" and rows[3][2:] == (5692.59, 5448.73, 5369.24, 10.0, 0.9854, 9.85)
+    assert rows[4][0].startswith("其中：")
+    total = next(r for r in rows if r[0] == "总分")
+    assert total[5:7] == (100.0, float(ev.total))
+
+
+def test_a_framework_may_choose_rename_and_order_the_forms_columns(example_data: dict, write_params,  # noqa: ANN001
+                                                                     params_root: Path) -> None:
+    import io
+
+    import yaml
+    from openpyxl import load_workbook
+
+    from perflib import evaluate
+    from perflib.present.form import form_workbook
+
+    fw = yaml.safe_load((params_root / "frameworks" / "guangzhou-department-overall.yaml").read_text(encoding="utf-8"))
+    fw["form"] = {"title": "{department}{year}年度绩效自评表",
+                  "columns": [{"field": f} for f in ("level1", "level2", "level3", "target", "actual")]
+                  + [{"field": "completion", "header": "完成率"}, {"field": "points", "header": "权重"},
+                     {"field": "score"}, {"field": "analysis", "header": "偏差原因"}]}
+    (params_root / "frameworks" / "guangzhou-department-overall.yaml").write_text(
+        yaml.safe_dump(fw, allow_unicode=True), encoding="utf-8")
+    ev = evaluate(write_params(example_data, code="baiyun-emergency", year=2023))
+    rows = list(load_workbook(io.BytesIO(form_workbook(ev))).active.iter_rows(values_only=True))
+    assert rows[0][0] == "广州市白云区应急管理局2023年度绩效自评表"
+    header = next(i for i, r in enumerate(rows) if r[0] == "一级指标")
+    assert rows[header][5:] == ("完成率", "权重", "得分", "偏差原因")
+    row = next(r for r in rows[header:] if r[2] and r[2].startswith("委托专业技术机构"))
+    assert row[5] == 0.9412 and row[6:8] == (3.5, 3.29)
+    fw["form"]["columns"] = [{"field": "target"}] * 7
+    (params_root / "frameworks" / "guangzhou-department-overall.yaml").write_text(
+        yaml.safe_dump(fw, allow_unicode=True), encoding="utf-8")
+    assert main(["validate", str(params_root / "baiyun-emergency" / "2023.yaml")]) == 2

@@ -13,11 +13,12 @@ from pathlib import Path
 FORMATS: dict[str, tuple[str, str]] = {
     "html": ("report.html", "网页"),
     "docx": ("report.docx", "Word"),
+    "pdf": ("report.pdf", "PDF"),
     "xlsx": ("自评表.xlsx", "自评表"),
 }
-DEFAULT_FORMATS = ("html",)
+DEFAULT_FORMATS = ("html", "xlsx")  # the form is cheap (+0.02 s a report); Word and PDF are asked for
 #: the formats a mid-year monitoring report is written as (its form is the department's snapshot itself)
-MONITOR_FORMATS = ("html", "docx")
+MONITOR_FORMATS = ("html", "docx", "pdf")
 
 
 def document_name(fmt: str, month: int = 0) -> str:
@@ -34,7 +35,8 @@ def parse_formats(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(["html", *asked]))
 
 
-def _docx(params_dir: Path, department: str, year: int, *, month: int = 0, docx_template: str = "") -> bytes:
+def _docx(params_dir: Path, department: str, year: int, *, month: int = 0, docx_template: str = "",
+          **_: object) -> bytes:
     from ..present import report
     from ..present.word import monitor_docx, report_docx
 
@@ -46,6 +48,16 @@ def _docx(params_dir: Path, department: str, year: int, *, month: int = 0, docx_
     return report_docx(report.load(params_dir, department, year), template=docx_template or None)
 
 
+def _pdf(params_dir: Path, department: str, year: int, *, html: Path | None = None, **_: object) -> bytes:
+    """The page itself, laid out for print (see :mod:`perflib.present.pdf`)."""
+    from ..errors import PerflibError
+    from ..present.pdf import html_to_pdf
+
+    if html is None or not html.is_file():
+        raise PerflibError(f"{department} {year}: PDF 由报告网页生成，须先生成 report.html")
+    return html_to_pdf(html)
+
+
 def _xlsx(params_dir: Path, department: str, year: int, **_: object) -> bytes:
     from ..evaluation import evaluate
     from ..present.form import form_workbook
@@ -53,10 +65,11 @@ def _xlsx(params_dir: Path, department: str, year: int, **_: object) -> bytes:
     return form_workbook(evaluate(params_dir / department / f"{year}.yaml"))
 
 
-MAKERS: dict[str, Callable[..., bytes]] = {"docx": _docx, "xlsx": _xlsx}
+MAKERS: dict[str, Callable[..., bytes]] = {"docx": _docx, "pdf": _pdf, "xlsx": _xlsx}
 
 
-def make(fmt: str, params_dir: Path, department: str, year: int, *, month: int = 0, docx_template: str = "") -> bytes:
+def make(fmt: str, params_dir: Path, department: str, year: int, *, month: int = 0, docx_template: str = "",
+         html: Path | None = None) -> bytes:
     """The bytes of ``fmt`` for one department-year, or its monitoring snapshot of ``month``
-    (``docx_template``: a bureau's Word template)."""
-    return MAKERS[fmt](params_dir, department, year, month=month, docx_template=docx_template)
+    (``docx_template``: a bureau's Word template; ``html``: the page already rendered, for the PDF)."""
+    return MAKERS[fmt](params_dir, department, year, month=month, docx_template=docx_template, html=html)

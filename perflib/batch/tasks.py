@@ -115,6 +115,25 @@ def render(task: RenderTask) -> RenderResult:
         return result(False, kind, message)
 
 
+def render_page(params_dir: Path, department: str, year: int, out_dir: Path, *, month: int = 0) -> Path:
+    """Render the report (or the monitoring report of ``month``) to ``out_dir`` with a fresh kernel, as the
+    batch would, for a document made without the batch (perflib export --to report.pdf); its HTML file."""
+    from ..errors import PerflibError
+    from ..inputs.locate import MONITOR_TEMPLATE, REPORT_TEMPLATE, notebook_template
+
+    stem = f"monitor-{month:02d}" if month else "report"
+    parameters = {"department": department, "year": year, **({"month": month} if month else {}),
+                  "params_dir": str(params_dir.resolve())}
+    task = RenderTask(key=f"export/{department}/{year}",
+                      template=str(notebook_template(MONITOR_TEMPLATE if month else REPORT_TEMPLATE)),
+                      parameters=tuple(parameters.items()), notebook=str(out_dir / f"{stem}.ipynb"),
+                      html=str(out_dir / f"{stem}.html"), title=f"{department} {year}", timeout=600, engine="cold")
+    result = render(task)
+    if not result.ok:
+        raise PerflibError(f"报告未能生成：{result.error}")
+    return Path(task.html)
+
+
 def document_path(task: RenderTask, fmt: str) -> Path:
     """Where the task's ``fmt`` is written: beside its HTML (report.docx, monitor-06.docx …)."""
     from .documents import document_name
@@ -132,7 +151,7 @@ def _documents(task: RenderTask) -> tuple[tuple[str, str], ...]:
     for fmt in task.documents:
         try:
             data = make(fmt, Path(str(params["params_dir"])), str(params["department"]), int(params["year"]),
-                        month=int(params.get("month", 0)), docx_template=task.docx_template)
+                        month=int(params.get("month", 0)), docx_template=task.docx_template, html=Path(task.html))
             write_atomic(document_path(task, fmt), data)
         except Exception as exc:  # noqa: BLE001 - a broken format fails itself, not the report
             failed.append((fmt, classify(exc)[1]))

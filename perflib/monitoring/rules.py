@@ -28,7 +28,7 @@ BUNDLED_RULES = DATA / "monitoring"
 LIGHTS = ("red", "yellow", "green", "blue", "grey")
 #: how each light is written where colour may not print: a word and a symbol
 LIGHT_NAMES = {"red": "红灯", "yellow": "黄灯", "green": "绿灯", "blue": "蓝灯", "grey": "未判定"}
-LIGHT_SYMBOLS = {"red": "✕", "yellow": "▲", "green": "●", "blue": "◆", "grey": "○"}
+LIGHT_SYMBOLS = {"red": "■", "yellow": "▲", "green": "●", "blue": "◆", "grey": "○"}
 Light = Literal["red", "yellow", "green", "blue", "grey"]
 
 

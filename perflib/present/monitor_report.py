@@ -4,7 +4,7 @@
 三、绩效目标完成情况 (every indicator with its light); 四、偏差原因及改进措施 (every lagging target: the
 reason and measures the department gave, or that they are missing); 五、下一步工作 (the department's own
 paragraphs); 六、审核发现. With a monthly series, 二 also draws the cumulative curve against the checkpoints. Lights are written as a
-symbol and a word (✕ 红灯, ▲ 黄灯, ● 绿灯, ◆ 蓝灯), so they survive printing in grayscale.
+symbol and a word (■ 红灯, ▲ 黄灯, ● 绿灯, ◆ 蓝灯), so they survive printing in grayscale.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ OUTLINE = ("一、基本情况", "二、预算执行情况", "三、绩效目标
 
 
 def lamp(light: str) -> str:
-    """A light as a symbol and a word: ✕ 红灯."""
+    """A light as a symbol and a word: ■ 红灯."""
     return f"{LIGHT_SYMBOLS[light]} {LIGHT_NAMES[light]}"
 
 

@@ -19,7 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from ..errors import FrameworkError, InputErrors
 from ..inputs.schema import CODE_PATTERN
@@ -101,6 +101,61 @@ class Node(_Model):
         return "management" if self.input == "management" else "metric"
 
 
+#: what a column of the 自评表's indicator block shows, and its header when the framework does not say
+FORM_FIELDS = {"level1": "一级指标", "level2": "二级指标", "level3": "三级指标", "target": "年度指标值",
+               "actual": "实际完成值", "completion": "完成率", "points": "分值", "score": "得分",
+               "analysis": "偏差原因分析及改进措施"}
+#: what a column of the form's funds block shows, and its header
+FUND_FIELDS = {"initial": "年初预算数", "adjusted": "全年预算数", "spent": "全年执行数", "rate": "执行率",
+               "points": "分值", "score": "得分"}
+#: what the form's header line may show: the department (or project) name, the framework, the money unit,
+#: or a blank to fill in by hand
+HEADER_VALUES = ("department", "framework", "unit", "blank")
+
+
+class FormColumn(_Model):
+    field: Literal["level1", "level2", "level3", "target", "actual", "completion", "points", "score", "analysis"]
+    header: Annotated[str, Field(min_length=1, max_length=40)] | None = None
+    width: Annotated[int, Field(ge=4, le=80)] | None = None
+
+
+class FormHeader(_Model):
+    label: Annotated[str, Field(min_length=1, max_length=20)]
+    value: Literal["department", "framework", "unit", "blank"] = "blank"
+
+
+class FormFunds(_Model):
+    columns: Annotated[list[Literal["initial", "adjusted", "spent", "rate", "points", "score"]],
+                       Field(min_length=6, max_length=6)] = ["initial", "adjusted", "spent", "rate", "points", "score"]
+    label: str = "资金性质"  # the block's first header
+    total: str = "合计"  # the total row's name
+    total_first: bool = False  # the MOF form puts 年度资金总额 first, its parts under it
+
+
+class Form(_Model):
+    """How the framework's 自评表 is laid out (perflib.present.form): title, header line, funds block, and
+    the indicator block's columns in order. Every part has a default (the Guangzhou department form)."""
+
+    title: Annotated[str, Field(max_length=80)] = "{year} 年度部门整体支出绩效自评表"
+    header: list[FormHeader] = [FormHeader(label="部门名称", value="department"),
+                                FormHeader(label="评价框架", value="framework"), FormHeader(label="金额单位", value="unit")]
+    funds: FormFunds = FormFunds()
+    columns: Annotated[list[FormColumn], Field(min_length=7, max_length=14)] = [
+        FormColumn(field=f) for f in ("level1", "level2", "level3", "target", "actual", "points", "score", "analysis")]
+
+    @model_validator(mode="after")
+    def _columns(self) -> Form:
+        fields = [c.field for c in self.columns]
+        missing = [FORM_FIELDS[f] for f in ("level1", "points", "score") if f not in fields]
+        if missing:
+            raise ValueError(f"自评表的列须包括{'、'.join(missing)}")
+        if len(set(fields)) != len(fields):
+            raise ValueError("自评表的列有重复")
+        if "{" in self.title.replace("{year}", "").replace("{department}", ""):
+            raise ValueError("标题中只能用 {year} 和 {department}")
+        return self
+
+
 class Framework(_Model):
     id: Annotated[str, Field(pattern=CODE_PATTERN, max_length=100)]
     name: str
@@ -114,6 +169,7 @@ class Framework(_Model):
     defaults: Defaults = Defaults()
     categories: dict[str, dict[str, Level] | Level]
     tree: Annotated[list[Node], Field(min_length=1)]
+    form: Form | None = None  # the 自评表's layout; None: the default for the framework's kind
     path: str | None = None  # where it was read from (set by the loader)
 
     # ------------------------------------------------------------------ queries
