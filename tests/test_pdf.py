@@ -109,3 +109,14 @@ def test_export_makes_one_pdf_without_the_batch(tmp_path: Path) -> None:
     path = tmp_path / "report.pdf"
     assert main(["export", str(EXAMPLE), "--to", str(path)]) == 0
     assert "91.88" in _text(PdfReader(path))
+
+
+def test_a_monitoring_report_as_pdf_keeps_its_lights(tmp_path: Path) -> None:
+    from perflib.demo import generate
+    from perflib.present.monitor_report import OUTLINE
+
+    generate(tmp_path / "params", frameworks_dir=FRAMEWORKS)
+    path = tmp_path / "monitor-06.pdf"
+    assert main(["export", str(tmp_path / "params" / "demo-urban" / "2024-06.yaml"), "--to", str(path)]) == 0
+    text = _text(PdfReader(path))
+    assert all(chapter in text for chapter in OUTLINE) and "■ 红灯" in text and "▲ 黄灯" in text
