@@ -32,6 +32,8 @@ LEVEL_NAMES = {"error": "错误", "warning": "警示", "info": "提示"}
 #: 四 (improvements) discuss it when it is an error or a warning. None: information, listed only in
 #: the appendix. One list: a check cannot yield a code that is not here (see :class:`Finding`).
 TOPICS: dict[str, str | None] = {
+    "NOT_FILLED": "数据完整性",
+    "WEIGHTS_DO_NOT_ADD_UP": "绩效指标设置",
     "BUDGET_SUM_MISMATCH": "数据准确性",
     "RATE_MISMATCH": "数据准确性",
     "MONTHLY_TOTAL_MISMATCH": "数据准确性",
@@ -445,8 +447,17 @@ def provenance(ctx: Context) -> Iterator[Finding]:
         yield Finding("info", "RECONSTRUCTED", f"以下数据为重建，非原始公开数据：{notes}。", "数据来源")
 
 
+def form_defects(ctx: Context) -> Iterator[Finding]:
+    """What the form got wrong and was read anyway (blank cells, weights that do not add up): errors."""
+    for code, message, subject in ctx.scorecard.defects:
+        if code == "NOT_FILLED":
+            yield Finding("error", "NOT_FILLED", message, subject)
+        else:
+            yield Finding("error", "WEIGHTS_DO_NOT_ADD_UP", message, subject)
+
+
 CHECKS: tuple[Check, ...] = (
-    budget_sums, stated_rates, evaluation_source, spending_checks, back_loaded, stated_scores,
+    form_defects, budget_sums, stated_rates, evaluation_source, spending_checks, back_loaded, stated_scores,
     indicator_counts, self_scores, categories, targets, duplicate_indicators, narrative_consistency, provenance,
 )
 

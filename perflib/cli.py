@@ -76,7 +76,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
             elif SNAPSHOT_FILE.match(path.stem):
                 monitor(path)
             else:
-                evaluate(path, frameworks_dir=args.frameworks)
+                evaluate(path, frameworks_dir=args.frameworks, strict=args.strict)
         except InputErrors as exc:
             bad += 1
             lines += [str(e) for e in exc.errors]
@@ -128,7 +128,7 @@ def render_text(ev: Evaluation) -> str:
 
 @command("score")
 def cmd_score(args: argparse.Namespace) -> int:
-    ev = evaluate(args.path, frameworks_dir=args.frameworks)
+    ev = evaluate(args.path, frameworks_dir=args.frameworks, strict=args.strict)
     if args.json:
         print(json.dumps(ev.to_dict(), ensure_ascii=False, indent=2))
     elif args.explain:
@@ -185,6 +185,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         progress=False if args.quiet else None, overview=not args.no_overview,
         overview_template=Path(args.overview_template) if args.overview_template else None,
         formats=args.formats, docx_template=Path(args.docx_template) if args.docx_template else None,
+        strict=args.strict,
     )
     try:
         report = run(opts)
@@ -255,7 +256,7 @@ def cmd_excel_import(args: argparse.Namespace) -> int:
     from .excel import params_yaml, read_workbook
 
     source = Path(args.file)
-    params = read_workbook(source, frameworks_dir=_frameworks_dir(args))
+    params = read_workbook(source, frameworks_dir=_frameworks_dir(args), strict=args.strict)
     target = Path(args.out) / params.department.code / f"{params.year}.yaml"
     existed = target.exists()
     write_atomic(target, params_yaml(params, source=source.name))
@@ -404,15 +405,21 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("validate", parents=[frameworks], help="校验输入文件（默认 params/ 下全部）")
     p.add_argument("paths", nargs="*", metavar="PATH", help="文件或目录")
+    p.add_argument("--strict", action="store_true",
+                   help="录入检查：空白的指标值/实际完成值、分值合计不符也视为错误（默认照读、计分并列为审核发现）")
 
     p = sub.add_parser("score", parents=[frameworks], help="为一个部门年度评分并审核")
     p.add_argument("path", metavar="PATH", help="params/<部门代码>/<年度>.yaml")
     p.add_argument("--json", action="store_true", help="输出 JSON（各字段见 docs/json.md）")
     p.add_argument("--explain", action="store_true", help="逐项说明每个绩效指标如何读取、按什么方法计分、算式与舍入")
+    p.add_argument("--strict", action="store_true",
+                   help="录入检查：空白的指标值/实际完成值、分值合计不符也视为错误（默认照读、计分并列为审核发现）")
 
     p = sub.add_parser("run", help="批量渲染报告：outputs/<部门>/<年度>/report.html、index.html、summary.csv")
     p.add_argument("--department", action="append", type=_code, metavar="CODE", help="只渲染这些部门（可重复）")
     p.add_argument("--year", action="append", type=int, metavar="YEAR", help="只渲染这些年度（可重复）")
+    p.add_argument("--strict", action="store_true",
+                   help="录入检查：空白的指标值/实际完成值、分值合计不符也视为错误（默认照读、计分并列为审核发现）")
     p.add_argument("--jobs", type=_positive_int, default=defaults.jobs, metavar="N",
                    help=f"并行数（默认 CPU 核数，本机 {defaults.jobs}）")
     p.add_argument("--force", action="store_true", help="输入未变化也重新渲染")
@@ -468,6 +475,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("excel-import", parents=[frameworks], help="把填好的 Excel 转为 params/<部门代码>/<年度>.yaml")
     p.add_argument("file", metavar="FILE", help="填好的 .xlsx")
     p.add_argument("--out", default=str(DEFAULT_PARAMS), metavar="DIR", help="输出目录（默认 params）")
+    p.add_argument("--strict", action="store_true",
+                   help="录入检查：空白的指标值/实际完成值、分值合计不符也视为错误，不生成文件")
 
     p = sub.add_parser("monitor-template", help="生成绩效运行监控填报表（Excel），已按年度文件填好目标和预算")
     p.add_argument("path", metavar="PATH", help="年度文件 params/<部门代码>/<年度>.yaml，或已有的监控快照 <年度>-<月份>.yaml")

@@ -206,14 +206,19 @@ def _indicator_dict(r) -> dict[str, Any]:  # noqa: ANN001
 
 @exact
 def evaluate_params(
-    params: ParamsFile, framework: Framework, *, path: Path | None = None, lines: dict | None = None
+    params: ParamsFile, framework: Framework, *, path: Path | None = None, lines: dict | None = None,
+    strict: bool = False,
 ) -> Evaluation:
-    """Evaluate validated ``params`` under ``framework``; raise InputErrors on semantic problems."""
+    """Evaluate validated ``params`` under ``framework``; raise InputErrors on semantic problems.
+
+    A form's defects — a blank target or actual, indicator weights that do not add up to their node — are
+    read, scored as the framework says and reported as error findings; ``strict`` refuses them instead
+    (for data entry)."""
     metrics = budget.compute(
         params.budget.funds, params.execution, params.key_projects,
         unit=params.money_unit, rule=framework.execution_rule,
     )
-    problems = Problems(path if path is not None else "(输入)", lines)
+    problems = Problems(path if path is not None else "(输入)", lines, strict=strict)
     card = score(params, framework, metrics, problems)
     return Evaluation(path, params, framework, metrics, card, Findings(audit(params, framework, metrics, card)))
 
@@ -246,7 +251,8 @@ def load(path: str | Path, *, frameworks_dir: str | Path | None = None) -> Loade
     return Loaded(path, params, load_framework(fw_file), lines)
 
 
-def evaluate(path: str | Path, *, frameworks_dir: str | Path | None = None) -> Evaluation:
-    """Load, score and audit the params file at ``path``; raise InputErrors naming every problem."""
+def evaluate(path: str | Path, *, frameworks_dir: str | Path | None = None, strict: bool = False) -> Evaluation:
+    """Load, score and audit the params file at ``path``; raise InputErrors naming every problem (and,
+    with ``strict``, every defect of the form: see :func:`evaluate_params`)."""
     loaded = load(path, frameworks_dir=frameworks_dir)
-    return evaluate_params(loaded.params, loaded.framework, path=loaded.path, lines=loaded.lines)
+    return evaluate_params(loaded.params, loaded.framework, path=loaded.path, lines=loaded.lines, strict=strict)

@@ -410,7 +410,7 @@ class _Reader:
         return ws, rows
 
 
-def read_workbook(path: str | Path, *, frameworks_dir: Path) -> ParamsFile:
+def read_workbook(path: str | Path, *, frameworks_dir: Path, strict: bool = False) -> ParamsFile:
     """A filled workbook as validated params; raise :class:`InputErrors` naming sheet, cell and column."""
     path = Path(path)
     reader = _Reader(str(path))
@@ -434,7 +434,7 @@ def read_workbook(path: str | Path, *, frameworks_dir: Path) -> ParamsFile:
     from .evaluation import evaluate_params
 
     try:
-        evaluate_params(params, load_framework(fw_file), path=path)
+        evaluate_params(params, load_framework(fw_file), path=path, strict=strict)
     except InputErrors as exc:
         raise InputErrors([_relocate(e, reader) for e in exc.errors]) from None
     return params

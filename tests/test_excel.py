@@ -105,11 +105,11 @@ def test_malformed_workbook_names_the_place_and_writes_nothing(tmp_path: Path, e
                                                               fragment: str, capsys) -> None:
     _mutate(exported, change)
     with pytest.raises(InputErrors) as info:
-        read_workbook(exported, frameworks_dir=FRAMEWORKS)
+        read_workbook(exported, frameworks_dir=FRAMEWORKS, strict=True)
     lines = str(info.value).splitlines()
     assert any(line.startswith(f"{exported}: {where}") and fragment in line for line in lines), lines
     out = tmp_path / "out"
-    assert main(["excel-import", str(exported), "--out", str(out), "--frameworks", str(FRAMEWORKS)]) == 2
+    assert main(["excel-import", str(exported), "--out", str(out), "--frameworks", str(FRAMEWORKS), "--strict"]) == 2
     assert not out.exists()
     assert "Traceback" not in capsys.readouterr().err
 

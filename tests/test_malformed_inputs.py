@@ -85,7 +85,7 @@ def test_malformed_params(example_data, write_params, mutate, field: str, fragme
     mutate(example_data)
     path = write_params(example_data, code="baiyun-emergency", year=2023)
     with pytest.raises(InputErrors) as info:
-        evaluate(path)
+        evaluate(path, strict=True)  # data entry: a form's defects are refused too
     lines = str(info.value).splitlines()
     matching = [line for line in lines if line.startswith(f"{path}: {field}: ")]
     assert matching, lines

@@ -70,6 +70,7 @@ class RunOptions:
     overview_template: Path | None = None  # None: notebooks/overview.ipynb here, else the bundled one
     excel: bool = True  # write outputs/summary.xlsx
     formats: tuple[str, ...] = DEFAULT_FORMATS  # what each report is written as (batch.documents.FORMATS)
+    strict: bool = False  # refuse a form's defects (blank cells, weights that do not add up) instead of reporting them
     monitoring: bool = True  # render a monitoring report for every snapshot <code>/<year>-<MM>.yaml
     monitor_template: Path | None = None  # None: notebooks/monitor.ipynb here, else the bundled one
     docx_template: Path | None = None  # a bureau's Word template for report.docx
@@ -249,7 +250,7 @@ def _evaluate(p: Planned, opts: RunOptions, path: Path, template: Path, paramete
 
     Any failure is this report's (an unreadable file, say): the batch goes on with the others.
     """
-    ev = _checked(p, path, evaluate)
+    ev = _checked(p, path, partial(evaluate, strict=True) if opts.strict else evaluate)
     if ev is None:
         return
     p.entry.summary = ev.to_dict()

@@ -94,6 +94,15 @@ def _written(value: object) -> object:
 
 
 Written = Annotated[str, BeforeValidator(_written), Field(min_length=1, max_length=500)]
+
+
+def _blank(value: object) -> object:
+    """A blank cell (empty or only spaces) is no value."""
+    value = _written(value)
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+Blankable = Annotated[Annotated[str, Field(max_length=500)] | None, BeforeValidator(_blank)]
 Name = Annotated[str, Field(min_length=1, max_length=500)]
 
 
@@ -169,8 +178,8 @@ class Indicator(_Model):
 
     category: Name  # 指标类别, e.g. 产出/数量, 效益/社会效益, 满意度/服务对象满意度
     name: Name  # 指标名称
-    target: Written  # 指标值 as written, e.g. "≥26 次、≥13 台"
-    actual: Annotated[str, BeforeValidator(_written), Field(max_length=500)] | None = None  # 实际完成值 as written
+    target: Blankable = None  # 指标值 as written, e.g. "≥26 次、≥13 台"; blank: 未填 (a finding, or refused with --strict)
+    actual: Blankable = None  # 实际完成值 as written; blank: 未填, unless numerator/denominator or tier give it
     numerator: Number | None = None  # 分子, when the actual is a rate
     denominator: Number | None = None  # 分母
     rate_unit: Literal["%", "‰"] = "%"  # unit of numerator / denominator
@@ -188,8 +197,6 @@ class Indicator(_Model):
             raise ValueError("分子 numerator 与分母 denominator 须同时填写")
         if self.denominator is not None and self.denominator == 0:
             raise ValueError("分母 denominator 不能为 0")
-        if self.actual is None and self.numerator is None and self.tier is None:
-            raise ValueError("须填写实际完成值 actual（或分子/分母，或定性档次 tier）")
         return self
 
 

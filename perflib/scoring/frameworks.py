@@ -77,6 +77,7 @@ class Defaults(_Model):
     compound: Literal["mean", "min"] = "mean"
     over_completion: Num = Decimal("1.3")  # A ≥ 130 % of T asks for an explanation
     tiers: list[TierSpec] | None = None  # qualitative tiers; the MOF three by default
+    missing: Annotated[Decimal, BeforeValidator(_num), Field(ge=0, le=1)] = Decimal(0)  # share of its points an indicator left blank (未填) scores
 
 
 class Node(_Model):

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from ..errors import TargetError
 from ..inputs.schema import Indicator
-from ..numbers import HUNDRED, quantize
+from ..numbers import HUNDRED, fmt_points, quantize
 from . import methods
 from .frameworks import Framework
 from .methods import Tier, find_tier
@@ -104,6 +104,8 @@ class IndicatorResult:
         """The actual value for tables: as written, else as computed."""
         if self.actual is not None:
             return self.actual.text
+        if self.method == "missing":
+            return NOT_FILLED
         if self.computed is not None:
             return f"{quantize(self.computed, 2)}{self.rate_unit}"
         return self.tier.name if self.tier else "—"
@@ -111,6 +113,44 @@ class IndicatorResult:
 
 def _ratio(actual: Decimal, target: Decimal) -> Decimal | None:
     return actual / target if target else None
+
+
+BLANK_NAMES = {"target": "年度指标值", "actual": "实际完成值"}
+NOT_FILLED = "未填"
+
+
+def _not_filled(index: int, ind: Indicator, fw: Framework, category, blank: list[str], here: tuple,  # noqa: ANN001
+                problems) -> IndicatorResult | None:  # noqa: ANN001
+    """An indicator whose target or actual was left blank: 未填, scored as the framework says for missing
+    data (``defaults.missing`` of its points, 0 by default), and reported (refused with ``strict``)."""
+    names = "、".join(BLANK_NAMES[f] for f in blank)
+    rule_score = quantize(fw.defaults.missing * ind.weight, fw.rounding.places, fw.rounding.mode)
+    problems.defect(here + (blank[0],), "NOT_FILLED",
+                    f"指标「{ind.name}」的{names}未填，按评价框架计 {fmt_points(rule_score)} 分"
+                    f"（满分 {fmt_points(ind.weight)} 分）。",
+                    subject=ind.name, refusal=f"须填写{names}",
+                    expected="年度指标值 target 与实际完成值 actual（或分子/分母，或定性档次 tier）")
+    if category is None or problems.strict:
+        return None
+    target = _parsed_or(ind.target, NOT_FILLED)
+    actual = _parsed_or(ind.actual, None)
+    return IndicatorResult(
+        index=index, name=ind.name, category=category, target=target, actual=actual, computed=None,
+        rate_unit=ind.rate_unit, parts=(), tier=None, weight=ind.weight, completion=None, rule_score=rule_score,
+        self_score=ind.self_score, score=ind.self_score if ind.self_score is not None else rule_score,
+        method="missing", analysis=ind.analysis, self_score_reason=ind.self_score_reason, source=ind,
+    )
+
+
+def _parsed_or(text: str | None, blank: str | None) -> Parsed | None:
+    """``text`` as read (for display beside a blank cell), or ``blank`` read when it cannot be."""
+    for candidate in (text, blank):
+        if candidate is not None:
+            try:
+                return parse(candidate)
+            except TargetError:
+                continue
+    return None
 
 
 def score_indicator(index: int, ind: Indicator, fw: Framework, problems) -> IndicatorResult | None:  # noqa: ANN001
@@ -130,6 +170,11 @@ def score_indicator(index: int, ind: Indicator, fw: Framework, problems) -> Indi
             expected=f"以下之一：{'、'.join(sorted(methods.INDICATOR_METHODS))}", found=method,
         )
         return None
+    blank = [field for field, given in (("target", ind.target is not None),
+                                        ("actual", ind.actual is not None or ind.numerator is not None
+                                         or ind.tier is not None)) if not given]
+    if blank:
+        return _not_filled(index, ind, fw, category, blank, here, problems)
     try:
         target = parse(ind.target)
     except TargetError as exc:

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from ..inputs.params import Problems
 from ..inputs.schema import ManagementLeaf, ParamsFile
-from ..numbers import ZERO, quantize
+from ..numbers import ZERO, fmt_points, quantize
 from . import methods
 from .budget import Metrics, metric_values, rate_for
 from .frameworks import Framework, Node, execution_rule, parse_bands
@@ -66,6 +66,7 @@ class Scorecard:
     total: Decimal
     grade: str
     indicators: tuple[IndicatorResult, ...]
+    defects: tuple[tuple[str, str, str], ...] = ()  # (code, message, subject): what the form got wrong, read anyway
 
     def __repr__(self) -> str:
         return f"<Scorecard {self.framework.id}：{self.total} 分，{self.grade}，{len(self.indicators)} 个绩效指标>"
@@ -92,7 +93,7 @@ def score(params: ParamsFile, fw: Framework, metrics: Metrics, problems: Problem
     _check_unclaimed(params, fw, scored, problems)
     problems.raise_if_any()
     total = sum((n.score for n in nodes), ZERO)
-    return Scorecard(fw, nodes, total, fw.grade(total), tuple(scored))
+    return Scorecard(fw, nodes, total, fw.grade(total), tuple(scored), tuple(problems.defects))
 
 
 class _Context:
@@ -140,11 +141,13 @@ class _Context:
                 n.name: sum((r.weight for r in self.members(n)), ZERO) for n in siblings if n.name in node.give_to
             }
             if sum(weights.values(), ZERO) != pool:
-                self.problems.add(
-                    ("indicators",),
-                    f"没有「{node.name}」指标时，其 {node.points} 分须分配给{'、'.join(node.give_to)}："
-                    f"这些指标的分值合计应为 {pool}",
-                    found=f"{sum(weights.values(), ZERO)} 分",
+                self.problems.defect(
+                    ("indicators",), "WEIGHTS_DO_NOT_ADD_UP",
+                    f"没有「{node.name}」指标时，其 {fmt_points(node.points)} 分须分配给{'、'.join(node.give_to)}：这些指标的"
+                    f"分值合计应为 {fmt_points(pool)} 分，实为 {fmt_points(sum(weights.values(), ZERO))} 分；各项按其指标得分之和计。",
+                    subject=node.name, found=f"{sum(weights.values(), ZERO)} 分",
+                    refusal=f"没有「{node.name}」指标时，其 {node.points} 分须分配给{'、'.join(node.give_to)}："
+                            f"这些指标的分值合计应为 {pool}",
                 )
             maxima[node.name] = ZERO
             maxima.update(weights)
@@ -157,8 +160,11 @@ class _Context:
             self.problems.add(("indicators",), f"评价框架的「{node.name}」没有任何指标",
                               expected=f"类别为 {'、'.join(node.indicators or [])} 的指标，分值合计 {node.points}")
         elif members and weights != max_:
-            self.problems.add(
-                ("indicators",), f"「{node.name}」下各指标分值合计须等于 {max_} 分", found=f"{weights} 分",
+            self.problems.defect(
+                ("indicators",), "WEIGHTS_DO_NOT_ADD_UP",
+                f"「{node.name}」下各指标分值合计 {fmt_points(weights)} 分，应为 {fmt_points(max_)} 分；该项按其指标得分"
+                f"之和计 {fmt_points(sum((r.score for r in members), ZERO))} 分。",
+                subject=node.name, found=f"{weights} 分", refusal=f"「{node.name}」下各指标分值合计须等于 {max_} 分",
             )
         children = tuple(
             NodeResult(
