@@ -129,8 +129,19 @@ def _differs(stated: Decimal, computed: Decimal, places: int = 2) -> bool:
 
 
 def budget_sums(ctx: Context) -> Iterator[Finding]:
-    """The stated totals equal the sum of the fund types."""
+    """The stated totals, and the split into 基本支出 and 项目支出 when given, equal the sum of the fund types."""
     stated, m, unit = ctx.params.budget.stated, ctx.metrics, ctx.metrics.unit
+    if len(m.kinds) == 2:  # both kinds given: together they are the whole budget
+        for label, kinds, funds in (
+            ("调整后预算", sum((k.adjusted for k in m.kinds), Decimal(0)), m.adjusted),
+            ("支出", sum((k.spent for k in m.kinds), Decimal(0)), m.spent),
+        ):
+            if _differs(kinds, funds):
+                yield Finding(
+                    "error", "BUDGET_SUM_MISMATCH",
+                    f"基本支出与项目支出的{label}相加为 {fmt_number(kinds)} {unit}，但各资金性质相加为 "
+                    f"{fmt_number(funds)} {unit}，相差 {fmt_number(kinds - funds)} {unit}。", f"{label}（按支出类型）",
+                )
     if stated is None:
         return
     for label, said, computed in (

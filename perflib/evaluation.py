@@ -216,7 +216,7 @@ def evaluate_params(
     (for data entry)."""
     metrics = budget.compute(
         params.budget.funds, params.execution, params.key_projects,
-        unit=params.money_unit, rule=framework.execution_rule,
+        unit=params.money_unit, rule=framework.execution_rule, kinds=params.budget.by_kind,
     )
     problems = Problems(path if path is not None else "(输入)", lines, strict=strict)
     card = score(params, framework, metrics, problems)

@@ -138,9 +138,26 @@ class StatedBudget(_Model):
     execution_rate: Percent | None = None  # 年度预算执行率
 
 
+class KindAmounts(_Model):
+    """The same budget split by expenditure kind (支出功能分类的 基本支出 / 项目支出)."""
+
+    kind: Literal["基本支出", "项目支出"]
+    initial: Amount | None = None
+    adjusted: Amount
+    spent: Amount
+
+
 class Budget(_Model):
     funds: Annotated[list[Fund], Field(min_length=1, max_length=20)]
+    by_kind: Annotated[list[KindAmounts], Field(max_length=2)] = []  # optional: 基本支出 and 项目支出
     stated: StatedBudget | None = None
+
+    @field_validator("by_kind")
+    @classmethod
+    def _unique_kinds(cls, kinds: list[KindAmounts]) -> list[KindAmounts]:
+        if len({k.kind for k in kinds}) != len(kinds):
+            raise ValueError("基本支出、项目支出各填一行")
+        return kinds
 
     @field_validator("funds")
     @classmethod

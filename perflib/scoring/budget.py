@@ -42,6 +42,7 @@ class ExecutionRule:
     strategy: str = "monthly_mean"
     base: str = "adjusted"
     schedule: tuple[tuple[int, Decimal], ...] | None = None
+    part: str | None = None  # 基本支出, 项目支出, 重点项目 or a fund type: that part's year-end rate only
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,7 @@ class Metrics:
     stated_evaluation_rate: Decimal | None
     evaluation: EvaluationRate  # the rate the framework scores
     projects: tuple[ProjectMetrics, ...] = field(default_factory=tuple)
+    kinds: tuple[FundMetrics, ...] = field(default_factory=tuple)  # by expenditure kind, when given
 
     @property
     def evaluation_rate(self) -> Decimal | None:
@@ -191,6 +193,7 @@ def compute(
     *,
     unit: str = "万元",
     rule: ExecutionRule = ExecutionRule(),
+    kinds: Sequence = (),
 ) -> Metrics:
     """All budget metrics of one department-year, the evaluation execution rate under ``rule``."""
     fund_metrics = tuple(
@@ -226,12 +229,42 @@ def compute(
             )
             for p in projects
         ),
+        kinds=tuple(
+            FundMetrics(k.kind, k.initial, k.adjusted, k.spent, execution_rate(k.spent, k.adjusted),
+                        adjustment_rate(k.initial, k.adjusted))
+            for k in kinds
+        ),
     )
     return replace(metrics, evaluation=rate_for(metrics, rule))
 
 
+#: the parts an execution-rate leaf may be measured on, besides a fund type's name
+KINDS = ("基本支出", "项目支出")
+KEY_PROJECTS = "重点项目"
+
+
+def part_amounts(metrics: Metrics, part: str) -> tuple[Decimal | None, Decimal | None, Decimal] | None:
+    """(initial, adjusted, spent) of a part of the budget — an expenditure kind, a fund type, or the key
+    projects together — or None when the input does not give that part."""
+    if part == KEY_PROJECTS:
+        if not metrics.projects:
+            return None
+        budget = sum((p.budget for p in metrics.projects), ZERO)
+        return budget, budget, sum((p.spent for p in metrics.projects), ZERO)
+    found = next((f for f in (*metrics.kinds, *metrics.funds) if f.type == part), None)
+    return None if found is None else (found.initial, found.adjusted, found.spent)
+
+
 def rate_for(metrics: Metrics, rule: ExecutionRule) -> EvaluationRate:
-    """The evaluation execution rate of ``metrics`` under ``rule`` (its strategy, against its base budget)."""
+    """The evaluation execution rate of ``metrics`` under ``rule`` (its strategy, against its base budget;
+    for a ``part`` of the budget, that part's year-end rate)."""
+    if rule.part is not None:
+        amounts = part_amounts(metrics, rule.part)
+        if amounts is None:
+            return EvaluationRate(None, "year_end", f"part:{rule.part}")
+        initial, adjusted, spent = amounts
+        base = adjusted if rule.base == "adjusted" or initial is None else initial
+        return EvaluationRate(execution_rate(spent, base), "year_end", f"part:{rule.part}")
     budget = metrics.adjusted if rule.base == "adjusted" or metrics.initial is None else metrics.initial
     rates = cumulative_rates(metrics.cumulative, budget) if metrics.cumulative else None
     return evaluation_rate(

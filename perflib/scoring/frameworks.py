@@ -222,9 +222,10 @@ class Framework(_Model):
 
     @property
     def execution_rule(self) -> ExecutionRule:
-        """How this framework scores execution: its first ``execution_rate`` leaf's rule, else the default."""
-        return next((execution_rule(n.params) for _, n in self.walk() if n.method == "execution_rate"),
-                    ExecutionRule())
+        """How this framework scores the department's execution: its first ``execution_rate`` leaf measured on
+        the whole budget (not on a ``part``), else the default."""
+        return next((execution_rule(n.params) for _, n in self.walk()
+                     if n.method == "execution_rate" and not n.params.get("part")), ExecutionRule())
 
     def tiers(self) -> tuple[Tier, ...]:
         if not self.defaults.tiers:
@@ -354,6 +355,11 @@ def _check_leaf(node: Node, here: tuple, problems: list) -> None:
             problems.append((here + ("params", "strategy"), f"未知的执行率口径「{strategy}」（可用：{'、'.join(EXECUTION_STRATEGIES)}）"))
         if node.params.get("budget", ExecutionRule.base) not in EXECUTION_BASES:
             problems.append((here + ("params", "budget"), "budget 须为 adjusted（调整后预算）或 initial（年初预算）"))
+        part = node.params.get("part")
+        if part is not None and (not isinstance(part, str) or not part.strip()):
+            problems.append((here + ("params", "part"), "part 须为 基本支出、项目支出、重点项目 或一种资金性质的名称"))
+        if part and node.params.get("strategy", "year_end") != "year_end":
+            problems.append((here + ("params", "strategy"), "按部分（part）计的执行率只能用 year_end 口径：月度支出只有合计"))
         schedule = node.params.get("schedule")
         if schedule is not None:
             try:
@@ -401,10 +407,12 @@ def parse_bands(raw: object, points: Decimal) -> list[Band]:
 def execution_rule(params: dict) -> ExecutionRule:
     """The :class:`ExecutionRule` of an ``execution_rate`` leaf's params (checked when the framework loaded)."""
     schedule = params.get("schedule")
+    part = params.get("part")
     return ExecutionRule(
-        strategy=params.get("strategy", ExecutionRule.strategy),
+        strategy=params.get("strategy", "year_end" if part else ExecutionRule.strategy),
         base=params.get("budget", ExecutionRule.base),
         schedule=tuple(parse_schedule(schedule).items()) if schedule else None,
+        part=str(part) if part else None,
     )
 
 

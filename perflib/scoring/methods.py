@@ -249,7 +249,7 @@ METHODS: dict[str, dict[str, object]] = {
     "qualitative": {},
     "deduction": {},
     "banded": {"bands": None, "metric": None},
-    "execution_rate": {"strategy": "monthly_mean", "budget": "adjusted", "schedule": None},
+    "execution_rate": {"strategy": "monthly_mean", "budget": "adjusted", "schedule": None, "part": None},
 }
 
 #: Methods that score the department's own indicators (绩效指标) rather than a framework leaf.

@@ -191,6 +191,11 @@ class _Context:
             rule = execution_rule(node.params)
             # the framework's rule was applied once, by budget.compute; another leaf's own rule here
             evaluation = self.metrics.evaluation if rule == self.fw.execution_rule else rate_for(self.metrics, rule)
+            if evaluation.rate is None and rule.part:
+                self.problems.add(("budget",), f"无法计算「{node.name}」的执行率：输入中没有「{rule.part}」的预算",
+                                  expected=f"budget.by_kind（基本支出/项目支出）、budget.funds 或 key_projects 中有「{rule.part}」，"
+                                           "且其预算不为 0")
+                return self._result(node, path, "metric", node.points, ZERO, method=method)
             if evaluation.rate is None:
                 self.problems.add(("execution",), f"无法计算「{node.name}」的执行率",
                                   expected="月度支出 monthly 或 stated_rate，且预算不为 0")
