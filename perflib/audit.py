@@ -264,8 +264,9 @@ def stated_scores(ctx: Context) -> Iterator[Finding]:
     for name, said in stated.nodes.items():
         node = card.node(name)
         if node is not None and said != node.score:
+            how = "按各项得分重算为" if node.children else "按评分规则计为"  # a row of the form: its own rule
             yield Finding("error", "SCORE_MISMATCH",
-                          f"「{name}」得分表述为 {fmt_points(said)} 分，按各项得分重算为 {fmt_points(node.score)} 分。", name)
+                          f"「{name}」得分表述为 {fmt_points(said)} 分，{how} {fmt_points(node.score)} 分。", name)
     # stated parents against the sum of their stated children
     for node in card.walk():
         if node.name in stated.nodes and node.children and all(c.name in stated.nodes for c in node.children):

@@ -177,6 +177,10 @@ def _node_dict(n: NodeResult) -> dict[str, Any]:
         out["rule_score"] = plain(n.rule_score)
     if "rate" in n.detail:
         out["rate"] = plain(percent(n.detail["rate"]))
+    if "standard" in n.detail:  # a standard indicator computed from the budget: its value in %, and how
+        value = n.detail["value"]
+        out["standard"] = {"indicator": n.detail["standard"], "formula": n.detail["formula"],
+                           "target": n.detail["target"], "value": None if value is None else plain(quantize(value, 2))}
     return out
 
 

@@ -147,9 +147,44 @@ class KindAmounts(_Model):
     spent: Amount
 
 
+class Carryover(_Model):
+    """结转结余: at the start of the year (optional) and at its end."""
+
+    start: Amount | None = None  # 年初结转结余
+    end: Amount  # 年末结转结余
+
+
+class Controlled(_Model):
+    """An expense under a ceiling: 公用经费 or “三公”经费, this year's budget and spending, last year's."""
+
+    budget: Amount  # 预算数
+    spent: Amount  # 实际支出
+    last_year: Amount | None = None  # 上年实际支出 (for the 变动率)
+
+
+class Procurement(_Model):
+    """政府采购: the year's plan (预算) and what was bought."""
+
+    plan: Amount  # 政府采购预算（计划）
+    actual: Amount  # 实际政府采购金额
+
+
+class Staffing(_Model):
+    """人员编制."""
+
+    authorized: Annotated[int, Field(ge=0, le=10_000_000)]  # 编制数
+    actual: Annotated[int, Field(ge=0, le=10_000_000)]  # 实有在职人数
+
+
 class Budget(_Model):
     funds: Annotated[list[Fund], Field(min_length=1, max_length=20)]
     by_kind: Annotated[list[KindAmounts], Field(max_length=2)] = []  # optional: 基本支出 and 项目支出
+    # optional facts for the standard indicators a framework may compute (perflib.scoring.standard)
+    carryover: Carryover | None = None  # 结转结余
+    public_funds: Controlled | None = None  # 公用经费
+    three_public: Controlled | None = None  # “三公”经费
+    procurement: Procurement | None = None  # 政府采购
+    staffing: Staffing | None = None  # 编制数 / 实有人数
     stated: StatedBudget | None = None
 
     @field_validator("by_kind")

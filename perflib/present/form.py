@@ -56,7 +56,14 @@ def _row(node: NodeResult, ev: Evaluation) -> tuple[str, str, str]:
         return node.description or "—", "达标" if node.score >= node.max else "未完全达标", reasons
     if "rate" in node.detail:
         return "100%", fmt_percent(node.detail["rate"]), "" if node.score >= node.max else "支出进度偏慢"
+    if "standard" in node.detail:  # computed from the budget: its target, its value, how it was computed
+        value = node.detail["value"]
+        shown = "无法计算" if value is None else f"{quantize(value, 2)}%"
+        why = "" if node.score >= node.max else f"{node.detail['standard']} = {node.detail['formula']}"
+        return str(node.detail["target"]), shown, why
     if "value" in node.detail:
+        if node.detail["value"] is None:
+            return "—", "—", ""
         return "—", f"{quantize(node.detail['value'], 2)}", ""
     return "—", "—", ""
 

@@ -254,9 +254,22 @@ def _node_section(report: Report, node: NodeResult, depth: int) -> HTML:
             parts.append(_indicator_node(report, child, j))
         elif child.kind == "metric":
             parts.append(_metric_leaf(report, child, j))
+        elif child.kind == "management":  # a judged row beside computed ones (预算执行: 支付进度率)
+            parts.append(_management_leaf(child, j))
         else:
             parts.append(join(heading(5, f"（{j}）{child.name}"), _node_section(report, child, depth + 1)))
     return join(*parts)
+
+
+def _management_leaf(node: NodeResult, number: int) -> HTML:
+    """One judged row in prose: its points, its score, and why points were lost."""
+    entry = node.management
+    reasons = "；".join(f"{d.reason}（扣 {fmt_points(d.points)} 分）" for d in entry.deductions) if entry else ""
+    if entry is not None and entry.reason:
+        reasons = (reasons + "；" if reasons else "") + entry.reason
+    text = f"（{number}）{node.name}。总分 {fmt_points(node.max)} 分，得分 {fmt_points(node.score)} 分"
+    text += f"，{reasons}。" if reasons else ("。" if node.score >= node.max else "，未说明扣分原因。")
+    return para(text)
 
 
 def _indicator_node(report: Report, node: NodeResult, number: int | None) -> HTML:
@@ -333,12 +346,19 @@ def _metric_leaf(report: Report, node: NodeResult, number: int | None) -> HTML:
             parts.append(_figure(report, charts.monthly_execution(ev), "月度累计预算执行进度"))
         return join(*parts)
     value = node.detail.get("value")
+    if "standard" in node.detail:  # computed from the budget: the formula with its result, the standard
+        formula = f"{node.detail['standard']} = {node.detail['formula']}"
+        if value is None:
+            return para(f"{head}总分 {fmt_points(node.max)} 分。{formula}，本年度无法计算（输入未填或分母为 0），"
+                        f"按评价框架计 {fmt_points(node.score)} 分。")
+        return para(f"{head}总分 {fmt_points(node.max)} 分。{formula} = {quantize(value, 2)}%，标准为 "
+                    f"{node.detail['target']}，得分 {fmt_points(node.score)} 分。")
     return para(f"{head}总分 {fmt_points(node.max)} 分，按{node.detail.get('metric')}（{fmt_points(value)}）分档计分，"
                 f"得分 {fmt_points(node.score)} 分。")
 
 
 def _management_table(report: Report, node: NodeResult) -> HTML:
-    leaves = [(parent, leaf) for parent in [node, *node.walk()] for leaf in parent.children
+    leaves = [(parent, leaf) for parent in node.walk() for leaf in parent.children
               if leaf.kind == "management"]
     lost = [leaf for _, leaf in leaves if leaf.score < leaf.max]
     groups = [c.name for c in node.children if c.kind == "group"]

@@ -21,13 +21,15 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from ..errors import FrameworkError, InputErrors
+from ..errors import FrameworkError, InputErrors, TargetError
 from ..inputs.schema import CODE_PATTERN
 from ..inputs.validation import validate
 from ..inputs.yamlio import line_of, load_yaml
 from ..numbers import to_decimal
 from .budget import EXECUTION_BASES, EXECUTION_STRATEGIES, ExecutionRule
 from .methods import DEFAULT_TIERS, INDICATOR_METHODS, METHODS, Band, Tier
+from .standard import STANDARDS, find
+from .targets import parse
 
 Level = Literal["error", "warning", "info"]
 METRICS = (  # values a banded leaf can read; rates in percent
@@ -366,6 +368,21 @@ def _check_leaf(node: Node, here: tuple, problems: list) -> None:
                 parse_schedule(schedule)
             except ValueError as exc:
                 problems.append((here + ("params", "schedule"), str(exc)))
+    if method == "standard":
+        if find(node.params.get("indicator", "")) is None:
+            problems.append((here + ("params", "indicator"),
+                             f"standard 须指定 indicator（可用：{'、'.join(s.name for s in STANDARDS)}）"))
+        try:
+            target = parse(str(node.params.get("target", "")))
+            if target.qualitative or len(target.parts) != 1:
+                raise ValueError
+        except (TargetError, ValueError):
+            problems.append((here + ("params", "target"), "standard 须写一个数值目标，如 \"≤5%\"、\"≥95%\"、\"=100%\""))
+        if node.params.get("method", "auto") not in ("auto", "positive", "equal", "reverse", "reverse_linear",
+                                                     "reverse_ratio", "zero_target", "range"):
+            problems.append((here + ("params", "method"), "standard 的 method 须为指标计分方法之一（auto、positive、reverse …）"))
+        if node.params.get("undefined", "zero") not in ("zero", "full"):
+            problems.append((here + ("params", "undefined"), "undefined 须为 zero（计 0 分）或 full（计满分）"))
     if method == "banded":
         if node.params.get("metric") not in METRICS:
             problems.append((here + ("params", "metric"), f"banded 须指定 metric（可用：{'、'.join(METRICS)}）"))

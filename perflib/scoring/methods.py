@@ -250,6 +250,7 @@ METHODS: dict[str, dict[str, object]] = {
     "deduction": {},
     "banded": {"bands": None, "metric": None},
     "execution_rate": {"strategy": "monthly_mean", "budget": "adjusted", "schedule": None, "part": None},
+    "standard": {"indicator": None, "target": None, "method": "auto", "undefined": "zero"},
 }
 
 #: Methods that score the department's own indicators (绩效指标) rather than a framework leaf.

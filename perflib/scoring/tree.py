@@ -14,10 +14,11 @@ from decimal import Decimal
 from ..inputs.params import Problems
 from ..inputs.schema import ManagementLeaf, ParamsFile
 from ..numbers import ZERO, fmt_points, quantize
-from . import methods
+from . import methods, standard
 from .budget import Metrics, metric_values, rate_for
 from .frameworks import Framework, Node, execution_rule, parse_bands
 from .indicators import IndicatorResult, score_indicator
+from .targets import parse
 
 
 @dataclass(frozen=True)
@@ -213,7 +214,39 @@ class _Context:
             share = methods.banded(value, parse_bands(node.params["bands"], node.points))
             return self._result(node, path, "metric", node.points, self.round(share * node.points),
                                 method=method, detail={"metric": metric, "value": value})
+        if method == "standard":
+            return self._standard_leaf(node, path)
         raise AssertionError(f"framework check let through method {method!r}")  # pragma: no cover
+
+    def _standard_leaf(self, node: Node, path) -> NodeResult:  # noqa: ANN001
+        """A standard indicator computed from the budget (perflib.scoring.standard), scored against the
+        leaf's target as an indicator is: the direction from the target's operator or the leaf's method."""
+        indicator = standard.find(node.params["indicator"])
+        target = parse(str(node.params["target"])).parts[0]
+        value = standard.compute(indicator, self.params.budget, self.metrics)
+        detail = {"standard": indicator.name, "formula": indicator.formula, "target": node.params["target"],
+                  "value": value}
+        if value is None:
+            if standard.missing_input(indicator, self.params.budget, self.metrics):
+                # the form asks for a figure the input does not give: a blank cell
+                rule = self.round(self.fw.defaults.missing * node.points)
+                self.problems.defect(
+                    ("budget",), "NOT_FILLED",
+                    f"「{node.name}」须由 {indicator.needs} 计算（{indicator.formula}），输入中未填，按评价框架计 "
+                    f"{fmt_points(rule)} 分（满分 {fmt_points(node.points)} 分）。",
+                    subject=node.name, refusal=f"「{node.name}」须填写 {indicator.needs}", expected=indicator.formula)
+                return self._result(node, path, "metric", node.points, rule, method="standard", detail=detail)
+            # a zero denominator (no procurement plan, say): the framework says what that scores
+            full = node.params.get("undefined", "zero") == "full"
+            detail["undefined"] = True
+            return self._result(node, path, "metric", node.points, node.points if full else ZERO, method="standard",
+                                detail=detail)
+        completion, rule = methods.part_completion(target.op, value, target.value, upper=target.upper,
+                                                   method=node.params.get("method", "auto"),
+                                                   reverse=self.fw.defaults.reverse)
+        detail["rule"] = rule
+        return self._result(node, path, "metric", node.points, self.round(completion * node.points),
+                            method="standard", detail=detail)
 
 
 def _management_leaves(fw: Framework) -> dict[str, tuple[str, Node]]:

@@ -1,0 +1,108 @@
+"""Standard indicators computed from the budget: the 过程 and 投入 rows of most department-overall forms.
+
+The Ministry of Finance's common framework for department-overall spending (《预算绩效评价共性指标体系框架》,
+财预〔2013〕53号, its 部门整体支出 annex) defines these indicators by formulas over the budget; provinces' forms
+descend from it. A framework leaf names one (``method: standard``, ``params: {indicator: 结转结余率,
+target: "≤5%"}``); perflib computes its value from the department's budget input and scores it against the
+target as an indicator would be (the direction follows the target's operator, or the leaf's ``method``).
+
+Every value is a percentage. The formulas (docs/standard-indicators.md says the same):
+
+============================  ==============================================================  ===========
+indicator                     formula (× 100 %)                                                input
+============================  ==============================================================  ===========
+预算完成率                    支出 ÷ 调整后预算                                                budget.funds
+预算调整率                    (调整后预算 − 年初预算) ÷ 年初预算                               budget.funds
+结转结余率                    年末结转结余 ÷ 调整后预算                                        budget.carryover
+结转结余变动率                (年末结转结余 − 年初结转结余) ÷ 年初结转结余                     budget.carryover
+公用经费控制率                公用经费实际支出 ÷ 公用经费预算                                  budget.public_funds
+"三公经费"控制率              "三公"经费实际支出 ÷ "三公"经费预算                              budget.three_public
+"三公经费"变动率              ("三公"经费本年支出 − 上年支出) ÷ 上年支出                      budget.three_public
+政府采购执行率                政府采购实际金额 ÷ 政府采购预算（计划）                         budget.procurement
+在职人员控制率                实有在职人数 ÷ 编制数                                            budget.staffing
+重点支出安排率                重点项目支出 ÷ 项目支出                                          key_projects, budget.by_kind
+============================  ==============================================================  ===========
+
+A value is ``None`` when its input is missing (:func:`missing_input` names the field) or its denominator
+is zero (e.g. no procurement plan): the leaf then scores as the framework's ``undefined`` says.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from ..numbers import HUNDRED, ZERO, ratio
+from .budget import Metrics
+
+
+@dataclass(frozen=True)
+class Standard:
+    name: str
+    formula: str  # in words, as a reader checks it
+    needs: str  # the input field it reads (for the message when it is missing)
+    value: Callable[[Any, Metrics], tuple[Decimal | None, Decimal | None] | None]  # (numerator, denominator)
+
+
+def _pct(parts: tuple[Decimal | None, Decimal | None] | None) -> Decimal | None:
+    if parts is None or parts[0] is None or parts[1] is None:
+        return None
+    r = ratio(parts[0], parts[1])
+    return None if r is None else r * HUNDRED
+
+
+def _change(now: Decimal | None, before: Decimal | None) -> tuple[Decimal | None, Decimal | None] | None:
+    return None if now is None or before is None else (now - before, before)
+
+
+def _key_spending(budget: Any, m: Metrics) -> tuple[Decimal | None, Decimal | None] | None:  # noqa: ANN401
+    projects = next((k for k in m.kinds if k.type == "项目支出"), None)
+    if projects is None or not m.projects:
+        return None
+    return sum((p.spent for p in m.projects), ZERO), projects.spent
+
+
+STANDARDS: tuple[Standard, ...] = (
+    Standard("预算完成率", "支出 ÷ 调整后预算 × 100%", "budget.funds", lambda b, m: (m.spent, m.adjusted)),
+    Standard("预算调整率", "（调整后预算 − 年初预算）÷ 年初预算 × 100%", "budget.funds[].initial",
+             lambda b, m: _change(m.adjusted, m.initial)),
+    Standard("结转结余率", "年末结转结余 ÷ 调整后预算 × 100%", "budget.carryover",
+             lambda b, m: None if b.carryover is None else (b.carryover.end, m.adjusted)),
+    Standard("结转结余变动率", "（年末结转结余 − 年初结转结余）÷ 年初结转结余 × 100%", "budget.carryover.start",
+             lambda b, m: None if b.carryover is None else _change(b.carryover.end, b.carryover.start)),
+    Standard("公用经费控制率", "公用经费实际支出 ÷ 公用经费预算 × 100%", "budget.public_funds",
+             lambda b, m: None if b.public_funds is None else (b.public_funds.spent, b.public_funds.budget)),
+    Standard("“三公”经费控制率", "“三公”经费实际支出 ÷ “三公”经费预算 × 100%", "budget.three_public",
+             lambda b, m: None if b.three_public is None else (b.three_public.spent, b.three_public.budget)),
+    Standard("“三公”经费变动率", "（“三公”经费本年支出 − 上年支出）÷ 上年支出 × 100%", "budget.three_public.last_year",
+             lambda b, m: None if b.three_public is None else _change(b.three_public.spent, b.three_public.last_year)),
+    Standard("政府采购执行率", "政府采购实际金额 ÷ 政府采购预算 × 100%", "budget.procurement",
+             lambda b, m: None if b.procurement is None else (b.procurement.actual, b.procurement.plan)),
+    Standard("在职人员控制率", "实有在职人数 ÷ 编制数 × 100%", "budget.staffing",
+             lambda b, m: None if b.staffing is None else (Decimal(b.staffing.actual), Decimal(b.staffing.authorized))),
+    Standard("重点支出安排率", "重点项目支出 ÷ 项目支出 × 100%", "key_projects 与 budget.by_kind（项目支出）",
+             _key_spending),
+)
+#: name → its definition; names also accepted with plain quotes ("三公经费"控制率) or none (三公经费控制率)
+BY_NAME: dict[str, Standard] = {s.name: s for s in STANDARDS}
+
+
+def find(name: str) -> Standard | None:
+    """The standard indicator called ``name`` (the quotes around 三公 may be written any way, or left out)."""
+    key = str(name).strip()
+    for quote in ('"', "“", "”", "'", "‘", "’"):
+        key = key.replace(quote, "")
+    return next((s for s in STANDARDS if s.name.replace("“", "").replace("”", "") == key), None)
+
+
+def missing_input(standard: Standard, budget: Any, metrics: Metrics) -> bool:  # noqa: ANN401
+    """Whether the input lacks what ``standard`` reads (as opposed to a zero denominator)."""
+    parts = standard.value(budget, metrics)
+    return parts is None or parts[0] is None or parts[1] is None
+
+
+def compute(standard: Standard, budget: Any, metrics: Metrics) -> Decimal | None:  # noqa: ANN401
+    """The indicator's value in percent, or None (input missing, or its denominator is zero)."""
+    return _pct(standard.value(budget, metrics))
