@@ -313,3 +313,30 @@ def test_a_framework_may_choose_rename_and_order_the_forms_columns(example_data:
     (params_root / "frameworks" / "guangzhou-department-overall.yaml").write_text(
         yaml.safe_dump(fw, allow_unicode=True), encoding="utf-8")
     assert main(["validate", str(params_root / "baiyun-emergency" / "2023.yaml")]) == 2
+
+
+def test_a_bureaus_template_travels_with_a_task_to_a_worker_without_the_disk(tmp_path: Path) -> None:
+    """perflib run --scheduler … --transfer-files: the worker sees none of our files, the template included."""
+    import io
+
+    from perflib.batch.runner import _task
+    from perflib.batch.tasks import payload, render_transferred
+    from perflib.inputs.locate import REPORT_TEMPLATE, notebook_template
+    from perflib.present.word import setup_document
+
+    template = docx.Document()
+    setup_document(template)
+    template.add_paragraph("某某区财政局（制）", style="Title")
+    template.save(tmp_path / "bureau.docx")
+    params = _params(tmp_path)
+    opts = RunOptions(params_dir=params, outputs_dir=tmp_path / "out", engine="cold", formats=("html", "docx"),
+                      docx_template=tmp_path / "bureau.docx")
+    path = params / "baiyun-emergency" / "2023.yaml"
+    task = _task(opts, "report/baiyun-emergency/2023", notebook_template(REPORT_TEMPLATE),
+                 {"department": "baiyun-emergency", "year": 2023, "params_dir": str(params)},
+                 tmp_path / "out" / "report.ipynb", tmp_path / "out" / "report.html", "t", [path], "")
+    files, _ = payload(task, params)
+    (tmp_path / "bureau.docx").unlink()  # gone from the client's disk too: the bytes went with the task
+    result, sent = render_transferred(task, files)
+    assert result.ok and not result.document_errors, result.document_errors
+    assert docx.Document(io.BytesIO(sent["docx"])).paragraphs[0].text == "某某区财政局（制）"

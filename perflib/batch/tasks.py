@@ -161,12 +161,15 @@ def _documents(task: RenderTask) -> tuple[tuple[str, str], ...]:
 # ---------------------------------------------------------------------- workers without the shared disk
 
 TEMPLATE_NAME = "template.ipynb"
+DOCX_TEMPLATE_NAME = "docx-template.docx"  # a bureau's Word template travels with the task too
 
 
 def payload(task: RenderTask, params_dir: Path) -> tuple[dict[str, bytes], str]:
     """The files a task reads, relative to ``params_dir`` (plus the template), and their digest now."""
     files = {Path(f).relative_to(params_dir).as_posix(): Path(f).read_bytes() for f in task.inputs}
     files[TEMPLATE_NAME] = Path(task.template).read_bytes()
+    if task.docx_template and "docx" in task.documents:
+        files[DOCX_TEMPLATE_NAME] = Path(task.docx_template).read_bytes()
     return files, inputs_digest([Path(f) for f in task.inputs])
 
 
@@ -179,13 +182,14 @@ def render_transferred(task: RenderTask, files: dict[str, bytes]) -> tuple[Rende
     with tempfile.TemporaryDirectory(prefix="perflib-") as tmp:
         root = Path(tmp)
         for rel, data in files.items():
-            target = root / ("params" if rel != TEMPLATE_NAME else "") / rel
+            target = root / ("params" if rel not in (TEMPLATE_NAME, DOCX_TEMPLATE_NAME) else "") / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
         parameters = tuple((k, str(root / "params") if k == "params_dir" else v) for k, v in task.parameters)
         local = replace(task, template=str(root / TEMPLATE_NAME), parameters=parameters,
                         notebook=str(root / "out" / Path(task.notebook).name),
-                        html=str(root / "out" / Path(task.html).name), inputs=(), inputs_digest="")
+                        html=str(root / "out" / Path(task.html).name), inputs=(), inputs_digest="",
+                        docx_template=str(root / DOCX_TEMPLATE_NAME) if DOCX_TEMPLATE_NAME in files else "")
         result = render(local)
         sent = {}
         for name, path in (("notebook", Path(local.notebook)), ("html", Path(local.html)),
