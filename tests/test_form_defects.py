@@ -78,3 +78,11 @@ def test_strict_refuses_them_naming_the_field(example_data, write_params, capsys
     out = capsys.readouterr().out
     assert f"{path}: {field}: " in out and fragment in out
     assert main(["validate", str(path)]) == 0  # read, not refused, without --strict
+
+
+def test_explain_says_a_blank_row_was_not_filled(example_data, write_params, capsys) -> None:  # noqa: ANN001
+    example_data["indicators"][1]["actual"] = ""
+    example_data["indicators"][1].pop("numerator", None), example_data["indicators"][1].pop("denominator", None)
+    path = write_params(example_data, code="baiyun-emergency", year=2023)
+    assert main(["score", str(path), "--explain"]) == 0
+    assert "未填：按评价框架（defaults.missing）计 0 分" in capsys.readouterr().out

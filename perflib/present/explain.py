@@ -58,6 +58,11 @@ def explain(ev: Evaluation) -> str:
         out.append(f"   目标：{r.target.text}")
         out.append(f"   实际：{r.actual_display}" + (f"（分子 {r.source.numerator} ÷ 分母 {r.source.denominator} = "
                                                      f"{_n(r.computed)}{r.rate_unit}）" if r.computed is not None else ""))
+        if r.method == "missing":
+            out.append(f"   未填：按评价框架（defaults.missing）计 {fmt_points(r.rule_score)} 分"
+                       + (f"；自评得分 {fmt_points(r.self_score)} 分计入" if r.self_score is not None else ""))
+            out.append("")
+            continue
         if r.qualitative:
             out.append(f"   定性指标：档次「{r.tier.name if r.tier else '—'}」，自评得分 {fmt_points(r.self_score)}")
             out.append("")
@@ -80,4 +85,30 @@ def explain(ev: Evaluation) -> str:
         if r.self_score is not None:
             out.append(f"   自评得分 {fmt_points(r.self_score)} 分计入（按规则 {fmt_points(r.rule_score)} 分）")
         out.append("")
+    out += _standard_rows(ev)
     return "\n".join(out).rstrip() + "\n"
+
+
+def _standard_rows(ev: Evaluation) -> list[str]:
+    """The rows computed from the budget (perflib.scoring.standard): formula with numbers, standard, score."""
+    from ..scoring import standard
+
+    rows = [n for n in ev.scorecard.walk() if "standard" in n.detail]
+    if not rows:
+        return []
+    out = ["由预算计算的指标", ""]
+    for n in rows:
+        indicator = standard.find(n.detail["standard"])
+        parts = indicator.value(ev.params.budget, ev.metrics) if indicator else None
+        out.append(f"{n.name}（分值 {fmt_points(n.max)}）")
+        out.append(f"   {n.detail['standard']} = {n.detail['formula']}")
+        value = n.detail["value"]
+        if value is None:
+            why = "输入未填" if parts is None or None in parts else "分母为 0，不适用"
+            out.append(f"   无法计算（{why}）：计 {fmt_points(n.score)} 分")
+        else:
+            out.append(f"   = {_n(parts[0])} ÷ {_n(parts[1])} × 100% = {_n(quantize(value, 4))}%；标准 {n.detail['target']}，"
+                       f"方法 {RULE_NAMES.get(n.detail.get('rule', ''), n.detail.get('rule', ''))}")
+            out.append(f"   得分 {fmt_points(n.score)}")
+        out.append("")
+    return out
