@@ -387,14 +387,6 @@ def _apply(entry: Entry, result: RenderResult, out_dir: Path | None = None) -> N
         entry.status, entry.error, entry.error_kind = "failed", result.error, result.kind
 
 
-def _import_in_background() -> None:
-    """Import pandas (for summary.csv and .xlsx, written at the end) while this process otherwise waits for
-    its workers, rather than after the last report (~0.15 s on the batch's critical path)."""
-    import threading
-
-    threading.Thread(target=__import__, args=("pandas",), daemon=True, name="perflib-import-pandas").start()
-
-
 def run(opts: RunOptions, *, executor=None) -> RunReport:  # noqa: ANN001 - executors.Executor
     """Run the batch; see the module docstring."""
     from .executors import make_executor
@@ -414,7 +406,6 @@ def run(opts: RunOptions, *, executor=None) -> RunReport:  # noqa: ANN001 - exec
         done: set[str] = set()
         try:
             if todo:
-                _import_in_background()
                 executor = executor or make_executor(opts, len(todo))
                 with ExitStack() as running:
                     try:  # the workers and their kernels start now, while this process checks the inputs
