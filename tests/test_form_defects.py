@@ -86,3 +86,15 @@ def test_explain_says_a_blank_row_was_not_filled(example_data, write_params, cap
     path = write_params(example_data, code="baiyun-emergency", year=2023)
     assert main(["score", str(path), "--explain"]) == 0
     assert "未填：按评价框架（defaults.missing）计 0 分" in capsys.readouterr().out
+
+
+def test_a_strict_batch_rechecks_what_a_lenient_one_rendered(example_data, write_params, tmp_path: Path) -> None:
+    from perflib.batch import RunOptions, run
+
+    example_data["indicators"][1]["actual"] = ""
+    path = write_params(example_data, code="baiyun-emergency", year=2023)
+    opts = RunOptions(params_dir=path.parents[1], outputs_dir=tmp_path / "out", jobs=1, engine="cold",
+                      progress=False, overview=False)
+    assert [e.status for e in run(opts).entries] == ["ok"]  # read, scored, its defect reported
+    strict = run(RunOptions(**{**opts.__dict__, "strict": True})).entries[0]
+    assert strict.status == "failed" and "须填写实际完成值" in strict.error  # not skipped as unchanged

@@ -214,7 +214,8 @@ def plan(opts: RunOptions, code_hash: str) -> list[Planned]:
         inputs = input_files(path, frameworks)
         digest = inputs_digest(inputs)
         fingerprint = sha(digest.encode(), template_hash.encode(), code_hash.encode(),
-                          *(fmt.encode() for fmt in _documents(opts)), docx_hash.encode())
+                          *(fmt.encode() for fmt in _documents(opts)), docx_hash.encode(),
+                          b"strict" if opts.strict else b"")  # --strict checks what a lenient run let through
         sidecar = _unchanged(opts, out_dir / "report.html", out_dir / SIDECAR, fingerprint)
         if sidecar and not all((out_dir / FORMATS[fmt][0]).is_file() for fmt in _documents(opts)):
             sidecar = None  # a document was removed since: make it again
