@@ -7,6 +7,7 @@ from decimal import Decimal as D
 from pathlib import Path
 
 import pytest
+import yaml
 
 from perflib import InputErrors, evaluate
 from perflib.scoring.frameworks import load_framework
@@ -105,3 +106,69 @@ def test_quotes_around_sangong_may_be_written_any_way() -> None:
     from perflib.scoring.standard import find
 
     assert find('"三公经费"控制率') is find("三公经费控制率") is find("“三公”经费控制率") is not None
+
+
+# ---------------------------------------------------------------------- provincial scoring rules
+
+
+@pytest.mark.parametrize(("value", "op", "target", "deduct", "step", "score"), [
+    (D("95.10"), "le", D(100), D("0.5"), None, D(8)),       # within the ceiling: full
+    (D("104.5"), "le", D(100), D("0.5"), None, D("5.75")),  # 4.5 points over × 0.5
+    (D("98.31"), "le", D(0), D("0.8"), None, D(0)),         # 扣完为止
+    (D("99.27"), "ge", D(100), D(2), D(5), D(8)),           # 0.73 below: no whole 5 % step
+    (D("89.00"), "ge", D(100), D(2), D(5), D(4)),           # 11 below: two whole steps
+])
+def test_per_point_deduction(value: D, op: str, target: D, deduct: D, step: D | None, score: D) -> None:
+    from perflib.scoring.methods import per_point
+    from perflib.scoring.targets import GE, LE
+
+    assert per_point(value, {"le": LE, "ge": GE}[op], target, D(8), deduct, step) == score
+
+
+def test_a_reposted_2018_form_scores_as_it_states(example_data, write_params, params_root: Path) -> None:
+    """The legible rows of a published 2018 部门整体支出绩效评价指标表 on the common framework's Hunan variant,
+    reposted at https://wanglu.net/thread/t4-462766-0.html (2019-07-07; the department's name is not shown;
+    only 投入/预算配置 and the first two rows of 过程/预算执行 can be read). Its base data (万元): 编制 143, 在职 136;
+    “三公”经费 compared on budgets, 2018 63.46 against 2017 32; 年初预算 1922.76, 追加 767.86, 年初与年末结余
+    19.8 each. Its rules and stated scores, checked here by hand:
+
+    - 在职人员控制率 ≤100% 计 8 分，每超 1 个百分点扣 0.5 分: 136 ÷ 143 = 95.10% → 8 (stated 8);
+    - “三公经费”变动率 ≤0 计 8 分，每超 1 个百分点扣 0.8 分: (63.46 − 32) ÷ 32 = 98.31% → 0 (stated 0);
+    - 预算完成率 100% 计满分，每低 5% 扣 2 分: (19.8 + 1922.76 + 767.86 − 19.8) ÷ (19.8 + 1922.76 + 767.86)
+      = 2690.62 ÷ 2710.42 = 99.27% → 8 (stated 8);
+    - 预算控制率 (追加 ÷ 年初) =0 计 8 分，0–10% 6，10–20% 4，20–30% 2，>30% 0: here 预算调整率 on the same figures,
+      (2710.42 − 1942.56) ÷ 1942.56 = 39.53% (the form's own 767.86 ÷ 1922.76 = 39.93%) → 0 either way (its
+      stated score is cut off in the repost).
+    """
+    _framework(params_root, [{"name": "预算配置", "points": 16, "children": [
+        {"name": "在职人员控制率", "points": 8, "method": "standard",
+         "params": {"indicator": "在职人员控制率", "target": "≤100%", "per_point": 0.5}},
+        {"name": "三公经费变动率", "points": 8, "method": "standard",
+         "params": {"indicator": "三公经费变动率", "target": "≤0%", "per_point": 0.8}}]},
+        {"name": "预算执行", "points": 16, "children": [
+            {"name": "预算完成率", "points": 8, "method": "standard",
+             "params": {"indicator": "预算完成率", "target": "=100%", "per_point": 2, "step": 5}},
+            {"name": "预算控制率", "points": 8, "method": "standard",
+             "params": {"indicator": "预算调整率", "bands": [
+                 {"max": 0, "points": 8}, {"max": 10, "points": 6}, {"max": 20, "points": 4}, {"max": 30, "points": 2},
+                 {"points": 0}]}}]}])
+    # the unreadable rest of the form is not modelled: the framework's total is what its rows add up to
+    path = params_root / "frameworks" / "mof-project-self-evaluation.yaml"
+    fw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    fw["total"] = 32 + 90
+    path.write_text(yaml.safe_dump(fw, allow_unicode=True), encoding="utf-8")
+    data = _mof(example_data)
+    data["budget"] = {
+        "funds": [{"type": "一般公共预算", "initial": 1942.56, "adjusted": 2710.42, "spent": 2690.62}],  # 年初含上年结余
+        "staffing": {"authorized": 143, "actual": 136},
+        "three_public": {"budget": 63.46, "spent": 63.46, "last_year": 32},  # the form compares budgets
+    }
+    data["key_projects"] = []
+    data["stated"] = {"nodes": {"在职人员控制率": 8, "三公经费变动率": 0, "预算完成率": 8}}
+    ev = evaluate(write_params(data, code="baiyun-emergency", year=2023))
+    card = ev.scorecard
+    assert card.node("在职人员控制率").detail["value"].quantize(D("0.01")) == D("95.10")
+    assert card.node("三公经费变动率").detail["value"].quantize(D("0.01")) == D("98.31")
+    assert card.node("预算完成率").detail["value"].quantize(D("0.01")) == D("99.27")
+    assert [card.node(n).score for n in ("在职人员控制率", "三公经费变动率", "预算完成率", "预算控制率")] == [8, 0, 8, 0]
+    assert not [f for f in ev.findings if f.code == "SCORE_MISMATCH"]  # every stated row as the rules give it

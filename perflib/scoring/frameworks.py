@@ -372,17 +372,35 @@ def _check_leaf(node: Node, here: tuple, problems: list) -> None:
         if find(node.params.get("indicator", "")) is None:
             problems.append((here + ("params", "indicator"),
                              f"standard 须指定 indicator（可用：{'、'.join(s.name for s in STANDARDS)}）"))
-        try:
-            target = parse(str(node.params.get("target", "")))
-            if target.qualitative or len(target.parts) != 1:
-                raise ValueError
-        except (TargetError, ValueError):
-            problems.append((here + ("params", "target"), "standard 须写一个数值目标，如 \"≤5%\"、\"≥95%\"、\"=100%\""))
+        if node.params.get("bands") is None or node.params.get("target") is not None:
+            try:
+                target = parse(str(node.params.get("target", "")))
+                if target.qualitative or len(target.parts) != 1:
+                    raise ValueError
+            except (TargetError, ValueError):
+                problems.append((here + ("params", "target"),
+                                 "standard 须写一个数值目标，如 \"≤5%\"、\"≥95%\"、\"=100%\"（或用 bands 分档）"))
         if node.params.get("method", "auto") not in ("auto", "positive", "equal", "reverse", "reverse_linear",
                                                      "reverse_ratio", "zero_target", "range"):
             problems.append((here + ("params", "method"), "standard 的 method 须为指标计分方法之一（auto、positive、reverse …）"))
         if node.params.get("undefined", "zero") not in ("zero", "full"):
             problems.append((here + ("params", "undefined"), "undefined 须为 zero（计 0 分）或 full（计满分）"))
+        for key in ("per_point", "step"):
+            if node.params.get(key) is not None:
+                try:
+                    if to_decimal(node.params[key]) <= 0:
+                        raise ValueError
+                except (ValueError, ArithmeticError):
+                    problems.append((here + ("params", key), f"{key} 须为正数（每个百分点扣几分 / 每几个百分点计一次）"))
+        if node.params.get("step") is not None and node.params.get("per_point") is None:
+            problems.append((here + ("params", "step"), "step 须与 per_point 一起写"))
+        if node.params.get("bands") is not None:
+            if node.params.get("per_point") is not None:
+                problems.append((here + ("params", "bands"), "bands 与 per_point 只能写一种"))
+            try:
+                parse_bands(node.params["bands"], node.points)
+            except ValueError as exc:
+                problems.append((here + ("params", "bands"), str(exc)))
     if method == "banded":
         if node.params.get("metric") not in METRICS:
             problems.append((here + ("params", "metric"), f"banded 须指定 metric（可用：{'、'.join(METRICS)}）"))

@@ -229,6 +229,18 @@ def banded(value: Decimal, bands: Sequence[Band]) -> Decimal:
     return ZERO
 
 
+def per_point(value: Decimal, op: str, target: Decimal, points: Decimal, deduct: Decimal,
+              step: Decimal | None = None) -> Decimal:
+    """扣分制: full ``points`` on the right side of the target; beyond it, ``deduct`` points for every percentage
+    point (or, with ``step``, for every whole ``step`` points: "每低于 5% 扣 2 分"), down to 0 ("扣完为止").
+    The side follows the operator: ≤/< deduct above the target, ≥/>/= below it."""
+    excess = value - target if op in (LE, LT) else target - value
+    if excess <= 0:
+        return points
+    units = (excess // step) if step else excess
+    return max(points - deduct * units, ZERO)
+
+
 def execution_rate(rate: Decimal) -> Decimal:
     """支出率: the rate itself, capped at 100 % and floored at 0."""
     return min(max(rate, ZERO), ONE)
@@ -250,7 +262,8 @@ METHODS: dict[str, dict[str, object]] = {
     "deduction": {},
     "banded": {"bands": None, "metric": None},
     "execution_rate": {"strategy": "monthly_mean", "budget": "adjusted", "schedule": None, "part": None},
-    "standard": {"indicator": None, "target": None, "method": "auto", "undefined": "zero"},
+    "standard": {"indicator": None, "target": None, "method": "auto", "undefined": "zero", "per_point": None,
+                 "step": None, "bands": None},
 }
 
 #: Methods that score the department's own indicators (绩效指标) rather than a framework leaf.

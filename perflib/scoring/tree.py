@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from ..inputs.params import Problems
 from ..inputs.schema import ManagementLeaf, ParamsFile
-from ..numbers import ZERO, fmt_points, quantize
+from ..numbers import ZERO, fmt_points, quantize, to_decimal
 from . import methods, standard
 from .budget import Metrics, metric_values, rate_for
 from .frameworks import Framework, Node, execution_rule, parse_bands
@@ -222,10 +222,9 @@ class _Context:
         """A standard indicator computed from the budget (perflib.scoring.standard), scored against the
         leaf's target as an indicator is: the direction from the target's operator or the leaf's method."""
         indicator = standard.find(node.params["indicator"])
-        target = parse(str(node.params["target"])).parts[0]
         value = standard.compute(indicator, self.params.budget, self.metrics)
-        detail = {"standard": indicator.name, "formula": indicator.formula, "target": node.params["target"],
-                  "value": value}
+        detail = {"standard": indicator.name, "formula": indicator.formula,
+                  "target": str(node.params.get("target", "分档计分")), "value": value}
         if value is None:
             if standard.missing_input(indicator, self.params.budget, self.metrics):
                 # the form asks for a figure the input does not give: a blank cell
@@ -240,6 +239,19 @@ class _Context:
             full = node.params.get("undefined", "zero") == "full"
             detail["undefined"] = True
             return self._result(node, path, "metric", node.points, node.points if full else ZERO, method="standard",
+                                detail=detail)
+        if node.params.get("bands") is not None:  # 分档: the band that holds the value
+            detail["rule"] = "banded"
+            share = methods.banded(value, parse_bands(node.params["bands"], node.points))
+            return self._result(node, path, "metric", node.points, self.round(share * node.points),
+                                method="standard", detail=detail)
+        target = parse(str(node.params["target"])).parts[0]
+        if node.params.get("per_point") is not None:  # 扣分制: points off per percentage point beyond the target
+            detail["rule"] = "per_point"
+            step = node.params.get("step")
+            score_ = methods.per_point(value, target.op, target.value, node.points, to_decimal(node.params["per_point"]),
+                                       to_decimal(step) if step is not None else None)
+            return self._result(node, path, "metric", node.points, self.round(score_), method="standard",
                                 detail=detail)
         completion, rule = methods.part_completion(target.op, value, target.value, upper=target.upper,
                                                    method=node.params.get("method", "auto"),
