@@ -410,17 +410,22 @@ class _Reader:
         return ws, rows
 
 
-def read_workbook(path: str | Path, *, frameworks_dir: Path, strict: bool = False) -> ParamsFile:
-    """A filled workbook as validated params; raise :class:`InputErrors` naming sheet, cell and column."""
-    path = Path(path)
-    reader = _Reader(str(path))
+def open_filled(path: Path):  # noqa: ANN201 - an openpyxl Workbook
+    """A filled-in workbook opened for its values; :class:`InputErrors` naming the file when it is missing or
+    not an .xlsx workbook."""
     try:
-        wb = load_workbook(path, data_only=True)
+        return load_workbook(path, data_only=True)
     except FileNotFoundError:
         raise InputErrors([InputError(path, "(文件)", "文件不存在")]) from None
     except Exception as exc:  # noqa: BLE001 - zipfile, XML and openpyxl errors alike
         raise InputErrors([InputError(path, "(文件)", f"不是可读取的 Excel 工作簿（.xlsx）：{exc}")]) from None
-    data = _read(wb, reader)
+
+
+def read_workbook(path: str | Path, *, frameworks_dir: Path, strict: bool = False) -> ParamsFile:
+    """A filled workbook as validated params; raise :class:`InputErrors` naming sheet, cell and column."""
+    path = Path(path)
+    reader = _Reader(str(path))
+    data = _read(open_filled(path), reader)
     if reader.errors:
         raise InputErrors(reader.errors)
     try:

@@ -22,13 +22,24 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 from pydantic import ValidationError
 
 from .errors import InputError, InputErrors
-from .excel import Column, _dropdown, _format_column, _header, _options_sheet, _put, _Reader, _relocate, yaml_text
+from .excel import (
+    Column,
+    _dropdown,
+    _format_column,
+    _header,
+    _options_sheet,
+    _put,
+    _Reader,
+    _relocate,
+    open_filled,
+    yaml_text,
+)
 from .inputs.params import load_params
 from .inputs.validation import input_errors
 from .monitoring.monitor import monitor
@@ -217,13 +228,7 @@ def read_workbook(path: str | Path, params_dir: str | Path) -> tuple[Path, str]:
     monitor`` checks a snapshot; :class:`InputErrors` naming sheet, cell and column otherwise."""
     path, params_dir = Path(path), Path(params_dir)
     reader = _Reader(str(path))
-    try:
-        wb = load_workbook(path, data_only=True)
-    except FileNotFoundError:
-        raise InputErrors([InputError(path, "(文件)", "文件不存在")]) from None
-    except Exception as exc:  # noqa: BLE001 - zipfile, XML and openpyxl errors alike
-        raise InputErrors([InputError(path, "(文件)", f"不是可读取的 Excel 工作簿（.xlsx）：{exc}")]) from None
-    data = _read(wb, reader)
+    data = _read(open_filled(path), reader)
     if reader.errors:
         raise InputErrors(reader.errors)
     try:

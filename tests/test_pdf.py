@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import lxml.html
@@ -16,14 +15,7 @@ from perflib.present import report
 from perflib.present.pdf import PANGO_HINT, PdfError, static_fonts
 
 from .conftest import EXAMPLE, FRAMEWORKS
-
-
-def _params(root: Path) -> Path:
-    params = root / "params"
-    shutil.copytree(FRAMEWORKS, params / "frameworks")
-    (params / "baiyun-emergency").mkdir()
-    shutil.copy(EXAMPLE, params / "baiyun-emergency" / "2023.yaml")
-    return params
+from .test_word import _params
 
 
 @pytest.fixture(scope="module")

@@ -140,14 +140,7 @@ def index_html(entries: Sequence[Entry], info: IndexInfo) -> str:
         link: object = tag("a", "打开报告", href=e.report_href) if e.has_report else "—"
         if e.status == "failed" and e.has_report:
             link = tag("a", "上次成功的报告", href=e.report_href)
-        if e.documents and e.has_report:
-            link = join(link, *(join("　", tag("a", FORMATS[fmt][1], href=e.document_href(fmt))) for fmt in e.documents))
-        status: object = STATUS_NAMES[e.status]
-        if e.error:
-            status = join(tag("strong", status), tag("div", e.error, cls="pf-error"))
-        if e.document_errors:
-            status = join(status, tag("div", "；".join(f"{FORMATS[f][1]} 未能生成：{why}"
-                                                     for f, why in e.document_errors.items()), cls="pf-error"))
+        link, status = _with_documents(e, link)
         total = s.get("total")
         rows.append([e.department, e.code, e.year, fmt_number(total) if total is not None else "—",
                      s.get("grade", "—"), findings, status, link])
@@ -173,21 +166,27 @@ def index_html(entries: Sequence[Entry], info: IndexInfo) -> str:
         rows = []
         for e in monitors:
             link: object = tag("a", "打开监控报告", href=e.report_href) if e.has_report else "—"
-            if e.documents and e.has_report:
-                link = join(link, *(join("　", tag("a", FORMATS[fmt][1], href=e.document_href(fmt)))
-                                    for fmt in e.documents))
-            status: object = STATUS_NAMES[e.status]
-            if e.error:
-                status = join(tag("strong", status), tag("div", e.error, cls="pf-error"))
-            if e.document_errors:
-                status = join(status, tag("div", "；".join(f"{FORMATS[f][1]} 未能生成：{why}"
-                                                         for f, why in e.document_errors.items()), cls="pf-error"))
+            link, status = _with_documents(e, link)
             rows.append([(e.summary or {}).get("department") or e.code, e.code, e.year, f"1–{e.month} 月",
                          (e.summary or {}).get("lights", "—"), status, link])
         body.append(table(["部门", "代码", "年度", "期间", "预警", "状态", "报告"], rows, numeric=[2],
                           row_classes=["pf-failed" if e.status == "failed" else None for e in monitors],
                           cls="pf-index"))
     return page(info.title, join(*body))
+
+
+def _with_documents(e: Entry, link: object) -> tuple[object, object]:
+    """An index row's link cell with the documents beside the page (Word, PDF, 自评表), and its status cell
+    with the error and the documents that could not be made."""
+    if e.documents and e.has_report:
+        link = join(link, *(join("　", tag("a", FORMATS[fmt][1], href=e.document_href(fmt))) for fmt in e.documents))
+    status: object = STATUS_NAMES[e.status]
+    if e.error:
+        status = join(tag("strong", status), tag("div", e.error, cls="pf-error"))
+    if e.document_errors:
+        status = join(status, tag("div", "；".join(f"{FORMATS[f][1]} 未能生成：{why}"
+                                                 for f, why in e.document_errors.items()), cls="pf-error"))
+    return link, status
 
 
 def read_json(path: Path) -> dict[str, Any] | None:
