@@ -372,6 +372,16 @@ class _Reader:
             self.error(where, "内容无法读取", expected=expected, found=raw if not hasattr(raw, "isoformat") else str(raw))
             return None
 
+    def validated(self, model: type, data: dict) -> Any:  # noqa: ANN401 - an instance of ``model``
+        """``data`` read from the sheets as ``model``; :class:`InputErrors` with every cell problem, or every
+        schema problem re-addressed to the cell it came from."""
+        if self.errors:
+            raise InputErrors(self.errors)
+        try:
+            return model.model_validate(data)
+        except ValidationError as exc:
+            raise InputErrors([_relocate(e, self) for e in input_errors(exc, self.file)]) from None
+
     def table(self, wb, name: str) -> tuple[Worksheet | None, list[tuple[int, list]]]:  # noqa: ANN001
         """The data rows (row number, cells) of a table sheet, after checking header and layout."""
         if name not in wb.sheetnames:
@@ -425,13 +435,7 @@ def read_workbook(path: str | Path, *, frameworks_dir: Path, strict: bool = Fals
     """A filled workbook as validated params; raise :class:`InputErrors` naming sheet, cell and column."""
     path = Path(path)
     reader = _Reader(str(path))
-    data = _read(open_filled(path), reader)
-    if reader.errors:
-        raise InputErrors(reader.errors)
-    try:
-        params = ParamsFile.model_validate(data)
-    except ValidationError as exc:
-        raise InputErrors([_relocate(e, reader) for e in input_errors(exc, path)]) from None
+    params = reader.validated(ParamsFile, _read(open_filled(path), reader))
     fw_file = find_framework(params.framework, frameworks_dir)
     if fw_file is None:
         raise InputErrors([InputError(path, reader.cells.get("framework", "基本信息!B7（评价框架）"), "找不到该评价框架",

@@ -25,7 +25,6 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
-from pydantic import ValidationError
 
 from .errors import InputError, InputErrors
 from .excel import (
@@ -41,7 +40,6 @@ from .excel import (
     yaml_text,
 )
 from .inputs.params import load_params
-from .inputs.validation import input_errors
 from .monitoring.monitor import monitor
 from .monitoring.rules import available, rules_dir_for
 from .monitoring.snapshot import LIKELY, REASON_CATEGORIES, SNAPSHOT_FILE, Snapshot, load_snapshot, snapshot_path
@@ -229,12 +227,7 @@ def read_workbook(path: str | Path, params_dir: str | Path) -> tuple[Path, str]:
     path, params_dir = Path(path), Path(params_dir)
     reader = _Reader(str(path))
     data = _read(open_filled(path), reader)
-    if reader.errors:
-        raise InputErrors(reader.errors)
-    try:
-        snapshot = Snapshot.model_validate(data)
-    except ValidationError as exc:
-        raise InputErrors([_relocate(e, reader) for e in input_errors(exc, path)]) from None
+    snapshot = reader.validated(Snapshot, data)
     target = snapshot_path(params_dir / snapshot.department.code / f"{snapshot.year}.yaml", snapshot.month)
     data = _without_what_the_year_gives(data, target.with_name(f"{snapshot.year}.yaml"))
     text = f"# 由 perflib monitor-import 从 {path.name} 生成。可直接编辑，或改 Excel 后重新导入。\n" + yaml_text(data)
