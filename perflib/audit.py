@@ -17,6 +17,7 @@ from decimal import Decimal
 from .errors import TargetError
 from .inputs.schema import ParamsFile
 from .numbers import fmt_number, fmt_percent, fmt_points, quantize
+from .scoring import standard
 from .scoring.budget import DEFAULT_SCHEDULE, EVEN_SPENDING_RATE, Metrics, schedule_lags
 from .scoring.frameworks import Framework
 from .scoring.methods import qualitative_band
@@ -36,6 +37,7 @@ TOPICS: dict[str, str | None] = {
     "WEIGHTS_DO_NOT_ADD_UP": "绩效指标设置",
     "BUDGET_SUM_MISMATCH": "数据准确性",
     "RATE_MISMATCH": "数据准确性",
+    "STANDARD_VALUE_DIFFERS": "数据准确性",
     "MONTHLY_TOTAL_MISMATCH": "数据准确性",
     "MONTHLY_DECREASING": "数据准确性",
     "SPENT_OVER_BUDGET": "预算执行",
@@ -366,6 +368,8 @@ def targets(ctx: Context) -> Iterator[Finding]:
                 f"超过 {fmt_percent(threshold, 0)}，请说明原因或检查目标是否偏低。",
                 r.name,
             )
+        if r.method == "missing":  # 未填: reported as NOT_FILLED; met or missed cannot be said
+            continue
         if not r.met:
             if not (r.analysis or "").strip():
                 yield Finding("warning", "MISSED_WITHOUT_ANALYSIS",
@@ -468,8 +472,21 @@ def form_defects(ctx: Context) -> Iterator[Finding]:
             yield Finding("error", "WEIGHTS_DO_NOT_ADD_UP", message, subject)
 
 
+def standard_values(ctx: Context) -> Iterator[Finding]:
+    """A rate printed on the form (``standard:``) agrees with the one computed from the budget."""
+    for node in ctx.scorecard.walk():
+        printed, source = node.detail.get("printed"), node.detail.get("source")
+        if printed is None or source != "budget" or node.detail.get("value") is None:
+            continue
+        computed = node.detail["value"]
+        if standard.differs(computed, printed):
+            yield Finding("warning", "STANDARD_VALUE_DIFFERS",
+                          f"「{node.name}」表上列为 {fmt_number(printed)}%，由预算数据计算（{node.detail['formula']}）为 "
+                          f"{fmt_number(computed)}%；计分采用计算值。", node.name)
+
+
 CHECKS: tuple[Check, ...] = (
-    form_defects, budget_sums, stated_rates, evaluation_source, spending_checks, back_loaded, stated_scores,
+    form_defects, standard_values, budget_sums, stated_rates, evaluation_source, spending_checks, back_loaded, stated_scores,
     indicator_counts, self_scores, categories, targets, duplicate_indicators, narrative_consistency, provenance,
 )
 

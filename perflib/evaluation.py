@@ -179,8 +179,11 @@ def _node_dict(n: NodeResult) -> dict[str, Any]:
         out["rate"] = plain(percent(n.detail["rate"]))
     if "standard" in n.detail:  # a standard indicator computed from the budget: its value in %, and how
         value = n.detail["value"]
+        printed = n.detail.get("printed")
         out["standard"] = {"indicator": n.detail["standard"], "formula": n.detail["formula"],
-                           "target": n.detail["target"], "value": None if value is None else plain(quantize(value, 2))}
+                           "target": n.detail["target"], "value": None if value is None else plain(quantize(value, 2)),
+                           "source": n.detail["source"], "direction": n.detail["direction"],
+                           "printed": None if printed is None else plain(printed)}
     return out
 
 

@@ -70,7 +70,8 @@ def test_the_total_and_the_rows_the_form_misstates(ev) -> None:  # noqa: ANN001
 def test_the_json_shows_how_a_standard_row_was_computed(ev) -> None:  # noqa: ANN001
     node = next(n for n in ev.to_dict()["nodes"] if n["name"] == "政府采购执行率")
     assert node["standard"] == {"indicator": "政府采购执行率", "formula": "政府采购实际金额 ÷ 政府采购预算 × 100%",
-                                "target": "=100%", "value": 93.0}
+                                "target": "=100%", "value": 93.0, "source": "budget", "direction": "≥",
+                                "printed": None}
 
 
 def test_explain_shows_each_computed_row_with_its_numbers(capsys) -> None:  # noqa: ANN001
@@ -78,5 +79,5 @@ def test_explain_shows_each_computed_row_with_its_numbers(capsys) -> None:  # no
 
     assert main(["score", str(EXAMPLE), "--explain"]) == 0
     out = capsys.readouterr().out
-    assert "由预算计算的指标" in out and "= 2030 ÷ 2100 × 100% = 96.6667%；标准 =100%" in out
+    assert "按标准公式计算的指标" in out and "= 2030 ÷ 2100 × 100% = 96.6667%；标准 =100%" in out
     assert "= 372 ÷ 400 × 100% = 93%" in out and "得分 1.86" in out

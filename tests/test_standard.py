@@ -20,6 +20,7 @@ FACTS = {
     "three_public": {"budget": 50, "spent": 40, "last_year": 50},
     "procurement": {"plan": 1000, "actual": 950},
     "staffing": {"authorized": 120, "actual": 118},
+    "assets": {"total": 800, "in_use": 760},
 }
 
 # (indicator, target, facts changed, value in % by hand, score of 10 points by hand)
@@ -38,6 +39,8 @@ CASES = [
     ("政府采购执行率", "≥100%", {}, D(95), D("9.50")),
     ("在职人员控制率", "≤100%", {}, D(118) / D(120) * 100, D(10)),
     ("重点支出安排率", "≥20%", {}, D("669.98") / D("3108.74") * 100, D(10)),             # 21.55 %
+    ("固定资产利用率", "≥100%", {}, D(95), D("9.50")),                                  # 760 ÷ 800
+    ("固定资产利用率", "≥90%", {"assets": {"total": 0, "in_use": 0}}, None, D(0)),       # no fixed assets
 ]
 
 
@@ -57,6 +60,94 @@ def test_formula_direction_and_score(example_data, write_params, params_root: Pa
     node = ev.scorecard.node("测试指标")
     assert node.detail["value"] == value
     assert node.score == score
+
+
+# A target written without an operator is read in the indicator's own direction: (indicator, target,
+# value as printed on the form, score of 10 points by hand)
+BARE_TARGETS = [
+    ("预算调整率", "3%", "0", D(10)),             # ≤3 %: none at all is full marks
+    ("预算调整率", "3%", "4.5%", D(5)),           # 1.5 points over a 3 % ceiling: linear loses half
+    ("结转结余率", "2%", "0", D(10)),
+    ("公用经费控制率", "100%", "97%", D(10)),     # ≤100 %, not "reach 100 %"
+    ("在职人员控制率", "100%", "92%", D(10)),
+    ("“三公”经费变动率", "0%", "5%", D(0)),       # ≤0 % is a zero target: any rise scores nothing
+    ("“三公”经费控制率", "100%", "100%", D(10)),
+    ("结转结余变动率", "0", "-12%", D(10)),
+    ("预算完成率", "70%", "76%", D(10)),           # ≥: the higher the better
+    ("政府采购执行率", "100%", "72.74%", D("7.27")),
+    ("重点支出安排率", "50%", "40%", D(8)),
+    ("固定资产利用率", "90%", "100%", D(10)),
+]
+
+
+@pytest.mark.parametrize(("indicator", "target", "printed", "score"), BARE_TARGETS)
+def test_a_target_without_operator_follows_the_indicators_direction(
+        example_data, write_params, params_root: Path, indicator: str, target: str, printed: str, score: D) -> None:
+    from perflib.scoring.standard import find
+
+    _framework(params_root, [{"name": "测试指标", "points": 10, "method": "standard",
+                              "params": {"indicator": indicator, "target": "input"}}])
+    data = _mof(example_data)
+    for key in ("carryover", "public_funds", "three_public", "procurement", "staffing", "assets"):
+        data["budget"].pop(key, None)
+    data.pop("key_projects", None)
+    data["standard"] = {"测试指标": {"target": target, "value": printed}}
+    ev = evaluate(write_params(data, code="baiyun-emergency", year=2023))
+    node = ev.scorecard.node("测试指标")
+    computed_from_budget = indicator in ("预算完成率", "预算调整率")  # the funds always give these two
+    assert node.detail["source"] == ("budget" if computed_from_budget else "form")
+    if not computed_from_budget:
+        assert node.score == score
+        assert node.detail["direction"] == find(indicator).direction
+
+
+def test_a_printed_value_that_differs_from_the_budget_is_a_finding(example_data, write_params,
+                                                                  params_root: Path) -> None:
+    ev = _evaluate(example_data, write_params, params_root, "政府采购执行率", "≥100%", {})
+    assert not [f for f in ev.findings if f.code == "STANDARD_VALUE_DIFFERS"]
+    _framework(params_root, [{"name": "测试指标", "points": 10, "method": "standard",
+                              "params": {"indicator": "政府采购执行率", "target": "≥100%"}}])
+    data = _mof(example_data)
+    data["budget"].update(FACTS)
+    for printed, differs in (("95%", False), ("95.00%", False), ("95.4%", True), ("96%", True), ("94.9%", True)):
+        data["standard"] = {"测试指标": {"value": printed}}
+        ev = evaluate(write_params(data, code="baiyun-emergency", year=2023))
+        found = [f for f in ev.findings if f.code == "STANDARD_VALUE_DIFFERS"]
+        assert bool(found) is differs, printed
+        assert ev.scorecard.node("测试指标").score == D("9.50")  # the budget's 95 % is scored either way
+        if found:
+            assert found[0].level == "warning" and "95.00%" in found[0].message
+
+
+@pytest.mark.parametrize(("standard", "fragment"), [
+    ({"不存在的行": {"value": "5%"}}, "standard.不存在的行: 评价框架中没有这个按标准公式计算的指标"),
+    ({"测试指标": {"target": "≥"}}, "standard.测试指标.target: 目标值无法读取"),
+    ({"测试指标": {"target": "尽量少"}}, "standard.测试指标.target: 目标值应为一个百分数"),
+    ({"测试指标": {"target": "≥26次"}}, "standard.测试指标.target: 目标值应为一个百分数"),
+    ({"测试指标": {"value": "九成"}}, "standard.测试指标.value"),
+])
+def test_a_bad_standard_row_names_its_field(example_data, write_params, params_root: Path, standard: dict,
+                                            fragment: str) -> None:
+    _framework(params_root, [{"name": "测试指标", "points": 10, "method": "standard",
+                              "params": {"indicator": "结转结余率", "target": "≤5%"}}])
+    data = _mof(example_data)
+    data["standard"] = standard
+    with pytest.raises(InputErrors) as err:
+        evaluate(write_params(data, code="baiyun-emergency", year=2023))
+    assert fragment in str(err.value)
+
+
+def test_a_department_target_left_blank_is_not_filled(example_data, write_params, params_root: Path) -> None:
+    _framework(params_root, [{"name": "测试指标", "points": 10, "method": "standard",
+                              "params": {"indicator": "结转结余率", "target": "input"}}])
+    data = _mof(example_data)
+    data["standard"] = {"测试指标": {"value": "1%"}}
+    path = write_params(data, code="baiyun-emergency", year=2023)
+    ev = evaluate(path)
+    assert ev.scorecard.node("测试指标").score == 0
+    assert [f for f in ev.findings if f.code == "NOT_FILLED" and "目标值由部门填写，表上未填" in f.message]
+    with pytest.raises(InputErrors, match="standard.测试指标.target"):
+        evaluate(path, strict=True)
 
 
 def test_the_direction_can_be_set_by_the_leaf(example_data, write_params, params_root: Path) -> None:

@@ -176,6 +176,13 @@ class Staffing(_Model):
     actual: Annotated[int, Field(ge=0, le=10_000_000)]  # 实有在职人数
 
 
+class Assets(_Model):
+    """固定资产: the total and what is in use (for 固定资产利用率)."""
+
+    total: Amount  # 所有固定资产总额
+    in_use: Amount  # 实际在用固定资产总额
+
+
 class Budget(_Model):
     funds: Annotated[list[Fund], Field(min_length=1, max_length=20)]
     by_kind: Annotated[list[KindAmounts], Field(max_length=2)] = []  # optional: 基本支出 and 项目支出
@@ -185,6 +192,7 @@ class Budget(_Model):
     three_public: Controlled | None = None  # “三公”经费
     procurement: Procurement | None = None  # 政府采购
     staffing: Staffing | None = None  # 编制数 / 实有人数
+    assets: Assets | None = None  # 固定资产
     stated: StatedBudget | None = None
 
     @field_validator("by_kind")
@@ -289,6 +297,21 @@ class Narrative(_Model):
     improvements: Text = []  # 下一步改进措施
 
 
+SignedPercent = Annotated[Decimal, BeforeValidator(_percent), Field(ge=-1000, le=1000)]
+
+
+class StandardRow(_Model):
+    """A standard-indicator row as the form prints it (``standard:`` in the input, keyed by the leaf's name).
+
+    ``target`` replaces the framework's target where each department sets its own (重庆's form prints
+    预算调整率 "3%"); without an operator it is read in the indicator's direction. ``value`` is the rate as
+    printed: scored when the budget lacks the facts to compute it, and checked against them when it has.
+    """
+
+    target: Blankable = None  # 目标值 as printed, e.g. "3%" or "≤3%"
+    value: SignedPercent | None = None  # 完成值 as printed, e.g. "92%"
+
+
 class Stated(_Model):
     """Results as the published report states them — checked, never used as results."""
 
@@ -316,6 +339,7 @@ class ParamsFile(_Model):
     indicators: Annotated[list[Indicator], Field(max_length=2000)] = []
     management: Annotated[list[ManagementLeaf], Field(max_length=2000)] = []
     key_projects: Annotated[list[KeyProject], Field(max_length=500)] = []
+    standard: dict[Name, StandardRow] = {}  # rows of standard indicators as printed on the form
     narrative: Narrative = Narrative()
     stated: Stated = Stated()
     sources: list[Name] = []  # where the figures come from

@@ -96,16 +96,21 @@ def _standard_rows(ev: Evaluation) -> list[str]:
     rows = [n for n in ev.scorecard.walk() if "standard" in n.detail]
     if not rows:
         return []
-    out = ["由预算计算的指标", ""]
+    out = ["按标准公式计算的指标（由预算数据计算，或按表上所列的完成值）", ""]
     for n in rows:
         indicator = standard.find(n.detail["standard"])
         parts = indicator.value(ev.params.budget, ev.metrics) if indicator else None
         out.append(f"{n.name}（分值 {fmt_points(n.max)}）")
         out.append(f"   {n.detail['standard']} = {n.detail['formula']}")
         value = n.detail["value"]
+        direction = "越低越好" if n.detail.get("direction") == "≤" else "越高越好"
         if value is None:
-            why = "输入未填" if parts is None or None in parts else "分母为 0，不适用"
+            why = "输入未填，表上也未列完成值" if parts is None or None in parts else "分母为 0，不适用"
             out.append(f"   无法计算（{why}）：计 {fmt_points(n.score)} 分")
+        elif n.detail.get("source") == "form":
+            out.append(f"   预算数据未填，按表上所列完成值 {_n(value)}%（{direction}）；标准 {n.detail['target']}，"
+                       f"方法 {RULE_NAMES.get(n.detail.get('rule', ''), n.detail.get('rule', ''))}")
+            out.append(f"   得分 {fmt_points(n.score)}")
         else:
             out.append(f"   = {_n(parts[0])} ÷ {_n(parts[1])} × 100% = {_n(quantize(value, 4))}%；标准 {n.detail['target']}，"
                        f"方法 {RULE_NAMES.get(n.detail.get('rule', ''), n.detail.get('rule', ''))}")

@@ -72,6 +72,8 @@ def _cells(ev: Evaluation, node: NodeResult, names: list[str]) -> dict[str, obje
     """Every field a column of the indicator block may show, for one leaf."""
     target, actual, why = _row(node, ev)
     completion = node.indicator.completion if node.indicator is not None else node.detail.get("rate")
+    if completion is None and node.max:  # a computed or judged row: 得分系数 = 得分 ÷ 分值
+        completion = node.score / node.max
     return {"level1": names[0], "level2": names[1], "level3": names[2], "target": target, "actual": actual,
             "completion": None if completion is None else float(quantize(completion, 4)),
             "points": _n(node.max), "score": _n(node.score), "analysis": why}

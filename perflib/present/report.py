@@ -346,11 +346,20 @@ def _metric_leaf(report: Report, node: NodeResult, number: int | None) -> HTML:
             parts.append(_figure(report, charts.monthly_execution(ev), "月度累计预算执行进度"))
         return join(*parts)
     value = node.detail.get("value")
-    if "standard" in node.detail:  # computed from the budget: the formula with its result, the standard
+    if "standard" in node.detail:  # computed from the budget (the formula with its result) or as printed
         formula = f"{node.detail['standard']} = {node.detail['formula']}"
+        source = node.detail.get("source")
         if value is None:
-            return para(f"{head}总分 {fmt_points(node.max)} 分。{formula}，本年度无法计算（输入未填或分母为 0），"
+            why = ("分母为 0，该指标不适用" if source == "undefined" else
+                   "预算数据和表上完成值均未填")
+            return para(f"{head}总分 {fmt_points(node.max)} 分。{formula}，本年度无法计算（{why}），"
                         f"按评价框架计 {fmt_points(node.score)} 分。")
+        if node.detail.get("target") == "未填":
+            return para(f"{head}总分 {fmt_points(node.max)} 分。目标值表上未填，按评价框架计 "
+                        f"{fmt_points(node.score)} 分。")
+        if source == "form":
+            return para(f"{head}总分 {fmt_points(node.max)} 分。{formula}，表上所列为 {quantize(value, 2)}%"
+                        f"（未提供计算所需的预算数据），标准为 {node.detail['target']}，得分 {fmt_points(node.score)} 分。")
         return para(f"{head}总分 {fmt_points(node.max)} 分。{formula} = {quantize(value, 2)}%，标准为 "
                     f"{node.detail['target']}，得分 {fmt_points(node.score)} 分。")
     return para(f"{head}总分 {fmt_points(node.max)} 分，按{node.detail.get('metric')}（{fmt_points(value)}）分档计分，"

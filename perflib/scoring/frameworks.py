@@ -248,9 +248,11 @@ class Framework(_Model):
         top category that has a single one (e.g. ``满意度``).
         """
         top, _, sub = written.replace("／", "/").partition("/")
-        top = top.strip().removesuffix("指标")
-        sub = sub.strip().removesuffix("指标").replace("可持续性", "可持续")
         cats = self.expected_categories()
+        top = top.strip()
+        if top not in cats:  # "产出指标" is 产出; a category named 个性指标 stays itself
+            top = top.removesuffix("指标")
+        sub = sub.strip().removesuffix("指标").replace("可持续性", "可持续")
         if top not in cats:
             return None
         subs = cats[top]
@@ -372,14 +374,17 @@ def _check_leaf(node: Node, here: tuple, problems: list) -> None:
         if find(node.params.get("indicator", "")) is None:
             problems.append((here + ("params", "indicator"),
                              f"standard 须指定 indicator（可用：{'、'.join(s.name for s in STANDARDS)}）"))
-        if node.params.get("bands") is None or node.params.get("target") is not None:
+        if node.params.get("target") == "input":  # each department prints its own target (standard: in the input)
+            pass
+        elif node.params.get("bands") is None or node.params.get("target") is not None:
             try:
                 target = parse(str(node.params.get("target", "")))
                 if target.qualitative or len(target.parts) != 1:
                     raise ValueError
             except (TargetError, ValueError):
                 problems.append((here + ("params", "target"),
-                                 "standard 须写一个数值目标，如 \"≤5%\"、\"≥95%\"、\"=100%\"（或用 bands 分档）"))
+                                 "standard 须写一个数值目标，如 \"≤5%\"、\"≥95%\"、\"=100%\"（或用 bands 分档；"
+                                 "各部门自定目标的写 input，由输入文件 standard 填写）"))
         if node.params.get("method", "auto") not in ("auto", "positive", "equal", "reverse", "reverse_linear",
                                                      "reverse_ratio", "zero_target", "range"):
             problems.append((here + ("params", "method"), "standard 的 method 须为指标计分方法之一（auto、positive、reverse …）"))

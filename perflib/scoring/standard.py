@@ -4,7 +4,8 @@ The Ministry of Finance's common framework for department-overall spending (《�
 财预〔2013〕53号, its 部门整体支出 annex) defines these indicators by formulas over the budget; provinces' forms
 descend from it. A framework leaf names one (``method: standard``, ``params: {indicator: 结转结余率,
 target: "≤5%"}``); perflib computes its value from the department's budget input and scores it against the
-target as an indicator would be (the direction follows the target's operator, or the leaf's ``method``).
+target as an indicator would be (the direction follows the target's operator, the leaf's ``method``, or —
+for a target written without an operator — the indicator's own direction).
 
 Every value is a percentage. The formulas (docs/standard-indicators.md says the same):
 
@@ -21,7 +22,16 @@ indicator                     formula (× 100 %)                                
 政府采购执行率                政府采购实际金额 ÷ 政府采购预算（计划）                         budget.procurement
 在职人员控制率                实有在职人数 ÷ 编制数                                            budget.staffing
 重点支出安排率                重点项目支出 ÷ 项目支出                                          key_projects, budget.by_kind
+固定资产利用率                实际在用固定资产总额 ÷ 所有固定资产总额                          budget.assets
 ============================  ==============================================================  ===========
+
+Each has a direction (:attr:`Standard.direction`): 预算调整率 and the control and change rates are better
+lower (≤), the others higher (≥). A target written without an operator — forms print "3%" for 预算调整率,
+meaning at most 3 % — is read in that direction.
+
+A form often prints the rate without its base data. The input's ``standard`` section gives such a row's
+target and value as printed (:func:`value_of` prefers the budget's figures and reports a printed value
+that differs from them).
 
 A value is ``None`` when its input is missing (:func:`missing_input` names the field) or its denominator
 is zero (e.g. no procurement plan): the leaf then scores as the framework's ``undefined`` says.
@@ -44,6 +54,7 @@ class Standard:
     formula: str  # in words, as a reader checks it
     needs: str  # the input field it reads (for the message when it is missing)
     value: Callable[[Any, Metrics], tuple[Decimal | None, Decimal | None] | None]  # (numerator, denominator)
+    direction: str = "≤"  # "≤": lower is better (a ceiling); "≥": higher is better
 
 
 def _pct(parts: tuple[Decimal | None, Decimal | None] | None) -> Decimal | None:
@@ -65,7 +76,7 @@ def _key_spending(budget: Any, m: Metrics) -> tuple[Decimal | None, Decimal | No
 
 
 STANDARDS: tuple[Standard, ...] = (
-    Standard("预算完成率", "支出 ÷ 调整后预算 × 100%", "budget.funds", lambda b, m: (m.spent, m.adjusted)),
+    Standard("预算完成率", "支出 ÷ 调整后预算 × 100%", "budget.funds", lambda b, m: (m.spent, m.adjusted), "≥"),
     Standard("预算调整率", "（调整后预算 − 年初预算）÷ 年初预算 × 100%", "budget.funds[].initial",
              lambda b, m: _change(m.adjusted, m.initial)),
     Standard("结转结余率", "年末结转结余 ÷ 调整后预算 × 100%", "budget.carryover",
@@ -79,11 +90,13 @@ STANDARDS: tuple[Standard, ...] = (
     Standard("“三公”经费变动率", "（“三公”经费本年支出 − 上年支出）÷ 上年支出 × 100%", "budget.three_public.last_year",
              lambda b, m: None if b.three_public is None else _change(b.three_public.spent, b.three_public.last_year)),
     Standard("政府采购执行率", "政府采购实际金额 ÷ 政府采购预算 × 100%", "budget.procurement",
-             lambda b, m: None if b.procurement is None else (b.procurement.actual, b.procurement.plan)),
+             lambda b, m: None if b.procurement is None else (b.procurement.actual, b.procurement.plan), "≥"),
     Standard("在职人员控制率", "实有在职人数 ÷ 编制数 × 100%", "budget.staffing",
              lambda b, m: None if b.staffing is None else (Decimal(b.staffing.actual), Decimal(b.staffing.authorized))),
     Standard("重点支出安排率", "重点项目支出 ÷ 项目支出 × 100%", "key_projects 与 budget.by_kind（项目支出）",
-             _key_spending),
+             _key_spending, "≥"),
+    Standard("固定资产利用率", "实际在用固定资产总额 ÷ 所有固定资产总额 × 100%", "budget.assets",
+             lambda b, m: None if b.assets is None else (b.assets.in_use, b.assets.total), "≥"),
 )
 #: name → its definition; names also accepted with plain quotes ("三公经费"控制率) or none (三公经费控制率)
 BY_NAME: dict[str, Standard] = {s.name: s for s in STANDARDS}
@@ -106,3 +119,24 @@ def missing_input(standard: Standard, budget: Any, metrics: Metrics) -> bool:  #
 def compute(standard: Standard, budget: Any, metrics: Metrics) -> Decimal | None:  # noqa: ANN401
     """The indicator's value in percent, or None (input missing, or its denominator is zero)."""
     return _pct(standard.value(budget, metrics))
+
+
+def value_of(standard: Standard, budget: Any, metrics: Metrics,  # noqa: ANN401
+             printed: Decimal | None) -> tuple[Decimal | None, str]:
+    """The value a leaf scores and where it came from: ``"budget"`` (computed), ``"form"`` (the value
+    printed on the form, when the budget lacks the facts), or ``"missing"``/``"undefined"`` (no value:
+    the input lacks the facts, or the denominator is zero)."""
+    if not missing_input(standard, budget, metrics):
+        computed = compute(standard, budget, metrics)
+        return computed, "budget" if computed is not None else "undefined"
+    if printed is not None:
+        return printed, "form"
+    return None, "missing"
+
+
+def differs(computed: Decimal, printed: Decimal) -> bool:
+    """Whether a printed value disagrees with the computed one beyond the printed value's own rounding
+    (92% agrees with 92.31 %; 72.74% agrees with 72.7449 %)."""
+    places = max(0, -printed.as_tuple().exponent) if isinstance(printed.as_tuple().exponent, int) else 2
+    half = Decimal(1).scaleb(-places) / 2
+    return abs(computed - printed) > half

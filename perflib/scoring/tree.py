@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from ..errors import TargetError
 from ..inputs.params import Problems
 from ..inputs.schema import ManagementLeaf, ParamsFile
 from ..numbers import ZERO, fmt_points, quantize, to_decimal
@@ -18,7 +19,7 @@ from . import methods, standard
 from .budget import Metrics, metric_values, rate_for
 from .frameworks import Framework, Node, execution_rule, parse_bands
 from .indicators import IndicatorResult, score_indicator
-from .targets import parse
+from .targets import EQ, LE, parse
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,7 @@ def score(params: ParamsFile, fw: Framework, metrics: Metrics, problems: Problem
     leaves = _management_leaves(fw)
     _check_management(params, leaves, problems)
     _check_stated(params, fw, problems)
+    _check_standard_rows(params, fw, problems)
     problems.raise_if_any()
 
     ctx = _Context(params, fw, metrics, scored, problems)
@@ -219,41 +221,67 @@ class _Context:
         raise AssertionError(f"framework check let through method {method!r}")  # pragma: no cover
 
     def _standard_leaf(self, node: Node, path) -> NodeResult:  # noqa: ANN001
-        """A standard indicator computed from the budget (perflib.scoring.standard), scored against the
-        leaf's target as an indicator is: the direction from the target's operator or the leaf's method."""
+        """A standard indicator (perflib.scoring.standard), computed from the budget or as the form prints
+        it, scored against the leaf's target as an indicator is: the direction from the target's operator,
+        the leaf's method, or the indicator's own direction when the target has no operator."""
         indicator = standard.find(node.params["indicator"])
-        value = standard.compute(indicator, self.params.budget, self.metrics)
+        row = self.params.standard.get(node.name)
+        printed = row.value if row is not None else None
+        target_text = row.target if row is not None and row.target is not None else node.params.get("target")
+        value, source = standard.value_of(indicator, self.params.budget, self.metrics, printed)
         detail = {"standard": indicator.name, "formula": indicator.formula,
-                  "target": str(node.params.get("target", "分档计分")), "value": value}
-        if value is None:
-            if standard.missing_input(indicator, self.params.budget, self.metrics):
-                # the form asks for a figure the input does not give: a blank cell
-                rule = self.round(self.fw.defaults.missing * node.points)
-                self.problems.defect(
-                    ("budget",), "NOT_FILLED",
-                    f"「{node.name}」须由 {indicator.needs} 计算（{indicator.formula}），输入中未填，按评价框架计 "
-                    f"{fmt_points(rule)} 分（满分 {fmt_points(node.points)} 分）。",
-                    subject=node.name, refusal=f"「{node.name}」须填写 {indicator.needs}", expected=indicator.formula)
-                return self._result(node, path, "metric", node.points, rule, method="standard", detail=detail)
+                  "target": str(target_text) if target_text is not None else "分档计分", "value": value,
+                  "source": source, "direction": indicator.direction}
+        if printed is not None:
+            detail["printed"] = printed
+        if row is not None and row.target is not None:
+            detail["target_source"] = "input"
+        if target_text == "input":  # the department sets the target, and the form leaves it blank
+            rule = self.round(self.fw.defaults.missing * node.points)
+            detail["target"] = "未填"
+            self.problems.defect(
+                ("standard", node.name, "target"), "NOT_FILLED",
+                f"「{node.name}」的目标值由部门填写，表上未填"
+                f"{'，完成值也未填（输入中也没有 ' + indicator.needs + '）' if source == 'missing' else ''}"
+                f"，按评价框架计 {fmt_points(rule)} 分"
+                f"（满分 {fmt_points(node.points)} 分）。",
+                subject=node.name, refusal=f"「{node.name}」的目标值由部门填写，输入中未填",
+                expected=f"standard: {{{node.name}: {{target: \"…%\"}}}}（表上所列）")
+            return self._result(node, path, "metric", node.points, rule, method="standard", detail=detail)
+        if source == "missing":
+            # the form asks for a figure the input does not give: a blank cell
+            rule = self.round(self.fw.defaults.missing * node.points)
+            self.problems.defect(
+                ("budget",), "NOT_FILLED",
+                f"「{node.name}」须由 {indicator.needs} 计算（{indicator.formula}），输入中未填，表上也未列完成值，"
+                f"按评价框架计 {fmt_points(rule)} 分（满分 {fmt_points(node.points)} 分）。",
+                subject=node.name, refusal=f"「{node.name}」须填写 {indicator.needs}，或在 standard 中填写表上的完成值",
+                expected=indicator.formula)
+            return self._result(node, path, "metric", node.points, rule, method="standard", detail=detail)
+        if source == "undefined":
             # a zero denominator (no procurement plan, say): the framework says what that scores
             full = node.params.get("undefined", "zero") == "full"
             detail["undefined"] = True
             return self._result(node, path, "metric", node.points, node.points if full else ZERO, method="standard",
                                 detail=detail)
-        if node.params.get("bands") is not None:  # 分档: the band that holds the value
+        if node.params.get("bands") is not None and (row is None or row.target is None):  # 分档
             detail["rule"] = "banded"
             share = methods.banded(value, parse_bands(node.params["bands"], node.points))
             return self._result(node, path, "metric", node.points, self.round(share * node.points),
                                 method="standard", detail=detail)
-        target = parse(str(node.params["target"])).parts[0]
+        target = parse(str(target_text)).parts[0]
+        op = target.op
+        if op == EQ and indicator.direction == "≤" and node.params.get("method") is None:
+            op = LE  # "3%" printed for 预算调整率 means at most 3 %
+            detail["target"] = f"≤{target_text}"
         if node.params.get("per_point") is not None:  # 扣分制: points off per percentage point beyond the target
             detail["rule"] = "per_point"
             step = node.params.get("step")
-            score_ = methods.per_point(value, target.op, target.value, node.points, to_decimal(node.params["per_point"]),
+            score_ = methods.per_point(value, op, target.value, node.points, to_decimal(node.params["per_point"]),
                                        to_decimal(step) if step is not None else None)
             return self._result(node, path, "metric", node.points, self.round(score_), method="standard",
                                 detail=detail)
-        completion, rule = methods.part_completion(target.op, value, target.value, upper=target.upper,
+        completion, rule = methods.part_completion(op, value, target.value, upper=target.upper,
                                                    method=node.params.get("method", "auto"),
                                                    reverse=self.fw.defaults.reverse)
         detail["rule"] = rule
@@ -294,8 +322,28 @@ def _check_management(params: ParamsFile, leaves: dict[str, tuple[str, Node]], p
                      expected="、".join(missing))
 
 
+def _check_standard_rows(params: ParamsFile, fw: Framework, problems: Problems) -> None:
+    """``standard:`` rows name the framework's standard leaves, and their targets can be read."""
+    leaves = [n.name for _, n in fw.walk() if n.method == "standard"]
+    for name, row in params.standard.items():
+        if name not in leaves:
+            problems.add(("standard", name), "评价框架中没有这个按标准公式计算的指标",
+                         expected=f"以下之一：{'、'.join(leaves) or '（该框架没有 method: standard 的指标）'}", found=name)
+        elif row.target is not None:
+            try:
+                parts = parse(row.target).parts
+            except TargetError as exc:
+                problems.add(("standard", name, "target"), f"目标值无法读取：{exc.reason}",
+                             expected="一个数值目标，如 \"3%\"、\"≤3%\"、\"≥95%\"", found=row.target)
+                continue
+            if len(parts) != 1 or parts[0].unit not in ("%", ""):
+                problems.add(("standard", name, "target"), "目标值应为一个百分数",
+                             expected="如 \"3%\"、\"≤3%\"、\"≥95%\"", found=row.target)
+
+
 def _check_stated(params: ParamsFile, fw: Framework, problems: Problems) -> None:
-    names = {n.name for _, n in fw.walk()}
+    # a stated score may be given for any node of the framework or any indicator row of the form
+    names = {n.name for _, n in fw.walk()} | {ind.name for ind in params.indicators}
     for name in list(params.stated.nodes) + list(params.stated.indicator_counts):
         if name not in names:
             problems.add(("stated", "nodes" if name in params.stated.nodes else "indicator_counts", name),
