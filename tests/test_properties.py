@@ -182,3 +182,47 @@ def test_any_number_in_any_numeric_field_gives_a_result_or_one_line_per_problem(
     else:
         result = __import__("json").loads(out)
         assert 0 <= result["total"] <= result["max"]
+
+
+# The two documented examples on the common framework's rows: the standard section (printed rates and
+# department targets), the budget facts the standard indicators read, and the stated row scores.
+FORM_EXAMPLES = {
+    name: yaml.safe_load((Path(__file__).parent.parent / "docs" / "examples" / name / f"{year}.yaml")
+                         .read_text(encoding="utf-8"))
+    for name, year in (("cq-kxc-media", 2021), ("demo-mof-finance", 2024))
+}
+FORM_PATHS = [(name, p) for name, data in FORM_EXAMPLES.items() for p in _numeric_paths(data)]
+
+
+def test_the_form_examples_have_standard_fields_to_drive() -> None:
+    assert ("cq-kxc-media", ("standard", "政府采购执行率", "value")) in FORM_PATHS
+    assert ("cq-kxc-media", ("standard", "预算调整率", "target")) in FORM_PATHS
+    assert ("demo-mof-finance", ("budget", "staffing", "actual")) in FORM_PATHS
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.sampled_from(FORM_PATHS), EXTREMES)
+def test_any_number_in_a_form_examples_field_gives_a_result_or_one_line_per_problem(
+        tmp_path: Path, capsys, where: tuple, raw: str) -> None:
+    from perflib.cli import main
+
+    name, field = where
+    data = copy.deepcopy(FORM_EXAMPLES[name])
+    target = data
+    for key in field[:-1]:
+        target = target[key]
+    target[field[-1]] = "__VALUE__"
+    folder = tmp_path / "params" / name
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{data['year']}.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True).replace("'__VALUE__'", raw), encoding="utf-8")
+    code = main(["score", str(path), "--json"])
+    out, err = capsys.readouterr()
+    assert code in (0, 2), err
+    if code == 2:
+        lines = err.strip().splitlines()
+        assert lines and all(line.startswith(f"{path}: ") for line in lines), err
+        assert "Decimal(" not in err and "Traceback" not in err
+    else:
+        result = __import__("json").loads(out)
+        assert 0 <= result["total"] <= result["max"]
