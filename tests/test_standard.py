@@ -157,6 +157,29 @@ def test_the_direction_can_be_set_by_the_leaf(example_data, write_params, params
     assert ev.scorecard.node("测试指标").score == D("9.09")
 
 
+ZERO_BUDGET = {"funds": [{"type": "一般公共预算", "initial": 0, "adjusted": 0, "spent": 0}]}
+
+
+@pytest.mark.parametrize(("indicator", "facts"), [
+    ("预算完成率", ZERO_BUDGET),                                      # a zero budget: nothing to complete
+    ("预算调整率", ZERO_BUDGET),                                      # no initial budget to adjust
+    ("结转结余率", ZERO_BUDGET),
+    ("公用经费控制率", {"public_funds": {"budget": 0, "spent": 0}}),
+    ("“三公”经费控制率", {"three_public": {"budget": 0, "spent": 0}}),
+    ("“三公”经费变动率", {"three_public": {"budget": 10, "spent": 5, "last_year": 0}}),
+    ("结转结余变动率", {"carryover": {"start": 0, "end": 30}}),       # no carry-over at the start
+    ("在职人员控制率", {"staffing": {"authorized": 0, "actual": 0}}),
+])
+def test_a_zero_denominator_never_divides(example_data, write_params, params_root: Path, indicator: str,
+                                          facts: dict) -> None:
+    data_facts = dict(facts)
+    if "funds" in facts:
+        data_facts["by_kind"] = []
+    ev = _evaluate(example_data, write_params, params_root, indicator, "≤5%", data_facts, undefined="full")
+    node = ev.scorecard.node("测试指标")
+    assert node.detail["value"] is None and node.detail["source"] == "undefined" and node.score == 10
+
+
 @pytest.mark.parametrize(("undefined", "score"), [("zero", D(0)), ("full", D(10))])
 def test_a_zero_denominator_scores_as_the_framework_says(example_data, write_params, params_root: Path,
                                                          undefined: str, score: D) -> None:
