@@ -36,6 +36,8 @@ def _short(value: object, limit: int = 60) -> str:
             text = str(value)
         except ValueError:  # an int beyond Python's digit limit
             text = "（位数过多的数字）"
+    elif isinstance(value, bool) or value is None:
+        text = {True: "true", False: "false", None: "（空）"}[value]  # as YAML writes them
     else:
         text = repr(value)
     return text if len(text) <= limit else text[: limit - 1] + "…'"

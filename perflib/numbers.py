@@ -33,9 +33,10 @@ HUNDRED = Decimal(100)
 
 ROUNDING_MODES = {"half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN, "down": ROUND_DOWN}
 
-#: The context of perflib's arithmetic: Python's default (28 digits, exact for any amount a budget
-#: has; rounding happens only where the rules say, with the mode they name), fixed here.
-CONTEXT = Context(prec=28, rounding=ROUND_HALF_EVEN, Emin=-999999, Emax=999999, capitals=1, clamp=0,
+#: The context of perflib's arithmetic, fixed here: 50 digits, so that any ratio of two in-bound inputs
+#: (|x| ≤ 10^15, six decimals; up to 10^24 in ‰) still has its four decimals, and every sum of amounts is
+#: exact; rounding happens only where the rules say, with the mode they name.
+CONTEXT = Context(prec=50, rounding=ROUND_HALF_EVEN, Emin=-999999, Emax=999999, capitals=1, clamp=0,
                   traps=[InvalidOperation, DivisionByZero, Overflow])
 
 P = ParamSpec("P")
@@ -133,5 +134,5 @@ def fmt_points(value: Decimal | None) -> str:
 
 
 def plain(value: Decimal | None) -> float | None:
-    """A Decimal as a float for JSON and charts (2-decimal values print exactly)."""
-    return None if value is None else float(value)
+    """A Decimal as a float for JSON and charts (2-decimal values print exactly; −0 prints as 0)."""
+    return None if value is None else float(value) + 0.0

@@ -4,12 +4,14 @@ score it row by row; and a row's stated score checked against the rule."""
 from __future__ import annotations
 
 from decimal import Decimal as D
+from decimal import localcontext
 from pathlib import Path
 
 import pytest
 import yaml
 
 from perflib import InputErrors, evaluate
+from perflib.numbers import CONTEXT
 from perflib.scoring.frameworks import load_framework
 
 # the worked example's budget split by kind, as a form gives it (adds up to the fund types' 5448.73 / 5369.24)
@@ -42,13 +44,14 @@ def _mof(data: dict) -> dict:
     return data
 
 
-# (part, its year-end rate by hand: spent ÷ adjusted)
-PARTS = [
-    ("基本支出", D("2260.50") / D("2260.50")),                # 100 %
-    ("项目支出", D("3108.74") / D("3188.23")),                # 97.51 %
-    ("政府性基金预算", D("2262.20") / D("2280.71")),          # a fund type: 99.19 %
-    ("重点项目", D("669.98") / D("673.28")),                  # the key projects together: 99.51 %
-]
+# (part, its year-end rate by hand: spent ÷ adjusted), in perflib's decimal context (50 digits)
+with localcontext(CONTEXT):
+    PARTS = [
+        ("基本支出", D("2260.50") / D("2260.50")),                # 100 %
+        ("项目支出", D("3108.74") / D("3188.23")),                # 97.51 %
+        ("政府性基金预算", D("2262.20") / D("2280.71")),          # a fund type: 99.19 %
+        ("重点项目", D("669.98") / D("673.28")),                  # the key projects together: 99.51 %
+    ]
 
 
 @pytest.mark.parametrize(("part", "rate"), PARTS)

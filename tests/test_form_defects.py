@@ -63,6 +63,17 @@ def test_weights_that_do_not_add_up_are_an_error_finding_and_the_node_scores_its
     assert found.level == "error" and "合计 19 分，应为 20 分" in found.message and "18.6 分" in found.message
 
 
+def test_weights_above_the_node_never_lift_it_above_its_points(example_data, write_params) -> None:
+    example_data["indicators"][0]["weight"] = 42  # 2 → 42: 产出 sums to 60 of its 20 points
+    example_data["indicators"][0].pop("self_score", None)
+    ev = evaluate(write_params(example_data, code="baiyun-emergency", year=2023))
+    node = ev.scorecard.node("产出指标完成情况")
+    assert sum(c.score for c in node.children) > 20 and node.score == 20
+    assert ev.scorecard.total <= 100
+    found = next(f for f in ev.findings if f.code == "WEIGHTS_DO_NOT_ADD_UP")
+    assert "合计 60 分，应为 20 分" in found.message and "以该项分值为限计 20 分" in found.message
+
+
 @pytest.mark.parametrize(("mutate", "field", "fragment"), [
     (lambda d: d["indicators"][1].update(actual=""), "indicators[1].actual", "须填写实际完成值"),
     (lambda d: d["indicators"][1].update(target=" "), "indicators[1].target", "须填写年度指标值"),

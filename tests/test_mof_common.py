@@ -20,7 +20,7 @@ EXAMPLE = REPO / "docs" / "examples" / "demo-mof-finance" / "2024.yaml"
 ROWS = {
     "在职人员控制率": (D(4), "58 ÷ 60 = 96.67% ≤ 100%: full"),
     "“三公”经费变动率": (D(4), "(27.60 − 28.80) ÷ 28.80 = −4.17% ≤ 0%: full"),
-    "重点支出安排率": (D(4), "(480 + 270) ÷ 1135 = 66.08% ≥ 50%: full"),
+    "重点支出安排率": (D(4), "budgets (500 + 300) ÷ 1200 = 66.67% ≥ 50%: full"),
     "绩效指标明确性": (D(3), "4 − 1 deducted"),
     "预算完成率": (D("3.87"), "2030 ÷ 2100 = 96.667%; × 4 = 3.8667 → 3.87"),
     "预算调整率": (D(3), "(2100 − 2000) ÷ 2000 = 5% ≤ 10%: full"),
@@ -30,11 +30,11 @@ ROWS = {
     "公用经费控制率": (D(2), "112.50 ÷ 120 = 93.75% ≤ 100%: full"),
     "“三公”经费控制率": (D(2), "27.60 ÷ 30 = 92% ≤ 100%: full"),
     "政府采购执行率": (D("1.86"), "372 ÷ 400 = 93%; × 2 = 1.86"),
-    "固定资产利用率": (D("1.5"), "2 − 0.5 deducted"),
+    "固定资产利用率": (D("1.5"), "300 ÷ 400 = 75%; × 2 = 1.5"),
     "职责履行": (D("19.4"), "6 + 36/40 × 6 = 5.4 + 4 + 4"),
     "履职效益": (D("19.78"), "10 + 88/90 × 10 = 9.78"),
     "投入": (D(19), "7 + 12"),
-    "过程": (D("38.73"), "21.23 + 12 + 5.5"),
+    "过程": (D("38.73"), "21.23 + 12 + 4 + 1.5"),
 }
 
 
@@ -49,7 +49,7 @@ def test_the_framework_is_the_common_tree_with_points_a_province_fills_in() -> N
     assert sum(n.points for n in fw.tree) == fw.total == 100
     standard = [n.params["indicator"] for _, n in fw.walk() if n.method == "standard"]
     assert {"在职人员控制率", "“三公”经费变动率", "重点支出安排率", "预算完成率", "预算调整率", "结转结余率",
-            "结转结余变动率", "公用经费控制率", "“三公”经费控制率", "政府采购执行率"} == set(standard)
+            "结转结余变动率", "公用经费控制率", "“三公”经费控制率", "政府采购执行率", "固定资产利用率"} == set(standard)
 
 
 @pytest.mark.parametrize("row", sorted(ROWS))
@@ -79,5 +79,6 @@ def test_explain_shows_each_computed_row_with_its_numbers(capsys) -> None:  # no
 
     assert main(["score", str(EXAMPLE), "--explain"]) == 0
     out = capsys.readouterr().out
-    assert "按标准公式计算的指标" in out and "= 2030 ÷ 2100 × 100% = 96.6667%；标准 =100%" in out
-    assert "= 372 ÷ 400 × 100% = 93%" in out and "得分 1.86" in out
+    assert "按标准公式计算的指标" in out and "= 2030 ÷ 2100 × 100% = 96.6667%\n   标准 =100%（越高越好）" in out
+    assert "= 372 ÷ 400 × 100% = 93%" in out
+    assert "完成率 = min(实际 ÷ 目标, 1) = min(93 ÷ 100, 1) = 0.93；得分 0.93 × 2 = 1.86 → 1.86" in out

@@ -233,3 +233,24 @@ def test_a_monthly_series_of_the_wrong_length_is_refused(tmp_path: Path, capsys)
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     assert main(["monitor", str(path)]) == 2
     assert "budget.monthly" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("method", "to_date", "direction", "light"), [
+    (None, "0%", "more", "red"),            # "5%" without an operator: reach 5 %
+    ("reverse", "0%", "less", "green"),     # the year file says lower is better: 0 is within it
+    ("reverse", "8%", "less", "red"),
+])
+def test_the_year_files_method_gives_the_lights_direction(tmp_path: Path, method: str | None, to_date: str,
+                                                         direction: str, light: str) -> None:
+    path = _snapshot(tmp_path, [{"name": "森林火灾扑救技能培训人次", "to_date": to_date}], year_file=True,
+                     funds=[{"type": "一般公共预算", "spent": 1000}])
+    year_path = path.parent / "2023.yaml"
+    year = yaml.safe_load(year_path.read_text(encoding="utf-8"))
+    row = next(i for i in year["indicators"] if i["name"] == "森林火灾扑救技能培训人次")
+    row.update(target="5%", actual="4%")
+    row.pop("numerator", None), row.pop("denominator", None)
+    if method:
+        row["method"] = method
+    year_path.write_text(yaml.safe_dump(year, allow_unicode=True), encoding="utf-8")
+    lit = monitor(path).indicators[0]
+    assert (lit.direction, lit.light) == (direction, light)

@@ -4,12 +4,14 @@ and its edge cases, by hand from the worked example's budget plus the facts each
 from __future__ import annotations
 
 from decimal import Decimal as D
+from decimal import localcontext
 from pathlib import Path
 
 import pytest
 import yaml
 
 from perflib import InputErrors, evaluate
+from perflib.numbers import CONTEXT
 from perflib.scoring.frameworks import load_framework
 
 from .test_execution_parts import _framework, _mof
@@ -23,25 +25,29 @@ FACTS = {
     "assets": {"total": 800, "in_use": 760},
 }
 
-# (indicator, target, facts changed, value in % by hand, score of 10 points by hand)
-CASES = [
-    ("预算完成率", "=100%", {}, D("5369.24") / D("5448.73") * 100, D("9.85")),          # 98.54 %, positive
-    ("预算调整率", "≤5%", {}, (D("5448.73") - D("5692.59")) / D("5692.59") * 100, D(10)),  # −4.28 % ≤ 5 %
-    ("结转结余率", "≤5%", {}, D(100) / D("5448.73") * 100, D(10)),                      # 1.84 %
-    ("结转结余率", "≤1%", {"carryover": {"end": 109}}, D(109) / D("5448.73") * 100, D("0.00")),  # 2.00 %: zero at 2×
-    ("结转结余率", "≤5%", {"carryover": {"end": 0}}, D(0), D(10)),                      # no carry-over at all
-    ("结转结余变动率", "≤0%", {}, D(-50), D(10)),                                       # (100 − 200) ÷ 200
-    ("公用经费控制率", "≤100%", {}, D(280) / D(300) * 100, D(10)),
-    ("公用经费控制率", "≤100%", {"public_funds": {"budget": 300, "spent": 330}}, D(110), D("9.00")),  # 10 % over
-    ("“三公”经费控制率", "≤100%", {}, D(80), D(10)),
-    ("“三公”经费变动率", "≤0%", {}, D(-20), D(10)),                                    # fell by a fifth
-    ("“三公”经费变动率", "≤0%", {"three_public": {"budget": 50, "spent": 55, "last_year": 50}}, D(10), D(0)),
-    ("政府采购执行率", "≥100%", {}, D(95), D("9.50")),
-    ("在职人员控制率", "≤100%", {}, D(118) / D(120) * 100, D(10)),
-    ("重点支出安排率", "≥20%", {}, D("669.98") / D("3108.74") * 100, D(10)),             # 21.55 %
-    ("固定资产利用率", "≥100%", {}, D(95), D("9.50")),                                  # 760 ÷ 800
-    ("固定资产利用率", "≥90%", {"assets": {"total": 0, "in_use": 0}}, None, D(0)),       # no fixed assets
-]
+# (indicator, target, facts changed, value in % by hand, score of 10 points by hand), computed in perflib's
+# own decimal context (50 digits), as perflib computes them
+with localcontext(CONTEXT):
+    CASES = [
+        ("预算完成率", "=100%", {}, D("5369.24") / D("5448.73") * 100, D("9.85")),          # 98.54 %, positive
+        ("预算调整率", "≤5%", {}, (D("5692.59") - D("5448.73")) / D("5692.59") * 100, D(10)),  # a 4.28 % cut ≤ 5 %
+        ("预算调整率", "≤3%", {}, (D("5692.59") - D("5448.73")) / D("5692.59") * 100, D("5.72")),  # a cut counts:
+        # 1 − (4.2838 − 3) ÷ 3 = 0.5721
+        ("结转结余率", "≤5%", {}, D(100) / D("5448.73") * 100, D(10)),                      # 1.84 %
+        ("结转结余率", "≤1%", {"carryover": {"end": 109}}, D(109) / D("5448.73") * 100, D("0.00")),  # 2.00 %: zero at 2×
+        ("结转结余率", "≤5%", {"carryover": {"end": 0}}, D(0), D(10)),                      # no carry-over at all
+        ("结转结余变动率", "≤0%", {}, D(-50), D(10)),                                       # (100 − 200) ÷ 200
+        ("公用经费控制率", "≤100%", {}, D(280) / D(300) * 100, D(10)),
+        ("公用经费控制率", "≤100%", {"public_funds": {"budget": 300, "spent": 330}}, D(110), D("9.00")),  # 10 % over
+        ("“三公”经费控制率", "≤100%", {}, D(80), D(10)),
+        ("“三公”经费变动率", "≤0%", {}, D(-20), D(10)),                                    # fell by a fifth
+        ("“三公”经费变动率", "≤0%", {"three_public": {"budget": 50, "spent": 55, "last_year": 50}}, D(10), D(0)),
+        ("政府采购执行率", "≥100%", {}, D(95), D("9.50")),
+        ("在职人员控制率", "≤100%", {}, D(118) / D(120) * 100, D(10)),
+        ("重点支出安排率", "≥20%", {}, D("673.28") / D("3188.23") * 100, D(10)),             # 21.12 %, as arranged
+        ("固定资产利用率", "≥100%", {}, D(95), D("9.50")),                                  # 760 ÷ 800
+        ("固定资产利用率", "≥90%", {"assets": {"total": 0, "in_use": 0}}, None, D(0)),       # no fixed assets
+    ]
 
 
 def _evaluate(example_data, write_params, params_root: Path, indicator: str, target: str, facts: dict,

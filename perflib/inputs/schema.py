@@ -88,7 +88,13 @@ def _written(value: object) -> object:
         raise ValueError("应为文字（如 \"0 起\"）；YAML 把不加引号的 是/否、yes/no 读成了真假值，请加引号")
     if isinstance(value, int):
         return str(value)
+    if isinstance(value, str) and value.strip().lower() in (".nan", ".inf", "+.inf", "-.inf"):
+        value = Decimal("NaN")
+    if isinstance(value, float):
+        value = Decimal(repr(value)) if value == value and value not in (float("inf"), float("-inf")) else Decimal("NaN")
     if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise ValueError("应为文字（如 \"≥95%\"）或数值；.nan、.inf 不是可读的数值")
         return format(value, "f") if abs(value.adjusted()) < 30 else str(value)
     return value
 

@@ -107,10 +107,12 @@ def _construct_decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decima
 MAX_DIGITS = 100  # an integer longer than this is no figure of a budget (and Python refuses > 4300)
 
 
-def _construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
+def _construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int | str:
+    """An integer; one too long for any budget (Python refuses past 4300 digits) stays text, so the schema
+    refuses it at its field, as it does .nan."""
     text = str(loader.construct_scalar(node))
     if sum(ch.isdigit() for ch in text) > MAX_DIGITS:
-        raise _Problem(f"数字过长（{sum(ch.isdigit() for ch in text)} 位）；应不超过 {MAX_DIGITS} 位", node.start_mark)
+        return text
     return yaml.SafeLoader.construct_yaml_int(loader, node)
 
 

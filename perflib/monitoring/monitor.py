@@ -193,8 +193,9 @@ def monitor(path: str | Path, *, rules_dir: str | Path | None = None) -> Monitor
             continue
         worst: tuple[str, Decimal | None, Decimal | None, str] | None = None
         shares = []
+        method = _method_of(targets.get(ind.name))
         for part, value in pairs:
-            rule = methods.part_completion(part.op, value, part.value, upper=part.upper)[1]
+            rule = methods.part_completion(part.op, value, part.value, upper=part.upper, method=method)[1]
             direction = methods.DIRECTIONS[rule]
             if direction == "more":
                 level = part.unit in rules.level_units
@@ -250,6 +251,12 @@ def _spending(snapshot: Snapshot, year, rules: Rules, *, where_problems: Problem
     return [total, *funds, *projects_lit]
 
 
+def _method_of(year_indicator) -> str:  # noqa: ANN001 - the year file's Indicator, or None
+    """The scoring method the year file gives an indicator (its direction), as the year-end scoring uses it."""
+    method = getattr(year_indicator, "method", None)
+    return method if method in methods.INDICATOR_METHODS and method not in ("auto", "qualitative", "range") else "auto"
+
+
 def audit(m: Monitoring, year, targets: dict) -> list[Finding]:  # noqa: ANN001
     """What a reviewer of a monitoring snapshot would raise."""
     out: list[Finding] = []
@@ -268,9 +275,13 @@ def audit(m: Monitoring, year, targets: dict) -> list[Finding]:  # noqa: ANN001
                 forecast = target = None
             if forecast and target and len(forecast.parts) == len(target.parts) and not target.qualitative:
                 short = []
+                method = _method_of(targets.get(i.name))
                 for part, value in zip(target.parts, forecast.parts):
                     converted = convert(value.value, value.unit, part.unit)
-                    if converted is not None and not methods.met(part.op, converted, part.value, part.upper):
+                    if converted is None:
+                        continue
+                    rule = methods.part_completion(part.op, converted, part.value, upper=part.upper, method=method)[1]
+                    if not methods.rule_met(rule, converted, part.value, part.upper):
                         short.append(str(part))
                 if short:
                     out.append(Finding("warning", "FORECAST_BELOW_TARGET",

@@ -15,6 +15,7 @@ from ..scoring.targets import BETWEEN, OP_SYMBOLS
 from ..text import circled
 
 RULE_NAMES = {
+    "per_point": "扣分制（每超出 1 个百分点扣分）", "banded": "分档计分",
     "positive": "正向（越大越好）", "reverse_linear": "反向，线性（越小越好，超出目标一倍得 0）",
     "reverse_ratio": "反向，比例（越小越好，目标 ÷ 实际）", "zero_target": "零目标（实际须为 0）",
     "range": "区间（在区间内得满分）",
@@ -56,7 +57,7 @@ def explain(ev: Evaluation) -> str:
     for r in ev.scorecard.indicators:
         out.append(f"{circled(r.index + 1)} {r.name}（{r.category_label}，分值 {fmt_points(r.weight)}）")
         out.append(f"   目标：{r.target.text}")
-        out.append(f"   实际：{r.actual_display}" + (f"（分子 {r.source.numerator} ÷ 分母 {r.source.denominator} = "
+        out.append(f"   实际：{r.actual_display}" + (f"（分子 {_n(r.source.numerator)} ÷ 分母 {_n(r.source.denominator)} = "
                                                      f"{_n(r.computed)}{r.rate_unit}）" if r.computed is not None else ""))
         if r.method == "missing":
             out.append(f"   未填：按评价框架（defaults.missing）计 {fmt_points(r.rule_score)} 分"
@@ -86,11 +87,13 @@ def explain(ev: Evaluation) -> str:
             out.append(f"   自评得分 {fmt_points(r.self_score)} 分计入（按规则 {fmt_points(r.rule_score)} 分）")
         out.append("")
     out += _standard_rows(ev)
+    out += _other_rows(ev)
     return "\n".join(out).rstrip() + "\n"
 
 
 def _standard_rows(ev: Evaluation) -> list[str]:
-    """The rows computed from the budget (perflib.scoring.standard): formula with numbers, standard, score."""
+    """The standard-indicator rows: the value (formula with numbers, or as printed), the rule with its
+    numbers, and the rounding."""
     from ..scoring import standard
 
     rows = [n for n in ev.scorecard.walk() if "standard" in n.detail]
@@ -98,22 +101,71 @@ def _standard_rows(ev: Evaluation) -> list[str]:
         return []
     out = ["按标准公式计算的指标（由预算数据计算，或按表上所列的完成值）", ""]
     for n in rows:
-        indicator = standard.find(n.detail["standard"])
+        d = n.detail
+        indicator = standard.find(d["standard"])
         parts = indicator.value(ev.params.budget, ev.metrics) if indicator else None
         out.append(f"{n.name}（分值 {fmt_points(n.max)}）")
-        out.append(f"   {n.detail['standard']} = {n.detail['formula']}")
-        value = n.detail["value"]
-        direction = "越低越好" if n.detail.get("direction") == "≤" else "越高越好"
-        if value is None:
-            why = "输入未填，表上也未列完成值" if parts is None or None in parts else "分母为 0，不适用"
+        out.append(f"   {d['standard']} = {d['formula']}")
+        value = d["value"]
+        if d.get("target") == "未填":
+            out.append(f"   目标值由部门填写，表上未填：计 {fmt_points(n.score)} 分")
+        elif value is None:
+            why = "分母为 0，不适用" if d.get("source") == "undefined" else "预算数据未填，表上也未列完成值"
             out.append(f"   无法计算（{why}）：计 {fmt_points(n.score)} 分")
-        elif n.detail.get("source") == "form":
-            out.append(f"   预算数据未填，按表上所列完成值 {_n(value)}%（{direction}）；标准 {n.detail['target']}，"
-                       f"方法 {RULE_NAMES.get(n.detail.get('rule', ''), n.detail.get('rule', ''))}")
-            out.append(f"   得分 {fmt_points(n.score)}")
         else:
-            out.append(f"   = {_n(parts[0])} ÷ {_n(parts[1])} × 100% = {_n(quantize(value, 4))}%；标准 {n.detail['target']}，"
-                       f"方法 {RULE_NAMES.get(n.detail.get('rule', ''), n.detail.get('rule', ''))}")
-            out.append(f"   得分 {fmt_points(n.score)}")
+            if d.get("source") == "form":
+                out.append(f"   预算数据未填，按表上所列完成值 {_n(value)}%")
+            else:
+                out.append(f"   = {_n(parts[0])} ÷ {_n(parts[1])} × 100% = {_n(quantize(value, 4))}%")
+            out.append(f"   标准 {d['target']}（{DIRECTION_WORDS.get(d.get('direction'), d.get('direction'))}），"
+                       f"方法 {RULE_NAMES.get(d.get('rule', ''), d.get('rule', ''))}")
+            out.append(f"   {_standard_score(n, value)}")
         out.append("")
     return out
+
+
+STRATEGY_WORDS = {
+    "monthly_mean": "各月末累计执行率的平均", "year_end": "全年支出 ÷ 调整后预算",
+    "schedule": "各月对序时进度的完成程度（封顶 100%）的平均", "stated": "财政部门核定的年度评价执行率",
+}
+
+
+def _other_rows(ev: Evaluation) -> list[str]:
+    """The execution-rate leaves (rate × points) and the judged rows (points − deductions)."""
+    out = []
+    for n in ev.scorecard.walk():
+        if n.method == "execution_rate" and "rate" in n.detail:
+            rate = n.detail["rate"]
+            share = min(max(rate, Decimal(0)), Decimal(1))
+            out += [f"{n.name}（分值 {fmt_points(n.max)}）",
+                    f"   执行率 = {STRATEGY_WORDS.get(n.detail.get('strategy'), n.detail.get('strategy'))} = {_n(rate * 100)}%",
+                    f"   得分 = min(执行率, 100%) × 分值 = {_n(share)} × {fmt_points(n.max)} = {_n(share * n.max)} → "
+                    f"{fmt_points(n.score)}", ""]
+        elif n.kind == "management" and n.management is not None:
+            cuts = [d for d in n.management.deductions]
+            if n.management.score is not None:
+                how = f"自评得分 {fmt_points(n.management.score)} 分计入"
+            elif cuts:
+                how = "扣分：" + "；".join(f"{d.reason} 扣 {fmt_points(d.points)} 分" for d in cuts) + "（扣完为止）"
+            else:
+                how = "无扣分"
+            out += [f"{n.name}（分值 {fmt_points(n.max)}，评价人判断）", f"   {how} → 得分 {fmt_points(n.score)}", ""]
+    return (["执行率与评价人判断的指标", ""] + out) if out else []
+
+
+DIRECTION_WORDS = {"≤": "越低越好", "≥": "越高越好", "区间": "在区间内为好", "分档": "按档计分"}
+
+
+def _standard_score(n, value: Decimal) -> str:  # noqa: ANN001 - a NodeResult
+    """The score of a standard row with its numbers and rounding."""
+    d, rounded = n.detail, fmt_points(n.score)
+    rule = d.get("rule", "")
+    if "completion" in d:
+        completion = d["completion"]
+        return (f"{FORMULAS[rule]} = {_with_numbers(rule, value, d['target_value'])} = {_n(completion)}；"
+                f"得分 {_n(completion)} × {fmt_points(n.max)} = {_n(completion * n.max)} → {rounded}（四舍五入到两位小数）")
+    if rule == "per_point":
+        return f"扣分制：按评价框架的每百分点扣分计 → 得分 {rounded}"
+    if rule == "banded":
+        return f"按 {_n(value)}% 所在的档计分 → 得分 {rounded}"
+    return f"得分 {rounded}"

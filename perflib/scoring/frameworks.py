@@ -385,6 +385,12 @@ def _check_leaf(node: Node, here: tuple, problems: list) -> None:
                 problems.append((here + ("params", "target"),
                                  "standard 须写一个数值目标，如 \"≤5%\"、\"≥95%\"、\"=100%\"（或用 bands 分档；"
                                  "各部门自定目标的写 input，由输入文件 standard 填写）"))
+        if node.params.get("method") == "range" and node.params.get("target") not in (None, "input"):
+            try:
+                if parse(str(node.params["target"])).parts[0].upper is None:
+                    problems.append((here + ("params", "method"), "range（区间）计分须配区间目标，如 \"90%～110%\""))
+            except (TargetError, IndexError):
+                pass  # the target's own check reports it
         if node.params.get("method", "auto") not in ("auto", "positive", "equal", "reverse", "reverse_linear",
                                                      "reverse_ratio", "zero_target", "range"):
             problems.append((here + ("params", "method"), "standard 的 method 须为指标计分方法之一（auto、positive、reverse …）"))
@@ -393,10 +399,10 @@ def _check_leaf(node: Node, here: tuple, problems: list) -> None:
         for key in ("per_point", "step"):
             if node.params.get(key) is not None:
                 try:
-                    if to_decimal(node.params[key]) <= 0:
+                    if not Decimal("0.01") <= to_decimal(node.params[key]) <= 100:
                         raise ValueError
                 except (ValueError, ArithmeticError):
-                    problems.append((here + ("params", key), f"{key} 须为正数（每个百分点扣几分 / 每几个百分点计一次）"))
+                    problems.append((here + ("params", key), f"{key} 须在 0.01 与 100 之间（每个百分点扣几分 / 每几个百分点计一次）"))
         if node.params.get("step") is not None and node.params.get("per_point") is None:
             problems.append((here + ("params", "step"), "step 须与 per_point 一起写"))
         if node.params.get("bands") is not None:

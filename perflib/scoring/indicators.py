@@ -209,6 +209,10 @@ def score_indicator(index: int, ind: Indicator, fw: Framework, problems) -> Indi
             problems.add(here + ("self_score",), "定性指标须填写自评得分 self_score（在所选档次的分值区间内）")
     else:
         values = _actual_parts(ind, target, actual, computed, here, problems)
+        if method == "range" and any(t.upper is None for t, _ in values):
+            problems.add(here + ("method" if ind.method else "target",), "range（区间）计分须配区间目标",
+                         expected="如 \"90%～110%\"", found=ind.target)
+            return None
         for tpart, value in values:
             rule_method = "auto" if method in ("auto", "qualitative") else method
             completion, rule = methods.part_completion(

@@ -29,9 +29,12 @@ from .targets import BETWEEN, EQ, GE, GT, LE, LT
 
 
 def positive(actual: Decimal, target: Decimal) -> Decimal:
-    """正向指标: 1 when A ≥ T, else A / T (never below 0)."""
-    if target <= 0 or actual >= target:
+    """正向指标: 1 when A ≥ T, else A / T (never below 0); below a target of 0 or less — a ratio means
+    nothing there — 0, so that the score and "missed" agree."""
+    if actual >= target:
         return ONE
+    if target <= 0:
+        return ZERO
     return max(actual / target, ZERO)
 
 

@@ -13,7 +13,7 @@ Every value is a percentage. The formulas (docs/standard-indicators.md says the 
 indicator                     formula (× 100 %)                                                input
 ============================  ==============================================================  ===========
 预算完成率                    支出 ÷ 调整后预算                                                budget.funds
-预算调整率                    (调整后预算 − 年初预算) ÷ 年初预算                               budget.funds
+预算调整率                    |调整后预算 − 年初预算| ÷ 年初预算                               budget.funds
 结转结余率                    年末结转结余 ÷ 调整后预算                                        budget.carryover
 结转结余变动率                (年末结转结余 − 年初结转结余) ÷ 年初结转结余                     budget.carryover
 公用经费控制率                公用经费实际支出 ÷ 公用经费预算                                  budget.public_funds
@@ -21,7 +21,7 @@ indicator                     formula (× 100 %)                                
 "三公经费"变动率              ("三公"经费本年支出 − 上年支出) ÷ 上年支出                      budget.three_public
 政府采购执行率                政府采购实际金额 ÷ 政府采购预算（计划）                         budget.procurement
 在职人员控制率                实有在职人数 ÷ 编制数                                            budget.staffing
-重点支出安排率                重点项目支出 ÷ 项目支出                                          key_projects, budget.by_kind
+重点支出安排率                重点项目预算 ÷ 项目支出预算（调整后）                            key_projects, budget.by_kind
 固定资产利用率                实际在用固定资产总额 ÷ 所有固定资产总额                          budget.assets
 ============================  ==============================================================  ===========
 
@@ -69,16 +69,25 @@ def _change(now: Decimal | None, before: Decimal | None) -> tuple[Decimal | None
 
 
 def _key_spending(budget: Any, m: Metrics) -> tuple[Decimal | None, Decimal | None] | None:  # noqa: ANN401
+    """重点项目 as arranged in the budget ÷ all project spending as arranged (the annex: 年度预算安排的)."""
     projects = next((k for k in m.kinds if k.type == "项目支出"), None)
     if projects is None or not m.projects:
         return None
-    return sum((p.spent for p in m.projects), ZERO), projects.spent
+    return sum((p.budget for p in m.projects), ZERO), projects.adjusted
+
+
+def _adjustment(m: Metrics) -> tuple[Decimal | None, Decimal | None] | None:
+    """预算调整数 ÷ 年初预算. The annex counts every 追加、追减 and 结构调整; from the two totals a form gives,
+    the net change is what can be known, and a cut is as much an adjustment as an addition."""
+    if m.adjusted is None or m.initial is None:
+        return None
+    return abs(m.adjusted - m.initial), m.initial
 
 
 STANDARDS: tuple[Standard, ...] = (
     Standard("预算完成率", "支出 ÷ 调整后预算 × 100%", "budget.funds", lambda b, m: (m.spent, m.adjusted), "≥"),
-    Standard("预算调整率", "（调整后预算 − 年初预算）÷ 年初预算 × 100%", "budget.funds[].initial",
-             lambda b, m: _change(m.adjusted, m.initial)),
+    Standard("预算调整率", "|调整后预算 − 年初预算| ÷ 年初预算 × 100%", "budget.funds[].initial",
+             lambda b, m: _adjustment(m)),
     Standard("结转结余率", "年末结转结余 ÷ 调整后预算 × 100%", "budget.carryover",
              lambda b, m: None if b.carryover is None else (b.carryover.end, m.adjusted)),
     Standard("结转结余变动率", "（年末结转结余 − 年初结转结余）÷ 年初结转结余 × 100%", "budget.carryover.start",
@@ -93,7 +102,7 @@ STANDARDS: tuple[Standard, ...] = (
              lambda b, m: None if b.procurement is None else (b.procurement.actual, b.procurement.plan), "≥"),
     Standard("在职人员控制率", "实有在职人数 ÷ 编制数 × 100%", "budget.staffing",
              lambda b, m: None if b.staffing is None else (Decimal(b.staffing.actual), Decimal(b.staffing.authorized))),
-    Standard("重点支出安排率", "重点项目支出 ÷ 项目支出 × 100%", "key_projects 与 budget.by_kind（项目支出）",
+    Standard("重点支出安排率", "重点项目预算 ÷ 项目支出预算（调整后）× 100%", "key_projects 与 budget.by_kind（项目支出）",
              _key_spending, "≥"),
     Standard("固定资产利用率", "实际在用固定资产总额 ÷ 所有固定资产总额 × 100%", "budget.assets",
              lambda b, m: None if b.assets is None else (b.assets.in_use, b.assets.total), "≥"),

@@ -162,11 +162,25 @@ def _read_unit(rest: str) -> str:
     return ""
 
 
+#: Numbers written in a target or actual are held to the input's bounds: |x| ≤ 10^15, six decimals.
+_LARGEST, _PLACES = Decimal("1e15"), 6
+
+
+def _number(text: str, original: str) -> Decimal:
+    """``text`` (matched by _NUMBER) as a Decimal within the input's bounds, else TargetError."""
+    whole, _, decimals = text.lstrip("+-").partition(".")
+    if len(whole.lstrip("0")) > 16 or Decimal(text).copy_abs() > _LARGEST:
+        raise TargetError(original, "数值过大：绝对值应不超过 1,000,000,000,000,000")
+    if len(decimals.rstrip("0")) > _PLACES:
+        raise TargetError(original, f"小数位数过多：最多 {_PLACES} 位")
+    return Decimal(text)
+
+
 def _parse_clause(clause: str, original: str) -> Part | None:
     clause = _FILLERS.sub("", _DATE.sub("", clause))
     rng = _RANGE.search(clause)
     if rng:
-        lo, unit1, hi = Decimal(rng.group(1)), rng.group(2), Decimal(rng.group(3))
+        lo, unit1, hi = _number(rng.group(1), original), rng.group(2), _number(rng.group(3), original)
         unit = _read_unit(clause[rng.end():]) or unit1
         if lo > hi:
             raise TargetError(original, f"区间下限 {_num(lo)} 大于上限 {_num(hi)}")
@@ -183,7 +197,7 @@ def _parse_clause(clause: str, original: str) -> Part | None:
         )
     match = numbers[0]
     head, rest = clause[: match.start()], clause[match.end():]
-    value = Decimal(match.group())
+    value = _number(match.group(), original)
     unit = _read_unit(rest)
     rest = rest[len(unit):]
     word, pre = next(((w, op) for w, op in _PRE_SORTED if head.endswith(w)), ("", None))

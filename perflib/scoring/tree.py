@@ -19,7 +19,7 @@ from . import methods, standard
 from .budget import Metrics, metric_values, rate_for
 from .frameworks import Framework, Node, execution_rule, parse_bands
 from .indicators import IndicatorResult, score_indicator
-from .targets import EQ, LE, parse
+from .targets import BETWEEN, EQ, GE, GT, LE, LT, parse
 
 
 @dataclass(frozen=True)
@@ -162,11 +162,13 @@ class _Context:
         if not members and not node.optional:
             self.problems.add(("indicators",), f"评价框架的「{node.name}」没有任何指标",
                               expected=f"类别为 {'、'.join(node.indicators or [])} 的指标，分值合计 {node.points}")
-        elif members and weights != max_:
+        earned = sum((r.score for r in members), ZERO)
+        if members and weights != max_:
+            counted = (f"该项按其指标得分之和计 {fmt_points(earned)} 分" if earned <= max_ else
+                       f"其指标得分之和 {fmt_points(earned)} 分，以该项分值为限计 {fmt_points(max_)} 分")
             self.problems.defect(
                 ("indicators",), "WEIGHTS_DO_NOT_ADD_UP",
-                f"「{node.name}」下各指标分值合计 {fmt_points(weights)} 分，应为 {fmt_points(max_)} 分；该项按其指标得分"
-                f"之和计 {fmt_points(sum((r.score for r in members), ZERO))} 分。",
+                f"「{node.name}」下各指标分值合计 {fmt_points(weights)} 分，应为 {fmt_points(max_)} 分；{counted}。",
                 subject=node.name, found=f"{weights} 分", refusal=f"「{node.name}」下各指标分值合计须等于 {max_} 分",
             )
         children = tuple(
@@ -177,7 +179,8 @@ class _Context:
             )
             for r in members
         )
-        return self._result(node, path, "indicators", max_, sum((c.score for c in children), ZERO),
+        # weights above the node's points (a form's bad sum) never lift it above them
+        return self._result(node, path, "indicators", max_, min(sum((c.score for c in children), ZERO), max_),
                             children=children)
 
     def _management_leaf(self, node: Node, path) -> NodeResult:  # noqa: ANN001
@@ -265,15 +268,20 @@ class _Context:
             return self._result(node, path, "metric", node.points, node.points if full else ZERO, method="standard",
                                 detail=detail)
         if node.params.get("bands") is not None and (row is None or row.target is None):  # 分档
-            detail["rule"] = "banded"
+            detail["rule"], detail["direction"] = "banded", "分档"
             share = methods.banded(value, parse_bands(node.params["bands"], node.points))
             return self._result(node, path, "metric", node.points, self.round(share * node.points),
                                 method="standard", detail=detail)
         target = parse(str(target_text)).parts[0]
-        op = target.op
-        if op == EQ and indicator.direction == "≤" and node.params.get("method") is None:
+        op, leaf_method = target.op, node.params.get("method", "auto")
+        if leaf_method in ("reverse", "reverse_linear", "reverse_ratio", "zero_target") and op in (EQ, GE, GT):
+            op = LE  # the leaf says lower is better, whatever the target's sign
+        elif leaf_method in ("positive", "equal") and op in (EQ, LE, LT):
+            op = GE
+        elif leaf_method == "auto" and op == EQ and indicator.direction == "≤":
             op = LE  # "3%" printed for 预算调整率 means at most 3 %
             detail["target"] = f"≤{target_text}"
+        detail["direction"] = "区间" if op == BETWEEN else ("≤" if op in (LE, LT) else "≥")
         if node.params.get("per_point") is not None:  # 扣分制: points off per percentage point beyond the target
             detail["rule"] = "per_point"
             step = node.params.get("step")
@@ -284,7 +292,7 @@ class _Context:
         completion, rule = methods.part_completion(op, value, target.value, upper=target.upper,
                                                    method=node.params.get("method", "auto"),
                                                    reverse=self.fw.defaults.reverse)
-        detail["rule"] = rule
+        detail.update(rule=rule, completion=completion, target_value=target.value)
         return self._result(node, path, "metric", node.points, self.round(completion * node.points),
                             method="standard", detail=detail)
 
@@ -339,6 +347,13 @@ def _check_standard_rows(params: ParamsFile, fw: Framework, problems: Problems) 
             if len(parts) != 1 or parts[0].unit not in ("%", ""):
                 problems.add(("standard", name, "target"), "目标值应为一个百分数",
                              expected="如 \"3%\"、\"≤3%\"、\"≥95%\"", found=row.target)
+            elif parts[0].upper is None and _leaf(fw, name).params.get("method") == "range":
+                problems.add(("standard", name, "target"), "评价框架按区间（range）计分，目标值须为区间",
+                             expected="如 \"1%～3%\"", found=row.target)
+
+
+def _leaf(fw: Framework, name: str) -> Node:
+    return next(n for _, n in fw.walk() if n.name == name)
 
 
 def _check_stated(params: ParamsFile, fw: Framework, problems: Problems) -> None:
