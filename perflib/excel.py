@@ -69,7 +69,33 @@ BASIC = (
     ("演示数据", ("synthetic",), "bool", False, "是 / 否"),
 )
 
+# 预算明细: the facts the standard indicators read (perflib.scoring.standard), each optional
+FACTS = (
+    ("年初结转结余", ("budget", "carryover", "start"), "amount", False, "结转结余变动率"),
+    ("年末结转结余", ("budget", "carryover", "end"), "amount", False, "结转结余率、结转结余变动率"),
+    ("公用经费预算", ("budget", "public_funds", "budget"), "amount", False, "公用经费控制率"),
+    ("公用经费实际支出", ("budget", "public_funds", "spent"), "amount", False, "公用经费控制率"),
+    ("“三公”经费预算", ("budget", "three_public", "budget"), "amount", False, "“三公”经费控制率"),
+    ("“三公”经费实际支出", ("budget", "three_public", "spent"), "amount", False, "“三公”经费控制率、变动率"),
+    ("上年“三公”经费实际支出", ("budget", "three_public", "last_year"), "amount", False, "“三公”经费变动率"),
+    ("政府采购预算（计划）", ("budget", "procurement", "plan"), "amount", False, "政府采购执行率"),
+    ("政府采购实际金额", ("budget", "procurement", "actual"), "amount", False, "政府采购执行率"),
+    ("编制数", ("budget", "staffing", "authorized"), "int", False, "在职人员控制率"),
+    ("实有在职人数", ("budget", "staffing", "actual"), "int", False, "在职人员控制率"),
+    ("固定资产总额", ("budget", "assets", "total"), "amount", False, "固定资产利用率"),
+    ("在用固定资产总额", ("budget", "assets", "in_use"), "amount", False, "固定资产利用率"),
+)
+
 SHEETS: dict[str, tuple[Column, ...]] = {
+    "按支出类型": (
+        Column("支出类型", "kind", width=12), Column("年初预算", "initial", "amount"),
+        Column("调整后预算", "adjusted", "amount"), Column("支出", "spent", "amount"),
+    ),
+    "共性指标": (
+        Column("指标名称", "name", width=20), Column("计算公式", "formula", width=44),
+        Column("评价框架标准", "standard", width=14), Column("目标值（表上所列）", "target", "written", 18),
+        Column("完成值（表上所列）", "value", "written", 18),
+    ),
     "预算": (
         Column("资金性质", "type", width=18), Column("年初预算", "initial", "amount"),
         Column("调整后预算", "adjusted", "amount"), Column("支出", "spent", "amount"),
@@ -102,7 +128,11 @@ SHEETS: dict[str, tuple[Column, ...]] = {
         Column("表述指标个数", "count", "int", 12),
     ),
 }
-ORDER = ("说明", "基本信息", "预算", "月度支出", "绩效指标", "管理效率", "重点项目", "文字说明", "报告所述得分")
+ORDER = ("说明", "基本信息", "预算", "按支出类型", "预算明细", "月度支出", "绩效指标", "管理效率", "共性指标", "重点项目",
+         "文字说明", "报告所述得分")
+#: Sheets added after the first templates: a workbook without them reads as if they were empty.
+OPTIONAL_SHEETS = ("按支出类型", "预算明细", "共性指标")
+KINDS = ("基本支出", "项目支出")
 MONTHS = [f"{m}月" for m in range(1, 13)]
 
 
@@ -175,23 +205,31 @@ def _new_workbook(framework: Framework | None, frameworks: list[Framework]) -> t
         "计分方法": sorted(INDICATOR_METHODS), "定性档次": [t.name for t in (framework.tiers() if framework else DEFAULT_TIERS)],
         "比率单位": ["%", "‰"], "文字类别": list(NARRATIVE),
     })
-    basic = wb.create_sheet("基本信息", 1)
-    _header(basic, (Column("项目", "label", width=28), Column("内容", "value", width=40), Column("说明", "note", width=40)))
-    for i, (label, _, kind, required, note) in enumerate(BASIC, 2):
-        basic.cell(row=i, column=1, value=label).font = Font(bold=required)
-        basic.cell(row=i, column=3, value=("必填。" if required else "") + note)
-        value_cell = basic.cell(row=i, column=2)
-        value_cell.number_format = {"percent": PERCENT_FORMAT, "amount": AMOUNT_FORMAT}.get(kind, TEXT_FORMAT)
-        choices = {"评价框架": "评价框架", "金额单位": "金额单位", "演示数据": "是否"}.get(label)
-        if choices:
-            dv = DataValidation(type="list", formula1=refs[choices], allow_blank=True)
-            basic.add_data_validation(dv)
-            dv.add(value_cell.coordinate)
+    for position, (name, items) in enumerate((("基本信息", BASIC), ("预算明细", FACTS))):
+        ws = wb.create_sheet(name)
+        _header(ws, (Column("项目", "label", width=28), Column("内容", "value", width=40),
+                     Column("说明", "note", width=40)))
+        for i, (label, _, kind, required, note) in enumerate(items, 2):
+            ws.cell(row=i, column=1, value=label).font = Font(bold=required)
+            ws.cell(row=i, column=3, value=("必填。" if required else "") + (note if name == "基本信息" else
+                                                                             f"用于{note}；不用可留空"))
+            value_cell = ws.cell(row=i, column=2)
+            value_cell.number_format = {"percent": PERCENT_FORMAT, "amount": AMOUNT_FORMAT}.get(kind, TEXT_FORMAT)
+            choices = {"评价框架": "评价框架", "金额单位": "金额单位", "演示数据": "是否"}.get(label)
+            if choices:
+                dv = DataValidation(type="list", formula1=refs[choices], allow_blank=True)
+                ws.add_data_validation(dv)
+                dv.add(value_cell.coordinate)
     for name in ORDER[2:]:
+        if name == "预算明细":
+            wb.move_sheet(name, offset=len(wb.sheetnames))  # keep ORDER: created above, moved into place
+            continue
         ws = wb.create_sheet(name)
         _header(ws, SHEETS[name])
         for i, col in enumerate(SHEETS[name], 1):
             _format_column(ws, i, col.kind)
+    for row, kind in enumerate(KINDS, 2):
+        wb["按支出类型"].cell(row=row, column=1, value=kind)
     _dropdown(wb["预算"], refs["资金性质"], 1, strict=False)
     indicators = wb["绩效指标"]
     _dropdown(indicators, refs["指标类别"], 1)
@@ -216,6 +254,7 @@ def template_workbook(*, framework: Framework | None, frameworks_dir: Path) -> b
     if framework is not None:
         basic.cell(row=_basic_row("评价框架"), column=2, value=framework.id)
         _management_rows(wb["管理效率"], framework, [])
+        _standard_rows(wb["共性指标"], framework, {})
     basic.cell(row=_basic_row("金额单位"), column=2, value="万元")
     for row, fund in enumerate(FUND_TYPES[:2], 2):
         wb["预算"].cell(row=row, column=1, value=fund)
@@ -252,6 +291,26 @@ def _management_rows(ws: Worksheet, framework: Framework | None, entries: list) 
             row += 1
 
 
+def _standard_rows(ws: Worksheet, framework: Framework | None, rows: dict) -> None:
+    """The framework's standard-indicator leaves, with the form's printed target and value where given."""
+    from .scoring.standard import find
+
+    leaves = [n for _, n in framework.walk() if n.method == "standard"] if framework is not None else []
+    names = [n.name for n in leaves] + [name for name in rows if name not in {n.name for n in leaves}]
+    by_name = {n.name: n for n in leaves}
+    for r, name in enumerate(names, 2):
+        node = by_name.get(name)
+        indicator = find(node.params["indicator"]) if node is not None else None
+        own = node.params.get("target") if node is not None else None
+        standard = "部门自定" if own == "input" else (own or ("分档计分" if node is not None else None))
+        row = rows.get(name)
+        values = [name, indicator.formula if indicator else None, standard,
+                  row.target if row is not None else None,
+                  (format(row.value.normalize(), "f") + "%") if row is not None and row.value is not None else None]
+        for c, value in enumerate(values, 1):
+            ws.cell(row=r, column=c, value=value)
+
+
 def _cell_value(value: object) -> object:
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
@@ -276,6 +335,15 @@ def export_workbook(params: ParamsFile, *, framework: Framework | None, framewor
         elif kind == "bool":
             value = "是" if value else None
         basic.cell(row=i, column=2, value=_cell_value(value))
+    facts = wb["预算明细"]
+    for i, (_, path, kind, _, _) in enumerate(FACTS, 2):
+        facts.cell(row=i, column=2, value=_cell_value(_get(data, path)))
+    by_kind = {k.kind: k for k in params.budget.by_kind}
+    for r, kind in enumerate(KINDS, 2):
+        k = by_kind.get(kind)
+        for c, value in enumerate([k.initial, k.adjusted, k.spent] if k else [], 2):
+            wb["按支出类型"].cell(row=r, column=c, value=_cell_value(value))
+    _standard_rows(wb["共性指标"], framework, dict(params.standard))
     rows = {
         "预算": [[f.type, f.initial, f.adjusted, f.spent] for f in params.budget.funds],
         "绩效指标": [[i.category, i.name, i.target, i.actual, i.numerator, i.denominator,
@@ -385,7 +453,8 @@ class _Reader:
     def table(self, wb, name: str) -> tuple[Worksheet | None, list[tuple[int, list]]]:  # noqa: ANN001
         """The data rows (row number, cells) of a table sheet, after checking header and layout."""
         if name not in wb.sheetnames:
-            self.error(f"{name}!（工作表）", f"缺少工作表「{name}」", expected="使用 perflib excel-template 生成的工作簿")
+            if name not in OPTIONAL_SHEETS:
+                self.error(f"{name}!（工作表）", f"缺少工作表「{name}」", expected="使用 perflib excel-template 生成的工作簿")
             return None, []
         ws = wb[name]
         columns = SHEETS[name]
@@ -497,6 +566,49 @@ def _read(wb, reader: _Reader) -> dict:  # noqa: ANN001, C901 - one pass per she
         for label, path, _, required, _ in BASIC:
             if required and (label not in seen or _get(data, path) is None):
                 reader.error(f"基本信息!B{_basic_row(label)}（{label}）", "必填项为空")
+    # 预算明细: label → value, each optional; a group left wholly blank is absent
+    if "预算明细" in wb.sheetnames:
+        ws = wb["预算明细"]
+        labels = {item[0]: item for item in FACTS}
+        facts: dict = {}
+        for r in range(2, ws.max_row + 1):
+            label_cell = ws.cell(row=r, column=1)
+            label = str(label_cell.value).strip() if label_cell.value is not None else ""
+            if not label:
+                continue
+            if label not in labels:
+                reader.error(f"预算明细!{label_cell.coordinate}（项目）", "未知的项目", expected="模板中的项目名称",
+                             found=label)
+                continue
+            _, path, kind, _, _ = labels[label]
+            value = reader.value(ws, ws.cell(row=r, column=2), label, kind, path)
+            if value is not None:
+                _put(facts, path, value)
+        data.setdefault("budget", {}).update(facts.get("budget", {}))
+    # 按支出类型
+    ws, rows = reader.table(wb, "按支出类型")
+    kinds = []
+    for _r, cells in rows:
+        i = len(kinds)
+        item = {col.key: reader.value(ws, cell, col.header, col.kind, ("budget", "by_kind", i, col.key))
+                for col, cell in zip(SHEETS["按支出类型"], cells)}
+        if any(item[k] is not None for k in ("initial", "adjusted", "spent")):  # a pre-filled name alone is no row
+            kinds.append({k: v for k, v in item.items() if v is not None})
+    if kinds:
+        data.setdefault("budget", {})["by_kind"] = kinds
+    # 共性指标: the form's printed target and value of standard rows (formula and standard are for reading)
+    ws, rows = reader.table(wb, "共性指标")
+    for _r, cells in rows:
+        name = reader.value(ws, cells[0], "指标名称", "text", ("standard",))
+        target = reader.value(ws, cells[3], "目标值（表上所列）", "written", ("standard", name or "", "target"))
+        value = reader.value(ws, cells[4], "完成值（表上所列）", "written", ("standard", name or "", "value"))
+        if target is None and value is None:
+            continue
+        if name is None:
+            reader.error(reader.where(ws, cells[0], "指标名称"), "指标名称为空")
+            continue
+        data.setdefault("standard", {})[name] = {k: v for k, v in (("target", target), ("value", value))
+                                                 if v is not None}
     # 预算
     ws, rows = reader.table(wb, "预算")
     funds = []
@@ -506,6 +618,7 @@ def _read(wb, reader: _Reader) -> dict:  # noqa: ANN001, C901 - one pass per she
             fund[col.key] = reader.value(ws, cell, col.header, col.kind, ("budget", "funds", i, col.key))
         funds.append({k: v for k, v in fund.items() if v is not None})
     data.setdefault("budget", {})["funds"] = funds
+    data["budget"] = {"funds": data["budget"].pop("funds"), **data["budget"]}  # funds first, as files write it
     # 月度支出
     ws, rows = reader.table(wb, "月度支出")
     if ws is not None:
@@ -641,9 +754,12 @@ INSTRUCTIONS = """部门整体支出绩效自评表（perflib 导入模板）
 各工作表：
 - 基本信息：部门代码（小写字母、数字、连字符，如 baiyun-emergency）、部门名称、年度、评价框架等；“报告所述”各项仅用于核对，不参与计分。
 - 预算：每种资金性质一行：年初预算、调整后预算、支出（金额单位见基本信息，默认万元）。
+- 按支出类型：基本支出、项目支出各一行（可不填）；两行合计须与各资金性质合计一致。
+- 预算明细：结转结余、公用经费、“三公”经费、政府采购、编制与在职人数、固定资产（均可不填）；评价框架中按标准公式计算的指标（共性指标）由此计算。
 - 月度支出：12 个月的累计支出，或当月支出（二选一）；用于计算年度评价执行率。没有月度数据时，在基本信息中填“年度评价执行率（报告所述）”。
 - 绩效指标：每个指标一行。指标类别从下拉列表选择（如 产出/数量、效益/社会效益、满意度）。指标值和实际完成值按原文填写，如“≥26 次、≥13 台”“不低于 95%”“≤1‰”；比率可另填分子、分母（比率单位 % 或 ‰）。分值合计须等于评价框架中该类指标的分值。定性指标须选定性档次（达成/部分达成/未达成）并填自评得分。
 - 管理效率：已按评价框架列出各三级指标。满分的指标无需填写；扣分的填扣分和扣分原因，同一指标有多项扣分时另起一行、重复一级和三级指标名称。
+- 共性指标：已按评价框架列出按标准公式计算的指标。表上只列比率、没有上面的基础数据时，在“完成值”填表上所列的比率；评价框架标准为“部门自定”的，在“目标值”填表上的目标（如 3%）。有基础数据时完成值可不填（填了会与计算值核对）。
 - 重点项目：项目名称、全年预算数、实际支出。
 - 文字说明：每段一行，类别从下拉列表选择（部门职能、年度工作任务、主要成效、存在问题、改进措施等）。
 - 报告所述得分：报告中表述的各级得分和指标个数（用于核对）。

@@ -18,7 +18,7 @@ from perflib.demo import generate
 from perflib.evaluation import load
 from perflib.excel import SHEETS, export_workbook, read_workbook, template_workbook
 
-from .conftest import EXAMPLE, FRAMEWORKS
+from .conftest import EXAMPLE, FRAMEWORKS, REPO
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +37,8 @@ def test_template(tmp_path: Path, loaded) -> None:
     path = tmp_path / "t.xlsx"
     path.write_bytes(template_workbook(framework=loaded.framework, frameworks_dir=FRAMEWORKS))
     wb = load_workbook(path)
-    assert wb.sheetnames[:9] == ["说明", "基本信息", "预算", "月度支出", "绩效指标", "管理效率", "重点项目", "文字说明", "报告所述得分"]
+    assert wb.sheetnames[:12] == ["说明", "基本信息", "预算", "按支出类型", "预算明细", "月度支出", "绩效指标", "管理效率",
+                                  "共性指标", "重点项目", "文字说明", "报告所述得分"]
     for name, columns in SHEETS.items():
         assert [c.value for c in wb[name][1]][: len(columns)] == [c.header for c in columns]
         assert wb[name].freeze_panes == "A2"
@@ -162,3 +163,55 @@ def test_summary_workbook_matches_csv(tmp_path: Path) -> None:
     graded = next(r for r in range(2, sheet.max_row + 1) if sheet.cell(row=r, column=grade + 1).value)
     assert sheet.cell(row=graded, column=grade + 1).fill.fgColor.rgb.endswith(("C6EFCE", "DDEBF7", "FFF2CC", "F8CBAD"))
     assert sheet.cell(row=graded, column=rate + 1).number_format == "0.00%"
+
+
+
+# the two examples on the common framework's rows: budget facts, expenditure kinds, printed standard rows
+FORM_EXAMPLES = [REPO / "docs" / "examples" / "demo-mof-finance" / "2024.yaml",
+                 REPO / "docs" / "examples" / "cq-kxc-media" / "2021.yaml"]
+
+
+@pytest.mark.parametrize("path", FORM_EXAMPLES, ids=lambda p: p.parent.name)
+def test_the_standard_rows_and_budget_facts_round_trip(tmp_path: Path, path: Path) -> None:
+    original = evaluate(path)
+    xlsx = tmp_path / "form.xlsx"
+    xlsx.write_bytes(export_workbook(original.params, framework=original.framework, frameworks_dir=FRAMEWORKS))
+    params = read_workbook(xlsx, frameworks_dir=FRAMEWORKS)
+    before = original.params.model_dump()
+    after = params.model_dump()
+    for leaf in after["management"]:
+        leaf["weight"] = None
+    before["standard"] = {k: v for k, v in before["standard"].items() if v["target"] or v["value"] is not None}
+    for side in (before, after):  # the workbook lists the judged rows in framework order
+        side["management"].sort(key=lambda leaf: leaf["name"])
+    assert after == before  # a row blank on the form is no row
+    ev = evaluate_params(params, original.framework)
+    assert [(n.name, n.score) for n in ev.scorecard.walk()] == [(n.name, n.score) for n in original.scorecard.walk()]
+
+
+def test_the_template_lists_the_frameworks_standard_rows(tmp_path: Path) -> None:
+    from perflib.scoring.frameworks import load_framework
+
+    fw = load_framework(FRAMEWORKS / "chongqing-department-overall.yaml")
+    wb = load_workbook(io.BytesIO(template_workbook(framework=fw, frameworks_dir=FRAMEWORKS)))
+    rows = [[c.value for c in row] for row in wb["共性指标"].iter_rows(min_row=2) if row[0].value]
+    assert [r[0] for r in rows][:2] == ["财政供养人员控制率", "“三公”经费变动率"] and len(rows) == 9
+    assert rows[0][1] == "实有在职人数 ÷ 编制数 × 100%" and rows[0][2] == "部门自定"
+    assert [c.value for c in wb["按支出类型"]["A"]][1:3] == ["基本支出", "项目支出"]
+    labels = [c.value for c in wb["预算明细"]["A"]][1:]
+    assert "上年“三公”经费实际支出" in labels and "编制数" in labels
+
+
+def test_a_workbook_from_an_older_template_still_imports(tmp_path: Path, exported: Path) -> None:
+    wb = load_workbook(exported)
+    for name in ("按支出类型", "预算明细", "共性指标"):
+        del wb[name]
+    wb.save(exported)
+    assert str(evaluate_params(read_workbook(exported, frameworks_dir=FRAMEWORKS),
+                               load_framework_for(exported)).total) == "91.88"
+
+
+def load_framework_for(path: Path):  # noqa: ANN201
+    from perflib.scoring.frameworks import load_framework
+
+    return load_framework(FRAMEWORKS / "guangzhou-department-overall.yaml")
