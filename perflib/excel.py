@@ -205,7 +205,7 @@ def _new_workbook(framework: Framework | None, frameworks: list[Framework]) -> t
         "计分方法": sorted(INDICATOR_METHODS), "定性档次": [t.name for t in (framework.tiers() if framework else DEFAULT_TIERS)],
         "比率单位": ["%", "‰"], "文字类别": list(NARRATIVE),
     })
-    for position, (name, items) in enumerate((("基本信息", BASIC), ("预算明细", FACTS))):
+    for name, items in (("基本信息", BASIC), ("预算明细", FACTS)):
         ws = wb.create_sheet(name)
         _header(ws, (Column("项目", "label", width=28), Column("内容", "value", width=40),
                      Column("说明", "note", width=40)))
@@ -336,7 +336,7 @@ def export_workbook(params: ParamsFile, *, framework: Framework | None, framewor
             value = "是" if value else None
         basic.cell(row=i, column=2, value=_cell_value(value))
     facts = wb["预算明细"]
-    for i, (_, path, kind, _, _) in enumerate(FACTS, 2):
+    for i, (_, path, _, _, _) in enumerate(FACTS, 2):
         facts.cell(row=i, column=2, value=_cell_value(_get(data, path)))
     by_kind = {k.kind: k for k in params.budget.by_kind}
     for r, kind in enumerate(KINDS, 2):
