@@ -549,41 +549,14 @@ def _read(wb, reader: _Reader) -> dict:  # noqa: ANN001, C901 - one pass per she
     if "基本信息" not in wb.sheetnames:
         reader.error("基本信息!（工作表）", "缺少工作表「基本信息」")
     else:
-        ws = wb["基本信息"]
-        labels = {item[0]: item for item in BASIC}
-        seen = set()
-        for r in range(2, ws.max_row + 1):
-            label_cell = ws.cell(row=r, column=1)
-            label = str(label_cell.value).strip() if label_cell.value is not None else ""
-            if not label:
-                continue
-            if label not in labels:
-                reader.error(f"基本信息!{label_cell.coordinate}（项目）", "未知的项目", expected="模板中的项目名称", found=label)
-                continue
-            seen.add(label)
-            _, path, kind, _, _ = labels[label]
-            _put(data, path, reader.value(ws, ws.cell(row=r, column=2), label, kind, path))
+        seen = _key_values(wb["基本信息"], BASIC, reader, data, keep_blank=True)
         for label, path, _, required, _ in BASIC:
             if required and (label not in seen or _get(data, path) is None):
                 reader.error(f"基本信息!B{_basic_row(label)}（{label}）", "必填项为空")
     # 预算明细: label → value, each optional; a group left wholly blank is absent
     if "预算明细" in wb.sheetnames:
-        ws = wb["预算明细"]
-        labels = {item[0]: item for item in FACTS}
         facts: dict = {}
-        for r in range(2, ws.max_row + 1):
-            label_cell = ws.cell(row=r, column=1)
-            label = str(label_cell.value).strip() if label_cell.value is not None else ""
-            if not label:
-                continue
-            if label not in labels:
-                reader.error(f"预算明细!{label_cell.coordinate}（项目）", "未知的项目", expected="模板中的项目名称",
-                             found=label)
-                continue
-            _, path, kind, _, _ = labels[label]
-            value = reader.value(ws, ws.cell(row=r, column=2), label, kind, path)
-            if value is not None:
-                _put(facts, path, value)
+        _key_values(wb["预算明细"], FACTS, reader, facts, keep_blank=False)
         data.setdefault("budget", {}).update(facts.get("budget", {}))
     # 按支出类型
     ws, rows = reader.table(wb, "按支出类型")
@@ -712,6 +685,27 @@ def _read(wb, reader: _Reader) -> dict:  # noqa: ANN001, C901 - one pass per she
     if "department" in data and "functions" not in data["department"]:
         data["department"]["functions"] = []
     return data
+
+
+def _key_values(ws: Worksheet, items: tuple, reader: _Reader, data: dict, *, keep_blank: bool) -> set[str]:
+    """A 项目 / 内容 sheet (基本信息, 预算明细) into ``data`` by each label's field path; the labels seen."""
+    labels = {item[0]: item for item in items}
+    seen = set()
+    for r in range(2, ws.max_row + 1):
+        label_cell = ws.cell(row=r, column=1)
+        label = str(label_cell.value).strip() if label_cell.value is not None else ""
+        if not label:
+            continue
+        if label not in labels:
+            reader.error(f"{ws.title}!{label_cell.coordinate}（项目）", "未知的项目", expected="模板中的项目名称",
+                         found=label)
+            continue
+        seen.add(label)
+        _, path, kind, _, _ = labels[label]
+        value = reader.value(ws, ws.cell(row=r, column=2), label, kind, path)
+        if value is not None or keep_blank:
+            _put(data, path, value)
+    return seen
 
 
 def _get(data: dict, path: tuple) -> object:
