@@ -176,6 +176,15 @@ def stated_rates(ctx: Context) -> Iterator[Finding]:
                 f"{fmt_percent(m.monthly_mean_rate)}。",
                 "年度评价执行率",
             )
+    rule = ctx.framework.execution_rule
+    if (m.stated_evaluation_rate is not None and rule.strategy == "year_end" and rule.part is None
+            and m.evaluation.rate is not None and _differs(m.stated_evaluation_rate * 100, m.evaluation.rate * 100)):
+        yield Finding(
+            "warning", "RATE_MISMATCH",
+            f"年度评价执行率表述为 {fmt_percent(m.stated_evaluation_rate)}，评价框架按全年支出 ÷ 预算计分，"
+            f"为 {fmt_percent(m.evaluation.rate)}；计分采用后者。",
+            "年度评价执行率",
+        )
     for p in m.projects:
         if p.stated_rate is not None and p.execution_rate is not None and _differs(p.stated_rate * 100, p.execution_rate * 100):
             yield Finding(
@@ -243,10 +252,13 @@ def back_loaded(ctx: Context) -> Iterator[Finding]:
     rate = m.monthly_mean_rate if m.monthly_mean_rate is not None else m.stated_evaluation_rate
     year_end = min(m.execution_rate, Decimal(1)) if m.execution_rate is not None else Decimal(1)
     even = EVEN_SPENDING_RATE * year_end
+    # where the framework scores another rate, the mean of the month-end rates is named as what it is
+    label = ("年度评价执行率" if ctx.framework.execution_rule.strategy == "monthly_mean" or m.monthly_mean_rate is None
+             else "各月末累计执行率的平均")
     if rate is not None and rate < even - BACKLOAD_TOLERANCE:
         yield Finding(
             "warning", "SPENDING_BACKLOADED",
-            f"年度评价执行率 {fmt_percent(rate)} 低于均衡支出水平 {fmt_percent(even)}"
+            f"{label} {fmt_percent(rate)} 低于均衡支出水平 {fmt_percent(even)}"
             f"（全年支出 {fmt_percent(m.execution_rate)} 均匀分布于各月时的水平），支出集中在下半年或年末。",
             "支出进度",
         )

@@ -107,8 +107,8 @@ def render_text(ev: Evaluation) -> str:
         f"{'指标':<28}{'分值':>8}{'得分':>8}",
     ]
     for node in ev.scorecard.walk():
-        if node.kind in ("indicator", "management") and node.score == node.max:
-            continue
+        if not node.children and node.kind != "indicators" and node.score == node.max and node.level > 1:
+            continue  # a leaf at full marks: said once below
         name = "  " * (node.level - 1) + node.name
         note = f"  （按规则 {fmt_points(node.rule_score)}）" if node.rule_score is not None else ""
         out.append(f"{pad(name, 30)}{fmt_points(node.max):>8}{fmt_points(node.score):>8}{note}")
@@ -410,8 +410,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("score", parents=[frameworks], help="为一个部门年度评分并审核")
     p.add_argument("path", metavar="PATH", help="params/<部门代码>/<年度>.yaml")
-    p.add_argument("--json", action="store_true", help="输出 JSON（各字段见 docs/json.md）")
-    p.add_argument("--explain", action="store_true", help="逐项说明每个绩效指标如何读取、按什么方法计分、算式与舍入")
+    how = p.add_mutually_exclusive_group()
+    how.add_argument("--json", action="store_true", help="输出 JSON（各字段见 docs/json.md）")
+    how.add_argument("--explain", action="store_true", help="逐项说明每个绩效指标如何读取、按什么方法计分、算式与舍入")
     p.add_argument("--strict", action="store_true",
                    help="录入检查：空白的指标值/实际完成值、分值合计不符也视为错误（默认照读、计分并列为审核发现）")
 

@@ -497,7 +497,10 @@ def open_filled(path: Path):  # noqa: ANN201 - an openpyxl Workbook
     except FileNotFoundError:
         raise InputErrors([InputError(path, "(文件)", "文件不存在")]) from None
     except Exception as exc:  # noqa: BLE001 - zipfile, XML and openpyxl errors alike
-        raise InputErrors([InputError(path, "(文件)", f"不是可读取的 Excel 工作簿（.xlsx）：{exc}")]) from None
+        suffix = Path(path).suffix.lower()
+        why = (f"扩展名为 {suffix or '（无）'}，请在 Excel 中另存为 .xlsx 工作簿" if suffix != ".xlsx"
+               else f"文件已损坏或不是 Excel 保存的工作簿（{type(exc).__name__}）")
+        raise InputErrors([InputError(path, "(文件)", f"不是可读取的 Excel 工作簿（.xlsx）：{why}")]) from None
 
 
 def read_workbook(path: str | Path, *, frameworks_dir: Path, strict: bool = False) -> ParamsFile:
@@ -580,15 +583,24 @@ def _read(wb, reader: _Reader) -> dict:  # noqa: ANN001, C901 - one pass per she
         if name is None:
             reader.error(reader.where(ws, cells[0], "指标名称"), "指标名称为空")
             continue
+        for text, cell, header in ((target, cells[3], "目标值（表上所列）"), (value, cells[4], "完成值（表上所列）")):
+            bare = text is not None and "%" not in text and "％" not in text
+            if bare and text.strip().lstrip("≤≥<>=＜＞").strip() not in ("0", "0.0", "0.00"):
+                # a General cell's 0.1 may mean 10 % or 0.1 %: only the form's own percent sign says which
+                reader.error(reader.where(ws, cell, header), "请写成百分数（带 %），或把单元格设为百分比格式",
+                             expected=f"如 {text}% 或 {_as_percent(text)}", found=text)
         data.setdefault("standard", {})[name] = {k: v for k, v in (("target", target), ("value", value))
                                                  if v is not None}
     # 预算
     ws, rows = reader.table(wb, "预算")
     funds = []
-    for i, (_r, cells) in enumerate(rows):
+    for _r, cells in rows:
+        i = len(funds)
         fund = {}
         for col, cell in zip(SHEETS["预算"], cells):
             fund[col.key] = reader.value(ws, cell, col.header, col.kind, ("budget", "funds", i, col.key))
+        if all(fund[k] is None for k in ("initial", "adjusted", "spent")):
+            continue  # a fund type the template lists but the department does not have
         funds.append({k: v for k, v in fund.items() if v is not None})
     data.setdefault("budget", {})["funds"] = funds
     data["budget"] = {"funds": data["budget"].pop("funds"), **data["budget"]}  # funds first, as files write it
@@ -687,6 +699,15 @@ def _read(wb, reader: _Reader) -> dict:  # noqa: ANN001, C901 - one pass per she
     return data
 
 
+def _as_percent(text: str) -> str:
+    """``"0.1"`` → ``"10%"`` (what a fraction typed in a General cell would mean), for the message."""
+    head = text.rstrip("0123456789.")
+    try:
+        return head + format((Decimal(text[len(head):]) * 100).normalize(), "f") + "%"
+    except (InvalidOperation, ValueError):
+        return text + "%"
+
+
 def _key_values(ws: Worksheet, items: tuple, reader: _Reader, data: dict, *, keep_blank: bool) -> set[str]:
     """A 项目 / 内容 sheet (基本信息, 预算明细) into ``data`` by each label's field path; the labels seen."""
     labels = {item[0]: item for item in items}
@@ -747,12 +768,12 @@ INSTRUCTIONS = """部门整体支出绩效自评表（perflib 导入模板）
 用途：填写一个部门一个年度的自评数据，然后用 perflib excel-import 本文件.xlsx 生成 params/<部门代码>/<年度>.yaml。
 各工作表：
 - 基本信息：部门代码（小写字母、数字、连字符，如 baiyun-emergency）、部门名称、年度、评价框架等；“报告所述”各项仅用于核对，不参与计分。
-- 预算：每种资金性质一行：年初预算、调整后预算、支出（金额单位见基本信息，默认万元）。
+- 预算：每种资金性质一行：年初预算、调整后预算、支出（金额单位见基本信息，默认万元）；没有的资金性质金额留空即可。
 - 按支出类型：基本支出、项目支出各一行（可不填）；两行合计须与各资金性质合计一致。
 - 预算明细：结转结余、公用经费、“三公”经费、政府采购、编制与在职人数、固定资产（均可不填）；评价框架中按标准公式计算的指标（共性指标）由此计算。
 - 月度支出：12 个月的累计支出，或当月支出（二选一）；用于计算年度评价执行率。没有月度数据时，在基本信息中填“年度评价执行率（报告所述）”。
-- 绩效指标：每个指标一行。指标类别从下拉列表选择（如 产出/数量、效益/社会效益、满意度）。指标值和实际完成值按原文填写，如“≥26 次、≥13 台”“不低于 95%”“≤1‰”；比率可另填分子、分母（比率单位 % 或 ‰）。分值合计须等于评价框架中该类指标的分值。定性指标须选定性档次（达成/部分达成/未达成）并填自评得分。
-- 管理效率：已按评价框架列出各三级指标。满分的指标无需填写；扣分的填扣分和扣分原因，同一指标有多项扣分时另起一行、重复一级和三级指标名称。
+- 绩效指标：每个指标一行。指标类别从下拉列表选择（列表随评价框架而定，如 产出/数量、效益/社会效益、满意度，或 个性指标）。指标值和实际完成值按原文填写，如“≥26 次、≥13 台”“不低于 95%”“≤1‰”；比率可另填分子、分母（比率单位 % 或 ‰）。分值合计须等于评价框架中该类指标的分值。定性指标须选定性档次（达成/部分达成/未达成）并填自评得分。
+- 管理效率：已按评价框架列出各三级指标。满分的指标无需填写；扣分的填扣分和扣分原因，同一指标有多项扣分时另起一行、重复一级和三级指标名称。填了“自评得分”的，按自评得分计入（按扣分计算的得分另行核对并列为审核发现）。
 - 共性指标：已按评价框架列出按标准公式计算的指标。表上只列比率、没有上面的基础数据时，在“完成值”填表上所列的比率；评价框架标准为“部门自定”的，在“目标值”填表上的目标（如 3%）。有基础数据时完成值可不填（填了会与计算值核对）。
 - 重点项目：项目名称、全年预算数、实际支出。
 - 文字说明：每段一行，类别从下拉列表选择（部门职能、年度工作任务、主要成效、存在问题、改进措施等）。

@@ -141,3 +141,20 @@ def test_a_yes_no_value_is_shown_as_written(write_params) -> None:  # noqa: ANN0
     with pytest.raises(InputErrors) as err:
         evaluate(_demo(write_params, lambda d: d["indicators"][0].update(actual=True)))
     assert "实际为 true" in str(err.value) and "True" not in str(err.value)
+
+
+def test_the_execution_section_is_needed_only_where_the_framework_scores_it(write_params, example_data) -> None:
+    # 重庆's form scores spent ÷ budget: no monthly series, no stated rate needed
+    data = yaml.safe_load((REPO / "docs" / "examples" / "cq-kxc-media" / "2021.yaml").read_text(encoding="utf-8"))
+    data.pop("execution")
+    assert evaluate(write_params(data, code="cq-kxc-media", year=2021)).scorecard.total == D("53.05")
+    # a stated rate the framework does not score is checked against the one it does
+    data["execution"] = {"stated_rate": "80%"}
+    ev = evaluate(write_params(data, code="cq-kxc-media", year=2021))
+    found = [f for f in ev.findings if f.code == "RATE_MISMATCH" and f.subject == "年度评价执行率"]
+    assert found and "表述为 80.00%" in found[0].message and "为 76.00%" in found[0].message
+    # Guangzhou's scores the month-end series: without it, one line naming the field and what to give
+    example_data.pop("execution")
+    with pytest.raises(InputErrors) as err:
+        evaluate(write_params(example_data, code="baiyun-emergency", year=2023))
+    assert "execution: 无法计算「部门预算资金支出率」的执行率：评价框架按各月末累计执行率的平均计分" in str(err.value)

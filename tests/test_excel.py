@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import shutil
 from pathlib import Path
 
@@ -215,3 +216,27 @@ def load_framework_for(path: Path):  # noqa: ANN201
     from perflib.scoring.frameworks import load_framework
 
     return load_framework(FRAMEWORKS / "guangzhou-department-overall.yaml")
+
+
+@pytest.mark.parametrize(("raw", "fmt", "message"), [
+    (0.03, "0%", None),                     # a percent cell: 3 %
+    ("3%", "@", None),                      # the percent sign typed
+    (0, "General", None),                   # 0 is 0 either way
+    (0.1, "General", "共性指标!D5（目标值（表上所列））: 请写成百分数（带 %）"),   # 10 % or 0.1 %?
+    ("0.1", "@", "如 0.1% 或 10%"),
+])
+def test_a_printed_rate_must_say_it_is_a_percent(tmp_path: Path, raw, fmt: str, message: str | None) -> None:  # noqa: ANN001
+    src = evaluate(FORM_EXAMPLES[1])
+    xlsx = tmp_path / "form.xlsx"
+    xlsx.write_bytes(export_workbook(src.params, framework=src.framework, frameworks_dir=FRAMEWORKS))
+    wb = load_workbook(xlsx)
+    cell = wb["共性指标"]["D5"]  # 预算调整率's 目标值
+    assert wb["共性指标"]["A5"].value == "预算调整率"
+    cell.value, cell.number_format = raw, fmt
+    wb.save(xlsx)
+    if message is None:
+        params = read_workbook(xlsx, frameworks_dir=FRAMEWORKS)
+        assert params.standard["预算调整率"].target in ("3%", "0")
+    else:
+        with pytest.raises(InputErrors, match=re.escape(message)):
+            read_workbook(xlsx, frameworks_dir=FRAMEWORKS)

@@ -50,7 +50,7 @@ CASES = [
     ("no-funds", _set("budget.funds", []), "budget.funds", "至少 1 项"),
     ("duplicate-fund", lambda d: d["budget"]["funds"].append(dict(d["budget"]["funds"][0])), "budget.funds", "重复"),
     ("eleven-months", lambda d: d["execution"]["monthly"]["values"].pop(), "execution.monthly.values", "至少 12 项"),
-    ("no-execution-data", _set("execution", {}), "execution", "至少填写"),
+    ("no-execution-data", _set("execution", {}), "execution", "无法计算「部门预算资金支出率」的执行率"),
     ("bad-basis", _set("execution.monthly.basis", "累计"), "execution.monthly.basis", "cumulative"),
     ("rate-text", _set("execution.stated_rate", "约五成"), "execution.stated_rate", "百分比"),
     ("target-unreadable", _set("indicators[0].target", "≥"), "indicators[0].target", "缺少数值"),

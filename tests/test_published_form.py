@@ -129,5 +129,30 @@ def test_the_report_and_the_form_say_where_each_rate_came_from() -> None:
     sheet = list(load_workbook(io.BytesIO(form_workbook(ev))).active.iter_rows(values_only=True))
     assert sheet[0][0] == "部门整体绩效自评表（2021 年度）"  # the framework's own form title
     rows = {r[1]: r for r in sheet if len(r) > 1 and r[1]}
+    assert rows["“三公”经费变动率"][2:4] == ("未填", "未填") and rows["“三公”经费变动率"][-1] == "表上未填，按评价框架计分"
     procurement = rows["政府采购执行率"]
     assert procurement[2:7] == ("100%", "72.74%", 0.725, 2, 1.45)  # 年初指标值 … 指标得分, 得分系数 = 1.45 ÷ 2
+
+
+def test_the_reports_score_table_adds_up() -> None:
+    import re
+
+    from perflib.present.report import Report, conclusion
+
+    ev = evaluate(FORM)
+    html = str(conclusion(Report(ev, (ev,))))
+    rows = re.findall(r"<tr><td[^>]*>(?:　)?([^<]+)</td><td[^>]*>([\d.]+)</td><td[^>]*>([\d.]+)</td>", html)
+    scores = {name: D(score) for name, _, score in rows}
+    assert scores["共性指标"] == D("25.45")
+    children = [n.name for n in ev.scorecard.node("共性指标").children]
+    assert all(name in scores for name in children)  # the judged rows too
+    assert sum((scores[name] for name in children), D(0)) == scores["共性指标"]
+
+
+def test_the_score_table_lists_only_the_rows_that_lost_points(capsys) -> None:  # noqa: ANN001
+    from perflib.cli import main
+
+    assert main(["score", str(FORM)]) == 0
+    out = capsys.readouterr().out
+    assert "政府采购执行率" in out and "“三公”经费控制率" in out and "党性教育培训次数" in out
+    assert "财政供养人员控制率" not in out.split("审核发现")[0]  # full marks: "从略"

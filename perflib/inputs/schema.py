@@ -231,12 +231,8 @@ class Execution(_Model):
 
     monthly: Monthly | None = None
     stated_rate: Percent | None = None  # 年度评价执行率 as stated by the report or finance bureau
-
-    @model_validator(mode="after")
-    def _something(self) -> Execution:
-        if self.monthly is None and self.stated_rate is None:
-            raise ValueError("至少填写月度支出 monthly 或年度评价执行率 stated_rate 之一")
-        return self
+    # Neither is required here: a framework that scores the year-end rate (spent ÷ budget) needs neither;
+    # one that scores the monthly series says so, naming the field, when it is scored.
 
 
 class Indicator(_Model):
@@ -341,7 +337,7 @@ class ParamsFile(_Model):
     money_unit: Literal["万元", "元"] = "万元"
     title: Name | None = None  # report title, defaults to "<year> 年度<name>部门整体支出绩效自评报告"
     budget: Budget
-    execution: Execution
+    execution: Execution = Execution()
     indicators: Annotated[list[Indicator], Field(max_length=2000)] = []
     management: Annotated[list[ManagementLeaf], Field(max_length=2000)] = []
     key_projects: Annotated[list[KeyProject], Field(max_length=500)] = []

@@ -17,7 +17,7 @@ from ..text import circled
 RULE_NAMES = {
     "per_point": "扣分制（每超出 1 个百分点扣分）", "banded": "分档计分",
     "positive": "正向（越大越好）", "reverse_linear": "反向，线性（越小越好，超出目标一倍得 0）",
-    "reverse_ratio": "反向，比例（越小越好，目标 ÷ 实际）", "zero_target": "零目标（实际须为 0）",
+    "reverse_ratio": "反向，比例（越小越好，目标 ÷ 实际）", "zero_target": "零目标（实际不超过 0）",
     "range": "区间（在区间内得满分）",
 }
 FORMULAS = {
@@ -27,7 +27,7 @@ FORMULAS = {
     "zero_target": "完成率 = 实际 ≤ 0 时为 1，否则 0",
     "range": "完成率 = 在区间内为 1；低于下限按正向、高于上限按反向计算",
 }
-DIRECTION_NAMES = {"more": "实际 ≥ 目标为完成", "less": "实际 ≤ 目标为完成", "zero": "实际为 0 为完成",
+DIRECTION_NAMES = {"more": "实际 ≥ 目标为完成", "less": "实际 ≤ 目标为完成", "zero": "实际 ≤ 0 为完成",
                    "range": "实际在区间内为完成"}
 
 

@@ -57,9 +57,15 @@ def _row(node: NodeResult, ev: Evaluation) -> tuple[str, str, str]:
     if "rate" in node.detail:
         return "100%", fmt_percent(node.detail["rate"]), "" if node.score >= node.max else "支出进度偏慢"
     if "standard" in node.detail:  # computed from the budget: its target, its value, how it was computed
-        value = node.detail["value"]
-        shown = "无法计算" if value is None else f"{quantize(value, 2)}%"
-        why = "" if node.score >= node.max else f"{node.detail['standard']} = {node.detail['formula']}"
+        value, source = node.detail["value"], node.detail.get("source")
+        shown = ("未填" if source == "missing" else "不适用" if source == "undefined" else
+                 "—" if value is None else f"{quantize(value, 2)}%")
+        if node.score >= node.max:
+            why = ""
+        elif node.detail["target"] == "未填" or source == "missing":
+            why = "表上未填，按评价框架计分"
+        else:
+            why = f"{node.detail['standard']} = {node.detail['formula']}"
         return str(node.detail["target"]), shown, why
     if "value" in node.detail:
         if node.detail["value"] is None:

@@ -209,7 +209,8 @@ def conclusion(report: Report) -> HTML:
     if stated.total is not None and stated.total != ev.total:
         parts.append(note(f"报告所述自评得分为 {fmt_points(stated.total)} 分，与按各项指标复核的得分 "
                           f"{fmt_points(ev.total)} 分不一致，详见附录审核发现。"))
-    nodes = [n for n in ev.scorecard.walk() if n.level <= 2 and n.kind not in ("indicator", "management")]
+    # the first two levels, every row of them: a judged row at level 2 (重庆's 共性指标) counts in its sum
+    nodes = [n for n in ev.scorecard.walk() if n.level <= 2 and n.kind != "indicator"]
     rows = [[("　" * (n.level - 1)) + n.name, n.max, n.score, fmt_percent(n.score / n.max if n.max else None)]
             for n in nodes]
     rows.append(["合计", ev.framework.total, ev.total, fmt_percent(ev.total / ev.framework.total)])

@@ -203,8 +203,11 @@ class _Context:
                                            "且其预算不为 0")
                 return self._result(node, path, "metric", node.points, ZERO, method=method)
             if evaluation.rate is None:
-                self.problems.add(("execution",), f"无法计算「{node.name}」的执行率",
-                                  expected="月度支出 monthly 或 stated_rate，且预算不为 0")
+                how = {"monthly_mean": "按各月末累计执行率的平均计分", "schedule": "按各月对序时进度的完成程度计分",
+                       "stated": "按财政部门核定的年度评价执行率计分"}.get(rule.strategy, "按全年支出 ÷ 预算计分")
+                self.problems.add(("execution",), f"无法计算「{node.name}」的执行率：评价框架{how}",
+                                  expected="12 个月的月度支出（execution.monthly），或报告所述的年度评价执行率"
+                                           "（execution.stated_rate），且预算不为 0")
                 return self._result(node, path, "metric", node.points, ZERO, method=method)
             share = methods.execution_rate(evaluation.rate)
             detail = {"rate": evaluation.rate, "strategy": evaluation.strategy, "source": evaluation.source}
@@ -249,7 +252,7 @@ class _Context:
                 f"，按评价框架计 {fmt_points(rule)} 分"
                 f"（满分 {fmt_points(node.points)} 分）。",
                 subject=node.name, refusal=f"「{node.name}」的目标值由部门填写，输入中未填",
-                expected=f"standard: {{{node.name}: {{target: \"…%\"}}}}（表上所列）")
+                expected=f"表上所列的目标值，填在 standard 中（{node.name}: {{target: …%}}）或 Excel 的共性指标表")
             return self._result(node, path, "metric", node.points, rule, method="standard", detail=detail)
         if source == "missing":
             # the form asks for a figure the input does not give: a blank cell
