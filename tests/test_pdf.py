@@ -72,6 +72,28 @@ def test_every_font_is_embedded_and_has_every_character_the_reports_use(worked) 
         assert not sorted(c for c in used if not c.isspace() and ord(c) not in cmap)
 
 
+def test_no_table_caption_is_left_on_a_page_without_its_table(worked) -> None:  # noqa: ANN001
+    """A long table may continue on the next page, but its caption goes over with its first row: the page
+    that shows a caption also shows the start of that table's first row."""
+    import re
+
+    out, _ = worked
+    pdf = out / "baiyun-emergency" / "2023" / "report.pdf"
+    html = (pdf.parent / "report.html").read_text(encoding="utf-8")
+    tables = []
+    for caption, first_row in re.findall(r"<caption>([^<]+).*?<tbody>\s*<tr[^>]*>(.*?)</tr>", html, re.S):
+        cells = [re.sub(r"<[^>]+>|\s", "", c) for c in re.findall(r"<td[^>]*>(.*?)</td>", first_row, re.S)]
+        # three neighbouring short cells (the row's figures), which one line of the PDF keeps together
+        runs = [cells[i:i + 3] for i in range(len(cells) - 2) if all(c and len(c) <= 12 for c in cells[i:i + 3])]
+        if runs:
+            tables.append((caption.strip(), "".join(runs[-1])))
+    assert ("产出指标完成情况明细", "100.00%2.002.00") in tables
+    pages = [re.sub(r"\s", "", page.extract_text()) for page in PdfReader(pdf).pages]
+    for caption, start in tables:
+        showing = [i for i, text in enumerate(pages) if caption in text]
+        assert any(start in pages[i] for i in showing), (caption, start, [i + 1 for i in showing])
+
+
 def test_the_index_and_manifest_list_the_pdf(worked) -> None:  # noqa: ANN001
     out, opts = worked
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))

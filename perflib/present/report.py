@@ -296,7 +296,7 @@ def _indicator_node(report: Report, node: NodeResult, number: int | None) -> HTM
         rows.append([circled(r.index + 1), r.name, r.category_label, r.target_short, r.actual_short, completion,
                      r.weight, r.score])
     parts.append(table(["序号", "指标名称", "类别", "目标值", "实际完成值", "完成程度", "分值", "得分"], rows,
-                       numeric=[5, 6, 7], caption=f"{node.name}明细"))
+                       numeric=[5, 6, 7], caption=f"{node.name}明细", cls="pf-indicator-table"))
     for r in indicators:
         detail = [para(strong(f"{circled(r.index + 1)}{r.name}"), cls="pf-noindent pf-item")]
         detail.append(para(f"目标值：{r.target.text}", cls="pf-noindent"))
