@@ -77,6 +77,16 @@ def test_without_monthly_series_there_is_no_curve(example_data, write_params) ->
     assert charts.monthly_execution(ev) is None
 
 
+def test_an_amount_not_given_is_labelled_missing_not_zero(example_data, write_params) -> None:
+    for fund in example_data["budget"]["funds"]:
+        fund.pop("initial", None)
+    example_data["budget"].pop("stated", None)
+    ev = evaluate(write_params(example_data, code="baiyun-emergency", year=2023))
+    labels = [t.get_text() for t in charts.budget_by_fund(ev).axes[0].texts]
+    assert labels.count("未填") == len(ev.metrics.funds) + 1  # each fund type and the total
+    assert "0.00" not in labels
+
+
 def test_missing_font_is_a_clear_error(monkeypatch) -> None:
     monkeypatch.setenv("PERFLIB_CJK_FONT", "/nonexistent/font.otf")
     fonts.font_path.cache_clear()

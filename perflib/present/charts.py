@@ -325,7 +325,9 @@ def budget_by_fund(ev: Evaluation) -> Figure:
             xs = [x + (i - 1) * width for x in range(len(labels))]
             heights = [_f(v) for v in values]
             _bars(ax, xs, heights, width, label=name, facecolor=GREYS[i], hatch=HATCHES[i])
-            _bar_labels(ax, xs, heights)
+            # an amount the input does not give (年初预算 often) is said to be missing, not drawn as 0.00
+            _labels(ax, list(zip(xs, heights)), ["未填" if v is None else f"{h:.2f}" for v, h in zip(values, heights)],
+                    dy=2, ha="center", va="bottom")
         _axis_texts(ax, "x", range(len(labels)), labels)
         ax.set_title(f"{ev.year} 年度预算与支出（按资金性质）")
         ax.legend(ncols=3, loc="upper center", bbox_to_anchor=(0.5, -0.1))
