@@ -126,6 +126,7 @@ def test_the_report_and_the_form_say_where_each_rate_came_from() -> None:
     assert "表上所列为 72.74%（未提供计算所需的预算数据），标准为 100%，得分 1.45 分" in text
     assert "预算完成率 = 支出 ÷ 调整后预算 × 100% = 76.00%，标准为 70%" in text  # computed from the budget
     assert "本年度无法计算（预算数据和表上完成值均未填）" in text
+    assert ">定性<" not in text  # a row whose target is 未填 is not a qualitative one
     sheet = list(load_workbook(io.BytesIO(form_workbook(ev))).active.iter_rows(values_only=True))
     assert sheet[0][0] == "部门整体绩效自评表（2021 年度）"  # the framework's own form title
     rows = {r[1]: r for r in sheet if len(r) > 1 and r[1]}

@@ -292,7 +292,7 @@ def _indicator_node(report: Report, node: NodeResult, number: int | None) -> HTM
         return join(*parts)
     rows = []
     for r in indicators:
-        completion = "定性" if r.qualitative else fmt_percent(r.completion)
+        completion = "未填" if r.method == "missing" else "定性" if r.qualitative else fmt_percent(r.completion)
         rows.append([circled(r.index + 1), r.name, r.category_label, r.target_short, r.actual_short, completion,
                      r.weight, r.score])
     parts.append(table(["序号", "指标名称", "类别", "目标值", "实际完成值", "完成程度", "分值", "得分"], rows,

@@ -248,7 +248,7 @@ class _Context:
             self.problems.defect(
                 ("standard", node.name, "target"), "NOT_FILLED",
                 f"「{node.name}」的目标值由部门填写，表上未填"
-                f"{'，完成值也未填（输入中也没有 ' + indicator.needs + '）' if source == 'missing' else ''}"
+                f"{'，完成值也未填（也没有计算所需的预算数据：' + indicator.needs + '）' if source == 'missing' else ''}"
                 f"，按评价框架计 {fmt_points(rule)} 分"
                 f"（满分 {fmt_points(node.points)} 分）。",
                 subject=node.name, refusal=f"「{node.name}」的目标值由部门填写，输入中未填",
@@ -259,8 +259,8 @@ class _Context:
             rule = self.round(self.fw.defaults.missing * node.points)
             self.problems.defect(
                 ("budget",), "NOT_FILLED",
-                f"「{node.name}」须由 {indicator.needs} 计算（{indicator.formula}），输入中未填，表上也未列完成值，"
-                f"按评价框架计 {fmt_points(rule)} 分（满分 {fmt_points(node.points)} 分）。",
+                f"「{node.name}」按 {indicator.formula} 计算，所需的预算数据未填（{indicator.needs}），表上也未列"
+                f"完成值，按评价框架计 {fmt_points(rule)} 分（满分 {fmt_points(node.points)} 分）。",
                 subject=node.name, refusal=f"「{node.name}」须填写 {indicator.needs}，或在 standard 中填写表上的完成值",
                 expected=indicator.formula)
             return self._result(node, path, "metric", node.points, rule, method="standard", detail=detail)
