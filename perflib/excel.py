@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -574,8 +575,12 @@ def _read(wb, reader: _Reader) -> dict:  # noqa: ANN001, C901 - one pass per she
         data.setdefault("budget", {})["by_kind"] = kinds
     # 共性指标: the form's printed target and value of standard rows (formula and standard are for reading)
     ws, rows = reader.table(wb, "共性指标")
+    seen_rows: dict[str, str] = {}
     for _r, cells in rows:
-        name = reader.value(ws, cells[0], "指标名称", "text", ("standard",))
+        name = ws.cell(row=_r, column=1).value
+        name = str(name).strip() if name is not None and str(name).strip() else None
+        if name is not None:
+            reader.value(ws, cells[0], "指标名称", "text", ("standard", name))  # errors about the row land here
         target = reader.value(ws, cells[3], "目标值（表上所列）", "written", ("standard", name or "", "target"))
         value = reader.value(ws, cells[4], "完成值（表上所列）", "written", ("standard", name or "", "value"))
         if target is None and value is None:
@@ -583,12 +588,18 @@ def _read(wb, reader: _Reader) -> dict:  # noqa: ANN001, C901 - one pass per she
         if name is None:
             reader.error(reader.where(ws, cells[0], "指标名称"), "指标名称为空")
             continue
+        if name in seen_rows:
+            reader.error(reader.where(ws, cells[0], "指标名称"), f"与 {seen_rows[name]} 重复", found=name)
+            continue
+        seen_rows[name] = cells[0].coordinate
         for text, cell, header in ((target, cells[3], "目标值（表上所列）"), (value, cells[4], "完成值（表上所列）")):
             bare = text is not None and "%" not in text and "％" not in text
             if bare and text.strip().lstrip("≤≥<>=＜＞").strip() not in ("0", "0.0", "0.00"):
                 # a General cell's 0.1 may mean 10 % or 0.1 %: only the form's own percent sign says which
+                numeric = re.fullmatch(r"[≤≥<>=＜＞]?\s*-?\d+(\.\d+)?", text.strip()) is not None
                 reader.error(reader.where(ws, cell, header), "请写成百分数（带 %），或把单元格设为百分比格式",
-                             expected=f"如 {text}% 或 {_as_percent(text)}", found=text)
+                             expected=f"如 {text}% 或 {_as_percent(text)}" if numeric else "如 3%、≤5%、≥95%",
+                             found=text)
         data.setdefault("standard", {})[name] = {k: v for k, v in (("target", target), ("value", value))
                                                  if v is not None}
     # 预算

@@ -158,3 +158,28 @@ def test_the_execution_section_is_needed_only_where_the_framework_scores_it(writ
     with pytest.raises(InputErrors) as err:
         evaluate(write_params(example_data, code="baiyun-emergency", year=2023))
     assert "execution: 无法计算「部门预算资金支出率」的执行率：评价框架按各月末累计执行率的平均计分" in str(err.value)
+
+
+CQ = yaml.safe_load((REPO / "docs" / "examples" / "cq-kxc-media" / "2021.yaml").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize(("row", "standard", "target", "direction", "score"), [
+    ("预算完成率", {"target": "0%"}, "≥0%", "≥", D(2)),                   # "at least 0", not a zero target
+    ("预算调整率", {"target": "=3%", "value": "0"}, "=3%", "≥", D(0)),    # an operator written is kept
+    ("“三公”经费变动率", {"target": "≤-5%", "value": "-10%"}, "≤-5%", "≤", D(2)),  # a fall of at least 5 %
+    ("“三公”经费变动率", {"target": "≤-5%", "value": "-2%"}, "≤-5%", "≤", D(0)),
+])
+def test_a_printed_target_is_read_in_one_direction(write_params, row: str, standard: dict, target: str,
+                                                   direction: str, score: D) -> None:
+    data = copy.deepcopy(CQ)
+    data["standard"][row] = standard
+    ev = evaluate(write_params(data, code="cq-kxc-media", year=2021))
+    node = ev.scorecard.node(row)
+    assert (node.detail["target"], node.detail["direction"], node.score) == (target, direction, score)
+
+
+def test_a_negative_target_is_neither_exceeded_nor_a_share(write_params) -> None:  # noqa: ANN001
+    path = _demo(write_params, lambda d: d["indicators"][0].update(target="≥-5个", actual="-10个"))
+    ev = evaluate(path)
+    codes = {f.code for f in ev.findings if f.subject == "开展财政监督检查次数"}
+    assert "TARGET_EXCEEDED" not in codes and "MISSED_WITHOUT_ANALYSIS" in codes

@@ -240,3 +240,31 @@ def test_a_printed_rate_must_say_it_is_a_percent(tmp_path: Path, raw, fmt: str, 
     else:
         with pytest.raises(InputErrors, match=re.escape(message)):
             read_workbook(xlsx, frameworks_dir=FRAMEWORKS)
+
+
+def test_a_text_beginning_with_equals_stays_text(tmp_path: Path, example_data, write_params) -> None:
+    """openpyxl stores "=100%" as a formula: Excel would compute it and the import read a blank."""
+    example_data["indicators"][7]["target"] = "=100%"
+    ev = evaluate(write_params(example_data, code="baiyun-emergency", year=2023))
+    xlsx = tmp_path / "x.xlsx"
+    xlsx.write_bytes(export_workbook(ev.params, framework=ev.framework, frameworks_dir=FRAMEWORKS))
+    cell = next(c for row in load_workbook(xlsx)["绩效指标"].iter_rows() for c in row if c.value == "=100%")
+    assert cell.data_type == "s"
+    assert read_workbook(xlsx, frameworks_dir=FRAMEWORKS).indicators[7].target == "=100%"
+
+
+@pytest.mark.parametrize(("edit", "message"), [
+    (lambda ws: ws.cell(row=5, column=1, value="不存在的行"), "共性指标!A5（指标名称）: 评价框架中没有这个按标准公式计算的指标"),
+    (lambda ws: [ws.cell(row=12, column=c, value=v) for c, v in ((1, "预算完成率"), (5, "80%"))],
+     "共性指标!A12（指标名称）: 与 A4 重复"),
+    (lambda ws: ws.cell(row=5, column=4, value="高"), "应为如 3%、≤5%、≥95%"),
+])
+def test_a_bad_standard_row_names_its_cell(tmp_path: Path, edit, message: str) -> None:  # noqa: ANN001
+    src = evaluate(FORM_EXAMPLES[1])
+    xlsx = tmp_path / "form.xlsx"
+    xlsx.write_bytes(export_workbook(src.params, framework=src.framework, frameworks_dir=FRAMEWORKS))
+    wb = load_workbook(xlsx)
+    edit(wb["共性指标"])
+    wb.save(xlsx)
+    with pytest.raises(InputErrors, match=re.escape(message)):
+        read_workbook(xlsx, frameworks_dir=FRAMEWORKS)

@@ -49,6 +49,8 @@ LIGHTS = [
     ("≤5 起", "6 起", 6, "red"),
     ("0 起", "0 起", 6, "green"),            # zero target
     ("0 起", "1 起", 6, "red"),
+    ("≥-5%", "-2%", 6, "green"),            # a target below 0 (a change rate): met or not, no share of it
+    ("≥-5%", "-8%", 6, "red"),
     ("≥26 次、≥13 台", "13 次、2 台", 6, "red"),  # compound: the worst part
     ("不发生重特大事故", "已达到", 6, "green"),   # qualitative
     ("不发生重特大事故", "部分达到", 6, "yellow"),

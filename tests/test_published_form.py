@@ -123,8 +123,8 @@ def test_the_report_and_the_form_say_where_each_rate_came_from() -> None:
 
     ev = evaluate(FORM)
     text = str(scoring_details(Report(ev, (ev,))))
-    assert "表上所列为 72.74%（未提供计算所需的预算数据），标准为 100%，得分 1.45 分" in text
-    assert "预算完成率 = 支出 ÷ 调整后预算 × 100% = 76.00%，标准为 70%" in text  # computed from the budget
+    assert "表上所列为 72.74%（未提供计算所需的预算数据），标准为 ≥100%，得分 1.45 分" in text
+    assert "预算完成率 = 支出 ÷ 调整后预算 × 100% = 76.00%，标准为 ≥70%" in text  # computed from the budget
     assert "本年度无法计算（预算数据和表上完成值均未填）" in text
     assert ">定性<" not in text  # a row whose target is 未填 is not a qualitative one
     sheet = list(load_workbook(io.BytesIO(form_workbook(ev))).active.iter_rows(values_only=True))
@@ -132,7 +132,7 @@ def test_the_report_and_the_form_say_where_each_rate_came_from() -> None:
     rows = {r[1]: r for r in sheet if len(r) > 1 and r[1]}
     assert rows["“三公”经费变动率"][2:4] == ("未填", "未填") and rows["“三公”经费变动率"][-1] == "表上未填，按评价框架计分"
     procurement = rows["政府采购执行率"]
-    assert procurement[2:7] == ("100%", "72.74%", 0.725, 2, 1.45)  # 年初指标值 … 指标得分, 得分系数 = 1.45 ÷ 2
+    assert procurement[2:7] == ("≥100%", "72.74%", 0.725, 2, 1.45)  # 年初指标值 … 指标得分, 得分系数 = 1.45 ÷ 2
 
 
 def test_the_reports_score_table_adds_up() -> None:

@@ -210,7 +210,10 @@ def test_a_fact_the_input_does_not_give_is_a_blank_cell(example_data, write_para
 
 @pytest.mark.parametrize(("params", "fragment"), [
     ({"indicator": "不存在的指标", "target": "≤5%"}, "standard 须指定 indicator"),
-    ({"indicator": "结转结余率", "target": "尽量少"}, "数值目标"),
+    ({"indicator": "结转结余率", "target": "尽量少"}, "百分数目标"),
+    ({"indicator": "结转结余率", "target": "≤5‰"}, "百分数目标"),
+    ({"indicator": "结转结余率", "target": "≤5%", "method": "zero_target"}, "zero_target（零目标）须配目标"),
+    ({"indicator": "结转结余率", "target": "1%～3%", "per_point": 0.5}, "扣分制（per_point）须配单边目标"),
     ({"indicator": "结转结余率", "target": "≤5%", "undefined": "half"}, "undefined"),
 ])
 def test_a_bad_standard_leaf_is_refused_when_the_framework_loads(params_root: Path, params: dict,
@@ -292,3 +295,16 @@ def test_a_reposted_2018_form_scores_as_it_states(example_data, write_params, pa
     assert card.node("预算完成率").detail["value"].quantize(D("0.01")) == D("99.27")
     assert [card.node(n).score for n in ("在职人员控制率", "三公经费变动率", "预算完成率", "预算控制率")] == [8, 0, 8, 0]
     assert not [f for f in ev.findings if f.code == "SCORE_MISMATCH"]  # every stated row as the rules give it
+
+
+def test_explain_gives_a_per_point_row_its_numbers(example_data, write_params, params_root: Path, capsys) -> None:  # noqa: ANN001
+    from perflib.cli import main
+
+    _framework(params_root, [{"name": "测试指标", "points": 10, "method": "standard",
+                              "params": {"indicator": "公用经费控制率", "target": "≤100%", "per_point": 0.5}}])
+    data = _mof(example_data)
+    data["budget"]["public_funds"] = {"budget": 300, "spent": 330}   # 110 %: 10 points over the ceiling
+    path = write_params(data, code="baiyun-emergency", year=2023)
+    assert main(["score", str(path), "--explain"]) == 0
+    out = capsys.readouterr().out
+    assert "偏离标准 10 个百分点，每个百分点扣 0.5 分：扣 5 分，得分 max(10 − 5, 0) → 5（扣完为止）" in out

@@ -86,7 +86,6 @@ UNREADABLE = [
     ("95%98%", "多个数值"),
     ("不低于95%以下", "矛盾"),
     ("110%-90%", "下限"),
-    ("-5%", "负数"),
 ]
 
 
@@ -147,3 +146,8 @@ def test_convert(value: str, unit: str, to: str, expected: str) -> None:
 @pytest.mark.parametrize(("unit", "to"), [("%", "次"), ("台", "次"), ("万元", "人")])
 def test_convert_incomparable(unit: str, to: str) -> None:
     assert convert(D(1), unit, to) is None
+
+
+def test_a_negative_rate_is_a_change_rate_not_an_error() -> None:
+    """变动率 targets and actuals go below 0: "≤-5%" (a fall of at least 5 %), "-2%" (fell by 2 %)."""
+    assert parse("≤-5%").parts[0].value == Decimal("-5") and parse("-2%").parts[0].value == Decimal("-2")

@@ -79,7 +79,7 @@ def summary_workbook(entries: Sequence[Entry]) -> bytes:
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    from ..present.xlsx import AMOUNT_FORMAT, GRADE_FILLS, HEADER_FILL, PERCENT_FORMAT, column_width
+    from ..present.xlsx import AMOUNT_FORMAT, GRADE_FILLS, HEADER_FILL, PERCENT_FORMAT, column_width, no_formulas
 
     frame = summary_frame(entries)
     shown = frame.copy()
@@ -108,6 +108,7 @@ def summary_workbook(entries: Sequence[Entry]) -> bytes:
                 texts = [HEADERS.get(column, column), *(_display(v, column) for v in frame.loc[subset.index, column])]
                 ws.column_dimensions[get_column_letter(c)].width = column_width(texts)
             ws.freeze_panes = "C2"
+            no_formulas(ws)
             ws.auto_filter.ref = f"A1:{get_column_letter(len(frame.columns))}{len(subset) + 1}"
     return buf.getvalue()
 

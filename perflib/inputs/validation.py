@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -47,7 +48,9 @@ def _translate(err: dict[str, Any]) -> tuple[str, str | None, object]:
     if kind == "extra_forbidden":
         return "未知字段（拼写错误？请对照 docs/input-format.md）", None, None
     if kind == "literal_error":
-        return "取值不在允许范围内", f"以下之一：{ctx.get('expected')}", found
+        # pydantic says "'万元' or '元'": the choices as a reader lists them
+        choices = re.findall(r"'([^']*)'", str(ctx.get("expected", ""))) or [str(ctx.get("expected"))]
+        return "取值不在允许范围内", f"以下之一：{'、'.join(choices)}", found
     if kind == "string_pattern_mismatch":
         return "代码格式不对", "小写字母、数字和连字符组成的代码，如 baiyun-emergency", found
     if kind in ("too_short", "string_too_short"):

@@ -197,7 +197,11 @@ def monitor(path: str | Path, *, rules_dir: str | Path | None = None) -> Monitor
         for part, value in pairs:
             rule = methods.part_completion(part.op, value, part.value, upper=part.upper, method=method)[1]
             direction = methods.DIRECTIONS[rule]
-            if direction == "more":
+            if direction == "more" and part.value <= 0:
+                # a target of 0 or less ("≥-5%": a change rate): no share of it can be expected by month N
+                expected, progress = part.value, None
+                light = "green" if methods.rule_met(rule, value, part.value, part.upper) else "red"
+            elif direction == "more":
                 level = part.unit in rules.level_units
                 expected = part.value if level else part.value * elapsed
                 progress = ratio(value * 100, expected)

@@ -15,7 +15,7 @@ from ..scoring.targets import BETWEEN, OP_SYMBOLS
 from ..text import circled
 
 RULE_NAMES = {
-    "per_point": "扣分制（每超出 1 个百分点扣分）", "banded": "分档计分",
+    "per_point": "扣分制（偏离标准按百分点扣分）", "banded": "分档计分",
     "positive": "正向（越大越好）", "reverse_linear": "反向，线性（越小越好，超出目标一倍得 0）",
     "reverse_ratio": "反向，比例（越小越好，目标 ÷ 实际）", "zero_target": "零目标（实际不超过 0）",
     "range": "区间（在区间内得满分）",
@@ -165,7 +165,13 @@ def _standard_score(n, value: Decimal) -> str:  # noqa: ANN001 - a NodeResult
         return (f"{FORMULAS[rule]} = {_with_numbers(rule, value, d['target_value'])} = {_n(completion)}；"
                 f"得分 {_n(completion)} × {fmt_points(n.max)} = {_n(completion * n.max)} → {rounded}（四舍五入到两位小数）")
     if rule == "per_point":
-        return f"扣分制：按评价框架的每百分点扣分计 → 得分 {rounded}"
+        beyond, deduct, step = d["beyond"], d["per_point"], d.get("step")
+        if not beyond:
+            return f"未偏离标准：得满分 {rounded}"
+        units = beyond // step if step else beyond
+        per = f"每 {_n(step)} 个百分点" if step else "每个百分点"
+        return (f"偏离标准 {_n(beyond)} 个百分点，{per}扣 {_n(deduct)} 分：扣 {_n(units * deduct)} 分，"
+                f"得分 max({fmt_points(n.max)} − {_n(units * deduct)}, 0) → {rounded}（扣完为止）")
     if rule == "banded":
         return f"按 {_n(value)}% 所在的档计分 → 得分 {rounded}"
     return f"得分 {rounded}"

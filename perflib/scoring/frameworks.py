@@ -379,11 +379,16 @@ def _check_leaf(node: Node, here: tuple, problems: list) -> None:
         elif node.params.get("bands") is None or node.params.get("target") is not None:
             try:
                 target = parse(str(node.params.get("target", "")))
-                if target.qualitative or len(target.parts) != 1:
+                if target.qualitative or len(target.parts) != 1 or target.parts[0].unit not in ("%", ""):
                     raise ValueError
+                part = target.parts[0]
+                if node.params.get("method") == "zero_target" and (part.value != 0 or part.upper is not None):
+                    problems.append((here + ("params", "method"), "zero_target（零目标）须配目标 \"≤0%\" 或 \"0%\""))
+                if node.params.get("per_point") is not None and part.upper is not None:
+                    problems.append((here + ("params", "per_point"), "扣分制（per_point）须配单边目标，如 \"≤3%\""))
             except (TargetError, ValueError):
                 problems.append((here + ("params", "target"),
-                                 "standard 须写一个数值目标，如 \"≤5%\"、\"≥95%\"、\"=100%\"（或用 bands 分档；"
+                                 "standard 须写一个百分数目标，如 \"≤5%\"、\"≥95%\"、\"=100%\"（或用 bands 分档；"
                                  "各部门自定目标的写 input，由输入文件 standard 填写）"))
         if node.params.get("method") == "range" and node.params.get("target") not in (None, "input"):
             try:

@@ -112,7 +112,8 @@ class IndicatorResult:
 
 
 def _ratio(actual: Decimal, target: Decimal) -> Decimal | None:
-    return actual / target if target else None
+    """A ÷ T, where it means "how much of the target": only for a positive target (−10 ÷ −5 is not 200 %)."""
+    return actual / target if target > 0 else None
 
 
 BLANK_NAMES = {"target": "年度指标值", "actual": "实际完成值"}

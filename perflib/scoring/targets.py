@@ -206,8 +206,6 @@ def _parse_clause(clause: str, original: str) -> Part | None:
     if pre is not None and post is not None and pre != post and pre != EQ:
         raise TargetError(original, f"运算符矛盾：前面是「{OP_SYMBOLS[pre]}」，后面却是「{OP_SYMBOLS[post]}」")
     op = post if post is not None and pre in (None, EQ) else (pre or EQ)
-    if value < 0 and unit in ("%", "‰"):
-        raise TargetError(original, "比率不能为负数")
     return Part(op, value, unit, head.rstrip("=:："))
 
 

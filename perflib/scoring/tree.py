@@ -281,15 +281,18 @@ class _Context:
             op = LE  # the leaf says lower is better, whatever the target's sign
         elif leaf_method in ("positive", "equal") and op in (EQ, LE, LT):
             op = GE
-        elif leaf_method == "auto" and op == EQ and indicator.direction == "≤":
-            op = LE  # "3%" printed for 预算调整率 means at most 3 %
-            detail["target"] = f"≤{target_text}"
+        elif leaf_method == "auto" and op == EQ and not str(target_text).lstrip().startswith(("=", "＝")):
+            # no operator written: the indicator's own direction ("3%" printed for 预算调整率 means at most 3 %)
+            op = LE if indicator.direction == "≤" else GE
+            detail["target"] = f"{indicator.direction}{target_text}"
         detail["direction"] = "区间" if op == BETWEEN else ("≤" if op in (LE, LT) else "≥")
         if node.params.get("per_point") is not None:  # 扣分制: points off per percentage point beyond the target
-            detail["rule"] = "per_point"
             step = node.params.get("step")
-            score_ = methods.per_point(value, op, target.value, node.points, to_decimal(node.params["per_point"]),
-                                       to_decimal(step) if step is not None else None)
+            deduct, step = to_decimal(node.params["per_point"]), (to_decimal(step) if step is not None else None)
+            score_ = methods.per_point(value, op, target.value, node.points, deduct, step)
+            beyond = value - target.value if op in (LE, LT) else target.value - value
+            detail.update(rule="per_point", per_point=deduct, step=step, target_value=target.value,
+                          beyond=max(beyond, ZERO))
             return self._result(node, path, "metric", node.points, self.round(score_), method="standard",
                                 detail=detail)
         completion, rule = methods.part_completion(op, value, target.value, upper=target.upper,
@@ -353,6 +356,9 @@ def _check_standard_rows(params: ParamsFile, fw: Framework, problems: Problems) 
             elif parts[0].upper is None and _leaf(fw, name).params.get("method") == "range":
                 problems.add(("standard", name, "target"), "评价框架按区间（range）计分，目标值须为区间",
                              expected="如 \"1%～3%\"", found=row.target)
+            elif parts[0].upper is not None and _leaf(fw, name).params.get("per_point") is not None:
+                problems.add(("standard", name, "target"), "评价框架按扣分制（per_point）计分，目标值须为单边",
+                             expected="如 \"≤3%\" 或 \"≥95%\"", found=row.target)
 
 
 def _leaf(fw: Framework, name: str) -> Node:
