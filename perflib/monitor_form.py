@@ -187,7 +187,8 @@ def _spending_rows(year, snapshot) -> list[tuple[str, str, Any, Any, bool]]:  # 
         given |= {("重点项目", p.name): p.budget for p in year.key_projects}
     for key in dict.fromkeys([*given, *spent]):
         budget, to_date = spent.get(key, (None, None))
-        rows.append((*key, given.get(key, budget), to_date, key in given))
+        # the snapshot's own budget (a mid-year adjustment) wins over the year file's
+        rows.append((*key, budget if budget is not None else given.get(key), to_date, key in given and budget is None))
     return rows
 
 
@@ -297,6 +298,8 @@ def _read(wb, reader: _Reader) -> dict:  # noqa: ANN001
         item: dict = {}
         for cell, col, key in zip(cells[1:], SPENDING[1:], ("type" if group == "funds" else "name", "budget", "spent")):
             item[key] = reader.value(ws, cell, _header_of(ws, cell), col.kind, ("budget", group, i, key))
+        if item["spent"] is None and item["budget"] is not None:
+            continue  # listed from the year file, not reported this month (the monitor says NOT_REPORTED)
         data["budget"][group].append({k: v for k, v in item.items() if v is not None})
     if not data["budget"]["key_projects"]:
         del data["budget"]["key_projects"]
@@ -327,6 +330,8 @@ def _read(wb, reader: _Reader) -> dict:  # noqa: ANN001
         measures = values.pop("measures")
         values["reason"] = f"{category}：{text}" if category and text else (category or text)
         values["measures"] = measures
+        if all(values.get(k) is None for k in ("to_date", "likely", "forecast", "reason", "measures")):
+            continue  # a row listed from the year file and not reported this month: NOT_REPORTED, as in the file
         data["indicators"].append({k: v for k, v in values.items() if v is not None})
     if "next_steps" in data:  # after the indicators, as the snapshot file has it
         data["next_steps"] = data.pop("next_steps")

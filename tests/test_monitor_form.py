@@ -45,6 +45,22 @@ def test_a_snapshot_goes_to_excel_and_back_unchanged(params: Path, tmp_path: Pat
     assert yaml.safe_load(snapshot.read_text(encoding="utf-8")) == before
 
 
+def test_a_snapshots_own_budget_and_its_unreported_rows_survive_the_round_trip(params: Path, tmp_path: Path) -> None:
+    """A mid-year budget of the snapshot's own is kept (the year file's is not put in its place), and rows the
+    snapshot does not report come back unreported, not as rows missing a required value."""
+    snapshot = params / "demo-agriculture" / "2024-06.yaml"
+    data = yaml.safe_load(snapshot.read_text(encoding="utf-8"))
+    data["budget"]["funds"][0]["budget"] = 12345.67
+    data["indicators"] = data["indicators"][1:]           # the first indicator not reported this month
+    data["budget"].pop("key_projects", None)              # nor any key project
+    snapshot.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    before = yaml.safe_load(snapshot.read_text(encoding="utf-8"))
+    form = _form(params, tmp_path, "2024-06.yaml")
+    snapshot.unlink()
+    assert main(["monitor-import", str(form), "--out", str(params)]) == 0
+    assert yaml.safe_load(snapshot.read_text(encoding="utf-8")) == before
+
+
 def test_the_form_carries_what_the_year_gives_and_asks_only_for_what_is_new(params: Path, tmp_path: Path) -> None:
     from perflib import evaluate
 
