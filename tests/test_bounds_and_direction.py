@@ -183,3 +183,14 @@ def test_a_negative_target_is_neither_exceeded_nor_a_share(write_params) -> None
     ev = evaluate(path)
     codes = {f.code for f in ev.findings if f.subject == "开展财政监督检查次数"}
     assert "TARGET_EXCEEDED" not in codes and "MISSED_WITHOUT_ANALYSIS" in codes
+
+
+def test_a_tiny_rate_that_scores_above_zero_never_reads_as_zero(write_params, capsys) -> None:  # noqa: ANN001
+    from perflib.cli import main
+
+    path = _demo(write_params, lambda d: d["budget"].update(carryover={"start": 50000, "end": 50000.01}))
+    ev = evaluate(path)
+    assert ev.scorecard.node("结转结余变动率").score == 0  # ≤0 %: a rise of 0.00002 % is a rise
+    assert main(["score", str(path), "--explain"]) == 0
+    out = capsys.readouterr().out.split("结转结余变动率（分值")[1]
+    assert "= 0.00002%" in out

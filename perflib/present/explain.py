@@ -32,10 +32,14 @@ DIRECTION_NAMES = {"more": "实际 ≥ 目标为完成", "less": "实际 ≤ 目
 
 
 def _n(value: Decimal | None) -> str:
+    """A number to four decimals; one that small would show as 0 keeps two significant digits (0.00002),
+    so a value that scores as above 0 never reads as 0."""
     if value is None:
         return "—"
-    text = f"{quantize(value, 4).normalize():f}"
-    return text
+    shown = quantize(value, 4)
+    if shown == 0 and value != 0:
+        shown = value.quantize(Decimal(1).scaleb(value.adjusted() - 1))
+    return f"{shown.normalize():f}"
 
 
 def _with_numbers(rule: str, actual: Decimal, target: Decimal) -> str:
@@ -116,7 +120,7 @@ def _standard_rows(ev: Evaluation) -> list[str]:
             if d.get("source") == "form":
                 out.append(f"   预算数据未填，按表上所列完成值 {_n(value)}%")
             else:
-                out.append(f"   = {_n(parts[0])} ÷ {_n(parts[1])} × 100% = {_n(quantize(value, 4))}%")
+                out.append(f"   = {_n(parts[0])} ÷ {_n(parts[1])} × 100% = {_n(value)}%")
             out.append(f"   标准 {d['target']}（{DIRECTION_WORDS.get(d.get('direction'), d.get('direction'))}），"
                        f"方法 {RULE_NAMES.get(d.get('rule', ''), d.get('rule', ''))}")
             out.append(f"   {_standard_score(n, value)}")
