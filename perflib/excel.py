@@ -48,6 +48,7 @@ class Column:
     kind: str = "text"  # text, amount, percent, int, number, written (a target or actual as written)
     width: int = 14
     note: str = ""
+    optional: bool = False  # added after the first templates: an older workbook without it still reads
 
 
 # label, field path, kind, required, note
@@ -118,6 +119,8 @@ SHEETS: dict[str, tuple[Column, ...]] = {
         Column("一级指标", "group", width=12), Column("三级指标", "name", width=20), Column("分值", "weight", "number", 8),
         Column("扣分", "points", "number", 8), Column("扣分原因", "reason", width=40),
         Column("自评得分", "score", "number", 9), Column("说明", "explanation", width=30),
+        Column("年初指标值（表上所列）", "target", "written", 14, optional=True),
+        Column("完成值（表上所列）", "actual", "written", 14, optional=True),
     ),
     "重点项目": (
         Column("项目名称", "name", width=36), Column("全年预算数", "budget", "amount"), Column("实际支出", "spent", "amount"),
@@ -282,7 +285,8 @@ def _management_rows(ws: Worksheet, framework: Framework | None, entries: list) 
         deductions = list(entry.deductions) if entry else []
         first = deductions[0] if deductions else None
         values = [group, name, points, first.points if first else None, first.reason if first else None,
-                  entry.score if entry else None, entry.reason if entry else None]
+                  entry.score if entry else None, entry.reason if entry else None,
+                  entry.target if entry else None, entry.actual if entry else None]
         for col, value in enumerate(values, 1):
             ws.cell(row=row, column=col, value=_cell_value(value))
         row += 1
@@ -462,6 +466,8 @@ class _Reader:
         header_ok = True
         for i, col in enumerate(columns, 1):
             found = ws.cell(row=1, column=i).value
+            if found is None and col.optional:
+                continue  # a workbook from an older template: the column reads as empty
             if (str(found).strip() if found is not None else "") != col.header:
                 header_ok = False
                 self.error(f"{name}!{get_column_letter(i)}1（表头）", "表头与模板不一致", expected=f"「{col.header}」",
@@ -656,7 +662,7 @@ def _read(wb, reader: _Reader) -> dict:  # noqa: ANN001, C901 - one pass per she
         leaf = leaves.get(name)
         if leaf is None:
             leaf = leaves[name] = {"name": name, "deductions": [], "_index": index}
-            for key in ("group", "weight", "score", "explanation"):
+            for key in ("group", "weight", "score", "explanation", "target", "actual"):
                 col, cell = values[key]
                 target = "reason" if key == "explanation" else key
                 leaf[target] = reader.value(ws, cell, col.header, col.kind, ("management", index, target))

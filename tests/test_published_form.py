@@ -131,6 +131,7 @@ def test_the_report_and_the_form_say_where_each_rate_came_from() -> None:
     assert sheet[0][0] == "部门整体绩效自评表（2021 年度）"  # the framework's own form title
     rows = {r[1]: r for r in sheet if len(r) > 1 and r[1]}
     assert rows["“三公”经费变动率"][2:4] == ("未填", "未填") and rows["“三公”经费变动率"][-1] == "表上未填，按评价框架计分"
+    assert rows["管理制度健全性"][2:4] == ("高", "高") and rows["资金使用合规性"][2:4] == ("好", "好")  # as printed
     procurement = rows["政府采购执行率"]
     assert procurement[2:7] == ("≥100%", "72.74%", 0.725, 2, 1.45)  # 年初指标值 … 指标得分, 得分系数 = 1.45 ÷ 2
 

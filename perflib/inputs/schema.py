@@ -276,6 +276,9 @@ class ManagementLeaf(_Model):
     deductions: list[Deduction] = []
     score: Points | None = None  # 自评得分, when the analyst scored it directly
     reason: Annotated[str, Field(max_length=5000)] | None = None
+    # as the form prints the row (重庆's 年初指标值 / 全年完成值, e.g. 高 → 高): shown on the 自评表, not scored
+    target: Blankable = None
+    actual: Blankable = None
 
 
 class KeyProject(_Model):

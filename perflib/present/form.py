@@ -53,7 +53,8 @@ def _row(node: NodeResult, ev: Evaluation) -> tuple[str, str, str]:
     if node.management is not None:
         m = node.management
         reasons = "；".join(f"{d.reason}（扣 {d.points} 分）" for d in m.deductions) or (m.reason or "")
-        return node.description or "—", "达标" if node.score >= node.max else "未完全达标", reasons
+        shown = m.actual or ("达标" if node.score >= node.max else "未完全达标")
+        return m.target or node.description or "—", shown, reasons
     if "rate" in node.detail:
         return "100%", fmt_percent(node.detail["rate"]), "" if node.score >= node.max else "支出进度偏慢"
     if "standard" in node.detail:  # computed from the budget: its target, its value, how it was computed
