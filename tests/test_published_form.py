@@ -158,3 +158,20 @@ def test_the_score_table_lists_only_the_rows_that_lost_points(capsys) -> None:  
     out = capsys.readouterr().out
     assert "政府采购执行率" in out and "“三公”经费控制率" in out and "党性教育培训次数" in out
     assert "财政供养人员控制率" not in out.split("审核发现")[0]  # full marks: "从略"
+
+
+def test_the_execution_rows_reason_is_the_analysts(write_params) -> None:  # noqa: ANN001
+    import io
+
+    from openpyxl import load_workbook
+
+    from perflib.present.form import form_workbook
+
+    data = yaml.safe_load(FORM.read_text(encoding="utf-8"))
+    for analysis, shown in ((None, "支出进度偏慢（未填写原因）"), ("部分项目资金年底前未支付", "部分项目资金年底前未支付")):
+        if analysis:
+            data["execution"]["analysis"] = analysis
+        ev = evaluate(write_params(data, code="cq-kxc-media", year=2021))
+        sheet = list(load_workbook(io.BytesIO(form_workbook(ev))).active.iter_rows(values_only=True))
+        row = next(r for r in sheet if r[0] == "预算执行率")
+        assert row[-1] == shown

@@ -231,6 +231,7 @@ class Execution(_Model):
 
     monthly: Monthly | None = None
     stated_rate: Percent | None = None  # 年度评价执行率 as stated by the report or finance bureau
+    analysis: Annotated[str, Field(max_length=5000)] | None = None  # 偏差原因分析 of the execution row
     # Neither is required here: a framework that scores the year-end rate (spent ÷ budget) needs neither;
     # one that scores the monthly series says so, naming the field, when it is scored.
 

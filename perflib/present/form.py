@@ -56,7 +56,8 @@ def _row(node: NodeResult, ev: Evaluation) -> tuple[str, str, str]:
         shown = m.actual or ("达标" if node.score >= node.max else "未完全达标")
         return m.target or node.description or "—", shown, reasons
     if "rate" in node.detail:
-        return "100%", fmt_percent(node.detail["rate"]), "" if node.score >= node.max else "支出进度偏慢"
+        why = "" if node.score >= node.max else (ev.params.execution.analysis or "支出进度偏慢（未填写原因）")
+        return "100%", fmt_percent(node.detail["rate"]), why
     if "standard" in node.detail:  # computed from the budget: its target, its value, how it was computed
         value, source = node.detail["value"], node.detail.get("source")
         shown = ("未填" if source == "missing" else "不适用" if source == "undefined" else
