@@ -135,8 +135,9 @@ def value_of(standard: Standard, budget: Any, metrics: Metrics,  # noqa: ANN401
     """The value a leaf scores and where it came from: ``"budget"`` (computed), ``"form"`` (the value
     printed on the form, when the budget lacks the facts), or ``"missing"``/``"undefined"`` (no value:
     the input lacks the facts, or the denominator is zero)."""
-    if not missing_input(standard, budget, metrics):
-        computed = compute(standard, budget, metrics)
+    parts = standard.value(budget, metrics)
+    if parts is not None and parts[0] is not None and parts[1] is not None:  # the input has the facts
+        computed = _pct(parts)
         return computed, "budget" if computed is not None else "undefined"
     if printed is not None:
         return printed, "form"
