@@ -33,7 +33,7 @@ A form often prints the rate without its base data. The input's ``standard`` sec
 target and value as printed (:func:`value_of` prefers the budget's figures and reports a printed value
 that differs from them).
 
-A value is ``None`` when its input is missing (:func:`missing_input` names the field) or its denominator
+A value is ``None`` when its input is missing (:func:`value_of` says which, and ``needs`` names the field) or its denominator
 is zero (e.g. no procurement plan): the leaf then scores as the framework's ``undefined`` says.
 """
 
@@ -117,17 +117,6 @@ def find(name: str) -> Standard | None:
     for quote in ('"', "“", "”", "'", "‘", "’"):
         key = key.replace(quote, "")
     return next((s for s in STANDARDS if s.name.replace("“", "").replace("”", "") == key), None)
-
-
-def missing_input(standard: Standard, budget: Any, metrics: Metrics) -> bool:  # noqa: ANN401
-    """Whether the input lacks what ``standard`` reads (as opposed to a zero denominator)."""
-    parts = standard.value(budget, metrics)
-    return parts is None or parts[0] is None or parts[1] is None
-
-
-def compute(standard: Standard, budget: Any, metrics: Metrics) -> Decimal | None:  # noqa: ANN401
-    """The indicator's value in percent, or None (input missing, or its denominator is zero)."""
-    return _pct(standard.value(budget, metrics))
 
 
 def value_of(standard: Standard, budget: Any, metrics: Metrics,  # noqa: ANN401
