@@ -17,9 +17,9 @@ from .evaluation import Evaluation, evaluate, evaluate_params
 
 def __getattr__(name: str):  # noqa: ANN202 - the analyst's tables: perflib.portfolio pulls in pandas when used
     if name in ("portfolio", "portfolio_indicators", "portfolio_findings", "compare"):
-        from . import analysis
+        from . import portfolios
 
-        return getattr(analysis, name)
+        return getattr(portfolios, name)
     raise AttributeError(f"module 'perflib' has no attribute {name!r}")
 
 __all__ = [

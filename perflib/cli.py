@@ -233,8 +233,8 @@ def _check_xlsx(path: Path) -> None:
 
 @command("excel-template")
 def cmd_excel_template(args: argparse.Namespace) -> int:
-    from .batch.outputs import write_atomic
-    from .excel import template_workbook
+    from .files import write_atomic
+    from .workbooks.year_form import template_workbook
 
     out = Path(args.path)
     _check_xlsx(out)
@@ -252,8 +252,8 @@ def cmd_excel_template(args: argparse.Namespace) -> int:
 
 @command("excel-import")
 def cmd_excel_import(args: argparse.Namespace) -> int:
-    from .batch.outputs import write_atomic
-    from .excel import params_yaml, read_workbook
+    from .files import write_atomic
+    from .workbooks.year_form import params_yaml, read_workbook
 
     source = Path(args.file)
     params = read_workbook(source, frameworks_dir=_frameworks_dir(args), strict=args.strict)
@@ -266,8 +266,8 @@ def cmd_excel_import(args: argparse.Namespace) -> int:
 
 @command("monitor-template")
 def cmd_monitor_template(args: argparse.Namespace) -> int:
-    from .batch.outputs import write_atomic
-    from .monitor_form import template_workbook
+    from .files import write_atomic
+    from .workbooks.monitor_form import template_workbook
 
     out = Path(args.to)
     _check_xlsx(out)
@@ -278,8 +278,8 @@ def cmd_monitor_template(args: argparse.Namespace) -> int:
 
 @command("monitor-import")
 def cmd_monitor_import(args: argparse.Namespace) -> int:
-    from .batch.outputs import write_atomic
-    from .monitor_form import read_workbook
+    from .files import write_atomic
+    from .workbooks.monitor_form import read_workbook
 
     target, text = read_workbook(args.file, args.out)
     existed = target.exists()
@@ -290,9 +290,9 @@ def cmd_monitor_import(args: argparse.Namespace) -> int:
 
 @command("excel-export")
 def cmd_excel_export(args: argparse.Namespace) -> int:
-    from .batch.outputs import write_atomic
     from .evaluation import load
-    from .excel import export_workbook
+    from .files import write_atomic
+    from .workbooks.year_form import export_workbook
 
     out = Path(args.out)
     _check_xlsx(out)
@@ -344,8 +344,8 @@ def cmd_monitor(args: argparse.Namespace) -> int:
 @command("export")
 def cmd_export(args: argparse.Namespace) -> int:
     from .batch.documents import FORMATS, MONITOR_FORMATS, make
-    from .batch.outputs import write_atomic
     from .evaluation import load
+    from .files import write_atomic
 
     out = Path(args.to)
     fmt = out.suffix.lower().lstrip(".")

@@ -107,3 +107,46 @@ class RunError(PerflibError):
 
 class WriteError(RunError):
     """A file that could not be written (its ``__cause__`` is the OSError); the old file is intact."""
+
+
+def line_of(lines: dict[tuple, int], field: tuple) -> int | None:
+    """The line of ``field``, or of its nearest ancestor that has one."""
+    field = tuple(field)
+    while field:
+        if field in lines:
+            return lines[field]
+        field = field[:-1]
+    return lines.get(())
+
+
+class Problems:
+    """Collects :class:`InputError` for one file, with line numbers, to raise them together.
+
+    A *defect* is a problem of a filled-in form that an auditor wants read and reported rather than
+    refused (a blank cell, weights that do not add up): :meth:`defect` records it as ``(code, message,
+    subject)`` for the audit to report at error level — or, with ``strict`` (data entry), as an error.
+    """
+
+    def __init__(self, file: str | Path, lines: dict[tuple, int] | None = None, *, strict: bool = False) -> None:
+        self.file = str(file)
+        self.lines = lines or {}
+        self.strict = strict
+        self.errors: list[InputError] = []
+        self.defects: list[tuple[str, str, str]] = []
+
+    def defect(self, field: tuple, code: str, message: str, *, subject: str = "", expected: str | None = None,
+               found: object = None, refusal: str | None = None) -> None:
+        """A defect of the form: refused (``refusal`` or ``message``) when strict, else reported."""
+        if self.strict:
+            self.add(field, refusal or message, expected=expected, found=found)
+        else:
+            self.defects.append((code, message, subject))
+
+    def add(self, field: tuple, message: str, *, expected: str | None = None, found: object = None) -> None:
+        self.errors.append(
+            InputError(self.file, field, message, expected=expected, found=found, line=line_of(self.lines, field))
+        )
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise InputErrors(self.errors)

@@ -13,11 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from .audit import Finding, Findings, audit
-from .errors import InputError, InputErrors
+from .errors import InputError, InputErrors, Problems, line_of
 from .inputs.locate import available, find_framework, frameworks_dir_for
-from .inputs.params import Problems, load_params
+from .inputs.params import load_params
 from .inputs.schema import ParamsFile
-from .inputs.yamlio import line_of
 from .numbers import exact, percent, plain, quantize
 from .scoring import budget
 from .scoring.frameworks import Framework, load_framework
@@ -114,7 +113,7 @@ class Evaluation:
         and every changed score would otherwise be reported as a mismatch. Raises
         :class:`~perflib.errors.InputErrors` naming what is not there or not valid.
         """
-        from .whatif import apply
+        from .inputs.whatif import apply
 
         params = apply(self.params, changes, keep_stated=keep_stated)
         return evaluate_params(params, self.framework, path=None)

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .batch.outputs import write_atomic
 from .errors import PerflibError
+from .files import write_atomic
 from .inputs.locate import (
     BUNDLED_NOTEBOOKS,
     EXAMPLE,

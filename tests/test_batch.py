@@ -265,15 +265,15 @@ def test_warm_kernels_stop_with_the_pool(tmp_path: Path) -> None:
     (errno.ENOSPC, "disk_full"), (errno.EACCES, "io"), (errno.EROFS, "io"),
 ])
 def test_a_failed_write_is_never_an_input_error(tmp_path: Path, monkeypatch, error: int, kind: str) -> None:
-    from perflib.batch import outputs
+    from perflib import files
     from perflib.batch.failures import Failure, classify
     from perflib.errors import WriteError
 
     def fail(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
         raise OSError(error, os.strerror(error))
 
-    monkeypatch.setattr(outputs.os, "fsync", fail)
+    monkeypatch.setattr(files.os, "fsync", fail)
     with pytest.raises(WriteError) as caught:
-        outputs.write_atomic(tmp_path / "report.html", "x")
+        files.write_atomic(tmp_path / "report.html", "x")
     assert classify(caught.value)[0] == Failure(kind) != Failure.INPUT
     assert "report.html" in classify(caught.value)[1]

@@ -17,7 +17,7 @@ from perflib.batch.summary import summary_csv, summary_workbook
 from perflib.cli import main
 from perflib.demo import generate
 from perflib.evaluation import load
-from perflib.excel import SHEETS, export_workbook, read_workbook, template_workbook
+from perflib.workbooks.year_form import SHEETS, export_workbook, read_workbook, template_workbook
 
 from .conftest import EXAMPLE, FRAMEWORKS, REPO
 

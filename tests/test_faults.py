@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from perflib.batch import RunOptions, outputs, run
+from perflib import files
+from perflib.batch import RunOptions, run
 from perflib.errors import RunError
 
 from .test_batch import make_params, make_template
@@ -146,7 +147,7 @@ def _fail_writes(monkeypatch, matches) -> None:  # noqa: ANN001
             raise OSError(errno.ENOSPC, "No space left on device")
         real(fd)
 
-    monkeypatch.setattr(outputs.os, "fsync", fsync)
+    monkeypatch.setattr(files.os, "fsync", fsync)
 
 
 def test_disk_full_while_writing_a_report(tmp_path: Path, monkeypatch) -> None:

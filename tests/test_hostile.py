@@ -12,7 +12,7 @@ from perflib import InputErrors, evaluate
 from perflib.batch.outputs import Entry, IndexInfo, index_html
 from perflib.cli import main
 from perflib.evaluation import load
-from perflib.excel import export_workbook
+from perflib.workbooks.year_form import export_workbook
 
 from .conftest import EXAMPLE, FRAMEWORKS
 

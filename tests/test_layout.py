@@ -19,18 +19,21 @@ from .conftest import EXAMPLE, REPO, dump
 PACKAGE = REPO / "perflib"
 #: The pipeline, bottom to top: a module may import from its own layer and the layers below.
 LAYERS = (
-    ("perflib.errors", "perflib.numbers", "perflib.text", "perflib._version"),
+    ("perflib.errors", "perflib.numbers", "perflib.text", "perflib.files", "perflib._version"),
     ("perflib.inputs",),
     ("perflib.scoring",),
     ("perflib.audit",),
-    ("perflib.evaluation", "perflib.frames", "perflib.whatif"),
+    ("perflib.evaluation", "perflib.frames"),
     ("perflib.monitoring",),
-    ("perflib.analysis",),
+    ("perflib.portfolios",),
     ("perflib.present",),
+    ("perflib.workbooks",),
     ("perflib.engine",),
     ("perflib.batch",),
-    ("perflib.excel", "perflib.monitor_form", "perflib.demo", "perflib.workspace", "perflib.cli", "perflib"),
+    ("perflib.demo", "perflib.workspace", "perflib.cli", "perflib"),
 )
+#: The most modules perflib's top level may hold: the rest live in the rooms of the pipeline.
+MAX_TOP_LEVEL = 12
 
 
 def _module(path: Path) -> str:
@@ -75,6 +78,11 @@ def test_no_module_imports_from_a_layer_above_it() -> None:
     upward = [f"{m} ({_layer(m)}) → {i} ({_layer(i)})" for m, imports in GRAPH.items() for i in imports
               if _layer(i) > _layer(m)]
     assert not upward
+
+
+def test_the_top_level_holds_at_most_a_dozen_modules() -> None:
+    top = sorted(p.stem for p in PACKAGE.glob("*.py") if p.name != "__init__.py")
+    assert len(top) <= MAX_TOP_LEVEL, top
 
 
 def test_no_import_circles() -> None:

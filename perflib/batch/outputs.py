@@ -1,21 +1,14 @@
-"""Writing the batch's outputs: atomic files, the index page and manifest.json.
-
-Every file is written to a temporary name in the same folder and renamed into place, so a reader
-never sees half a file and a crash (or a full disk) leaves the previous version intact.
-"""
+"""The batch's own outputs: the index page and manifest.json (each written with :func:`perflib.files.write_atomic`)."""
 
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..audit import LEVEL_NAMES
-from ..errors import WriteError
 from ..numbers import fmt_number
 from ..present.html import join, para, table, tag
 from ..present.page import page
@@ -23,30 +16,6 @@ from .documents import FORMATS, document_name
 from .failures import Failure
 
 STATUS_NAMES = {"ok": "成功", "failed": "失败", "skipped": "未变化，跳过"}
-_UMASK = os.umask(0)
-os.umask(_UMASK)
-
-
-def write_atomic(path: Path, data: str | bytes) -> None:
-    """Write ``data`` to ``path`` via a temporary file and ``os.replace``; on error the old file stays."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    raw = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(raw)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; reports are meant to be read by others
-        os.replace(tmp, path)
-    except OSError as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise WriteError(f"{path}: 写入失败（{exc.strerror or exc}），原文件未改动") from exc
-
-
 @dataclass
 class Entry:
     """One department-year of a batch, as the index, summary and manifest show it."""

@@ -36,13 +36,14 @@ from pathlib import Path
 
 from ..errors import InputErrors, PerflibError, RunError
 from ..evaluation import evaluate
+from ..files import write_atomic
 from ..inputs.locate import FRAMEWORKS_DIR, MONITOR_TEMPLATE, OVERVIEW_TEMPLATE, REPORT_TEMPLATE, notebook_template
 from ..inputs.params import discover
 from .documents import DEFAULT_FORMATS, FORMATS, MONITOR_FORMATS, document_name
 from .failures import Failure, classify
 from .fingerprint import code_digest, input_files, inputs_digest, sha
 from .lock import outputs_lock, remove_leftovers
-from .outputs import Entry, IndexInfo, index_html, manifest, read_json, write_atomic
+from .outputs import Entry, IndexInfo, index_html, manifest, read_json
 from .summary import summary_csv
 from .tasks import RenderResult, RenderTask
 

@@ -1,6 +1,6 @@
 """``summary.csv`` and ``summary.xlsx``: the portfolio table of the batch, one row per department-year.
 
-The table is :func:`perflib.analysis.table` — the same rows ``perflib.portfolio(...)`` gives an analyst —
+The table is :func:`perflib.portfolio.table` — the same rows ``perflib.portfolio(...)`` gives an analyst —
 built from the JSON form the batch keeps for every report (so a report skipped as unchanged is not scored
 again), with the batch's own columns: 状态 and the link to the report. Amounts are in 万元 whatever unit a
 department's file is written in, so one column never mixes units; every number is rounded half-up to two
@@ -12,15 +12,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from ..analysis import AMOUNTS, COUNTS, PORTFOLIO_UNIT, RATES, summary_row, table
 from ..frames import LABELS
+from ..portfolios import AMOUNTS, COUNTS, RATES, summary_row, table
 from .outputs import STATUS_NAMES, Entry
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-#: The unit of every amount in the summaries (the portfolio's).
-SUMMARY_UNIT = PORTFOLIO_UNIT
 #: Where the summary's header differs from the portfolio's label: it is the year's rate, as the form says.
 HEADERS = {**LABELS, "execution_rate": "年度预算执行率（%）", "adjustment_rate": "预算调整率（%）"}
 TEXT = ("code", "department", "framework", "status", "grade", "report")
@@ -31,7 +29,7 @@ HEAD = ("code", "department", "year", "framework", "status", "total", "grade")
 
 
 def summary_frame(entries: Sequence[Entry]) -> pd.DataFrame:
-    """The summary as a DataFrame with English columns (see :func:`perflib.analysis.summary_row`), sorted by
+    """The summary as a DataFrame with English columns (see :func:`perflib.portfolio.summary_row`), sorted by
     code and year, with ``status`` after ``framework`` and ``report`` (the report's link) last."""
     import pandas as pd
 

@@ -78,7 +78,7 @@ def execute(task: RenderTask, output_path: Path):  # noqa: ANN201 - NotebookNode
 def render(task: RenderTask) -> RenderResult:
     """Render one notebook; see the module docstring."""
     from ..engine.export import notebook_html
-    from .outputs import write_atomic
+    from ..files import write_atomic
 
     started = time.perf_counter()
     notebook, html = Path(task.notebook), Path(task.html)
@@ -143,8 +143,8 @@ def document_path(task: RenderTask, fmt: str) -> Path:
 
 def _documents(task: RenderTask) -> tuple[tuple[str, str], ...]:
     """Write the task's other formats beside its HTML; each failure is that format's alone."""
+    from ..files import write_atomic
     from .documents import make
-    from .outputs import write_atomic
 
     params = dict(task.parameters)
     failed = []
@@ -202,7 +202,7 @@ def render_transferred(task: RenderTask, files: dict[str, bytes]) -> tuple[Rende
 
 def receive(task: RenderTask, result: RenderResult, files: dict[str, bytes]) -> RenderResult:
     """Put files sent back by :func:`render_transferred` in place, as :func:`render` would have."""
-    from .outputs import write_atomic
+    from ..files import write_atomic
 
     try:
         if result.ok and "html" in files:

@@ -46,11 +46,6 @@ def available(frameworks_dir: str | Path | None) -> list[str]:
     return sorted({p.stem for folder in search_path(frameworks_dir) for p in folder.glob("*.yaml")})
 
 
-def framework_files(frameworks_dir: str | Path | None) -> list[Path]:
-    """The framework files that :func:`find_framework` would choose, one per id, sorted by id."""
-    return [p for fid in available(frameworks_dir) if (p := find_framework(fid, frameworks_dir)) is not None]
-
-
 def notebook_template(name: str, cwd: Path | None = None) -> Path:
     """A notebook template: ``notebooks/<name>`` of the current folder when there is one, else the bundled."""
     local = (cwd or Path.cwd()) / "notebooks" / name

@@ -8,8 +8,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from ..errors import InputError, InputErrors
-from .yamlio import line_of
+from ..errors import InputError, InputErrors, line_of
 
 M = TypeVar("M", bound=BaseModel)
 

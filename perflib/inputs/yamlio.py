@@ -188,13 +188,3 @@ def load_yaml(path: str | Path, *, max_bytes: int = MAX_BYTES) -> tuple[Any, dic
     """Read and parse a YAML file safely; see the module docstring for what is refused."""
     path = Path(path)
     return parse_yaml(read_text(path, max_bytes=max_bytes), path)
-
-
-def line_of(lines: dict[tuple, int], field: tuple) -> int | None:
-    """The line of ``field``, or of its nearest ancestor that has one."""
-    field = tuple(field)
-    while field:
-        if field in lines:
-            return lines[field]
-        field = field[:-1]
-    return lines.get(())

@@ -14,9 +14,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError, InputErrors, TargetError
-from ..inputs.params import Problems, load_params
-from ..inputs.yamlio import line_of
+from ..errors import InputError, InputErrors, Problems, TargetError, line_of
+from ..inputs.params import load_params
 from ..numbers import ZERO, exact, fmt_number, fmt_percent, plain, quantize, ratio
 from ..scoring import methods
 from ..scoring.targets import Parsed, convert, parse

@@ -36,8 +36,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-from ..errors import InputErrors
-from ..inputs.params import Problems
+from ..errors import InputErrors, Problems
 from ..inputs.schema import CODE_PATTERN, Amount, Name, _written
 from ..inputs.validation import validate
 from ..inputs.yamlio import load_yaml

@@ -1,7 +1,7 @@
 """The year's overview across departments: ranking, grades, node scores, execution, what went wrong.
 
 ``notebooks/overview.ipynb`` calls one function per section, as the report notebook does. Every table is
-computed from the portfolio's DataFrames (:mod:`perflib.analysis`: one row per department-year, per
+computed from the portfolio's DataFrames (:mod:`perflib.portfolio`: one row per department-year, per
 indicator, per finding) — the tables an analyst gets from ``perflib.portfolio(...)``; the charts draw the
 evaluations. A department-year whose input does not validate is listed, not fatal: the overview shows
 the others.
@@ -14,10 +14,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..analysis import evaluations, findings_table, indicators_table, row, table
 from ..audit import LEVEL_NAMES
 from ..evaluation import Evaluation
 from ..numbers import exact, fmt_number, fmt_percent, fmt_points, quantize
+from ..portfolios import evaluations, findings_table, indicators_table, row, table
 from . import charts
 from .html import HTML, heading, items, join, note, para
 from .html import table as html_table
@@ -39,7 +39,7 @@ class Portfolio:
 
     @property
     def table(self) -> pd.DataFrame:
-        """This year's rows of the portfolio (:func:`perflib.analysis.portfolio`), ranked."""
+        """This year's rows of the portfolio (:func:`perflib.portfolio.portfolio`), ranked."""
         return table(row(ev) for ev in self.evaluations)
 
     @property

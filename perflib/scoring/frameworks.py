@@ -21,10 +21,10 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from ..errors import FrameworkError, InputErrors, TargetError
+from ..errors import FrameworkError, InputErrors, TargetError, line_of
 from ..inputs.schema import CODE_PATTERN
 from ..inputs.validation import validate
-from ..inputs.yamlio import line_of, load_yaml
+from ..inputs.yamlio import load_yaml
 from ..numbers import to_decimal
 from .budget import EXECUTION_BASES, EXECUTION_STRATEGIES, ExecutionRule
 from .methods import DEFAULT_TIERS, INDICATOR_METHODS, METHODS, Band, Tier
@@ -111,9 +111,6 @@ FORM_FIELDS = {"level1": "一级指标", "level2": "二级指标", "level3": "�
 #: what a column of the form's funds block shows, and its header
 FUND_FIELDS = {"initial": "年初预算数", "adjusted": "全年预算数", "spent": "全年执行数", "rate": "执行率",
                "points": "分值", "score": "得分"}
-#: what the form's header line may show: the department (or project) name, the framework, the money unit,
-#: or a blank to fill in by hand
-HEADER_VALUES = ("department", "framework", "unit", "blank")
 
 
 class FormColumn(_Model):

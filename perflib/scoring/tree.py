@@ -11,8 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ..errors import TargetError
-from ..inputs.params import Problems
+from ..errors import Problems, TargetError
 from ..inputs.schema import ManagementLeaf, ParamsFile
 from ..numbers import ZERO, fmt_points, quantize, to_decimal
 from . import methods, standard

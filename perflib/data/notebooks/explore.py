@@ -36,6 +36,7 @@ import pandas as pd
 
 import perflib
 from perflib.frames import chinese
+from perflib.portfolios import evaluations as evaluate_all
 from perflib.present import charts, report
 from perflib.present.html import figure
 
@@ -69,7 +70,7 @@ pd.crosstab(portfolio.year, portfolio.grade).rename_axis(index="年度", columns
 # 颜色越深，得分率（得分 ÷ 分值）越高；空白是该部门的评价框架里没有的指标。
 
 # %%
-evaluations, _ = perflib.analysis.evaluations(params_dir, years=[year])
+evaluations, _ = evaluate_all(params_dir, years=[year])
 figure(charts.svg(charts.score_heatmap(evaluations)), f"{year} 年度各部门一、二级指标得分率")
 
 # %% [markdown]

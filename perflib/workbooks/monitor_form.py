@@ -7,7 +7,7 @@ only what is new: 1–N 月完成值, 完成目标可能性, 全年预计完成�
 date. Given an existing snapshot (``<year>-<MM>.yaml``) instead, the form carries its values too.
 
 ``perflib monitor-import 监控表.xlsx`` reads it back into ``params/<code>/<year>-<MM>.yaml``: the cells
-are read as the year-end workbook's are (:mod:`perflib.excel`), the snapshot is checked as
+are read as the year-end workbook's are (:mod:`perflib.workbooks.sheets`), the snapshot is checked as
 ``perflib monitor`` checks it (against the year's targets and the rules), and every problem names its
 sheet, cell and column; nothing is written until the whole form reads. What the year's file gives is
 not written into the snapshot again.
@@ -26,24 +26,24 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .errors import InputError, InputErrors
-from .excel import (
+from ..errors import InputError, InputErrors
+from ..inputs.params import load_params
+from ..monitoring.monitor import monitor
+from ..monitoring.rules import available, rules_dir_for
+from ..monitoring.snapshot import LIKELY, REASON_CATEGORIES, SNAPSHOT_FILE, Snapshot, load_snapshot, snapshot_path
+from ..present.xlsx import save
+from .sheets import (
     Column,
-    _dropdown,
-    _format_column,
-    _header,
-    _options_sheet,
-    _put,
-    _Reader,
-    _relocate,
+    Reader,
+    dropdown,
+    format_column,
+    header,
     open_filled,
+    options_sheet,
+    put,
+    relocate,
     yaml_text,
 )
-from .inputs.params import load_params
-from .monitoring.monitor import monitor
-from .monitoring.rules import available, rules_dir_for
-from .monitoring.snapshot import LIKELY, REASON_CATEGORIES, SNAPSHOT_FILE, Snapshot, load_snapshot, snapshot_path
-from .present.xlsx import save
 
 GIVEN_FILL = PatternFill("solid", fgColor="EDEDED")  # filled in from the year's file: not to be typed again
 BASIC = (("部门代码", ("department", "code"), "text"), ("部门名称", ("department", "name"), "text"),
@@ -107,7 +107,7 @@ def template_workbook(path: str | Path, *, month: int | None = None, rules: str 
     for row, line in enumerate(INSTRUCTIONS.splitlines(), 1):
         guide.cell(row=row, column=1, value=line)
     guide.column_dimensions["A"].width = 120
-    refs = _options_sheet(wb, {"监控规则": choices, "金额单位": ["万元", "元"], "类型": list(KINDS),
+    refs = options_sheet(wb, {"监控规则": choices, "金额单位": ["万元", "元"], "类型": list(KINDS),
                                "完成目标可能性": list(LIKELY), "偏差原因类别": list(REASON_CATEGORIES)})
     department = (year.department.code, year.department.name) if year else (snapshot.department.code,
                                                                             snapshot.department.name)
@@ -126,7 +126,7 @@ def template_workbook(path: str | Path, *, month: int | None = None, rules: str 
         dv.add(f"B{[b[0] for b in BASIC].index(label) + 1}")
 
     spending = wb.create_sheet("预算执行")
-    _header(spending, [replace(c, header=c.header.replace("N", str(month))) for c in SPENDING])
+    header(spending, [replace(c, header=c.header.replace("N", str(month))) for c in SPENDING])
     rows = _spending_rows(year, snapshot)
     for r, (kind, name, budget, spent, given) in enumerate(rows, 2):
         for c, value in enumerate((kind, name, budget, spent), 1):
@@ -134,11 +134,11 @@ def template_workbook(path: str | Path, *, month: int | None = None, rules: str 
             if given and c <= 3:
                 cell.fill = GIVEN_FILL
     for c, col in enumerate(SPENDING, 1):
-        _format_column(spending, c, col.kind, rows=max(len(rows), 20))
-    _dropdown(spending, refs["类型"], 1, rows=max(len(rows), 20))
+        format_column(spending, c, col.kind, rows=max(len(rows), 20))
+    dropdown(spending, refs["类型"], 1, rows=max(len(rows), 20))
 
     indicators = wb.create_sheet("绩效指标")
-    _header(indicators, [replace(c, header=c.header.replace("N", str(month))) for c in INDICATORS])
+    header(indicators, [replace(c, header=c.header.replace("N", str(month))) for c in INDICATORS])
     for r, (values, given) in enumerate(_indicator_rows(year, snapshot), 2):
         for c, value in enumerate(values, 1):
             cell = indicators.cell(row=r, column=c, value=value)
@@ -147,18 +147,18 @@ def template_workbook(path: str | Path, *, month: int | None = None, rules: str 
                 cell.fill = GIVEN_FILL
     count = max(indicators.max_row - 1, 30)
     for c, col in enumerate(INDICATORS, 1):
-        _format_column(indicators, c, col.kind, rows=count)
-    _dropdown(indicators, refs["完成目标可能性"], 5, rows=count)
-    _dropdown(indicators, refs["偏差原因类别"], 7, rows=count)
+        format_column(indicators, c, col.kind, rows=count)
+    dropdown(indicators, refs["完成目标可能性"], 5, rows=count)
+    dropdown(indicators, refs["偏差原因类别"], 7, rows=count)
     monthly = wb.create_sheet("月度支出")
-    _header(monthly, MONTHLY)
+    header(monthly, MONTHLY)
     series = (snapshot.budget.monthly or []) if snapshot else []
     for mo in range(1, month + 1):
         monthly.cell(row=mo + 1, column=1, value=f"{mo}月")
         monthly.cell(row=mo + 1, column=2, value=series[mo - 1] if mo <= len(series) else None)
-    _format_column(monthly, 2, "amount", rows=month)
+    format_column(monthly, 2, "amount", rows=month)
     steps = wb.create_sheet("下一步工作")
-    _header(steps, NEXT_STEPS)
+    header(steps, NEXT_STEPS)
     for r, text in enumerate(snapshot.next_steps if snapshot else [], 2):
         steps.cell(row=r, column=1, value=text).alignment = Alignment(wrap_text=True, vertical="top")
     for ws in (spending, indicators):
@@ -226,7 +226,7 @@ def read_workbook(path: str | Path, params_dir: str | Path) -> tuple[Path, str]:
     """A filled form as (``params_dir/<code>/<year>-<MM>.yaml``, its YAML text), checked as ``perflib
     monitor`` checks a snapshot; :class:`InputErrors` naming sheet, cell and column otherwise."""
     path, params_dir = Path(path), Path(params_dir)
-    reader = _Reader(str(path))
+    reader = Reader(str(path))
     data = _read(open_filled(path), reader)
     snapshot = reader.validated(Snapshot, data)
     target = snapshot_path(params_dir / snapshot.department.code / f"{snapshot.year}.yaml", snapshot.month)
@@ -239,13 +239,13 @@ def read_workbook(path: str | Path, params_dir: str | Path) -> tuple[Path, str]:
             fh.write(text)
         monitor(tmp)  # the year's targets, the rules, every finding's inputs: as perflib monitor reads it
     except InputErrors as exc:
-        raise InputErrors([_relocate(e, reader) for e in exc.errors]) from None
+        raise InputErrors([relocate(e, reader) for e in exc.errors]) from None
     finally:
         Path(tmp).unlink(missing_ok=True)
     return target, text
 
 
-def _sheet(wb, name: str, columns: tuple[Column, ...], reader: _Reader) -> Worksheet | None:  # noqa: ANN001
+def _sheet(wb, name: str, columns: tuple[Column, ...], reader: Reader) -> Worksheet | None:  # noqa: ANN001
     if name not in wb.sheetnames:
         reader.error(f"{name}!（工作表）", f"缺少工作表「{name}」", expected="使用 perflib monitor-template 生成的工作簿")
         return None
@@ -274,7 +274,7 @@ def _rows(ws: Worksheet, width: int) -> list[tuple[int, list]]:
     return rows
 
 
-def _read(wb, reader: _Reader) -> dict:  # noqa: ANN001
+def _read(wb, reader: Reader) -> dict:  # noqa: ANN001
     data: dict = {"schema_version": 1}
     if "基本信息" not in wb.sheetnames:
         reader.error("基本信息!（工作表）", "缺少工作表「基本信息」", expected="使用 perflib monitor-template 生成的工作簿")
@@ -285,7 +285,7 @@ def _read(wb, reader: _Reader) -> dict:  # noqa: ANN001
         if label not in labels:
             reader.error(f"基本信息!A（{label}）", f"缺少「{label}」一行")
             continue
-        _put(data, field, reader.value(basic, basic.cell(row=labels[label], column=2), label, kind, field))
+        put(data, field, reader.value(basic, basic.cell(row=labels[label], column=2), label, kind, field))
     data["budget"] = {"funds": [], "key_projects": []}
     ws = _sheet(wb, "预算执行", SPENDING, reader)
     for _r, cells in _rows(ws, len(SPENDING)) if ws else []:

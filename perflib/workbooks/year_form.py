@@ -11,27 +11,34 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-import yaml
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Border, Font
-from openpyxl.utils import get_column_letter
+from openpyxl import Workbook
+from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
-from pydantic import ValidationError
 
-from .errors import InputError, InputErrors, format_field
-from .inputs.locate import available, find_framework
-from .inputs.schema import FUND_TYPES, ParamsFile
-from .inputs.validation import input_errors
-from .present.xlsx import AMOUNT_FORMAT, HEADER_FILL, PERCENT_FORMAT, TEXT_FORMAT, THIN, save
-from .scoring.frameworks import Framework, load_framework
-from .scoring.methods import DEFAULT_TIERS, INDICATOR_METHODS
+from ..errors import InputError, InputErrors, format_field
+from ..inputs.locate import available, find_framework
+from ..inputs.schema import FUND_TYPES, ParamsFile
+from ..present.xlsx import AMOUNT_FORMAT, PERCENT_FORMAT, TEXT_FORMAT, save
+from ..scoring.frameworks import Framework, load_framework
+from ..scoring.methods import DEFAULT_TIERS, INDICATOR_METHODS
+from .sheets import (
+    Column,
+    Reader,
+    dropdown,
+    format_column,
+    header,
+    open_filled,
+    options_sheet,
+    put,
+    relocate,
+    yaml_text,
+)
 
 NARRATIVE = {
     "部门职能": ("department", "functions"), "年度工作任务": ("narrative", "tasks"),
@@ -39,16 +46,6 @@ NARRATIVE = {
     "主要成效": ("narrative", "achievements"), "存在问题": ("narrative", "problems"),
     "改进措施": ("narrative", "improvements"), "资料来源": ("sources",), "重建说明": ("reconstructed",),
 }
-
-
-@dataclass(frozen=True)
-class Column:
-    header: str
-    key: str
-    kind: str = "text"  # text, amount, percent, int, number, written (a target or actual as written)
-    width: int = 14
-    note: str = ""
-    optional: bool = False  # added after the first templates: an older workbook without it still reads
 
 
 # label, field path, kind, required, note
@@ -138,52 +135,14 @@ ORDER = ("说明", "基本信息", "预算", "按支出类型", "预算明细", 
          "文字说明", "报告所述得分")
 #: Sheets added after the first templates: a workbook without them reads as if they were empty.
 OPTIONAL_SHEETS = ("按支出类型", "预算明细", "共性指标")
+#: The sheet of each part of the params file, for an error that no cell can be named for.
+SHEET_OF_FIELD = {"indicators": "绩效指标", "management": "管理效率", "budget": "预算", "key_projects": "重点项目",
+                  "execution": "月度支出", "narrative": "文字说明", "stated": "报告所述得分"}
 KINDS = ("基本支出", "项目支出")
 MONTHS = [f"{m}月" for m in range(1, 13)]
 
 
 # ---------------------------------------------------------------------- writing
-
-
-def _header(ws: Worksheet, columns: Sequence[Column]) -> None:
-    for i, col in enumerate(columns, 1):
-        cell = ws.cell(row=1, column=i, value=col.header)
-        cell.font = Font(bold=True)
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        cell.border = Border(top=THIN, bottom=THIN, left=THIN, right=THIN)
-        ws.column_dimensions[get_column_letter(i)].width = col.width
-    ws.freeze_panes = "A2"
-
-
-def _format_column(ws: Worksheet, index: int, kind: str, rows: int = 500) -> None:
-    fmt = {"amount": AMOUNT_FORMAT, "percent": PERCENT_FORMAT, "written": TEXT_FORMAT, "text": TEXT_FORMAT}.get(kind)
-    if fmt is None:
-        return
-    for row in range(2, rows + 2):
-        ws.cell(row=row, column=index).number_format = fmt
-
-
-def _options_sheet(wb: Workbook, lists: dict[str, list[str]]) -> dict[str, str]:
-    """A hidden sheet of drop-down choices; returns name → range formula."""
-    ws = wb.create_sheet("选项")
-    ws.sheet_state = "hidden"
-    refs = {}
-    for i, (name, values) in enumerate(lists.items(), 1):
-        ws.cell(row=1, column=i, value=name)
-        for j, value in enumerate(values, 2):
-            ws.cell(row=j, column=i, value=value)
-        letter = get_column_letter(i)
-        refs[name] = f"='选项'!${letter}$2:${letter}${max(len(values) + 1, 2)}"
-    return refs
-
-
-def _dropdown(ws: Worksheet, formula: str, column: int, *, strict: bool = True, rows: int = 500) -> None:
-    dv = DataValidation(type="list", formula1=formula, allow_blank=True, showErrorMessage=strict,
-                        errorTitle="取值不在列表中", error="请从下拉列表中选择")
-    ws.add_data_validation(dv)
-    letter = get_column_letter(column)
-    dv.add(f"{letter}2:{letter}{rows + 1}")
 
 
 def _categories(frameworks: Iterable[Framework]) -> list[str]:
@@ -205,7 +164,7 @@ def _new_workbook(framework: Framework | None, frameworks: list[Framework]) -> t
         instructions.cell(row=i, column=1, value=line)
     instructions.column_dimensions["A"].width = 110
     instructions["A1"].font = Font(bold=True, size=14)
-    refs = _options_sheet(wb, {
+    refs = options_sheet(wb, {
         "评价框架": [fw.id for fw in frameworks], "金额单位": ["万元", "元"], "是否": ["否", "是"],
         "资金性质": list(FUND_TYPES), "指标类别": _categories([framework] if framework else frameworks),
         "计分方法": sorted(INDICATOR_METHODS), "定性档次": [t.name for t in (framework.tiers() if framework else DEFAULT_TIERS)],
@@ -213,7 +172,7 @@ def _new_workbook(framework: Framework | None, frameworks: list[Framework]) -> t
     })
     for name, items in (("基本信息", BASIC), ("预算明细", FACTS)):
         ws = wb.create_sheet(name)
-        _header(ws, (Column("项目", "label", width=28), Column("内容", "value", width=40),
+        header(ws, (Column("项目", "label", width=28), Column("内容", "value", width=40),
                      Column("说明", "note", width=40)))
         for i, (label, _, kind, required, note) in enumerate(items, 2):
             ws.cell(row=i, column=1, value=label).font = Font(bold=required)
@@ -231,18 +190,18 @@ def _new_workbook(framework: Framework | None, frameworks: list[Framework]) -> t
             wb.move_sheet(name, offset=len(wb.sheetnames))  # keep ORDER: created above, moved into place
             continue
         ws = wb.create_sheet(name)
-        _header(ws, SHEETS[name])
+        header(ws, SHEETS[name])
         for i, col in enumerate(SHEETS[name], 1):
-            _format_column(ws, i, col.kind)
+            format_column(ws, i, col.kind)
     for row, kind in enumerate(KINDS, 2):
         wb["按支出类型"].cell(row=row, column=1, value=kind)
-    _dropdown(wb["预算"], refs["资金性质"], 1, strict=False)
+    dropdown(wb["预算"], refs["资金性质"], 1, strict=False)
     indicators = wb["绩效指标"]
-    _dropdown(indicators, refs["指标类别"], 1)
-    _dropdown(indicators, refs["比率单位"], 7)
-    _dropdown(indicators, refs["计分方法"], 9)
-    _dropdown(indicators, refs["定性档次"], 10)
-    _dropdown(wb["文字说明"], refs["文字类别"], 1)
+    dropdown(indicators, refs["指标类别"], 1)
+    dropdown(indicators, refs["比率单位"], 7)
+    dropdown(indicators, refs["计分方法"], 9)
+    dropdown(indicators, refs["定性档次"], 10)
+    dropdown(wb["文字说明"], refs["文字类别"], 1)
     for row, month in enumerate(MONTHS, 2):
         wb["月度支出"].cell(row=row, column=1, value=month)
     wb.move_sheet("选项", offset=len(wb.sheetnames))  # the hidden choices go last
@@ -300,7 +259,7 @@ def _management_rows(ws: Worksheet, framework: Framework | None, entries: list) 
 
 def _standard_rows(ws: Worksheet, framework: Framework | None, rows: dict) -> None:
     """The framework's standard-indicator leaves, with the form's printed target and value where given."""
-    from .scoring.standard import find
+    from ..scoring.standard import find
 
     leaves = [n for _, n in framework.walk() if n.method == "standard"] if framework is not None else []
     names = [n.name for n in leaves] + [name for name in rows if name not in {n.name for n in leaves}]
@@ -385,177 +344,31 @@ def _field(params: ParamsFile, path: tuple[str, ...]) -> list[str]:
 # ---------------------------------------------------------------------- reading
 
 
-class _Reader:
-    """Reads cells into Python values, collecting errors that name sheet, cell and column."""
-
-    def __init__(self, file: str) -> None:
-        self.file = file
-        self.errors: list[InputError] = []
-        self.cells: dict[str, str] = {}  # formatted field path → "sheet!A1（header）"
-
-    def error(self, where: str, message: str, *, expected: str | None = None, found: object = None) -> None:
-        self.errors.append(InputError(self.file, where, message, expected=expected, found=found))
-
-    @staticmethod
-    def where(ws: Worksheet, cell, header: str) -> str:  # noqa: ANN001
-        return f"{ws.title}!{cell.coordinate}（{header}）"
-
-    def value(self, ws: Worksheet, cell, header: str, kind: str, field: tuple) -> Any:  # noqa: ANN001
-        where = self.where(ws, cell, header)
-        self.cells[format_field(field)] = where
-        raw = cell.value
-        if raw is None or (isinstance(raw, str) and not raw.strip()):
-            return None
-        is_percent_cell = "%" in (cell.number_format or "")
-        try:
-            if kind in ("text", "written"):
-                if isinstance(raw, bool):
-                    return "是" if raw else "否"
-                if isinstance(raw, (int, float)):
-                    number = Decimal(repr(raw)) * (100 if is_percent_cell else 1)
-                    text = format(number.normalize(), "f")
-                    return text + ("%" if is_percent_cell else "")
-                if hasattr(raw, "isoformat"):
-                    raise ValueError("日期")
-                return str(raw).strip()
-            if kind == "bool":
-                text = str(raw).strip()
-                if text in ("是", "true", "True", "TRUE", "1", "Y", "y"):
-                    return True
-                if text in ("否", "false", "False", "FALSE", "0", "N", "n", ""):
-                    return False
-                raise ValueError(text)
-            if kind == "int":
-                if isinstance(raw, float) and raw.is_integer():
-                    return int(raw)
-                if isinstance(raw, int) and not isinstance(raw, bool):
-                    return raw
-                return int(str(raw).strip())
-            if kind == "percent":
-                if isinstance(raw, (int, float)) and not isinstance(raw, bool):
-                    number = Decimal(repr(raw))
-                    return (number * 100).normalize() if is_percent_cell else number
-                text = str(raw).strip().replace("％", "%")
-                return Decimal(text.removesuffix("%").replace(",", ""))
-            # amount, number
-            if isinstance(raw, (int, float)) and not isinstance(raw, bool):
-                return Decimal(repr(raw))
-            return Decimal(str(raw).strip().replace(",", ""))
-        except (ValueError, InvalidOperation, ArithmeticError):
-            expected = {"int": "整数", "percent": "百分比，如 47.78%", "bool": "是 或 否",
-                        "text": "文字", "written": "文字"}.get(kind, "数值，如 3024.25")
-            self.error(where, "内容无法读取", expected=expected, found=raw if not hasattr(raw, "isoformat") else str(raw))
-            return None
-
-    def validated(self, model: type, data: dict) -> Any:  # noqa: ANN401 - an instance of ``model``
-        """``data`` read from the sheets as ``model``; :class:`InputErrors` with every cell problem, or every
-        schema problem re-addressed to the cell it came from."""
-        if self.errors:
-            raise InputErrors(self.errors)
-        try:
-            return model.model_validate(data)
-        except ValidationError as exc:
-            raise InputErrors([_relocate(e, self) for e in input_errors(exc, self.file)]) from None
-
-    def table(self, wb, name: str) -> tuple[Worksheet | None, list[tuple[int, list]]]:  # noqa: ANN001
-        """The data rows (row number, cells) of a table sheet, after checking header and layout."""
-        if name not in wb.sheetnames:
-            if name not in OPTIONAL_SHEETS:
-                self.error(f"{name}!（工作表）", f"缺少工作表「{name}」", expected="使用 perflib excel-template 生成的工作簿")
-            return None, []
-        ws = wb[name]
-        columns = SHEETS[name]
-        header_ok = True
-        for i, col in enumerate(columns, 1):
-            found = ws.cell(row=1, column=i).value
-            if found is None and col.optional:
-                continue  # a workbook from an older template: the column reads as empty
-            if (str(found).strip() if found is not None else "") != col.header:
-                header_ok = False
-                self.error(f"{name}!{get_column_letter(i)}1（表头）", "表头与模板不一致", expected=f"「{col.header}」",
-                           found=found)
-        if not header_ok:
-            return None, []
-        for merged in ws.merged_cells.ranges:
-            self.error(f"{name}!{merged.coord}（合并单元格）", "表格中有合并单元格，请取消合并后再导入")
-        rows: list[tuple[int, list]] = []
-        blank: int | None = None
-        for r in range(2, ws.max_row + 1):
-            cells = [ws.cell(row=r, column=c) for c in range(1, len(columns) + 1)]
-            empty = all(c.value is None or (isinstance(c.value, str) and not c.value.strip()) for c in cells)
-            if name == "月度支出":
-                empty = all(c.value is None or (isinstance(c.value, str) and not c.value.strip()) for c in cells[1:])
-                if r <= 13:
-                    rows.append((r, cells))
-                    continue
-            if empty:
-                blank = blank or r
-                continue
-            if blank is not None:
-                self.error(f"{name}!A{blank}（空行）", f"第 {blank} 行为空行，但第 {r} 行还有内容；请删除表格中间的空行")
-                blank = None
-            rows.append((r, cells))
-        return ws, rows
-
-
-def open_filled(path: Path):  # noqa: ANN201 - an openpyxl Workbook
-    """A filled-in workbook opened for its values; :class:`InputErrors` naming the file when it is missing or
-    not an .xlsx workbook."""
-    try:
-        return load_workbook(path, data_only=True)
-    except FileNotFoundError:
-        raise InputErrors([InputError(path, "(文件)", "文件不存在")]) from None
-    except Exception as exc:  # noqa: BLE001 - zipfile, XML and openpyxl errors alike
-        suffix = Path(path).suffix.lower()
-        why = (f"扩展名为 {suffix or '（无）'}，请在 Excel 中另存为 .xlsx 工作簿" if suffix != ".xlsx"
-               else f"文件已损坏或不是 Excel 保存的工作簿（{type(exc).__name__}）")
-        raise InputErrors([InputError(path, "(文件)", f"不是可读取的 Excel 工作簿（.xlsx）：{why}")]) from None
-
-
 def read_workbook(path: str | Path, *, frameworks_dir: Path, strict: bool = False) -> ParamsFile:
     """A filled workbook as validated params; raise :class:`InputErrors` naming sheet, cell and column."""
     path = Path(path)
-    reader = _Reader(str(path))
+    reader = Reader(str(path), sheets=SHEET_OF_FIELD)
     params = reader.validated(ParamsFile, _read(open_filled(path), reader))
     fw_file = find_framework(params.framework, frameworks_dir)
     if fw_file is None:
         raise InputErrors([InputError(path, reader.cells.get("framework", "基本信息!B7（评价框架）"), "找不到该评价框架",
                                       expected=f"以下之一：{'、'.join(available(frameworks_dir))}", found=params.framework)])
-    from .evaluation import evaluate_params
+    from ..evaluation import evaluate_params
 
     try:
         evaluate_params(params, load_framework(fw_file), path=path, strict=strict)
     except InputErrors as exc:
-        raise InputErrors([_relocate(e, reader) for e in exc.errors]) from None
+        raise InputErrors([relocate(e, reader) for e in exc.errors]) from None
     return params
 
 
-def _relocate(error: InputError, reader: _Reader) -> InputError:
-    """A params-file error re-addressed to the cell it came from."""
-    field = error.field
-    candidates = [field]
-    while "." in field or "[" in field:
-        field = field[: max(field.rfind("."), field.rfind("["))]
-        candidates.append(field)
-    where = next((reader.cells[c] for c in candidates if c in reader.cells), None)
-    if where is None:
-        prefix = error.field.split("[")[0].split(".")[0]
-        where = {"indicators": "绩效指标", "management": "管理效率", "budget": "预算", "key_projects": "重点项目",
-                 "execution": "月度支出", "narrative": "文字说明", "stated": "报告所述得分"}.get(prefix, "基本信息")
-        where = f"{where}（{error.field}）"
-    return InputError(reader.file, where, error.detail, expected=error.expected, found=error.found)
+def _table(reader: Reader, wb, name: str) -> tuple[Worksheet | None, list[tuple[int, list]]]:  # noqa: ANN001
+    """A table sheet's data rows: 月度支出 keeps its twelve labelled months."""
+    return reader.table(wb, name, SHEETS[name], optional=name in OPTIONAL_SHEETS,
+                        labelled_rows=len(MONTHS) if name == "月度支出" else 0)
 
 
-def _put(data: dict, path: tuple, value: object) -> None:
-    if value is None:
-        return
-    target = data
-    for key in path[:-1]:
-        target = target.setdefault(key, {})
-    target[path[-1]] = value
-
-
-def _read(wb, reader: _Reader) -> dict:  # noqa: ANN001, C901 - one pass per sheet
+def _read(wb, reader: Reader) -> dict:  # noqa: ANN001, C901 - one pass per sheet
     data: dict = {"schema_version": 1}
     # 基本信息: label → value
     if "基本信息" not in wb.sheetnames:
@@ -571,7 +384,7 @@ def _read(wb, reader: _Reader) -> dict:  # noqa: ANN001, C901 - one pass per she
         _key_values(wb["预算明细"], FACTS, reader, facts, keep_blank=False)
         data.setdefault("budget", {}).update(facts.get("budget", {}))
     # 按支出类型
-    ws, rows = reader.table(wb, "按支出类型")
+    ws, rows = _table(reader, wb, "按支出类型")
     kinds = []
     for _r, cells in rows:
         i = len(kinds)
@@ -582,7 +395,7 @@ def _read(wb, reader: _Reader) -> dict:  # noqa: ANN001, C901 - one pass per she
     if kinds:
         data.setdefault("budget", {})["by_kind"] = kinds
     # 共性指标: the form's printed target and value of standard rows (formula and standard are for reading)
-    ws, rows = reader.table(wb, "共性指标")
+    ws, rows = _table(reader, wb, "共性指标")
     seen_rows: dict[str, str] = {}
     for _r, cells in rows:
         name = ws.cell(row=_r, column=1).value
@@ -600,18 +413,18 @@ def _read(wb, reader: _Reader) -> dict:  # noqa: ANN001, C901 - one pass per she
             reader.error(reader.where(ws, cells[0], "指标名称"), f"与 {seen_rows[name]} 重复", found=name)
             continue
         seen_rows[name] = cells[0].coordinate
-        for text, cell, header in ((target, cells[3], "目标值（表上所列）"), (value, cells[4], "完成值（表上所列）")):
+        for text, cell, label in ((target, cells[3], "目标值（表上所列）"), (value, cells[4], "完成值（表上所列）")):
             bare = text is not None and "%" not in text and "％" not in text
             if bare and text.strip().lstrip("≤≥<>=＜＞").strip() not in ("0", "0.0", "0.00"):
                 # a General cell's 0.1 may mean 10 % or 0.1 %: only the form's own percent sign says which
                 numeric = re.fullmatch(r"[≤≥<>=＜＞]?\s*-?\d+(\.\d+)?", text.strip()) is not None
-                reader.error(reader.where(ws, cell, header), "请写成百分数（带 %），或把单元格设为百分比格式",
+                reader.error(reader.where(ws, cell, label), "请写成百分数（带 %），或把单元格设为百分比格式",
                              expected=f"如 {text}% 或 {_as_percent(text)}" if numeric else "如 3%、≤5%、≥95%",
                              found=text)
         data.setdefault("standard", {})[name] = {k: v for k, v in (("target", target), ("value", value))
                                                  if v is not None}
     # 预算
-    ws, rows = reader.table(wb, "预算")
+    ws, rows = _table(reader, wb, "预算")
     funds = []
     for _r, cells in rows:
         i = len(funds)
@@ -624,7 +437,7 @@ def _read(wb, reader: _Reader) -> dict:  # noqa: ANN001, C901 - one pass per she
     data.setdefault("budget", {})["funds"] = funds
     data["budget"] = {"funds": data["budget"].pop("funds"), **data["budget"]}  # funds first, as files write it
     # 月度支出
-    ws, rows = reader.table(wb, "月度支出")
+    ws, rows = _table(reader, wb, "月度支出")
     if ws is not None:
         cumulative = [reader.value(ws, cells[1], "累计支出", "amount", ("execution", "monthly", "values", i))
                       for i, (_, cells) in enumerate(rows[:12])]
@@ -643,7 +456,7 @@ def _read(wb, reader: _Reader) -> dict:  # noqa: ANN001, C901 - one pass per she
             data.setdefault("execution", {})["monthly"] = {"basis": basis, "values": values}
     data.setdefault("execution", {})
     # 绩效指标
-    ws, rows = reader.table(wb, "绩效指标")
+    ws, rows = _table(reader, wb, "绩效指标")
     indicators = []
     for i, (_, cells) in enumerate(rows):
         item = {col.key: reader.value(ws, cell, col.header, col.kind, ("indicators", i, col.key))
@@ -651,7 +464,7 @@ def _read(wb, reader: _Reader) -> dict:  # noqa: ANN001, C901 - one pass per she
         indicators.append({k: v for k, v in item.items() if v is not None})
     data["indicators"] = indicators
     # 管理效率: rows of the same leaf are its deductions
-    ws, rows = reader.table(wb, "管理效率")
+    ws, rows = _table(reader, wb, "管理效率")
     leaves: dict[str, dict] = {}
     for _r, cells in rows:
         values = {col.key: (col, cell) for col, cell in zip(SHEETS["管理效率"], cells)}
@@ -678,14 +491,14 @@ def _read(wb, reader: _Reader) -> dict:  # noqa: ANN001, C901 - one pass per she
     data["management"] = [{k: v for k, v in leaf.items() if v is not None and k != "_index"
                            and not (k == "deductions" and not v)} for leaf in leaves.values()]
     # 重点项目
-    ws, rows = reader.table(wb, "重点项目")
+    ws, rows = _table(reader, wb, "重点项目")
     data["key_projects"] = [
         {k: v for k, v in {col.key: reader.value(ws, cell, col.header, col.kind, ("key_projects", i, col.key))
                            for col, cell in zip(SHEETS["重点项目"], cells)}.items() if v is not None}
         for i, (_, cells) in enumerate(rows)
     ]
     # 文字说明
-    ws, rows = reader.table(wb, "文字说明")
+    ws, rows = _table(reader, wb, "文字说明")
     for _, cells in rows:
         category = reader.value(ws, cells[0], "类别", "text", ("narrative",))
         text = reader.value(ws, cells[1], "内容", "text", ("narrative",))
@@ -701,7 +514,7 @@ def _read(wb, reader: _Reader) -> dict:  # noqa: ANN001, C901 - one pass per she
             target.setdefault(last, []).append(text)
             reader.cells.setdefault(format_field(NARRATIVE[category]), reader.where(ws, cells[1], "内容"))
     # 报告所述得分
-    ws, rows = reader.table(wb, "报告所述得分")
+    ws, rows = _table(reader, wb, "报告所述得分")
     for _, cells in rows:
         name = reader.value(ws, cells[0], "指标名称", "text", ("stated",))
         if name is None:
@@ -727,7 +540,7 @@ def _as_percent(text: str) -> str:
         return text + "%"
 
 
-def _key_values(ws: Worksheet, items: tuple, reader: _Reader, data: dict, *, keep_blank: bool) -> set[str]:
+def _key_values(ws: Worksheet, items: tuple, reader: Reader, data: dict, *, keep_blank: bool) -> set[str]:
     """A 项目 / 内容 sheet (基本信息, 预算明细) into ``data`` by each label's field path; the labels seen."""
     labels = {item[0]: item for item in items}
     seen = set()
@@ -744,7 +557,7 @@ def _key_values(ws: Worksheet, items: tuple, reader: _Reader, data: dict, *, kee
         _, path, kind, _, _ = labels[label]
         value = reader.value(ws, ws.cell(row=r, column=2), label, kind, path)
         if value is not None or keep_blank:
-            _put(data, path, value)
+            put(data, path, value)
     return seen
 
 
@@ -757,30 +570,12 @@ def _get(data: dict, path: tuple) -> object:
     return value
 
 
-class _Dumper(yaml.SafeDumper):
-    pass
-
-
-def _represent_decimal(dumper: yaml.SafeDumper, value: Decimal) -> yaml.Node:
-    if value == value.to_integral_value() and value.as_tuple().exponent >= 0:
-        return dumper.represent_int(int(value))
-    return dumper.represent_scalar("tag:yaml.org,2002:float", format(value.normalize(), "f"))
-
-
-_Dumper.add_representer(Decimal, _represent_decimal)
-
-
-def yaml_text(data: dict) -> str:
-    """``data`` as YAML in the order given, Chinese as is, Decimals as the numbers they are."""
-    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1000)
-
-
 def params_yaml(params: ParamsFile, *, source: str) -> str:
     """The params file's YAML text, with a header saying where it came from."""
     data = params.model_dump(mode="python", exclude_defaults=True)
     data = {"schema_version": 1, **data}
-    header = f"# 由 perflib excel-import 从 {source} 生成。可直接编辑，或改 Excel 后重新导入。\n"
-    return header + yaml_text(data)
+    origin = f"# 由 perflib excel-import 从 {source} 生成。可直接编辑，或改 Excel 后重新导入。\n"
+    return origin + yaml_text(data)
 
 
 INSTRUCTIONS = """部门整体支出绩效自评表（perflib 导入模板）

@@ -9,9 +9,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .errors import InputError, InputErrors
-from .inputs.schema import ParamsFile
-from .inputs.validation import input_errors
+from ..errors import InputError, InputErrors
+from .schema import ParamsFile
+from .validation import input_errors
 
 WHERE = "(what-if)"
 INDICATOR_FIELDS = ("actual", "numerator", "denominator", "self_score", "self_score_reason", "tier", "analysis",
