@@ -1,7 +1,9 @@
 """Benchmark: rendering N department-years, measured against a naive loop in the same run.
 
-    python benchmarks/bench_batch.py            # N = 24, --jobs 2
+    python benchmarks/bench_batch.py            # N = 24 of the demo portfolio, --jobs 2
+    python benchmarks/bench_batch.py --example  # N copies of the worked example instead
     python benchmarks/bench_batch.py -n 12 --skip-naive
+    python benchmarks/bench_batch.py --documents -n 13 --example   # all four formats against HTML only
 
 Ways of rendering the same N department-years of the demo portfolio, each into fresh outputs:
 
@@ -37,6 +39,41 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
+
+
+def example_workspace(n: int, root: Path, name: str = "params") -> Path:
+    """A params/ folder with ``n`` copies of the worked example, each under a department code of its own."""
+    import re
+
+    text = (REPO / "params" / "baiyun-emergency" / "2023.yaml").read_text(encoding="utf-8")
+    params = root / name
+    for i in range(n):
+        code = f"baiyun-emergency-{i:02d}"
+        (params / code).mkdir(parents=True)
+        (params / code / "2023.yaml").write_text(re.sub(r"code: baiyun-emergency\b", f"code: {code}", text),
+                                                 encoding="utf-8")
+    return params
+
+
+def formats_against_html(params: Path, root: Path, jobs: int, template: Path, repeat: int) -> None:
+    """The warm batch writing all four formats against the same batch writing HTML only, after a warm-up
+    run (fonts instanced, caches filled): the median of ``repeat`` runs of each, alternated."""
+    n = len(list(params.glob("*/[0-9][0-9][0-9][0-9].yaml")))
+    perflib_run(params, root / "doc-warmup", jobs, "warm", template, "html,docx,pdf,xlsx")
+    runs: dict[str, list[float]] = {}
+    for i in range(repeat):
+        for formats in ("html", "html,xlsx", "html,docx", "html,pdf", "html,docx,pdf,xlsx"):
+            runs.setdefault(formats, []).append(perflib_run(params, root / f"doc-{i}-{formats}", jobs, "warm",
+                                                            template, formats))
+    base = statistics.median(runs["html"])
+    print(f"{n} department-years, --jobs {jobs}, median of {repeat} (runs alternated), after a warm-up run")
+    print(f"{'formats':24}{'seconds':>9}{'s/report':>10}{'vs HTML':>9}   runs")
+    for formats, seconds in runs.items():
+        median = statistics.median(seconds)
+        print(f"{formats:24}{median:9.2f}{median / n:10.3f}{median / base:8.2f}×   "
+              + ", ".join(f"{s:.2f}" for s in seconds))
+    print(f"goal: all four formats ≤ 2.3× HTML only "
+          f"({statistics.median(runs['html,docx,pdf,xlsx']) / base:.2f}×)")
 
 
 def workspace(n: int, root: Path, *, monitoring: bool = False, name: str = "params") -> Path:
@@ -113,12 +150,19 @@ def main() -> None:
     ap.add_argument("--formats", default="docx", help="document formats to time beside HTML (default docx; '' none)")
     ap.add_argument("--no-monitoring", action="store_true",
                     help="skip the run that adds the demo's mid-year monitoring snapshots")
+    ap.add_argument("--example", action="store_true", help="N copies of the worked example instead of the demo")
+    ap.add_argument("--documents", action="store_true",
+                    help="only: all four formats against HTML only (median of --repeat runs each)")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="perflib-bench-") as tmp:
         root = Path(tmp)
-        params = workspace(args.n, root)
+        params = example_workspace(args.n, root) if args.example else workspace(args.n, root)
         template = trivial_template(root / "trivial.ipynb") if args.trivial else REPO / "notebooks" / "report.ipynb"
-        print(f"template: {'a minimal notebook (--trivial)' if args.trivial else 'notebooks/report.ipynb'}")
+        print(f"template: {'a minimal notebook (--trivial)' if args.trivial else 'notebooks/report.ipynb'}; "
+              f"inputs: {'copies of the worked example' if args.example else 'the demo portfolio'}")
+        if args.documents:
+            formats_against_html(params, root, args.jobs, template, args.repeat)
+            return
         n = len([p for p in params.glob("*/*.yaml") if p.parent.name != "frameworks"])
         print(f"{n} department-years, --jobs {args.jobs}, {os.cpu_count()} cores, Python {sys.version.split()[0]}")
 
@@ -136,7 +180,7 @@ def main() -> None:
         documents = {fmt: perflib_run(params, root / f"warm-{fmt}", args.jobs, "warm", template, f"html,{fmt}")
                      for fmt in args.formats.split(",") if fmt and fmt != "html"}
         monitored = None
-        if not args.no_monitoring:  # the same department-years with their snapshots: reports + monitoring reports
+        if not args.no_monitoring and not args.example:  # the demo's years with their snapshots: + monitoring reports
             with_snapshots = workspace(args.n, root, monitoring=True, name="params-monitoring")
             snapshots = len(list(with_snapshots.glob("*/[0-9][0-9][0-9][0-9]-[0-9][0-9].yaml")))
             monitored = perflib_run(with_snapshots, root / "warm-monitoring", args.jobs, "warm", template)

@@ -15,7 +15,7 @@ from .errors import InputError, InputErrors, PerflibError, TargetError
 from .evaluation import Evaluation, evaluate, evaluate_params
 
 
-def __getattr__(name: str):  # noqa: ANN202 - the analyst's tables: perflib.portfolio pulls in pandas when used
+def __getattr__(name: str):  # the analyst's tables: perflib.portfolio pulls in pandas when used
     if name in ("portfolio", "portfolio_indicators", "portfolio_findings", "compare"):
         from . import portfolios
 

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .errors import TargetError
+from .errors import LEVEL_NAMES, Finding, Level, TargetError, by_level
 from .inputs.schema import ParamsFile
 from .numbers import fmt_number, fmt_percent, fmt_points, quantize
 from .scoring import standard
@@ -24,14 +24,12 @@ from .scoring.methods import qualitative_band
 from .scoring.targets import convert, parse
 from .scoring.tree import Scorecard
 
-LEVELS = ("error", "warning", "info")
 #: How far (0.5 percentage points) below the even-spending level counts as back-loaded.
 BACKLOAD_TOLERANCE = Decimal("0.005")
-LEVEL_NAMES = {"error": "错误", "warning": "警示", "info": "提示"}
 
 #: Every finding code, and the topic (问题方面) under which the report's chapters 三 (problems) and
 #: 四 (improvements) discuss it when it is an error or a warning. None: information, listed only in
-#: the appendix. One list: a check cannot yield a code that is not here (see :class:`Finding`).
+#: the appendix. One list: a check cannot yield a code that is not here (see :class:`~perflib.errors.Finding`).
 TOPICS: dict[str, str | None] = {
     "NOT_FILLED": "数据完整性",
     "WEIGHTS_DO_NOT_ADD_UP": "绩效指标设置",
@@ -64,26 +62,7 @@ TOPICS: dict[str, str | None] = {
 }
 
 
-@dataclass(frozen=True)
-class Finding:
-    """One audit finding."""
-
-    level: str  # error, warning, info
-    code: str  # stable, e.g. BUDGET_SUM_MISMATCH: one of TOPICS
-    message: str  # Chinese, one sentence
-    subject: str = ""  # what it is about: a node, an indicator, a field
-
-    def __post_init__(self) -> None:
-        if self.level not in LEVELS or self.code not in TOPICS:
-            raise ValueError(f"unknown finding level or code: {self.level} {self.code}")
-
-    @property
-    def topic(self) -> str | None:
-        """The report's topic for this finding when it is a problem (an error or a warning), else None."""
-        return TOPICS[self.code] if self.level in ("error", "warning") else None
-
-    def as_dict(self) -> dict[str, str]:
-        return {"level": self.level, "code": self.code, "message": self.message, "subject": self.subject}
+Finding.declare(TOPICS)
 
 
 class Findings(tuple):
@@ -92,7 +71,7 @@ class Findings(tuple):
     __slots__ = ()
 
     def __repr__(self) -> str:
-        counts = "，".join(f"{LEVEL_NAMES[lv]} {sum(1 for f in self if f.level == lv)}" for lv in LEVELS)
+        counts = "，".join(f"{lv.label} {sum(1 for f in self if f.level == lv)}" for lv in Level)
         return f"<Findings {len(self)} 项：{counts}>"
 
     def _repr_html_(self) -> str:
@@ -487,14 +466,13 @@ def form_defects(ctx: Context) -> Iterator[Finding]:
 def standard_values(ctx: Context) -> Iterator[Finding]:
     """A rate printed on the form (``standard:``) agrees with the one computed from the budget."""
     for node in ctx.scorecard.walk():
-        printed, source = node.detail.get("printed"), node.detail.get("source")
-        if printed is None or source != "budget" or node.detail.get("value") is None:
+        s = node.standard
+        if s is None or s.printed is None or s.source != "budget" or s.value is None:
             continue
-        computed = node.detail["value"]
-        if standard.differs(computed, printed):
+        if standard.differs(s.value, s.printed):
             yield Finding("warning", "STANDARD_VALUE_DIFFERS",
-                          f"「{node.name}」表上列为 {fmt_number(printed)}%，由预算数据计算（{node.detail['formula']}）为 "
-                          f"{fmt_number(computed)}%；计分采用计算值。", node.name)
+                          f"「{node.name}」表上列为 {fmt_number(s.printed)}%，由预算数据计算（{s.formula}）为 "
+                          f"{fmt_number(s.value)}%；计分采用计算值。", node.name)
 
 
 CHECKS: tuple[Check, ...] = (
@@ -507,4 +485,4 @@ def audit(params: ParamsFile, framework: Framework, metrics: Metrics, scorecard:
     """Every finding of every check, errors first."""
     ctx = Context(params, framework, metrics, scorecard)
     findings = [f for check in CHECKS for f in check(ctx)]
-    return sorted(findings, key=lambda f: LEVELS.index(f.level))
+    return by_level(findings)

@@ -8,17 +8,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from ._version import __version__
-from .audit import LEVEL_NAMES
-from .errors import InputError, InputErrors, PerflibError
+from .errors import LEVEL_NAMES, InputError, InputErrors, PerflibError
 from .evaluation import Evaluation, evaluate
-from .inputs.locate import FRAMEWORKS_DIR, OVERVIEW_TEMPLATE, REPORT_TEMPLATE, available, find_framework
+from .files import write_atomic
+from .inputs.locate import FRAMEWORKS_DIR, available, find_framework
+from .inputs.params import year_file
 from .numbers import fmt_number, fmt_percent, fmt_points
 from .scoring.frameworks import load_framework
 from .text import pad
@@ -143,50 +142,11 @@ def cmd_score(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------------- run
 
 
-def _code(text: str) -> str:
-    import re
-
-    from .inputs.schema import CODE_PATTERN
-
-    if not re.match(CODE_PATTERN, text) or len(text) > 64:
-        raise argparse.ArgumentTypeError(f"部门代码应为小写字母、数字和连字符，实际为 '{text}'")
-    return text
-
-
-def _formats(text: str) -> tuple[str, ...]:
-    from .batch.documents import parse_formats
-
-    try:
-        return parse_formats(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"应为正整数，实际为 '{text}'") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"应为正整数，实际为 '{text}'")
-    return value
-
-
 @command("run")
 def cmd_run(args: argparse.Namespace) -> int:
     from .batch import BatchInterrupted, RunOptions, run
 
-    opts = RunOptions(
-        params_dir=Path(args.params), outputs_dir=Path(args.outputs),
-        template=Path(args.template) if args.template else None,
-        departments=args.department or [], years=args.year or [], jobs=args.jobs, force=args.force,
-        timeout=args.timeout, engine=args.engine, restart_every=args.restart_every, wait=args.wait,
-        scheduler=args.scheduler, transfer_files=args.transfer_files,
-        progress=False if args.quiet else None, overview=not args.no_overview,
-        overview_template=Path(args.overview_template) if args.overview_template else None,
-        formats=args.formats, docx_template=Path(args.docx_template) if args.docx_template else None,
-        strict=args.strict,
-    )
+    opts = RunOptions.from_args(args)
     try:
         report = run(opts)
     except BatchInterrupted as exc:
@@ -222,8 +182,9 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------------- Excel
 
 
-def _frameworks_dir(args: argparse.Namespace) -> Path:
-    return Path(args.frameworks) if args.frameworks else DEFAULT_PARAMS / FRAMEWORKS_DIR
+def _frameworks_dir(args: argparse.Namespace, params_dir: Path = DEFAULT_PARAMS) -> Path:
+    """``--frameworks``, else the params folder's frameworks/ (as for every input file)."""
+    return Path(args.frameworks) if args.frameworks else Path(params_dir) / FRAMEWORKS_DIR
 
 
 def _check_xlsx(path: Path) -> None:
@@ -233,7 +194,6 @@ def _check_xlsx(path: Path) -> None:
 
 @command("excel-template")
 def cmd_excel_template(args: argparse.Namespace) -> int:
-    from .files import write_atomic
     from .workbooks.year_form import template_workbook
 
     out = Path(args.path)
@@ -252,12 +212,11 @@ def cmd_excel_template(args: argparse.Namespace) -> int:
 
 @command("excel-import")
 def cmd_excel_import(args: argparse.Namespace) -> int:
-    from .files import write_atomic
     from .workbooks.year_form import params_yaml, read_workbook
 
     source = Path(args.file)
-    params = read_workbook(source, frameworks_dir=_frameworks_dir(args), strict=args.strict)
-    target = Path(args.out) / params.department.code / f"{params.year}.yaml"
+    params = read_workbook(source, frameworks_dir=_frameworks_dir(args, Path(args.out)), strict=args.strict)
+    target = year_file(args.out, params.department.code, params.year)
     existed = target.exists()
     write_atomic(target, params_yaml(params, source=source.name))
     print(f"{'已更新' if existed else '已生成'}：{target}")
@@ -266,7 +225,6 @@ def cmd_excel_import(args: argparse.Namespace) -> int:
 
 @command("monitor-template")
 def cmd_monitor_template(args: argparse.Namespace) -> int:
-    from .files import write_atomic
     from .workbooks.monitor_form import template_workbook
 
     out = Path(args.to)
@@ -278,7 +236,6 @@ def cmd_monitor_template(args: argparse.Namespace) -> int:
 
 @command("monitor-import")
 def cmd_monitor_import(args: argparse.Namespace) -> int:
-    from .files import write_atomic
     from .workbooks.monitor_form import read_workbook
 
     target, text = read_workbook(args.file, args.out)
@@ -291,7 +248,6 @@ def cmd_monitor_import(args: argparse.Namespace) -> int:
 @command("excel-export")
 def cmd_excel_export(args: argparse.Namespace) -> int:
     from .evaluation import load
-    from .files import write_atomic
     from .workbooks.year_form import export_workbook
 
     out = Path(args.out)
@@ -343,34 +299,12 @@ def cmd_monitor(args: argparse.Namespace) -> int:
 
 @command("export")
 def cmd_export(args: argparse.Namespace) -> int:
-    from .batch.documents import FORMATS, MONITOR_FORMATS, make
-    from .evaluation import load
-    from .files import write_atomic
+    from .batch import RunOptions
+    from .batch.runner import export
 
     out = Path(args.to)
-    fmt = out.suffix.lower().lstrip(".")
-    path = Path(args.params_file)
-    snapshot = re.fullmatch(r"(\d{4})-(\d{2})", path.stem)  # a monitoring snapshot: <year>-<MM>.yaml
-    allowed = [f for f in (MONITOR_FORMATS if snapshot else FORMATS) if f != "html"]
-    if fmt not in allowed:
-        raise PerflibError(f"{out}: 不支持的格式；{'监控快照' if snapshot else '年度文件'}可导出："
-                           f"{'、'.join(f'.{f}' for f in allowed)}")
-    if snapshot:
-        from .monitoring.monitor import monitor
-
-        m = monitor(path)  # every problem of the snapshot, named, before any work
-        code, year, month = path.parent.name, m.snapshot.year, m.month
-    else:
-        loaded = load(path, frameworks_dir=args.frameworks)  # every problem of the file, named, before any work
-        code, year, month = loaded.params.department.code, loaded.params.year, 0
-    with tempfile.TemporaryDirectory(prefix="perflib-export-") as tmp:
-        html = None
-        if fmt == "pdf":  # the PDF is the report's page: render it first, as the batch would
-            from .batch.tasks import render_page
-
-            html = render_page(path.parent.parent, code, year, Path(tmp), month=month)
-        data = make(fmt, path.parent.parent, code, year, month=month, docx_template=args.docx_template or "",
-                    html=html)
+    opts = RunOptions(frameworks_dir=args.frameworks, docx_template=args.docx_template, strict=args.strict)
+    data = export(Path(args.params_file), out.suffix.lower().lstrip("."), opts)
     write_atomic(out, data)
     print(f"已导出：{out}")
     return 0
@@ -390,67 +324,29 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from .batch.documents import FORMATS
-    from .batch.runner import ENGINES, RunOptions
+    from .batch.options import DOCX_TEMPLATE, FRAMEWORKS, STRICT, add_flags
 
-    defaults = RunOptions()  # the batch's defaults are the command line's
     parser = argparse.ArgumentParser(
         prog="perflib", description="部门整体支出绩效自评：评分、审核与报告。"
     )
     parser.add_argument("--version", action="version", version=f"perflib {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    frameworks = argparse.ArgumentParser(add_help=False)
-    frameworks.add_argument("--frameworks", metavar="DIR",
-                            help=f"评价框架目录（默认 {DEFAULT_PARAMS / FRAMEWORKS_DIR}；找不到时用 perflib 内置的框架）")
 
-    p = sub.add_parser("validate", parents=[frameworks], help="校验输入文件（默认 params/ 下全部）")
+    p = sub.add_parser("validate", help="校验输入文件（默认 params/ 下全部）")
     p.add_argument("paths", nargs="*", metavar="PATH", help="文件或目录")
-    p.add_argument("--strict", action="store_true",
-                   help="录入检查：空白的指标值/实际完成值、分值合计不符也视为错误（默认照读、计分并列为审核发现）")
+    FRAMEWORKS.add_to(p)
+    STRICT.add_to(p)
 
-    p = sub.add_parser("score", parents=[frameworks], help="为一个部门年度评分并审核")
+    p = sub.add_parser("score", help="为一个部门年度评分并审核")
     p.add_argument("path", metavar="PATH", help="params/<部门代码>/<年度>.yaml")
     how = p.add_mutually_exclusive_group()
     how.add_argument("--json", action="store_true", help="输出 JSON（各字段见 docs/json.md）")
     how.add_argument("--explain", action="store_true", help="逐项说明每个绩效指标如何读取、按什么方法计分、算式与舍入")
-    p.add_argument("--strict", action="store_true",
-                   help="录入检查：空白的指标值/实际完成值、分值合计不符也视为错误（默认照读、计分并列为审核发现）")
+    FRAMEWORKS.add_to(p)
+    STRICT.add_to(p)
 
     p = sub.add_parser("run", help="批量渲染报告：outputs/<部门>/<年度>/report.html、index.html、summary.csv")
-    p.add_argument("--department", action="append", type=_code, metavar="CODE", help="只渲染这些部门（可重复）")
-    p.add_argument("--year", action="append", type=int, metavar="YEAR", help="只渲染这些年度（可重复）")
-    p.add_argument("--strict", action="store_true",
-                   help="录入检查：空白的指标值/实际完成值、分值合计不符也视为错误（默认照读、计分并列为审核发现）")
-    p.add_argument("--jobs", type=_positive_int, default=defaults.jobs, metavar="N",
-                   help=f"并行数（默认 CPU 核数，本机 {defaults.jobs}）")
-    p.add_argument("--force", action="store_true", help="输入未变化也重新渲染")
-    p.add_argument("--timeout", type=_positive_int, default=defaults.timeout, metavar="S",
-                   help=f"每个代码单元的超时秒数（默认 {defaults.timeout}）")
-    p.add_argument("--engine", choices=ENGINES, default=defaults.engine,
-                   help=f"执行引擎：warm 复用已启动的内核（快），cold 每份报告新启内核（默认 {defaults.engine}）")
-    p.add_argument("--restart-every", type=_positive_int, default=defaults.restart_every, metavar="K",
-                   help=f"warm 引擎每渲染 K 份报告重启一次内核（默认 {defaults.restart_every}）")
-    p.add_argument("--scheduler", metavar="ADDRESS", default=defaults.scheduler,
-                   help="在 Dask 集群上渲染：调度器地址（如 tcp://10.0.0.5:8786），或 local 在本机启动 LocalCluster")
-    p.add_argument("--transfer-files", action="store_true",
-                   help="Dask 工作节点看不到共享目录时：输入文件随任务发送，渲染结果传回")
-    p.add_argument("--params", default=str(defaults.params_dir), metavar="DIR",
-                   help=f"输入目录（默认 {defaults.params_dir}）")
-    p.add_argument("--outputs", default=str(defaults.outputs_dir), metavar="DIR",
-                   help=f"输出目录（默认 {defaults.outputs_dir}）")
-    p.add_argument("--template", metavar="NB",
-                   help=f"报告模板（默认 notebooks/{REPORT_TEMPLATE}，没有则用内置模板）")
-    p.add_argument("--wait", type=float, default=defaults.wait, metavar="S",
-                   help="outputs 被另一批次占用时最多等待的秒数")
-    p.add_argument("--quiet", action="store_true", help="不显示进度条")
-    p.add_argument("--no-overview", action="store_true", help="不渲染年度总览 outputs/overview-<年度>.html")
-    p.add_argument("--formats", type=_formats, default=defaults.formats, metavar="LIST",
-                   help=f"每份报告生成的格式，逗号分隔：{'、'.join(FORMATS)}（默认 {','.join(defaults.formats)}；"
-                        "docx 每份约多 0.35 秒）")
-    p.add_argument("--docx-template", metavar="DOCX",
-                   help="本单位的 Word 模板：沿用其样式、页面设置、页眉页脚和封面（须含的样式见 README）")
-    p.add_argument("--overview-template", metavar="NB",
-                   help=f"年度总览模板（默认 notebooks/{OVERVIEW_TEMPLATE}，没有则用内置模板）")
+    add_flags(p)  # every option of the batch, with its default and help (perflib.batch.options)
 
     p = sub.add_parser("monitor", help="绩效运行监控：一个部门年中快照的红黄绿灯与审核发现")
     p.add_argument("path", metavar="PATH", help="params/<部门代码>/<年度>-<月份>.yaml，或年度文件加 --month")
@@ -458,26 +354,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--rules-dir", metavar="DIR", help="监控规则目录（默认 params/monitoring；找不到时用内置规则）")
     p.add_argument("--json", action="store_true", help="输出 JSON")
 
-    p = sub.add_parser("export", parents=[frameworks], help="把一个部门年度导出为 Word 报告或自评表（不经批处理）")
+    p = sub.add_parser("export", help="把一个部门年度导出为 Word 报告、PDF 或自评表（不经批处理）")
     p.add_argument("params_file", metavar="PARAMS_FILE",
                    help="params/<部门代码>/<年度>.yaml，或监控快照 params/<部门代码>/<年度>-<月份>.yaml")
     p.add_argument("--to", required=True, metavar="FILE",
-                   help="输出文件：report.docx（Word 报告）或 自评表.xlsx；监控快照：monitor-06.docx 等")
-    p.add_argument("--docx-template", metavar="DOCX", help="本单位的 Word 模板（见 perflib run --docx-template）")
+                   help="输出文件：report.docx（Word 报告）、report.pdf 或 自评表.xlsx；监控快照：monitor-06.docx 等")
+    FRAMEWORKS.add_to(p)
+    STRICT.add_to(p)
+    DOCX_TEMPLATE.add_to(p, help="本单位的 Word 模板（见 perflib run --docx-template）")
 
     p = sub.add_parser("init", help="建立新的工作目录：params/（含示例）、notebooks/（可自行修改的模板）、README")
     p.add_argument("dir", metavar="DIR")
     p.add_argument("--overwrite", action="store_true", help="覆盖已有文件")
 
-    p = sub.add_parser("excel-template", parents=[frameworks], help="生成 Excel 填报模板")
+    p = sub.add_parser("excel-template", help="生成 Excel 填报模板")
     p.add_argument("path", metavar="PATH", help="输出的 .xlsx 文件")
     p.add_argument("--framework", metavar="ID", help="评价框架（预填其管理效率指标），如 guangzhou-department-overall")
+    FRAMEWORKS.add_to(p)
 
-    p = sub.add_parser("excel-import", parents=[frameworks], help="把填好的 Excel 转为 params/<部门代码>/<年度>.yaml")
+    p = sub.add_parser("excel-import", help="把填好的 Excel 转为 params/<部门代码>/<年度>.yaml")
     p.add_argument("file", metavar="FILE", help="填好的 .xlsx")
     p.add_argument("--out", default=str(DEFAULT_PARAMS), metavar="DIR", help="输出目录（默认 params）")
-    p.add_argument("--strict", action="store_true",
-                   help="录入检查：空白的指标值/实际完成值、分值合计不符也视为错误，不生成文件")
+    FRAMEWORKS.add_to(p)
+    STRICT.add_to(p, help="录入检查：空白的指标值/实际完成值、分值合计不符也视为错误，不生成文件")
 
     p = sub.add_parser("monitor-template", help="生成绩效运行监控填报表（Excel），已按年度文件填好目标和预算")
     p.add_argument("path", metavar="PATH", help="年度文件 params/<部门代码>/<年度>.yaml，或已有的监控快照 <年度>-<月份>.yaml")
@@ -487,16 +386,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("monitor-import", help="把填好的监控表转为 params/<部门代码>/<年度>-<月份>.yaml")
     p.add_argument("file", metavar="FILE", help="填好的 .xlsx")
-    p.add_argument("--out", default="params", metavar="DIR", help="params 目录（默认 params）")
+    p.add_argument("--out", default=str(DEFAULT_PARAMS), metavar="DIR", help="params 目录（默认 params）")
 
-    p = sub.add_parser("excel-export", parents=[frameworks], help="把已有的输入文件导出为 Excel 填报表")
+    p = sub.add_parser("excel-export", help="把已有的输入文件导出为 Excel 填报表")
     p.add_argument("params_file", metavar="PARAMS_FILE")
     p.add_argument("out", metavar="OUT.xlsx")
+    FRAMEWORKS.add_to(p)
 
-    p = sub.add_parser("demo-data", parents=[frameworks], help="生成演示用的合成部门年度数据")
+    p = sub.add_parser("demo-data", help="生成演示用的合成部门年度数据")
     p.add_argument("out_dir", metavar="OUT_DIR")
     p.add_argument("--seed", type=int, default=2024, help="随机种子（默认 2024）")
     p.add_argument("--overwrite", action="store_true", help="覆盖已有文件")
+    FRAMEWORKS.add_to(p)
     return parser
 
 

@@ -20,7 +20,9 @@ import yaml
 from .errors import PerflibError
 from .evaluation import evaluate_params
 from .inputs.locate import FRAMEWORKS_DIR, find_framework
+from .inputs.params import year_file
 from .inputs.schema import ParamsFile
+from .monitoring.snapshot import snapshot_path
 from .scoring.frameworks import load_framework
 
 FRAMEWORK = "guangzhou-department-overall"
@@ -119,7 +121,7 @@ def _monthly(spent: Decimal, power: float) -> list[Decimal]:
     return values
 
 
-def _indicator(template, quality: float, weight: Decimal, field: str, rng: random.Random, tier_ok: bool) -> dict:  # noqa: ANN001
+def _indicator(template, quality: float, weight: Decimal, field: str, rng: random.Random, tier_ok: bool) -> dict:
     category, name, unit, op, target, kind = template
     name = name.format(field=field)
     out: dict = {"category": category, "name": name, "weight": float(weight)}
@@ -235,7 +237,7 @@ def department_year(profile: Profile, year: int, seed: int) -> dict:
     return data
 
 
-def _trip(data: dict, trip: str, ev) -> None:  # noqa: ANN001 - Evaluation
+def _trip(data: dict, trip: str, ev) -> None:  # Evaluation
     """Introduce one mistake of the kind published reports contain."""
     if trip == "stated-total":
         data["stated"]["total"] = float(ev.total + D("1.5"))
@@ -296,14 +298,14 @@ def generate(out_dir: str | Path, *, seed: int = 2024, frameworks_dir: str | Pat
                 kind, _, at = trip.partition("@")
                 if int(at) == year:
                     _trip(data, kind, ev)
-            path = out_dir / profile.code / f"{year}.yaml"
+            path = year_file(out_dir, profile.code, year)
             path.parent.mkdir(parents=True, exist_ok=True)
             header = "# 演示数据（perflib demo-data 生成，虚构，不代表任何真实部门）\n"
             path.write_text(header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=120),
                             encoding="utf-8")
             written.append(path)
             if year == YEARS[-1]:  # the latest year also has its mid-year monitoring snapshot
-                snapshot = path.with_name(f"{year}-{MONITOR_MONTH:02d}.yaml")
+                snapshot = snapshot_path(path, MONITOR_MONTH)
                 snapshot.write_text(header + yaml.safe_dump(monitoring_snapshot(data, seed), allow_unicode=True,
                                                             sort_keys=False, width=120), encoding="utf-8")
     return written

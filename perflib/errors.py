@@ -1,15 +1,22 @@
-"""The project's own exceptions.
+"""The project's own exceptions, and the problems it reports without refusing.
 
 Every problem a user can cause is reported as a :class:`PerflibError`. Problems in an input file are
 :class:`InputError`: they name the file, the field path inside it, what was expected and what was
-found, so a finance analyst can fix the file without reading a traceback.
+found, so a finance analyst can fix the file without reading a traceback. :class:`Problems` collects
+them for one file.
+
+What a check finds and reports rather than refuses — the audit of a self-evaluation, the review of a
+monitoring snapshot — is a :class:`Finding` with a :class:`Level`: one vocabulary for every finding.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from decimal import Decimal
+from enum import StrEnum
 from pathlib import Path
+from typing import ClassVar
 
 
 class PerflibError(Exception):
@@ -150,3 +157,64 @@ class Problems:
     def raise_if_any(self) -> None:
         if self.errors:
             raise InputErrors(self.errors)
+
+
+# ---------------------------------------------------------------------- findings
+
+
+class Level(StrEnum):
+    """How serious a finding is; the values are what JSON, manifests and frames say."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def label(self) -> str:
+        """错误, 警示, 提示."""
+        return LEVEL_NAMES[self]
+
+
+#: Each level's Chinese name (by :class:`Level`, which is also its plain string).
+LEVEL_NAMES = {Level.ERROR: "错误", Level.WARNING: "警示", Level.INFO: "提示"}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One finding of a check: its level, a stable code, a Chinese sentence and what it is about.
+
+    Every code is declared by the module whose checks report it (:meth:`declare`, with the topic under
+    which a report discusses it); a finding with an undeclared code or level cannot be made.
+    """
+
+    level: Level
+    code: str
+    message: str  # Chinese, one sentence
+    subject: str = ""  # what it is about: a node, an indicator, a field
+
+    #: every declared code → the topic (问题方面) under which a report discusses it as a problem, or None
+    TOPICS: ClassVar[dict[str, str | None]] = {}
+
+    def __post_init__(self) -> None:
+        if self.level not in LEVEL_NAMES or self.code not in Finding.TOPICS:
+            raise ValueError(f"unknown finding level or code: {self.level} {self.code}")
+        object.__setattr__(self, "level", Level(self.level))
+
+    @classmethod
+    def declare(cls, topics: Mapping[str, str | None]) -> None:
+        """Make ``topics``' codes known (code → its report topic, or None for information only)."""
+        cls.TOPICS.update(topics)
+
+    @property
+    def topic(self) -> str | None:
+        """The report's topic for this finding when it is a problem (an error or a warning), else None."""
+        return Finding.TOPICS[self.code] if self.level in (Level.ERROR, Level.WARNING) else None
+
+    def as_dict(self) -> dict[str, str]:
+        return {"level": str(self.level), "code": self.code, "message": self.message, "subject": self.subject}
+
+
+def by_level(findings: Iterable[Finding]) -> list[Finding]:
+    """Errors first, then warnings, then information (the order within a level kept)."""
+    order = list(Level)
+    return sorted(findings, key=lambda f: order.index(f.level))

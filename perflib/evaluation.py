@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -73,31 +74,31 @@ class Evaluation:
         return scorecard_html(self)
 
     # -- as pandas DataFrames (see perflib.frames for the columns)
-    def indicators_frame(self):  # noqa: ANN201 - pandas.DataFrame
+    def indicators_frame(self):  # pandas.DataFrame
         """One row per indicator: target, actual, completion (%), met, points, score."""
         from .frames import indicators_frame
 
         return indicators_frame(self)
 
-    def nodes_frame(self):  # noqa: ANN201
+    def nodes_frame(self):
         """One row per node of the scored tree, parents first: max, score, lost points."""
         from .frames import nodes_frame
 
         return nodes_frame(self)
 
-    def findings_frame(self):  # noqa: ANN201
+    def findings_frame(self):
         """One row per audit finding: severity, code, report topic, subject, message."""
         from .frames import findings_frame
 
         return findings_frame(self)
 
-    def budget_frame(self):  # noqa: ANN201
+    def budget_frame(self):
         """One row per fund type and the total: budgets, spending, execution and adjustment rates (%)."""
         from .frames import budget_frame
 
         return budget_frame(self)
 
-    def monthly_frame(self):  # noqa: ANN201
+    def monthly_frame(self):
         """One row per month: cumulative spending, its execution rate and the even pace (%)."""
         from .frames import monthly_frame
 
@@ -174,19 +175,16 @@ def _node_dict(n: NodeResult) -> dict[str, Any]:
     }
     if n.rule_score is not None:
         out["rule_score"] = plain(n.rule_score)
-    if "rate" in n.detail:
-        out["rate"] = plain(percent(n.detail["rate"]))
-    if "standard" in n.detail:  # a standard indicator computed from the budget: its value in %, and how
-        value = n.detail["value"]
-        printed = n.detail.get("printed")
-        out["standard"] = {"indicator": n.detail["standard"], "formula": n.detail["formula"],
-                           "target": n.detail["target"], "value": None if value is None else plain(quantize(value, 2)),
-                           "source": n.detail["source"], "direction": n.detail["direction"],
-                           "printed": None if printed is None else plain(printed)}
+    if n.execution:
+        out["rate"] = plain(percent(n.execution.rate))
+    if s := n.standard:  # a standard indicator computed from the budget: its value in %, and how
+        out["standard"] = {"indicator": s.indicator, "formula": s.formula, "target": s.target,
+                           "value": None if s.value is None else plain(quantize(s.value, 2)), "source": s.source,
+                           "direction": s.direction, "printed": None if s.printed is None else plain(s.printed)}
     return out
 
 
-def _indicator_dict(r) -> dict[str, Any]:  # noqa: ANN001
+def _indicator_dict(r) -> dict[str, Any]:
     return {
         "name": r.name,
         "category": r.category_label,
@@ -259,6 +257,36 @@ def load(path: str | Path, *, frameworks_dir: str | Path | None = None) -> Loade
 
 def evaluate(path: str | Path, *, frameworks_dir: str | Path | None = None, strict: bool = False) -> Evaluation:
     """Load, score and audit the params file at ``path``; raise InputErrors naming every problem (and,
-    with ``strict``, every defect of the form: see :func:`evaluate_params`)."""
+    with ``strict``, every defect of the form: see :func:`evaluate_params`).
+
+    In a notebook the batch runs, the batch's own evaluation of ``path`` is returned (see :func:`give`)."""
+    handed = given(path)
+    if isinstance(handed, Evaluation):
+        return handed
     loaded = load(path, frameworks_dir=frameworks_dir)
     return evaluate_params(loaded.params, loaded.framework, path=loaded.path, lines=loaded.lines, strict=strict)
+
+
+# ---------------------------------------------------------------------- what the batch hands a notebook
+
+_GIVEN: dict[Path, object] = {}
+
+
+def give(results: Mapping[str | Path, object]) -> None:
+    """Hand this process the batch's own results (an :class:`Evaluation` or a monitoring result, by the
+    path of the file it was made from) for the notebook it runs next.
+
+    The batch evaluates every input once — to check it before anything is rendered, and for the index and
+    the summary. Through this hand-over, ``evaluate(path)`` (and ``monitor(path)``) in the notebook returns
+    that same evaluation instead of reading the file again, so the page, the Word report, the PDF, the
+    自评表, the index and the summary show one evaluation, made with the options of the run
+    (``--frameworks``, ``--strict``). Replaces whatever was given before; ``give({})`` forgets it all. A
+    process nothing was handed to (JupyterLab, ``perflib score``) evaluates the files.
+    """
+    _GIVEN.clear()
+    _GIVEN.update((Path(p).resolve(), r) for p, r in results.items())
+
+
+def given(path: str | Path) -> object | None:
+    """What :func:`give` handed over for ``path``, or None."""
+    return _GIVEN.get(Path(path).resolve()) if _GIVEN else None

@@ -20,7 +20,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from .audit import LEVEL_NAMES
+from .errors import LEVEL_NAMES, Level
 from .numbers import HUNDRED, exact, quantize
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -49,7 +49,7 @@ INDICATOR_COLUMNS = ["no", "category", "top", "name", "target", "actual", "unit"
 FINDING_COLUMNS = ["severity", "severity_name", "finding_code", "topic", "subject", "message"]
 
 
-def _pandas():  # noqa: ANN202
+def _pandas():
     import pandas
 
     return pandas
@@ -71,7 +71,7 @@ def chinese(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 @exact
-def indicators_frame(ev: Any) -> pd.DataFrame:  # noqa: ANN401 - an Evaluation
+def indicators_frame(ev: Any) -> pd.DataFrame:  # an Evaluation
     """One row per indicator, in the input's order."""
     rows = []
     for r in ev.scorecard.indicators:
@@ -86,7 +86,7 @@ def indicators_frame(ev: Any) -> pd.DataFrame:  # noqa: ANN401 - an Evaluation
 
 
 @exact
-def nodes_frame(ev: Any) -> pd.DataFrame:  # noqa: ANN401
+def nodes_frame(ev: Any) -> pd.DataFrame:
     """One row per node of the scored tree (groups, indicator nodes, leaves), parents first."""
     rows = []
     for n in ev.scorecard.walk():
@@ -94,14 +94,14 @@ def nodes_frame(ev: Any) -> pd.DataFrame:  # noqa: ANN401
             "path": " / ".join(n.path), "level": n.level, "name": n.name,
             "parent": n.path[-2] if len(n.path) > 1 else "", "kind": n.kind, "max": num(n.max),
             "score": num(n.score), "lost": num(n.lost), "rule_score": num(n.rule_score), "method": n.method or "",
-            "rate": pct(n.detail["rate"]) if "rate" in n.detail else None,
+            "rate": pct(n.execution.rate) if n.execution else None,
         })
     return _frame(rows, ["path", "level", "name", "parent", "kind", "max", "score", "lost", "rule_score", "method",
                          "rate"])
 
 
 @exact
-def findings_frame(ev: Any) -> pd.DataFrame:  # noqa: ANN401
+def findings_frame(ev: Any) -> pd.DataFrame:
     """One row per finding: ``severity`` (error/warning/info) and its Chinese name, code, topic, subject, message."""
     rows = [{"severity": f.level, "severity_name": LEVEL_NAMES[f.level], "finding_code": f.code,
              "topic": f.topic or "", "subject": f.subject, "message": f.message} for f in ev.findings]
@@ -109,7 +109,7 @@ def findings_frame(ev: Any) -> pd.DataFrame:  # noqa: ANN401
 
 
 @exact
-def budget_frame(ev: Any) -> pd.DataFrame:  # noqa: ANN401
+def budget_frame(ev: Any) -> pd.DataFrame:
     """One row per fund type and a 合计 row: amounts in the file's money unit, rates in percent."""
     m = ev.metrics
     rows = [{"fund": f.type, "initial": num(f.initial), "adjusted": num(f.adjusted), "spent": num(f.spent),
@@ -122,7 +122,7 @@ def budget_frame(ev: Any) -> pd.DataFrame:  # noqa: ANN401
 
 
 @exact
-def monthly_frame(ev: Any) -> pd.DataFrame:  # noqa: ANN401
+def monthly_frame(ev: Any) -> pd.DataFrame:
     """One row per month (1–12): cumulative spending, its rate of the adjusted budget (%), and the even pace
     m/12 (%); empty when the file has no monthly series."""
     m = ev.metrics
@@ -161,12 +161,12 @@ def html_table(headers: list[str], rows: list[list[object]], *, numeric: tuple[i
 
 
 @exact
-def scorecard_html(ev: Any, *, top: int = 5) -> str:  # noqa: ANN401
+def scorecard_html(ev: Any, *, top: int = 5) -> str:
     """An evaluation at a glance: total and grade, the first two levels of the tree, the first findings."""
     from markupsafe import escape
 
     nodes = [[("　" * (n.level - 1)) + n.name, n.max, n.score] for n in ev.scorecard.walk() if n.level <= 2]
-    counts = "，".join(f"{LEVEL_NAMES[lv]} {len(ev.findings_at(lv))}" for lv in ("error", "warning", "info"))
+    counts = "，".join(f"{LEVEL_NAMES[lv]} {len(ev.findings_at(lv))}" for lv in Level)
     first = [[LEVEL_NAMES[f.level], f.code, f.message] for f in ev.findings[:top]]
     more = f"<p>……另有 {len(ev.findings) - top} 项（ev.findings_frame() 列出全部）</p>" if len(ev.findings) > top else ""
     return (f"<div><p><strong>{escape(ev.department)} {ev.year} 年度</strong>（{escape(ev.framework.name)}）："

@@ -116,7 +116,7 @@ def findings_table(evs: Iterable[Evaluation]) -> pd.DataFrame:
     return _keyed(evs, findings_frame, FINDING_COLUMNS)
 
 
-def _keyed(evs: Iterable[Evaluation], per: Any, columns: list[str]) -> pd.DataFrame:  # noqa: ANN401 - a frame function
+def _keyed(evs: Iterable[Evaluation], per: Any, columns: list[str]) -> pd.DataFrame:  # a frame function
     import pandas as pd
 
     frames = []

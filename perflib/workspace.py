@@ -35,7 +35,11 @@ README = """# 部门整体支出绩效自评工作目录（perflib）
   也可以用 `perflib excel-template 模板.xlsx` 生成 Excel 填报表，填好后 `perflib excel-import 文件.xlsx` 导入。
 - `params/frameworks/`：本地的评价框架（指标体系）。输入文件的 `framework` 先在这里找，找不到再用
   perflib 内置的框架（{bundled}）。修改内置框架时，把它复制到这里再改。
-- `notebooks/report.ipynb`、`notebooks/overview.ipynb`：报告和年度总览的模板。修改后，下次运行的所有报告随之改变。
+- `notebooks/report.ipynb`、`notebooks/monitor.ipynb`、`notebooks/overview.ipynb`：报告、监控报告和年度总览的模板。
+  修改后，下次运行的所有报告随之改变：网页、Word（report.docx）和 PDF（report.pdf）都按模板生成的网页排版，
+  三者内容一致；自评表（自评表.xlsx）的格式由评价框架决定，不随模板改变。
+  模板中用 `report.load(...)` 读取的评分，就是批处理校验输入时算出的那一次评分（`perflib run --frameworks`、
+  `--strict` 等选项也随之生效），不会另算一遍。
 - `notebooks/explore.ipynb`：组合分析笔记本（排名、等级分布、普遍未完成的指标、假设分析），在 JupyterLab 中打开运行。
 - `outputs/`：运行结果（每个部门年度的 report.html、index.html、summary.csv、summary.xlsx），由 perflib 生成，不必手工修改。
 

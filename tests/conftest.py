@@ -23,7 +23,7 @@ def dump(data: dict) -> str:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _jupyter_runtime(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN202
+def _jupyter_runtime(tmp_path_factory: pytest.TempPathFactory):
     """Kernels started by the tests keep their connection and socket files in a scratch folder.
 
     Tests that kill workers and kernels on purpose leave those files behind: not in the developer's

@@ -152,14 +152,14 @@ def test_cli_usage_errors(tmp_path: Path, capsys) -> None:
 class _NoScheduler:
     """An executor that cannot start, like a Dask scheduler that does not answer."""
 
-    def __enter__(self):  # noqa: ANN204
+    def __enter__(self):
         raise RunError("无法连接 Dask 调度器 tcp://nowhere:8786")
 
     def __exit__(self, *exc: object) -> None:
         pass
 
 
-def _options(tmp_path: Path, params: Path, **kw) -> RunOptions:  # noqa: ANN003
+def _options(tmp_path: Path, params: Path, **kw) -> RunOptions:
     make_template(tmp_path / "t.ipynb", "print('ok')")
     return RunOptions(params_dir=params, outputs_dir=tmp_path / "outputs", template=tmp_path / "t.ipynb",
                       progress=False, overview=False, excel=False, **kw)
@@ -186,15 +186,15 @@ def test_no_executor_with_reports_to_render_leaves_outputs_alone(tmp_path: Path)
 
 
 def test_an_unreadable_params_file_fails_alone(tmp_path: Path, monkeypatch) -> None:
-    import perflib.batch.runner as batch
+    import perflib.batch.jobs as batch
 
     params = make_params(tmp_path, ["a-good", "b-gone"])
     real = batch.evaluate
 
-    def evaluate(path: Path):  # noqa: ANN202
+    def evaluate(path: Path, **kw):
         if path.parent.name == "b-gone":
             raise PermissionError(13, "Permission denied", str(path))
-        return real(path)
+        return real(path, **kw)
 
     monkeypatch.setattr(batch, "evaluate", evaluate)
     report = run(_options(tmp_path, params, jobs=1, engine="cold"))
@@ -204,16 +204,16 @@ def test_an_unreadable_params_file_fails_alone(tmp_path: Path, monkeypatch) -> N
 
 
 def test_interrupted_while_checking_inputs_lists_the_rest_as_unfinished(tmp_path: Path, monkeypatch) -> None:
-    import perflib.batch.runner as batch
+    import perflib.batch.jobs as batch
     from perflib.batch import BatchInterrupted
 
     params = make_params(tmp_path, ["a-first", "b-second", "c-third"])
     real = batch.evaluate
 
-    def evaluate(path: Path):  # noqa: ANN202
+    def evaluate(path: Path, **kw):
         if path.parent.name == "b-second":
             raise KeyboardInterrupt
-        return real(path)
+        return real(path, **kw)
 
     monkeypatch.setattr(batch, "evaluate", evaluate)
     with pytest.raises(BatchInterrupted):
@@ -269,7 +269,7 @@ def test_a_failed_write_is_never_an_input_error(tmp_path: Path, monkeypatch, err
     from perflib.batch.failures import Failure, classify
     from perflib.errors import WriteError
 
-    def fail(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+    def fail(*args, **kwargs):
         raise OSError(error, os.strerror(error))
 
     monkeypatch.setattr(files.os, "fsync", fail)

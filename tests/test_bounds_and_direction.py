@@ -21,7 +21,7 @@ from .test_execution_parts import _framework, _mof
 DEMO = yaml.safe_load((REPO / "docs" / "examples" / "demo-mof-finance" / "2024.yaml").read_text(encoding="utf-8"))
 
 
-def _demo(write_params, edit) -> Path:  # noqa: ANN001
+def _demo(write_params, edit) -> Path:
     data = copy.deepcopy(DEMO)
     edit(data)
     return write_params(data, code="demo-mof-finance", year=2024)
@@ -59,7 +59,7 @@ def test_the_largest_numbers_a_target_may_hold_still_parse() -> None:
     lambda d: d["budget"].update(funds=[{"type": "一般公共预算", "initial": 1, "adjusted": 0.000001, "spent": 1e15}],
                                  by_kind=[], stated={"execution_rate": "98.123456%"}),
 ])
-def test_in_bound_extremes_give_a_result(write_params, edit) -> None:  # noqa: ANN001
+def test_in_bound_extremes_give_a_result(write_params, edit) -> None:
     ev = evaluate(_demo(write_params, edit))
     assert 0 <= ev.scorecard.total <= 100
 
@@ -70,7 +70,7 @@ def test_in_bound_extremes_give_a_result(write_params, edit) -> None:  # noqa: A
     (lambda d: d["indicators"][0].update(target=float("nan")), "indicators[0].target: 应为文字"),
     (lambda d: d["indicators"][0].update(actual=".inf"), "indicators[0].actual: 应为文字"),
 ])
-def test_bad_rows_are_refused_naming_the_field(write_params, edit, field: str) -> None:  # noqa: ANN001
+def test_bad_rows_are_refused_naming_the_field(write_params, edit, field: str) -> None:
     with pytest.raises(InputErrors) as err:
         evaluate(_demo(write_params, edit))
     assert field in str(err.value) and "Traceback" not in str(err.value)
@@ -116,7 +116,7 @@ def test_the_direction_shown_is_the_one_applied(example_data, write_params, para
     data["budget"]["public_funds"] = {"budget": 300, "spent": 280}
     ev = evaluate(write_params(data, code="baiyun-emergency", year=2023))
     node = ev.scorecard.node("测试指标")
-    assert (node.detail["direction"], node.score) == (direction, score)
+    assert (node.detail.direction, node.score) == (direction, score)
     shown = next(n for n in ev.to_dict()["nodes"] if n["name"] == "测试指标")["standard"]["direction"]
     assert shown == direction
 
@@ -137,7 +137,7 @@ def test_a_target_of_zero_or_less_scores_as_it_is_met(write_params, target: str,
     assert (row.name in missed) is (not met)
 
 
-def test_a_yes_no_value_is_shown_as_written(write_params) -> None:  # noqa: ANN001
+def test_a_yes_no_value_is_shown_as_written(write_params) -> None:
     with pytest.raises(InputErrors) as err:
         evaluate(_demo(write_params, lambda d: d["indicators"][0].update(actual=True)))
     assert "实际为 true" in str(err.value) and "True" not in str(err.value)
@@ -175,17 +175,17 @@ def test_a_printed_target_is_read_in_one_direction(write_params, row: str, stand
     data["standard"][row] = standard
     ev = evaluate(write_params(data, code="cq-kxc-media", year=2021))
     node = ev.scorecard.node(row)
-    assert (node.detail["target"], node.detail["direction"], node.score) == (target, direction, score)
+    assert (node.detail.target, node.detail.direction, node.score) == (target, direction, score)
 
 
-def test_a_negative_target_is_neither_exceeded_nor_a_share(write_params) -> None:  # noqa: ANN001
+def test_a_negative_target_is_neither_exceeded_nor_a_share(write_params) -> None:
     path = _demo(write_params, lambda d: d["indicators"][0].update(target="≥-5个", actual="-10个"))
     ev = evaluate(path)
     codes = {f.code for f in ev.findings if f.subject == "开展财政监督检查次数"}
     assert "TARGET_EXCEEDED" not in codes and "MISSED_WITHOUT_ANALYSIS" in codes
 
 
-def test_a_tiny_rate_that_scores_above_zero_never_reads_as_zero(write_params, capsys) -> None:  # noqa: ANN001
+def test_a_tiny_rate_that_scores_above_zero_never_reads_as_zero(write_params, capsys) -> None:
     from perflib.cli import main
 
     path = _demo(write_params, lambda d: d["budget"].update(carryover={"start": 50000, "end": 50000.01}))

@@ -80,7 +80,7 @@ def test_cli_round_trip(tmp_path: Path, exported: Path, capsys) -> None:
     capsys.readouterr()
 
 
-def _mutate(path: Path, change) -> Path:  # noqa: ANN001
+def _mutate(path: Path, change) -> Path:
     wb = load_workbook(path)
     change(wb)
     wb.save(path)
@@ -125,7 +125,7 @@ def test_not_a_workbook(tmp_path: Path) -> None:
 
 def test_percent_and_numbers_typed_in_excel(tmp_path: Path, exported: Path, loaded) -> None:
     """A target typed as 100% becomes the number 1 formatted as a percentage: it reads back as '100%'."""
-    def change(wb):  # noqa: ANN001
+    def change(wb):
         cell = wb["绩效指标"].cell(row=11, column=4, value=1)  # indicator ⑩ actual, typed as 100%
         cell.number_format = "0%"
         wb["基本信息"].cell(row=10, column=2, value="47.78%")  # a percentage typed as text
@@ -213,7 +213,7 @@ def test_a_workbook_from_an_older_template_still_imports(tmp_path: Path, exporte
                                load_framework_for(exported)).total) == "91.88"
 
 
-def load_framework_for(path: Path):  # noqa: ANN201
+def load_framework_for(path: Path):
     from perflib.scoring.frameworks import load_framework
 
     return load_framework(FRAMEWORKS / "guangzhou-department-overall.yaml")
@@ -226,7 +226,7 @@ def load_framework_for(path: Path):  # noqa: ANN201
     (0.1, "General", "共性指标!D5（目标值（表上所列））: 请写成百分数（带 %）"),   # 10 % or 0.1 %?
     ("0.1", "@", "如 0.1% 或 10%"),
 ])
-def test_a_printed_rate_must_say_it_is_a_percent(tmp_path: Path, raw, fmt: str, message: str | None) -> None:  # noqa: ANN001
+def test_a_printed_rate_must_say_it_is_a_percent(tmp_path: Path, raw, fmt: str, message: str | None) -> None:
     src = evaluate(FORM_EXAMPLES[1])
     xlsx = tmp_path / "form.xlsx"
     xlsx.write_bytes(export_workbook(src.params, framework=src.framework, frameworks_dir=FRAMEWORKS))
@@ -260,7 +260,7 @@ def test_a_text_beginning_with_equals_stays_text(tmp_path: Path, example_data, w
      "共性指标!A12（指标名称）: 与 A4 重复"),
     (lambda ws: ws.cell(row=5, column=4, value="高"), "应为如 3%、≤5%、≥95%"),
 ])
-def test_a_bad_standard_row_names_its_cell(tmp_path: Path, edit, message: str) -> None:  # noqa: ANN001
+def test_a_bad_standard_row_names_its_cell(tmp_path: Path, edit, message: str) -> None:
     src = evaluate(FORM_EXAMPLES[1])
     xlsx = tmp_path / "form.xlsx"
     xlsx.write_bytes(export_workbook(src.params, framework=src.framework, frameworks_dir=FRAMEWORKS))

@@ -61,7 +61,7 @@ def test_an_execution_leaf_measured_on_one_part(example_data, write_params, para
                               "params": {"part": part}}])
     ev = evaluate(write_params(_mof(example_data), code="baiyun-emergency", year=2023))
     node = ev.scorecard.node("执行率（部分）")
-    assert node.detail["rate"] == rate
+    assert node.detail.rate == rate
     assert node.score == (min(rate, D(1)) * 10).quantize(D("0.01"))
     # the department's own 年度评价执行率 is still measured on the whole budget
     assert ev.metrics.evaluation.source != f"part:{part}"

@@ -60,7 +60,7 @@ def _perflib(*args: str, **kw) -> subprocess.Popen:
                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL), **kw)
 
 
-def _wait_for(predicate, timeout: float = 60) -> None:  # noqa: ANN001
+def _wait_for(predicate, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while not predicate():
         assert time.monotonic() < deadline, "timed out"
@@ -138,7 +138,7 @@ def test_two_batches_at_once(tmp_path: Path) -> None:
     assert waiting.wait(timeout=60) == 0
 
 
-def _fail_writes(monkeypatch, matches) -> None:  # noqa: ANN001
+def _fail_writes(monkeypatch, matches) -> None:
     real = os.fsync
 
     def fsync(fd: int) -> None:

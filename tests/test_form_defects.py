@@ -91,7 +91,7 @@ def test_strict_refuses_them_naming_the_field(example_data, write_params, capsys
     assert main(["validate", str(path)]) == 0  # read, not refused, without --strict
 
 
-def test_explain_says_a_blank_row_was_not_filled(example_data, write_params, capsys) -> None:  # noqa: ANN001
+def test_explain_says_a_blank_row_was_not_filled(example_data, write_params, capsys) -> None:
     example_data["indicators"][1]["actual"] = ""
     example_data["indicators"][1].pop("numerator", None), example_data["indicators"][1].pop("denominator", None)
     path = write_params(example_data, code="baiyun-emergency", year=2023)

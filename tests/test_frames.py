@@ -19,7 +19,7 @@ from .conftest import EXAMPLE, FRAMEWORKS
 
 
 @pytest.fixture(scope="module")
-def ev():  # noqa: ANN201
+def ev():
     return evaluate(EXAMPLE)
 
 
@@ -28,7 +28,7 @@ def test_import_perflib_does_not_import_pandas() -> None:
     assert subprocess.run([sys.executable, "-c", code], capture_output=True).returncode == 0
 
 
-def test_nodes_frame_has_the_worked_examples_scores(ev) -> None:  # noqa: ANN001
+def test_nodes_frame_has_the_worked_examples_scores(ev) -> None:
     nodes = ev.nodes_frame().set_index("path")
     assert nodes.loc["履职效能", ["max", "score", "lost"]].tolist() == [50.0, 44.38, 5.62]
     assert nodes.loc["管理效率", "score"] == 47.5
@@ -39,7 +39,7 @@ def test_nodes_frame_has_the_worked_examples_scores(ev) -> None:  # noqa: ANN001
                                                  "rule_score", "method", "rate"]
 
 
-def test_indicators_frame(ev) -> None:  # noqa: ANN001
+def test_indicators_frame(ev) -> None:
     ind = ev.indicators_frame()
     assert len(ind) == 20 and ind["no"].tolist() == list(range(1, 21))
     row = ind[ind.name.str.startswith("委托专业技术机构")].iloc[0]
@@ -49,7 +49,7 @@ def test_indicators_frame(ev) -> None:  # noqa: ANN001
     assert set(ind.top) == {"产出", "效益", "满意度"} or set(ind.top) <= {"产出", "效益", "满意度"}
 
 
-def test_budget_and_findings_frames(ev) -> None:  # noqa: ANN001
+def test_budget_and_findings_frames(ev) -> None:
     budget = ev.budget_frame().set_index("fund")
     assert budget.loc["合计", ["initial", "adjusted", "spent", "execution_rate", "adjustment_rate"]].tolist() == [
         5692.59, 5448.73, 5369.24, 98.54, -4.28]
@@ -67,7 +67,7 @@ def test_half_up_in_frames() -> None:
     assert (num(Decimal("1234.125")), num(Decimal("2.675")), pct(Decimal("0.123455"))) == (1234.13, 2.68, 12.35)
 
 
-def test_reprs_are_short_and_notebooks_get_html(ev) -> None:  # noqa: ANN001
+def test_reprs_are_short_and_notebooks_get_html(ev) -> None:
     for obj in (ev, ev.scorecard, ev.framework, ev.params, ev.metrics, ev.findings, ev.scorecard.nodes[0],
                 ev.scorecard.indicators[0]):
         assert len(repr(obj)) < 200, type(obj)
@@ -77,7 +77,7 @@ def test_reprs_are_short_and_notebooks_get_html(ev) -> None:  # noqa: ANN001
     assert "部门预算资金支出率" in ev.framework._repr_html_() and "<table" in ev.findings._repr_html_()
 
 
-def test_what_if_changes_nothing_on_disk_and_compare_shows_what_moved(ev) -> None:  # noqa: ANN001
+def test_what_if_changes_nothing_on_disk_and_compare_shows_what_moved(ev) -> None:
     before = EXAMPLE.read_bytes()
     name = next(r.name for r in ev.scorecard.indicators if r.name.startswith("委托专业技术机构"))
     after = ev.what_if({name: "34 家"})
@@ -101,7 +101,7 @@ def test_what_if_changes_nothing_on_disk_and_compare_shows_what_moved(ev) -> Non
     ({"财务管理合规性": 3}, "须写成字典"),
     ({"财务管理合规性": {"colour": 1}}, "不能修改这个字段"),
 ])
-def test_what_if_names_what_is_wrong(ev, changes: dict, fragment: str) -> None:  # noqa: ANN001
+def test_what_if_names_what_is_wrong(ev, changes: dict, fragment: str) -> None:
     with pytest.raises(InputErrors, match=fragment):
         ev.what_if(changes)
 

@@ -140,14 +140,18 @@ def test_init_lays_out_a_workspace_and_refuses_to_overwrite(tmp_path: Path, caps
 
 
 def test_run_defaults_come_from_the_batch_options() -> None:
+    """Each option of the batch is declared once: the command line's defaults are RunOptions' own."""
     from perflib.batch import RunOptions
+    from perflib.batch.options import Progress
     from perflib.cli import build_parser
 
-    args = build_parser().parse_args(["run"])
-    opts = RunOptions()
-    assert (args.jobs, args.timeout, args.engine, args.restart_every, args.wait, args.params, args.outputs) == (
-        opts.jobs, opts.timeout, opts.engine, opts.restart_every, opts.wait, str(opts.params_dir),
-        str(opts.outputs_dir))
+    assert RunOptions.from_args(build_parser().parse_args(["run"])) == RunOptions()
+    opts = RunOptions.from_args(build_parser().parse_args(
+        ["run", "--quiet", "--no-overview", "--jobs", "3", "--department", "a-b", "--year", "2023", "--formats", "docx",
+         "--engine", "cold", "--params", "p", "--frameworks", "fw"]))
+    assert (opts.progress, opts.overview, opts.jobs, opts.departments, opts.years, opts.formats, opts.engine,
+            opts.params_dir, opts.frameworks_dir) == (Progress.OFF, False, 3, ("a-b",), (2023,), ("html", "docx"),
+                                                      "cold", Path("p"), Path("fw"))
 
 
 @pytest.fixture(scope="module")

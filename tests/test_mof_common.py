@@ -39,7 +39,7 @@ ROWS = {
 
 
 @pytest.fixture(scope="module")
-def ev():  # noqa: ANN201
+def ev():
     return evaluate(EXAMPLE)
 
 
@@ -53,11 +53,11 @@ def test_the_framework_is_the_common_tree_with_points_a_province_fills_in() -> N
 
 
 @pytest.mark.parametrize("row", sorted(ROWS))
-def test_every_row_as_computed_by_hand(ev, row: str) -> None:  # noqa: ANN001
+def test_every_row_as_computed_by_hand(ev, row: str) -> None:
     assert ev.scorecard.node(row).score == ROWS[row][0], ROWS[row][1]
 
 
-def test_the_total_and_the_rows_the_form_misstates(ev) -> None:  # noqa: ANN001
+def test_the_total_and_the_rows_the_form_misstates(ev) -> None:
     assert (ev.total, ev.grade) == (D("96.91"), "优")  # 19 + 38.73 + 19.4 + 19.78
     mismatches = {f.subject: f.message for f in ev.findings if f.code == "SCORE_MISMATCH"}
     # the form gives full marks to two rows the rules score lower; its total is off by exactly their sum
@@ -67,14 +67,14 @@ def test_the_total_and_the_rows_the_form_misstates(ev) -> None:  # noqa: ANN001
     assert not [f for f in ev.findings if f.code in ("NOT_FILLED", "WEIGHTS_DO_NOT_ADD_UP", "BUDGET_SUM_MISMATCH")]
 
 
-def test_the_json_shows_how_a_standard_row_was_computed(ev) -> None:  # noqa: ANN001
+def test_the_json_shows_how_a_standard_row_was_computed(ev) -> None:
     node = next(n for n in ev.to_dict()["nodes"] if n["name"] == "政府采购执行率")
     assert node["standard"] == {"indicator": "政府采购执行率", "formula": "政府采购实际金额 ÷ 政府采购预算 × 100%",
                                 "target": "=100%", "value": 93.0, "source": "budget", "direction": "≥",
                                 "printed": None}
 
 
-def test_explain_shows_each_computed_row_with_its_numbers(capsys) -> None:  # noqa: ANN001
+def test_explain_shows_each_computed_row_with_its_numbers(capsys) -> None:
     from perflib.cli import main
 
     assert main(["score", str(EXAMPLE), "--explain"]) == 0

@@ -108,7 +108,7 @@ def test_a_bad_cell_is_named_and_nothing_is_written(params: Path, tmp_path: Path
     assert not snapshot.exists() and not list((params / "demo-agriculture").glob(".*importing"))
 
 
-def test_the_template_refuses_a_file_it_cannot_use(params: Path, tmp_path: Path, capsys) -> None:  # noqa: ANN001
+def test_the_template_refuses_a_file_it_cannot_use(params: Path, tmp_path: Path, capsys) -> None:
     assert main(["monitor-template", str(params / "demo-agriculture" / "2024.yaml"), "--to",
                  str(tmp_path / "x.xlsx")]) == 2
     assert "--month" in capsys.readouterr().err

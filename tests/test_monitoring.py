@@ -228,7 +228,7 @@ def test_the_monthly_series_is_checked(tmp_path: Path, monthly: list, found: str
     assert (found is None and not messages) or (found is not None and any(found in m for m in messages)), messages
 
 
-def test_a_monthly_series_of_the_wrong_length_is_refused(tmp_path: Path, capsys) -> None:  # noqa: ANN001
+def test_a_monthly_series_of_the_wrong_length_is_refused(tmp_path: Path, capsys) -> None:
     path = _snapshot(tmp_path, [{"name": "培训场次", "target": "≥12 场", "to_date": "6 场"}])
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     data["budget"]["monthly"] = [1, 2, 3]

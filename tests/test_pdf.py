@@ -32,7 +32,7 @@ def _text(pdf: PdfReader) -> str:
     return "\n".join(page.extract_text() for page in pdf.pages)
 
 
-def test_the_text_reads_back_title_score_grade_and_every_chapter(worked) -> None:  # noqa: ANN001
+def test_the_text_reads_back_title_score_grade_and_every_chapter(worked) -> None:
     out, _ = worked
     pdf = PdfReader(out / "baiyun-emergency" / "2023" / "report.pdf")
     text = _text(pdf)
@@ -47,7 +47,7 @@ def test_the_text_reads_back_title_score_grade_and_every_chapter(worked) -> None
     assert "— 3 —" in pdf.pages[2].extract_text()  # page numbers in the footer
 
 
-def test_every_font_is_embedded_and_has_every_character_the_reports_use(worked) -> None:  # noqa: ANN001
+def test_every_font_is_embedded_and_has_every_character_the_reports_use(worked) -> None:
     out, _ = worked
     pdf = PdfReader(out / "baiyun-emergency" / "2023" / "report.pdf")
     fonts = {}
@@ -72,7 +72,7 @@ def test_every_font_is_embedded_and_has_every_character_the_reports_use(worked) 
         assert not sorted(c for c in used if not c.isspace() and ord(c) not in cmap)
 
 
-def test_no_table_caption_is_left_on_a_page_without_its_table(worked) -> None:  # noqa: ANN001
+def test_no_table_caption_is_left_on_a_page_without_its_table(worked) -> None:
     """A long table may continue on the next page, but its caption goes over with its first row: the page
     that shows a caption also shows the start of that table's first row."""
     import re
@@ -94,7 +94,7 @@ def test_no_table_caption_is_left_on_a_page_without_its_table(worked) -> None:  
         assert any(start in pages[i] for i in showing), (caption, start, [i + 1 for i in showing])
 
 
-def test_the_index_and_manifest_list_the_pdf(worked) -> None:  # noqa: ANN001
+def test_the_index_and_manifest_list_the_pdf(worked) -> None:
     out, opts = worked
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["reports"][0]["documents"] == {"pdf": "baiyun-emergency/2023/report.pdf"}
@@ -106,7 +106,7 @@ def test_the_index_and_manifest_list_the_pdf(worked) -> None:  # noqa: ANN001
 def test_without_pango_the_pdf_fails_alone_and_says_what_to_install(tmp_path: Path, monkeypatch) -> None:
     from perflib.batch import documents
 
-    def no_pango(*args, **kwargs) -> bytes:  # noqa: ANN002, ANN003
+    def no_pango(*args, **kwargs) -> bytes:
         raise PdfError(f"{PANGO_HINT}：cannot load library 'libpango-1.0-0'")
 
     monkeypatch.setitem(documents.MAKERS, "pdf", no_pango)

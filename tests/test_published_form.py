@@ -100,8 +100,8 @@ def test_every_difference_from_the_stated_total_is_a_finding() -> None:
     assert D("97.6") - ev.scorecard.total == 20 + sum(lost.values(), D(0))
     assert sum(lost.values(), D(0)) == 20 + 4 + D("0.55")
     # read where the form gives no operator: 预算调整率 "3%" is a ceiling, 政府采购执行率 "100%" a level to reach
-    assert ev.scorecard.node("预算调整率").detail["target"] == "≤3%"
-    assert ev.scorecard.node("政府采购执行率").detail["source"] == "form"
+    assert ev.scorecard.node("预算调整率").detail.target == "≤3%"
+    assert ev.scorecard.node("政府采购执行率").detail.source == "form"
 
 
 def test_the_framework_is_the_common_framework_with_the_forms_points() -> None:
@@ -151,7 +151,7 @@ def test_the_reports_score_table_adds_up() -> None:
     assert sum((scores[name] for name in children), D(0)) == scores["共性指标"]
 
 
-def test_the_score_table_lists_only_the_rows_that_lost_points(capsys) -> None:  # noqa: ANN001
+def test_the_score_table_lists_only_the_rows_that_lost_points(capsys) -> None:
     from perflib.cli import main
 
     assert main(["score", str(FORM)]) == 0
@@ -160,7 +160,7 @@ def test_the_score_table_lists_only_the_rows_that_lost_points(capsys) -> None:  
     assert "财政供养人员控制率" not in out.split("审核发现")[0]  # full marks: "从略"
 
 
-def test_the_execution_rows_reason_is_the_analysts(write_params) -> None:  # noqa: ANN001
+def test_the_execution_rows_reason_is_the_analysts(write_params) -> None:
     import io
 
     from openpyxl import load_workbook

@@ -64,7 +64,7 @@ def test_formula_direction_and_score(example_data, write_params, params_root: Pa
                                      facts: dict, value: D, score: D) -> None:
     ev = _evaluate(example_data, write_params, params_root, indicator, target, facts)
     node = ev.scorecard.node("测试指标")
-    assert node.detail["value"] == value
+    assert node.detail.value == value
     assert node.score == score
 
 
@@ -101,10 +101,10 @@ def test_a_target_without_operator_follows_the_indicators_direction(
     ev = evaluate(write_params(data, code="baiyun-emergency", year=2023))
     node = ev.scorecard.node("测试指标")
     computed_from_budget = indicator in ("预算完成率", "预算调整率")  # the funds always give these two
-    assert node.detail["source"] == ("budget" if computed_from_budget else "form")
+    assert node.detail.source == ("budget" if computed_from_budget else "form")
     if not computed_from_budget:
         assert node.score == score
-        assert node.detail["direction"] == find(indicator).direction
+        assert node.detail.direction == find(indicator).direction
 
 
 def test_a_printed_value_that_differs_from_the_budget_is_a_finding(example_data, write_params,
@@ -183,7 +183,7 @@ def test_a_zero_denominator_never_divides(example_data, write_params, params_roo
         data_facts["by_kind"] = []
     ev = _evaluate(example_data, write_params, params_root, indicator, "≤5%", data_facts, undefined="full")
     node = ev.scorecard.node("测试指标")
-    assert node.detail["value"] is None and node.detail["source"] == "undefined" and node.score == 10
+    assert node.detail.value is None and node.detail.source == "undefined" and node.score == 10
 
 
 @pytest.mark.parametrize(("undefined", "score"), [("zero", D(0)), ("full", D(10))])
@@ -192,7 +192,7 @@ def test_a_zero_denominator_scores_as_the_framework_says(example_data, write_par
     ev = _evaluate(example_data, write_params, params_root, "政府采购执行率", "≥100%",
                    {"procurement": {"plan": 0, "actual": 0}}, undefined=undefined)  # no procurement plan
     node = ev.scorecard.node("测试指标")
-    assert node.detail["value"] is None and node.score == score
+    assert node.detail.value is None and node.score == score
     assert not [f for f in ev.findings if f.code == "NOT_FILLED"]
 
 
@@ -290,14 +290,14 @@ def test_a_reposted_2018_form_scores_as_it_states(example_data, write_params, pa
     data["stated"] = {"nodes": {"在职人员控制率": 8, "三公经费变动率": 0, "预算完成率": 8}}
     ev = evaluate(write_params(data, code="baiyun-emergency", year=2023))
     card = ev.scorecard
-    assert card.node("在职人员控制率").detail["value"].quantize(D("0.01")) == D("95.10")
-    assert card.node("三公经费变动率").detail["value"].quantize(D("0.01")) == D("98.31")
-    assert card.node("预算完成率").detail["value"].quantize(D("0.01")) == D("99.27")
+    assert card.node("在职人员控制率").detail.value.quantize(D("0.01")) == D("95.10")
+    assert card.node("三公经费变动率").detail.value.quantize(D("0.01")) == D("98.31")
+    assert card.node("预算完成率").detail.value.quantize(D("0.01")) == D("99.27")
     assert [card.node(n).score for n in ("在职人员控制率", "三公经费变动率", "预算完成率", "预算控制率")] == [8, 0, 8, 0]
     assert not [f for f in ev.findings if f.code == "SCORE_MISMATCH"]  # every stated row as the rules give it
 
 
-def test_explain_gives_a_per_point_row_its_numbers(example_data, write_params, params_root: Path, capsys) -> None:  # noqa: ANN001
+def test_explain_gives_a_per_point_row_its_numbers(example_data, write_params, params_root: Path, capsys) -> None:
     from perflib.cli import main
 
     _framework(params_root, [{"name": "测试指标", "points": 10, "method": "standard",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import nbformat
@@ -182,24 +183,31 @@ def _without_cell_ids(text: str) -> str:
     return json.dumps(nb, sort_keys=True, ensure_ascii=False)
 
 
-def test_papermills_own_notebooks_behave_alike_under_every_engine(tmp_path: Path) -> None:
-    """Each notebook, in sequence, under papermill's engine, perflib-cold and perflib-warm (one kernel reused
-    for all): the same outcome and the same executed notebook (without timestamps and paths)."""
+@pytest.fixture(scope="module")
+def reused_kernel() -> Iterator[engines.WarmKernel]:
+    """One warm kernel for every papermill notebook this test process runs, one after another."""
+    kernel = engines.WarmKernel()
+    try:
+        yield kernel
+    finally:
+        kernel.shutdown()
+
+
+@pytest.mark.parametrize(("name", "parameters", "kw"), PAPERMILL_CASES, ids=[c[0] for c in PAPERMILL_CASES])
+def test_papermills_own_notebooks_behave_alike_under_every_engine(name: str, parameters: dict, kw: dict,
+                                                                   reused_kernel: engines.WarmKernel,
+                                                                   tmp_path: Path) -> None:
+    """Each notebook under papermill's engine, perflib-cold and perflib-warm (one kernel reused for all of
+    them, in the order they run): the same outcome and the same executed notebook (without timestamps and
+    paths)."""
     engines.register()
     (tmp_path / "checked").mkdir()
     (tmp_path / "checked" / "check.txt").write_text("here", encoding="utf-8")
-    kernel = engines.WarmKernel()
-    differ = []
-    try:
-        for i, (name, parameters, kw) in enumerate(PAPERMILL_CASES):
-            runs = {}
-            for engine in (None, engines.COLD, engines.WARM):
-                out = tmp_path / f"{i}-{engine or 'papermill'}.ipynb"
-                extra = {"warm_kernel": kernel} if engine == engines.WARM else {}
-                outcome = _run_case(name, parameters, kw, out, engine, tmp_path, **extra)
-                runs[engine] = (outcome, _without_cell_ids(normalized_notebook(out)) if out.exists() else None)
-            if len({r[0] for r in runs.values()}) != 1 or len({r[1] for r in runs.values()}) != 1:
-                differ.append((name, {k or "papermill": v[0] for k, v in runs.items()}))
-    finally:
-        kernel.shutdown()
-    assert not differ, differ
+    runs = {}
+    for engine in (None, engines.COLD, engines.WARM):
+        out = tmp_path / f"{engine or 'papermill'}.ipynb"
+        extra = {"warm_kernel": reused_kernel} if engine == engines.WARM else {}
+        outcome = _run_case(name, parameters, kw, out, engine, tmp_path, **extra)
+        runs[engine] = (outcome, _without_cell_ids(normalized_notebook(out)) if out.exists() else None)
+    assert len({r[0] for r in runs.values()}) == 1, {k or "papermill": v[0] for k, v in runs.items()}
+    assert len({r[1] for r in runs.values()}) == 1, name

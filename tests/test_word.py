@@ -34,7 +34,7 @@ def worked() -> tuple[docx.document.Document, str, Path]:
     return docx.Document(io.BytesIO(data)), html, path
 
 
-def test_title_total_grade_and_every_heading_in_order(worked) -> None:  # noqa: ANN001
+def test_title_total_grade_and_every_heading_in_order(worked) -> None:
     doc, html, _ = worked
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "2023 年度广州市白云区应急管理局部门整体支出绩效自评报告" in text
@@ -46,7 +46,7 @@ def test_title_total_grade_and_every_heading_in_order(worked) -> None:  # noqa: 
     assert headings[0] == ("Heading 1", "一、部门基本情况")
 
 
-def test_tables_are_word_tables_with_the_same_figures(worked) -> None:  # noqa: ANN001
+def test_tables_are_word_tables_with_the_same_figures(worked) -> None:
     doc, html, _ = worked
     assert len(doc.tables) == html.count("<table")
     cells = {c.text for t in doc.tables for row in t.rows for c in row.cells}
@@ -57,7 +57,7 @@ def test_tables_are_word_tables_with_the_same_figures(worked) -> None:  # noqa: 
     assert all(tr.trPr.find(qn("w:cantSplit")) is not None for t in doc.tables for tr in t._tbl.tr_lst)
 
 
-def test_charts_fonts_and_page_numbers(worked) -> None:  # noqa: ANN001
+def test_charts_fonts_and_page_numbers(worked) -> None:
     doc, html, _ = worked
     assert len(doc.inline_shapes) == html.count("<img")
     assert all(abs(s.width.mm - 150) < 1 for s in doc.inline_shapes)
@@ -113,7 +113,7 @@ def test_the_batch_writes_word_beside_html_and_a_broken_format_fails_alone(tmp_p
     (folder / "report.docx").unlink()
     assert run(opts).entries[0].status == "ok"  # a missing document is made again
 
-    def broken(*args, **kwargs) -> bytes:  # noqa: ANN002, ANN003
+    def broken(*args, **kwargs) -> bytes:
         raise OSError(28, "No space left on device")
 
     monkeypatch.setitem(documents.MAKERS, "docx", broken)
@@ -213,7 +213,7 @@ def test_the_monitoring_report_as_word_has_its_chapters_lights_and_chart(snapsho
     assert "PAGE" in doc.sections[0].footer.paragraphs[0]._p.xml
 
 
-def test_export_of_a_snapshot_refuses_the_form(snapshot: Path, tmp_path: Path, capsys) -> None:  # noqa: ANN001
+def test_export_of_a_snapshot_refuses_the_form(snapshot: Path, tmp_path: Path, capsys) -> None:
     assert main(["export", str(snapshot), "--to", str(tmp_path / "x.xlsx")]) == 2
     assert "监控快照可导出：.docx" in capsys.readouterr().err
 
@@ -238,7 +238,7 @@ def test_the_batch_writes_the_monitoring_report_as_word_too(snapshot: Path, tmp_
     again = next(e for e in run(opts).entries if e.kind == "monitor")
     assert again.status == "ok" and (folder / "monitor-06.docx").is_file()  # a missing document is made again
 
-    def broken(*args, **kwargs) -> bytes:  # noqa: ANN002, ANN003
+    def broken(*args, **kwargs) -> bytes:
         raise OSError(28, "No space left on device")
 
     monkeypatch.setitem(documents.MAKERS, "docx", broken)
@@ -248,7 +248,7 @@ def test_the_batch_writes_the_monitoring_report_as_word_too(snapshot: Path, tmp_
     assert (folder / "monitor-06.docx").read_bytes() == before and (folder / "monitor-06.html").is_file()
 
 
-def _mof(example_data: dict, write_params) -> Path:  # noqa: ANN001
+def _mof(example_data: dict, write_params) -> Path:
     """The worked example's indicators under the MOF project framework (its weights made to fit)."""
     data = example_data
     data["framework"] = "mof-project-self-evaluation"
@@ -265,7 +265,7 @@ def _mof(example_data: dict, write_params) -> Path:  # noqa: ANN001
     return write_params(data, code="baiyun-emergency", year=2023)
 
 
-def test_the_form_takes_the_layout_its_framework_gives(example_data: dict, write_params) -> None:  # noqa: ANN001
+def test_the_form_takes_the_layout_its_framework_gives(example_data: dict, write_params) -> None:
     """The MOF project form: 项目名称 / 主管部门 / 实施单位, 年度资金总额 first, 分值 before 执行率."""
     import io
 
@@ -285,7 +285,7 @@ def test_the_form_takes_the_layout_its_framework_gives(example_data: dict, write
     assert total[5:7] == (100.0, float(ev.total))
 
 
-def test_a_framework_may_choose_rename_and_order_the_forms_columns(example_data: dict, write_params,  # noqa: ANN001
+def test_a_framework_may_choose_rename_and_order_the_forms_columns(example_data: dict, write_params,
                                                                      params_root: Path) -> None:
     import io
 
@@ -319,9 +319,8 @@ def test_a_bureaus_template_travels_with_a_task_to_a_worker_without_the_disk(tmp
     """perflib run --scheduler … --transfer-files: the worker sees none of our files, the template included."""
     import io
 
-    from perflib.batch.runner import _task
+    from perflib.batch.runner import check, plan
     from perflib.batch.tasks import payload, render_transferred
-    from perflib.inputs.locate import REPORT_TEMPLATE, notebook_template
     from perflib.present.word import setup_document
 
     template = docx.Document()
@@ -331,10 +330,9 @@ def test_a_bureaus_template_travels_with_a_task_to_a_worker_without_the_disk(tmp
     params = _params(tmp_path)
     opts = RunOptions(params_dir=params, outputs_dir=tmp_path / "out", engine="cold", formats=("html", "docx"),
                       docx_template=tmp_path / "bureau.docx")
-    path = params / "baiyun-emergency" / "2023.yaml"
-    task = _task(opts, "report/baiyun-emergency/2023", notebook_template(REPORT_TEMPLATE),
-                 {"department": "baiyun-emergency", "year": 2023, "params_dir": str(params)},
-                 tmp_path / "out" / "report.ipynb", tmp_path / "out" / "report.html", "t", [path], "")
+    batch = plan(opts)
+    check(batch.planned[0], batch)
+    task = batch.planned[0].task
     files, _ = payload(task, params)
     (tmp_path / "bureau.docx").unlink()  # gone from the client's disk too: the bytes went with the task
     result, sent = render_transferred(task, files)

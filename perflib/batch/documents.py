@@ -1,13 +1,16 @@
 """The documents beside report.html that a department hands in: which formats there are, and making one.
 
-A format is made after the report's HTML, in the same worker, from the department-year's inputs (the
-same sections the HTML shows); a failure fails that format of that report only — never its HTML.
+A format is made after the page, in the same worker, from that page (Word and PDF lay out what the page
+shows, so a bureau's own notebook template changes all three alike) and from the evaluation the batch made
+once and handed to the notebook (the 自评表, and the cover of the Word report); a failure fails that format
+of that page only — never its HTML.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
+
+from ..errors import PerflibError
 
 #: format → the file it writes beside report.html, and what a reader calls it
 FORMATS: dict[str, tuple[str, str]] = {
@@ -16,7 +19,7 @@ FORMATS: dict[str, tuple[str, str]] = {
     "pdf": ("report.pdf", "PDF"),
     "xlsx": ("自评表.xlsx", "自评表"),
 }
-DEFAULT_FORMATS = ("html", "xlsx")  # the form is cheap (+0.02 s a report); Word and PDF are asked for
+DEFAULT_FORMATS = ("html", "xlsx")  # the form is cheap; Word and PDF are asked for
 #: the formats a mid-year monitoring report is written as (its form is the department's snapshot itself)
 MONITOR_FORMATS = ("html", "docx", "pdf")
 
@@ -35,41 +38,34 @@ def parse_formats(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(["html", *asked]))
 
 
-def _docx(params_dir: Path, department: str, year: int, *, month: int = 0, docx_template: str = "",
-          **_: object) -> bytes:
-    from ..present import report
-    from ..present.word import monitor_docx, report_docx
+def _docx(page: str, subject: object, *, docx_template: str = "") -> bytes:
+    """The page as Word, in the official-document layout, with the cover of its evaluation."""
+    from ..present.word import cover_rows, page_docx
 
-    report.setup()
-    if month:
-        from ..present import monitor_report
-
-        return monitor_docx(monitor_report.load(params_dir, department, year, month), template=docx_template or None)
-    return report_docx(report.load(params_dir, department, year), template=docx_template or None)
+    return page_docx(page, cover_rows=cover_rows(subject), author=subject.department,  # type: ignore[attr-defined]
+                     template=docx_template or None)
 
 
-def _pdf(params_dir: Path, department: str, year: int, *, html: Path | None = None, **_: object) -> bytes:
-    """The page itself, laid out for print (see :mod:`perflib.present.pdf`)."""
-    from ..errors import PerflibError
-    from ..present.pdf import html_to_pdf
+def _pdf(page: str, subject: object, **_: object) -> bytes:
+    """The page laid out for print (see :mod:`perflib.present.pdf`)."""
+    from ..present.pdf import page_pdf
 
-    if html is None or not html.is_file():
-        raise PerflibError(f"{department} {year}: PDF 由报告网页生成，须先生成 report.html")
-    return html_to_pdf(html)
+    return page_pdf(page)
 
 
-def _xlsx(params_dir: Path, department: str, year: int, **_: object) -> bytes:
-    from ..evaluation import evaluate
+def _xlsx(page: str, subject: object, **_: object) -> bytes:
+    """The filled-in 自评表, from the report's evaluation."""
     from ..present.form import form_workbook
 
-    return form_workbook(evaluate(params_dir / department / f"{year}.yaml"))
+    return form_workbook(subject)
 
 
 MAKERS: dict[str, Callable[..., bytes]] = {"docx": _docx, "pdf": _pdf, "xlsx": _xlsx}
 
 
-def make(fmt: str, params_dir: Path, department: str, year: int, *, month: int = 0, docx_template: str = "",
-         html: Path | None = None) -> bytes:
-    """The bytes of ``fmt`` for one department-year, or its monitoring snapshot of ``month``
-    (``docx_template``: a bureau's Word template; ``html``: the page already rendered, for the PDF)."""
-    return MAKERS[fmt](params_dir, department, year, month=month, docx_template=docx_template, html=html)
+def make(fmt: str, page: str, subject: object, *, docx_template: str = "") -> bytes:
+    """The bytes of ``fmt`` for one rendered page (``page``, its HTML) and the evaluation it shows (``subject``:
+    an Evaluation, or a monitoring result); ``docx_template``: a bureau's Word template."""
+    if subject is None:
+        raise PerflibError("文档须由批处理的评价生成：该页面没有随任务交付的评价")
+    return MAKERS[fmt](page, subject, docx_template=docx_template)

@@ -17,10 +17,14 @@ import multiprocessing.util
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
+from ..engine import Engine
 from .failures import Failure
 from .tasks import RenderResult, RenderTask, render
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .options import RunOptions
 
 
 class Executor(Protocol):
@@ -47,7 +51,7 @@ class SerialExecutor:
             yield render(task)
 
 
-def _start_worker(engine: str) -> None:
+def _start_worker(engine: Engine) -> None:
     """Pool initializer: start the worker's warm kernel at once, in parallel with the other workers.
 
     The kernel's process is launched first; papermill and nbconvert are imported while it boots.
@@ -55,7 +59,7 @@ def _start_worker(engine: str) -> None:
     from jupyter_core.utils import run_sync
 
     launched = None
-    if engine == "warm":
+    if engine is Engine.WARM:
         from ..engine.kernels import launch
 
         try:
@@ -98,7 +102,7 @@ class PoolExecutor:
     nbconvert while the kernel boots, and keeps the kernel between reports.
     """
 
-    def __init__(self, jobs: int, engine: str = "warm") -> None:
+    def __init__(self, jobs: int, engine: Engine = Engine.WARM) -> None:
         self.jobs = max(1, jobs)
         self.engine = engine
         self._pool: ProcessPoolExecutor | None = None
@@ -145,7 +149,7 @@ class PoolExecutor:
                                        f"渲染进程意外退出：{type(exc).__name__}: {exc}")
 
 
-def make_executor(opts, count: int) -> Executor:  # noqa: ANN001 - RunOptions
+def make_executor(opts: RunOptions, count: int) -> Executor:
     """The executor for ``opts``: a Dask cluster when a scheduler is named; else in this process for
     one job, or a pool of worker processes."""
     if opts.scheduler:

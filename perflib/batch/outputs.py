@@ -5,40 +5,52 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from ..audit import LEVEL_NAMES
+from ..errors import LEVEL_NAMES
 from ..numbers import fmt_number
 from ..present.html import join, para, table, tag
 from ..present.page import page
 from .documents import FORMATS, document_name
 from .failures import Failure
+from .jobs import Kind
 
-STATUS_NAMES = {"ok": "成功", "failed": "失败", "skipped": "未变化，跳过"}
+
+class Status(StrEnum):
+    """What became of a page in a batch (the values are what manifest.json says)."""
+
+    OK = "ok"
+    FAILED = "failed"
+    SKIPPED = "skipped"  # unchanged since its last good rendering
+
+
+STATUS_NAMES = {Status.OK: "成功", Status.FAILED: "失败", Status.SKIPPED: "未变化，跳过"}
 @dataclass
 class Entry:
-    """One department-year of a batch, as the index, summary and manifest show it."""
+    """One page of a batch — a department-year's report, a monitoring report or a year's overview — as the
+    index, summary and manifest show it."""
 
     code: str
     year: int
-    status: str  # ok, failed, skipped
+    status: Status
     seconds: float = 0.0
     error: str | None = None
     error_kind: Failure | None = None
-    summary: dict[str, Any] | None = None  # Evaluation.to_dict() of the inputs, when they validated
-    has_report: bool = False  # a (possibly older) report.html exists
+    summary: dict[str, Any] | None = None  # the inputs' JSON (Evaluation.to_dict()), when they validated
+    has_report: bool = False  # a (possibly older) page exists
     fingerprint: str | None = None
-    kind: str = "report"  # or "overview"
-    documents: tuple[str, ...] = ()  # formats besides HTML present beside the report (docx …)
+    kind: Kind = Kind.REPORT
+    documents: tuple[str, ...] = ()  # formats besides HTML present beside the page (docx …)
     month: int = 0  # a monitoring report's month
     document_errors: dict[str, str] = field(default_factory=dict)  # format → why it could not be made
+    page: str = ""  # the page, relative to the outputs folder ("" : the department-year's report.html)
 
-    @property
-    def key(self) -> str:
-        if self.kind == "monitor":
-            return f"monitor/{self.code}/{self.year}/{self.month:02d}"
-        return f"report/{self.code}/{self.year}" if self.kind == "report" else f"overview/{self.year}"
+    def __post_init__(self) -> None:
+        self.status, self.kind = Status(self.status), Kind(self.kind)
+        if self.error_kind is not None:
+            self.error_kind = Failure(self.error_kind)
 
     @property
     def department(self) -> str:
@@ -46,9 +58,7 @@ class Entry:
 
     @property
     def report_href(self) -> str:
-        if self.kind == "monitor":
-            return f"{self.code}/{self.year}/monitor-{self.month:02d}.html"
-        return f"{self.code}/{self.year}/report.html" if self.kind == "report" else f"overview-{self.year}.html"
+        return self.page or f"{self.code}/{self.year}/report.html"
 
     def document_href(self, fmt: str) -> str:
         return f"{self.code}/{self.year}/{document_name(fmt, self.month)}"
@@ -58,19 +68,19 @@ def manifest(entries: Sequence[Entry], *, started: str, finished: str, seconds: 
     """manifest.json: per report its status, seconds and error."""
     return json.dumps({
         "started": started, "finished": finished, "seconds": round(seconds, 3), "engine": engine,
-        "counts": {s: sum(1 for e in entries if e.status == s and e.kind == "report") for s in STATUS_NAMES},
+        "counts": {s: sum(1 for e in entries if e.status is s and e.kind is Kind.REPORT) for s in Status},
         "reports": [
             {"department": e.code, "name": e.department, "year": e.year, "status": e.status,
              "seconds": round(e.seconds, 3), "error": e.error, "error_kind": e.error_kind,
              "report": e.report_href if e.has_report else None, "fingerprint": e.fingerprint,
              "documents": {fmt: e.document_href(fmt) for fmt in e.documents},
              "document_errors": e.document_errors}
-            for e in entries if e.kind == "report"
+            for e in entries if e.kind is Kind.REPORT
         ],
         "overviews": [
             {"year": e.year, "status": e.status, "seconds": round(e.seconds, 3), "error": e.error,
              "error_kind": e.error_kind, "overview": e.report_href if e.has_report else None}
-            for e in entries if e.kind == "overview"
+            for e in entries if e.kind is Kind.OVERVIEW
         ],
         "monitoring": [
             {"department": e.code, "year": e.year, "month": e.month, "status": e.status,
@@ -78,7 +88,7 @@ def manifest(entries: Sequence[Entry], *, started: str, finished: str, seconds: 
              "report": e.report_href if e.has_report else None,
              "documents": {fmt: e.document_href(fmt) for fmt in e.documents},
              "document_errors": e.document_errors}
-            for e in entries if e.kind == "monitor"
+            for e in entries if e.kind is Kind.MONITOR
         ],
     }, ensure_ascii=False, indent=2)
 
@@ -93,13 +103,13 @@ class IndexInfo:
 
 def index_html(entries: Sequence[Entry], info: IndexInfo) -> str:
     """outputs/index.html: the yearly overviews, then every report, failed ones first with their error."""
-    reports = [e for e in entries if e.kind == "report"]
-    overviews = sorted((e for e in entries if e.kind == "overview"), key=lambda e: e.year)
-    failed = [e for e in reports if e.status == "failed"]
-    rest = sorted((e for e in reports if e.status != "failed"), key=lambda e: (e.code, e.year))
-    counts = {s: sum(1 for e in reports if e.status == s) for s in STATUS_NAMES}
-    intro = (f"共 {len(reports)} 份报告：成功 {counts['ok']}，失败 {counts['failed']}，"
-             f"未变化跳过 {counts['skipped']}。生成时间 {info.generated}，用时 {info.seconds:.1f} 秒。")
+    reports = [e for e in entries if e.kind is Kind.REPORT]
+    overviews = sorted((e for e in entries if e.kind is Kind.OVERVIEW), key=lambda e: e.year)
+    failed = [e for e in reports if e.status is Status.FAILED]
+    rest = sorted((e for e in reports if e.status is not Status.FAILED), key=lambda e: (e.code, e.year))
+    counts = {s: sum(1 for e in reports if e.status is s) for s in Status}
+    intro = (f"共 {len(reports)} 份报告：成功 {counts[Status.OK]}，失败 {counts[Status.FAILED]}，"
+             f"未变化跳过 {counts[Status.SKIPPED]}。生成时间 {info.generated}，用时 {info.seconds:.1f} 秒。")
     rows = []
     for e in [*sorted(failed, key=lambda e: (e.code, e.year)), *rest]:
         s = e.summary or {}
@@ -107,7 +117,7 @@ def index_html(entries: Sequence[Entry], info: IndexInfo) -> str:
         findings = (f"{len(levels)}（{LEVEL_NAMES['error']} {levels.count('error')}，"
                     f"{LEVEL_NAMES['warning']} {levels.count('warning')}）" if s else "—")
         link: object = tag("a", "打开报告", href=e.report_href) if e.has_report else "—"
-        if e.status == "failed" and e.has_report:
+        if e.status is Status.FAILED and e.has_report:
             link = tag("a", "上次成功的报告", href=e.report_href)
         link, status = _with_documents(e, link)
         total = s.get("total")
@@ -119,14 +129,14 @@ def index_html(entries: Sequence[Entry], info: IndexInfo) -> str:
         for e in overviews:
             label = f"{e.year} 年度总览"
             item: object = tag("a", label, href=e.report_href) if e.has_report else label
-            if e.status == "failed":
+            if e.status is Status.FAILED:
                 item = join(item, "（本次渲染失败：", e.error or "", "）")
             links.append(join(item, "　"))
         body.append(para("年度总览：", *links, cls="pf-noindent"))
     body.append(table(["部门", "代码", "年度", "总分", "等级", "审核发现", "状态", "报告"], rows, numeric=[2, 3],
                       row_classes=["pf-failed"] * len(failed), cls="pf-index"))
-    monitors = sorted((e for e in entries if e.kind == "monitor"), key=lambda e: (e.status != "failed", e.code,
-                                                                                 e.year, e.month))
+    monitors = sorted((e for e in entries if e.kind is Kind.MONITOR),
+                      key=lambda e: (e.status is not Status.FAILED, e.code, e.year, e.month))
     if monitors:
         body.append(tag("h2", "绩效运行监控"))
         if info.monitor_overviews:
@@ -139,7 +149,7 @@ def index_html(entries: Sequence[Entry], info: IndexInfo) -> str:
             rows.append([(e.summary or {}).get("department") or e.code, e.code, e.year, f"1–{e.month} 月",
                          (e.summary or {}).get("lights", "—"), status, link])
         body.append(table(["部门", "代码", "年度", "期间", "预警", "状态", "报告"], rows, numeric=[2],
-                          row_classes=["pf-failed" if e.status == "failed" else None for e in monitors],
+                          row_classes=["pf-failed" if e.status is Status.FAILED else None for e in monitors],
                           cls="pf-index"))
     return page(info.title, join(*body))
 
@@ -159,9 +169,11 @@ def _with_documents(e: Entry, link: object) -> tuple[object, object]:
 
 
 def read_json(path: Path) -> dict[str, Any] | None:
-    """A JSON file, or None when missing or unreadable (a sidecar is a cache, never authoritative)."""
+    """A JSON object from a file, or None when missing, unreadable or not an object (a sidecar is a cache,
+    never authoritative)."""
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
+    return data if isinstance(data, dict) else None
 

@@ -1,11 +1,13 @@
-"""One notebook's rendering: the unit of work that executors run (locally or on a Dask worker).
+"""One page's rendering: the unit of work that executors run (locally or on a Dask worker).
 
-:func:`render` executes a template notebook (a department-year's report, or a year's overview) with
-papermill, exports the HTML and puts both in place atomically. It never raises for the notebook's
-own failure: it returns a :class:`RenderResult` saying what went wrong (input, cell, timeout, dead
-kernel, changed, internal), keeps the failed notebook (``report.failed.ipynb``) and leaves the last
-good HTML. Tasks and results are small frozen dataclasses of strings and numbers, so they pickle
-across processes and machines.
+:func:`render` executes a template notebook (a department-year's report, a monitoring report, a year's
+overview) with papermill — the kernel first receives the batch's own evaluations (the task's hand-over,
+see :mod:`perflib.engine.handover`) — exports the page and makes the documents beside it from that page and
+that evaluation, putting each in place atomically. It never raises for the notebook's own failure: it
+returns a :class:`RenderResult` saying what went wrong (input, cell, timeout, dead kernel, changed,
+internal), keeps the failed notebook (``report.failed.ipynb``) and leaves the last good page. Tasks and
+results are small frozen dataclasses of strings, numbers and bytes, so they pickle across processes and
+machines.
 """
 
 from __future__ import annotations
@@ -17,25 +19,30 @@ import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from ..engine import RESTART_EVERY, Engine
 from .failures import Failure, classify
 from .fingerprint import inputs_digest
 
 
 @dataclass(frozen=True)
 class RenderTask:
-    key: str  # "report/<code>/<year>" or "overview/<year>"
+    key: str  # the job's: "report/<code>/<year>", "monitor/<code>/<year>/<MM>", "overview/<year>"
     template: str  # absolute path of the notebook template
-    parameters: tuple[tuple[str, str | int], ...]  # papermill parameters
+    parameters: tuple[tuple[str, str | int], ...]  # papermill parameters (params_dir among them)
     notebook: str  # absolute path of the executed notebook
     html: str  # absolute path of the HTML page
     title: str
     timeout: int  # seconds per cell
-    engine: str  # "warm" or "cold"
-    restart_every: int = 25  # warm engine: restart the kernel after this many notebooks
+    engine: Engine
+    restart_every: int = RESTART_EVERY  # warm engine: restart the kernel after this many notebooks
     inputs: tuple[str, ...] = ()  # the files the notebook reads …
     inputs_digest: str = ""  # … and their hash when the batch planned the task
     documents: tuple[str, ...] = ()  # formats besides HTML (see batch.documents), written beside it
     docx_template: str = ""  # a bureau's Word template for report.docx
+    handover: bytes = b""  # the batch's evaluations for the notebook and the documents (engine.handover)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "engine", Engine(self.engine))
 
     @property
     def failed_notebook(self) -> Path:
@@ -59,19 +66,22 @@ def _digest(files: tuple[str, ...]) -> str:
     return inputs_digest([Path(f) for f in files])
 
 
-def execute(task: RenderTask, output_path: Path):  # noqa: ANN201 - NotebookNode
-    """Execute the template for ``task`` with its engine, writing the notebook to ``output_path``."""
+def execute(task: RenderTask, output_path: Path):  # NotebookNode
+    """Execute the template for ``task`` with its engine, writing the notebook to ``output_path``; the kernel
+    receives the task's hand-over before the first cell."""
     import papermill as pm
 
     from ..engine import engines
+    from ..engine.handover import receive_code
 
     engines.register()
+    prelude = receive_code(task.handover, dict(task.parameters)["params_dir"]) if task.handover else None
     return pm.execute_notebook(
-        task.template, str(output_path), parameters=dict(task.parameters),
-        engine_name=engines.WARM if task.engine == "warm" else engines.COLD,
+        task.template, str(output_path), parameters=dict(task.parameters), engine_name=task.engine.papermill_name,
         kernel_name="python3", language="python", progress_bar=False, log_output=False,
         request_save_on_cell_execute=False, execution_timeout=task.timeout, start_timeout=120,
-        save_on_failure=str(output_path), **({"warm_max_runs": task.restart_every} if task.engine == "warm" else {}),
+        save_on_failure=str(output_path), prelude=prelude,
+        **({"warm_max_runs": task.restart_every} if task.engine is Engine.WARM else {}),
     )
 
 
@@ -92,7 +102,7 @@ def render(task: RenderTask) -> RenderResult:
         notebook.parent.mkdir(parents=True, exist_ok=True)
         try:
             nb = execute(task, tmp)
-        except BaseException as exc:  # noqa: BLE001 - a notebook's failure is data, not a crash
+        except BaseException as exc:  # a notebook's failure is data, not a crash
             if isinstance(exc, KeyboardInterrupt):
                 raise
             kind, message = classify(exc)
@@ -102,10 +112,11 @@ def render(task: RenderTask) -> RenderResult:
         if task.inputs and _digest(task.inputs) != task.inputs_digest:
             tmp.unlink(missing_ok=True)
             return result(False, Failure.CHANGED, "输入文件在运行期间被修改，本次结果未采用；请重新运行")
-        write_atomic(html, notebook_html(nb, title=task.title))
+        page = notebook_html(nb, title=task.title)
+        write_atomic(html, page)
         os.replace(tmp, notebook)
         task.failed_notebook.unlink(missing_ok=True)
-        return replace(result(True), document_errors=_documents(task))
+        return replace(result(True), document_errors=_documents(task, page))
     except KeyboardInterrupt:
         tmp.unlink(missing_ok=True)
         raise
@@ -115,25 +126,6 @@ def render(task: RenderTask) -> RenderResult:
         return result(False, kind, message)
 
 
-def render_page(params_dir: Path, department: str, year: int, out_dir: Path, *, month: int = 0) -> Path:
-    """Render the report (or the monitoring report of ``month``) to ``out_dir`` with a fresh kernel, as the
-    batch would, for a document made without the batch (perflib export --to report.pdf); its HTML file."""
-    from ..errors import PerflibError
-    from ..inputs.locate import MONITOR_TEMPLATE, REPORT_TEMPLATE, notebook_template
-
-    stem = f"monitor-{month:02d}" if month else "report"
-    parameters = {"department": department, "year": year, **({"month": month} if month else {}),
-                  "params_dir": str(params_dir.resolve())}
-    task = RenderTask(key=f"export/{department}/{year}",
-                      template=str(notebook_template(MONITOR_TEMPLATE if month else REPORT_TEMPLATE)),
-                      parameters=tuple(parameters.items()), notebook=str(out_dir / f"{stem}.ipynb"),
-                      html=str(out_dir / f"{stem}.html"), title=f"{department} {year}", timeout=600, engine="cold")
-    result = render(task)
-    if not result.ok:
-        raise PerflibError(f"报告未能生成：{result.error}")
-    return Path(task.html)
-
-
 def document_path(task: RenderTask, fmt: str) -> Path:
     """Where the task's ``fmt`` is written: beside its HTML (report.docx, monitor-06.docx …)."""
     from .documents import document_name
@@ -141,18 +133,18 @@ def document_path(task: RenderTask, fmt: str) -> Path:
     return Path(task.html).with_name(document_name(fmt, int(dict(task.parameters).get("month", 0))))
 
 
-def _documents(task: RenderTask) -> tuple[tuple[str, str], ...]:
-    """Write the task's other formats beside its HTML; each failure is that format's alone."""
+def _documents(task: RenderTask, page: str) -> tuple[tuple[str, str], ...]:
+    """Write the task's other formats beside its page, from that page and the task's evaluation; each failure
+    is that format's alone."""
+    from ..engine.handover import unpack
     from ..files import write_atomic
     from .documents import make
 
-    params = dict(task.parameters)
+    subject = unpack(task.handover).main() if task.documents and task.handover else None
     failed = []
     for fmt in task.documents:
         try:
-            data = make(fmt, Path(str(params["params_dir"])), str(params["department"]), int(params["year"]),
-                        month=int(params.get("month", 0)), docx_template=task.docx_template, html=Path(task.html))
-            write_atomic(document_path(task, fmt), data)
+            write_atomic(document_path(task, fmt), make(fmt, page, subject, docx_template=task.docx_template))
         except Exception as exc:  # noqa: BLE001 - a broken format fails itself, not the report
             failed.append((fmt, classify(exc)[1]))
     return tuple(failed)
@@ -166,7 +158,8 @@ DOCX_TEMPLATE_NAME = "docx-template.docx"  # a bureau's Word template travels wi
 
 def payload(task: RenderTask, params_dir: Path) -> tuple[dict[str, bytes], str]:
     """The files a task reads, relative to ``params_dir`` (plus the template), and their digest now."""
-    files = {Path(f).relative_to(params_dir).as_posix(): Path(f).read_bytes() for f in task.inputs}
+    files = {Path(f).relative_to(params_dir).as_posix(): Path(f).read_bytes() for f in task.inputs
+             if Path(f).is_relative_to(params_dir)}  # frameworks elsewhere (--frameworks): the hand-over has them
     files[TEMPLATE_NAME] = Path(task.template).read_bytes()
     if task.docx_template and "docx" in task.documents:
         files[DOCX_TEMPLATE_NAME] = Path(task.docx_template).read_bytes()

@@ -25,6 +25,7 @@ import os
 import threading
 import time
 import weakref
+from functools import partial
 from queue import Empty
 
 from jupyter_client.manager import AsyncKernelManager
@@ -36,12 +37,13 @@ from papermill.iorw import write_ipynb
 from papermill.log import logger as pm_logger
 from papermill.utils import merge_kwargs, remove_args
 
+from . import RESTART_EVERY, Engine
 from .kernels import kernel_manager_class, launch, wait_ready
 
 log = logging.getLogger(__name__)
 
-COLD, WARM = "perflib-cold", "perflib-warm"
-MAX_RUNS = int(os.environ.get("PERFLIB_WARM_MAX_RUNS", "25"))  # restart after this many reports (K)
+COLD, WARM = Engine.COLD.papermill_name, Engine.WARM.papermill_name
+MAX_RUNS = int(os.environ.get("PERFLIB_WARM_MAX_RUNS", RESTART_EVERY))  # restart after this many reports (K)
 MAX_RSS_MB = float(os.environ.get("PERFLIB_WARM_MAX_RSS_MB", "1500"))
 # a visible cell through the display machinery a report cell uses (displayhook, HTML formatter)
 WARMUP = "from perflib.present.html import HTML as _HTML\n_HTML('<p>预热</p>')"
@@ -52,7 +54,7 @@ _FAILURE_TEXT = {
 }
 
 
-def _mark_failure(nb, exc: BaseException) -> None:  # noqa: ANN001 - NotebookNode
+def _mark_failure(nb, exc: BaseException) -> None:  # NotebookNode
     """Put a banner on a notebook whose run stopped on a timeout or a dead kernel."""
     from nbformat.v4 import new_markdown_cell
 
@@ -65,12 +67,35 @@ def _mark_failure(nb, exc: BaseException) -> None:  # noqa: ANN001 - NotebookNod
     nb.metadata.setdefault("perflib", {})["failure"] = type(exc).__name__
 
 
+def _client_kwargs(kernel_name: str, *, log_output: bool, stdout_file: object, stderr_file: object,
+                   start_timeout: float, execution_timeout: float | None, **kwargs: object) -> dict:
+    """The notebook client's options from papermill's engine arguments, as papermill's own engine makes them."""
+    kwargs = remove_args(["input_path"], **kwargs)
+    safe = remove_args(["timeout", "startup_timeout"], **kwargs)
+    return merge_kwargs(safe, timeout=execution_timeout if execution_timeout else kwargs.get("timeout"),
+                        startup_timeout=start_timeout, kernel_name=kernel_name, log=pm_logger,
+                        log_output=log_output, stdout_file=stdout_file, stderr_file=stderr_file)
+
+
+async def _run_prelude(client: PapermillNotebookClient, code: str, **_: object) -> None:
+    """Run ``code`` silently in the client's kernel before the first cell (nbclient's notebook-start hook)."""
+    msg_id = client.kc.execute(code, silent=True, store_history=False, allow_stdin=False)
+    reply = await client.async_wait_for_reply(msg_id)
+    content = (reply or {}).get("content", {})
+    if content.get("status") != "ok":
+        raise RuntimeError(f"perflib could not prepare the kernel: {content.get('ename')}: {content.get('evalue')}")
+
+
 class ColdEngine(NBClientEngine):
-    """papermill's own engine (a new kernel per notebook), saving the notebook on timeout or dead kernel."""
+    """papermill's own engine (a new kernel per notebook), saving the notebook on timeout or dead kernel.
+
+    ``prelude=`` (a perflib extra) is code the kernel runs silently before the first cell: the batch hands
+    its evaluations over that way (:mod:`perflib.engine.handover`); it leaves no trace in the notebook.
+    """
 
     @classmethod
-    def execute_notebook(cls, nb, kernel_name, output_path=None, progress_bar=True, log_output=False,  # noqa: ANN001
-                         autosave_cell_every=30, save_on_failure=None, **kwargs):  # noqa: ANN001
+    def execute_notebook(cls, nb, kernel_name, output_path=None, progress_bar=True, log_output=False,
+                         autosave_cell_every=30, save_on_failure=None, **kwargs):
         nb_man = NotebookExecutionManager(nb, output_path=output_path, progress_bar=progress_bar,
                                           log_output=log_output, autosave_cell_every=autosave_cell_every)
         nb_man.notebook_start()
@@ -89,9 +114,16 @@ class ColdEngine(NBClientEngine):
         return nb_man.nb
 
     @classmethod
-    def execute_managed_notebook(cls, nb_man, kernel_name, **kwargs):  # noqa: ANN001
+    def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,
+                                 stderr_file=None, start_timeout=60, execution_timeout=None, prelude=None,
+                                 **kwargs):
         kwargs.setdefault("kernel_manager_class", kernel_manager_class())
-        return super().execute_managed_notebook(nb_man, kernel_name, **kwargs)
+        final = _client_kwargs(kernel_name, log_output=log_output, stdout_file=stdout_file, stderr_file=stderr_file,
+                               start_timeout=start_timeout, execution_timeout=execution_timeout, **kwargs)
+        client = PapermillNotebookClient(nb_man, **final)
+        if prelude:
+            client.on_notebook_start = partial(_run_prelude, client, prelude)
+        return client.execute()
 
 
 # ---------------------------------------------------------------------- warm kernels
@@ -221,8 +253,9 @@ class WarmKernel:
         return json.loads(text) if text else {}
 
     # -- around each report
-    def before_run(self, cwd: str | None = None) -> None:
-        """Ready for the next notebook, in ``cwd`` — by default this process's folder, as a new kernel would be."""
+    def before_run(self, cwd: str | None = None, *, prelude: str | None = None) -> None:
+        """Ready for the next notebook, in ``cwd`` — by default this process's folder, as a new kernel would be —
+        with ``prelude`` run silently (see :class:`ColdEngine`)."""
         if self.pending_reset is not None:
             self._finish_reset()
         if not self.alive:
@@ -230,6 +263,8 @@ class WarmKernel:
         cwd = os.path.abspath(cwd or os.getcwd())  # papermill's cwd= has already made it this process's
         if cwd != self.home:  # the reset put the kernel back in its own folder
             run_sync(self._call)("prepare", cwd)
+        if prelude:
+            run_sync(self._execute)(prelude)
 
     async def _async_finish_interrupted(self, before: set[asyncio.Task], wait: float = 5.0) -> None:
         """After a cell timed out: interrupt it and wait for its last outputs (the KeyboardInterrupt
@@ -330,20 +365,19 @@ class WarmEngine(ColdEngine):
     """Runs the notebook in this thread's warm kernel; papermill's client and bookkeeping otherwise."""
 
     @classmethod
-    def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,  # noqa: ANN001
-                                 stderr_file=None, start_timeout=60, execution_timeout=None, **kwargs):  # noqa: ANN001
+    def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,
+                                 stderr_file=None, start_timeout=60, execution_timeout=None, prelude=None,
+                                 **kwargs):
         kernel = kwargs.pop("warm_kernel", None) or thread_kernel(kernel_name)
         kernel.max_runs = kwargs.pop("warm_max_runs", kernel.max_runs)
         if kernel.kernel_name != kernel_name:  # a notebook for another kernel: run it cold
             return super().execute_managed_notebook(
                 nb_man, kernel_name, log_output=log_output, stdout_file=stdout_file, stderr_file=stderr_file,
-                start_timeout=start_timeout, execution_timeout=execution_timeout, **kwargs)
-        kwargs = remove_args(["input_path", "kernel_manager_class", "km"], **kwargs)
-        safe = remove_args(["timeout", "startup_timeout"], **kwargs)
-        final = merge_kwargs(safe, timeout=execution_timeout if execution_timeout else kwargs.get("timeout"),
-                             startup_timeout=start_timeout, kernel_name=kernel_name, log=pm_logger,
-                             log_output=log_output, stdout_file=stdout_file, stderr_file=stderr_file)
-        kernel.before_run(final.pop("cwd", None))
+                start_timeout=start_timeout, execution_timeout=execution_timeout, prelude=prelude, **kwargs)
+        kwargs = remove_args(["kernel_manager_class", "km"], **kwargs)
+        final = _client_kwargs(kernel_name, log_output=log_output, stdout_file=stdout_file, stderr_file=stderr_file,
+                               start_timeout=start_timeout, execution_timeout=execution_timeout, **kwargs)
+        kernel.before_run(final.pop("cwd", None), prelude=prelude)
         # km=… makes nbclient neither start nor shut down a kernel; .kc skips opening new channels
         client = PapermillNotebookClient(nb_man, km=kernel.km, **final)
         client.kc = kernel.kc

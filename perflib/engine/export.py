@@ -26,7 +26,7 @@ URL_ATTRS = ("href", "src", "srcset", "action", "formaction", "xlink:href", "pos
 _local = threading.local()
 
 
-def _exporter_class():  # noqa: ANN202
+def _exporter_class():
     from nbconvert import HTMLExporter
     from nbconvert.exporters.templateexporter import TemplateExporter
     from nbconvert.filters.highlight import Highlight2HTML
@@ -36,7 +36,7 @@ def _exporter_class():  # noqa: ANN202
         """HTMLExporter without its own BeautifulSoup pass (alt texts, tabindex on code cells):
         :func:`postprocess` does one pass for everything, which saves a tenth of a second a report."""
 
-        def from_notebook_node(self, nb, resources=None, **kw):  # noqa: ANN001, ANN201
+        def from_notebook_node(self, nb, resources=None, **kw):
             lexer = nb.metadata.get("language_info", {}).get("pygments_lexer")
             self.register_filter("highlight_code", self.filters.get(
                 "highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)))
@@ -48,7 +48,7 @@ def _exporter_class():  # noqa: ANN202
     return ReportExporter
 
 
-def _exporter():  # noqa: ANN202 - nbconvert type
+def _exporter():  # nbconvert type
     """One configured exporter per thread (building one loads the templates: ~0.1 s)."""
     exporter = getattr(_local, "exporter", None)
     if exporter is None:
@@ -74,7 +74,7 @@ def _exporter():  # noqa: ANN202 - nbconvert type
     return exporter
 
 
-def notebook_html(nb, *, title: str, toc: bool = True) -> str:  # noqa: ANN001 - NotebookNode
+def notebook_html(nb, *, title: str, toc: bool = True) -> str:  # NotebookNode
     """The shareable HTML of an executed notebook."""
     nb = nb.copy()
     nb.metadata = dict(nb.metadata, title=title)
@@ -182,7 +182,7 @@ def _safe_url(value: str, attr: str) -> bool:
 HEAD_ELEMENTS = {"meta": {"charset", "name", "content", "http-equiv"}, "title": set(), "style": {"type"}}
 
 
-def scrub_head(doc) -> None:  # noqa: ANN001 - lxml.html.HtmlElement (the document)
+def scrub_head(doc) -> None:  # lxml.html.HtmlElement (the document)
     """Keep only the head's own elements (no scripts, links, base, refresh); its stylesheet fetches nothing."""
     head = doc.find("head")
     if head is None:
@@ -229,7 +229,7 @@ def scrub_css(css: str) -> str:
     return css.replace("<", "\\3c ")
 
 
-def _text(el) -> str:  # noqa: ANN001
+def _text(el) -> str:
     """The element's text, its pieces joined by one space (``A<br>B`` is "A B")."""
     return re.sub(r"\s+", " ", " ".join(t.strip() for t in el.itertext() if t.strip()))
 
@@ -237,7 +237,7 @@ def _text(el) -> str:  # noqa: ANN001
 _HEADING = ("h1", "h2", "h3", "h4", "h5", "h6")
 
 
-def _heading_ids(doc) -> list[tuple[int, str, str]]:  # noqa: ANN001
+def _heading_ids(doc) -> list[tuple[int, str, str]]:
     """ASCII ids by position (sec-1, sec-1-2, …): nbconvert's are percent-encoded and not unique."""
     used = {el.get("id") for el in doc.iter() if isinstance(el.tag, str) and el.get("id") and el.tag not in _HEADING}
     counters = [0] * 7
@@ -261,7 +261,7 @@ def _heading_ids(doc) -> list[tuple[int, str, str]]:  # noqa: ANN001
     return out
 
 
-def _insert_toc(doc, headings, levels=(2, 3, 4)) -> None:  # noqa: ANN001
+def _insert_toc(doc, headings, levels=(2, 3, 4)) -> None:
     from lxml.html import Element
 
     entries = [(lvl, hid, text) for lvl, hid, text in headings if lvl in levels]

@@ -33,7 +33,7 @@ class IPCKernelManager(AsyncKernelManager):
             os.makedirs(runtime, exist_ok=True)
             self.connection_file = os.path.join(runtime, f"perflib-{os.getpid()}-{uuid.uuid4().hex[:10]}.json")
 
-    async def _async_pre_start_kernel(self, **kw: object):  # noqa: ANN202 - jupyter_client's signature
+    async def _async_pre_start_kernel(self, **kw: object):  # jupyter_client's signature
         # jupyter_client interrupts a kernel before shutting it down, and ipykernel logs that as
         # "ERROR | KeyboardInterrupt caught in kernel" on the batch's terminal for every report.
         # Cell output and errors travel over the kernel's channels, not its log, so nothing is lost.

@@ -12,21 +12,21 @@ class _Deferred:
     _target = ""
 
     @classmethod
-    def _engine(cls):  # noqa: ANN206
+    def _engine(cls):
         from . import engines
 
         return getattr(engines, cls._target)
 
     @classmethod
-    def execute_notebook(cls, *args, **kwargs):  # noqa: ANN002, ANN003, ANN206
+    def execute_notebook(cls, *args, **kwargs):
         return cls._engine().execute_notebook(*args, **kwargs)
 
     @classmethod
-    def nb_kernel_name(cls, *args, **kwargs):  # noqa: ANN002, ANN003, ANN206
+    def nb_kernel_name(cls, *args, **kwargs):
         return cls._engine().nb_kernel_name(*args, **kwargs)
 
     @classmethod
-    def nb_language(cls, *args, **kwargs):  # noqa: ANN002, ANN003, ANN206
+    def nb_language(cls, *args, **kwargs):
         return cls._engine().nb_language(*args, **kwargs)
 
 

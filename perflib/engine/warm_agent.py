@@ -28,6 +28,7 @@ WATCH = ("perflib", "matplotlib", "numpy", "nbformat", "IPython", "builtins", "j
 #: whose import changes nothing a notebook can see: e.g. not matplotlib_inline, whose import registers
 #: IPython display formatters that a cold kernel would not have.
 PRELOAD = ("perflib.present.report", "perflib.present.overview", "perflib.present.charts", "perflib.present.html",
+           "perflib.engine.handover",
            "matplotlib.figure", "numpy.random",
            "matplotlib.backends.backend_svg", "numpy", "encodings.utf_8_sig", "zmq.utils.garbage")
 
@@ -39,7 +40,7 @@ RESTORED = (
     "traps, flags, exponent limits)", "numpy's print options and floating-point error handling",
     "numpy's and Python's global random generators (seeded afresh, as in a new kernel)", "sys.setrecursionlimit",
     "sys.set_int_max_str_digits", "the locale", "the umask", "the garbage collector's thresholds",
-    "socket.setdefaulttimeout",
+    "socket.setdefaulttimeout", "the evaluations the batch handed over (perflib.evaluation.give)",
 )
 
 _base: dict = {}
@@ -230,7 +231,7 @@ def setup(preload: list[str] | None = None) -> Reply:
     return Reply(preload_failed=failed, modules=len(sys.modules))
 
 
-def _warmup_figure():  # noqa: ANN202
+def _warmup_figure():
     from matplotlib.figure import Figure
 
     from ..present import charts
@@ -288,6 +289,7 @@ def reset() -> Reply:
     _restore_loggers(loggers)
     logging.disable(disable)
     _restore_interpreter(_base["interpreter"])
+    sys.modules["perflib.evaluation"].give({})  # the next notebook gets its own
     get_ipython().reset(new_session=True)  # not %reset -f: that keeps counting executions
     new = sorted(set(sys.modules) - _base["modules"])
     if new:

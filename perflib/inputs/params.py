@@ -11,7 +11,13 @@ from .schema import CODE_PATTERN, ParamsFile
 from .validation import validate
 from .yamlio import load_yaml
 
-_YEAR_FILE = re.compile(r"^\d{4}$")
+#: A year file's name without .yaml: the year (a monitoring snapshot adds -MM, see monitoring.snapshot)
+YEAR_FILE = re.compile(r"^\d{4}$")
+
+
+def year_file(params_dir: str | Path, code: str, year: int) -> Path:
+    """Where a department-year's input file is: ``<params_dir>/<code>/<year>.yaml``."""
+    return Path(params_dir) / code / f"{year}.yaml"
 
 
 def load_params(path: str | Path) -> tuple[ParamsFile, dict[tuple, int]]:
@@ -23,7 +29,7 @@ def load_params(path: str | Path) -> tuple[ParamsFile, dict[tuple, int]]:
         raise InputErrors([exc]) from None
     params = validate(ParamsFile, data, path, lines)
     problems = Problems(path, lines)
-    if _YEAR_FILE.match(path.stem):
+    if YEAR_FILE.match(path.stem):
         if path.stem != str(params.year):
             problems.add(("year",), "年度与文件名不一致", expected=f"{path.stem}（文件名）", found=params.year)
         if re.match(CODE_PATTERN, path.parent.name) and path.parent.name != params.department.code:
@@ -40,7 +46,7 @@ def discover(root: str | Path, *, departments: list[str] | None = None, years: l
     root = Path(root)
     found = []
     for path in sorted(root.glob("*/*.yaml")):
-        if path.parent.name == FRAMEWORKS_DIR or not _YEAR_FILE.match(path.stem):
+        if path.parent.name == FRAMEWORKS_DIR or not YEAR_FILE.match(path.stem):
             continue
         if departments and path.parent.name not in departments:
             continue

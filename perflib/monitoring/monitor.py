@@ -14,34 +14,23 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError, InputErrors, Problems, TargetError, line_of
+from ..errors import Finding, InputError, InputErrors, Problems, TargetError, by_level, line_of
+from ..evaluation import given
 from ..inputs.params import load_params
+from ..inputs.schema import ParamsFile
 from ..numbers import ZERO, exact, fmt_number, fmt_percent, plain, quantize, ratio
 from ..scoring import methods
 from ..scoring.targets import Parsed, convert, parse
 from .rules import LIGHT_NAMES, LIGHTS, Rules, available, find_rules, load_rules, rules_dir_for
-from .snapshot import Snapshot, load_snapshot
+from .snapshot import Snapshot, load_snapshot, year_file_of
 
 SEVERITY = ("red", "yellow", "grey", "green", "blue")  # worst first: a compound target takes the worst
-LEVELS = ("error", "warning", "info")
 CODES = ("LAG_WITHOUT_REASON", "CERTAIN_BUT_RED", "FORECAST_BELOW_TARGET", "SPENDING_BEHIND_CHECKPOINT",
          "SPENT_AHEAD_OF_TARGETS", "CONTRADICTS_YEAR_END", "NOT_REPORTED", "QUALITATIVE_UNCLEAR",
          "MONTHLY_INCONSISTENT")
 
 
-@dataclass(frozen=True)
-class Finding:
-    level: str
-    code: str
-    message: str
-    subject: str = ""
-
-    def __post_init__(self) -> None:
-        if self.level not in LEVELS or self.code not in CODES:
-            raise ValueError(f"unknown monitoring finding {self.level} {self.code}")
-
-    def as_dict(self) -> dict[str, str]:
-        return {"level": self.level, "code": self.code, "message": self.message, "subject": self.subject}
+Finding.declare(dict.fromkeys(CODES))  # reviewed in the monitoring report's own chapter, no year-end topic
 
 
 @dataclass(frozen=True)
@@ -145,29 +134,67 @@ def _pairs(target: Parsed, to_date: Parsed, where: tuple, field_name: str, text:
     return out
 
 
-@exact
-def monitor(path: str | Path, *, rules_dir: str | Path | None = None) -> Monitoring:
-    """Read the snapshot at ``path`` (and its year file, when there is one), light it and audit it."""
+@dataclass(frozen=True)
+class Inputs:
+    """What a snapshot is lit by: the snapshot, the year's file beside it (when there is one), the rules."""
+
+    path: Path  # the snapshot's file (for messages; it need not exist: a form checked in memory)
+    snapshot: Snapshot
+    year: ParamsFile | None
+    rules: Rules
+    lines: dict[tuple, int] = field(default_factory=dict)  # the snapshot's line numbers, for messages
+
+
+def load(path: str | Path, *, rules_dir: str | Path | None = None) -> Inputs:
+    """Read the snapshot at ``path``, the year's file beside it and the rules it names; raise InputErrors."""
     path = Path(path)
     snapshot, lines = load_snapshot(path)
-    problems = Problems(path, lines)
-    year_file = path.with_name(f"{snapshot.year}.yaml")
-    year = load_params(year_file)[0] if year_file.is_file() else None
+    return Inputs(path, snapshot, year_of(path, snapshot), rules_of(snapshot, path, rules_dir=rules_dir, lines=lines),
+                  lines)
+
+
+def year_of(path: Path, snapshot: Snapshot) -> ParamsFile | None:
+    """The year's file beside a snapshot (``<code>/<year>.yaml``), when there is one."""
+    beside = year_file_of(path, snapshot.year)
+    return load_params(beside)[0] if beside.is_file() else None
+
+
+def rules_of(snapshot: Snapshot, path: Path, *, rules_dir: str | Path | None = None,
+             lines: dict[tuple, int] | None = None) -> Rules:
+    """The rules a snapshot names, from ``rules_dir`` (by default the params folder's) or the bundled ones."""
     folder = Path(rules_dir) if rules_dir else rules_dir_for(path)
     rules_file = find_rules(snapshot.rules, folder)
     if rules_file is None:
         raise InputErrors([InputError(path, "rules", "找不到该监控规则", expected=f"以下之一：{'、'.join(available(folder))}",
-                                      found=snapshot.rules, line=line_of(lines, ("rules",)))])
-    rules = load_rules(rules_file)
-    month = snapshot.month
-    elapsed = Decimal(month) / 12
+                                      found=snapshot.rules, line=line_of(lines or {}, ("rules",)))])
+    return load_rules(rules_file)
+
+
+def monitor(path: str | Path, *, rules_dir: str | Path | None = None) -> Monitoring:
+    """Read the snapshot at ``path`` (and its year file, when there is one), light it and audit it.
+
+    In a notebook the batch runs, the batch's own result for ``path`` is returned (see
+    :func:`perflib.evaluation.given`)."""
+    handed = given(path)
+    if isinstance(handed, Monitoring):
+        return handed
+    return light(load(path, rules_dir=rules_dir))
+
+
+@exact
+def light(inputs: Inputs) -> Monitoring:
+    """Light every indicator and the spending of ``inputs`` and audit them; raise InputErrors naming what
+    cannot be read. Pure: nothing is read from disk."""
+    snapshot, year, rules, path = inputs.snapshot, inputs.year, inputs.rules, inputs.path
+    problems = Problems(path, inputs.lines)
+    elapsed = Decimal(snapshot.month) / 12
     targets = {ind.name: ind for ind in year.indicators} if year else {}
     lights: list[IndicatorLight] = []
     for i, ind in enumerate(snapshot.indicators):
         where = ("indicators", i)
         written = ind.target or (targets[ind.name].target if ind.name in targets else None)
         if year is not None and ind.name not in targets:
-            problems.add(where + ("name",), "年度目标中没有这个指标", expected=f"{year_file.name} 中的指标名称",
+            problems.add(where + ("name",), "年度目标中没有这个指标", expected=f"{snapshot.year}.yaml 中的指标名称",
                          found=ind.name)
             continue
         if written is None:
@@ -220,12 +247,11 @@ def monitor(path: str | Path, *, rules_dir: str | Path | None = None) -> Monitor
     problems.raise_if_any()
     name = snapshot.department.name or (year.department.name if year else snapshot.department.code)
     unit = snapshot.money_unit or (year.money_unit if year else "万元")
-    result = Monitoring(path, snapshot, rules, name, unit, tuple(lights), tuple(spending))
-    return Monitoring(path, snapshot, rules, name, unit, tuple(lights), tuple(spending),
-                      tuple(audit(result, year, targets)))
+    findings = audit(Lit(snapshot, rules, tuple(lights), tuple(spending)), year, targets)
+    return Monitoring(path, snapshot, rules, name, unit, tuple(lights), tuple(spending), tuple(findings))
 
 
-def _spending(snapshot: Snapshot, year, rules: Rules, *, where_problems: Problems) -> list[SpendingLight]:  # noqa: ANN001
+def _spending(snapshot: Snapshot, year, rules: Rules, *, where_problems: Problems) -> list[SpendingLight]:
     budgets = {f.type: f.adjusted for f in year.budget.funds} if year else {}
     projects = {p.name: p.budget for p in year.key_projects} if year else {}
     checkpoint = rules.checkpoint(snapshot.month)
@@ -254,13 +280,27 @@ def _spending(snapshot: Snapshot, year, rules: Rules, *, where_problems: Problem
     return [total, *funds, *projects_lit]
 
 
-def _method_of(year_indicator) -> str:  # noqa: ANN001 - the year file's Indicator, or None
+def _method_of(year_indicator) -> str:  # the year file's Indicator, or None
     """The scoring method the year file gives an indicator (its direction), as the year-end scoring uses it."""
     method = getattr(year_indicator, "method", None)
     return method if method in methods.INDICATOR_METHODS and method not in ("auto", "qualitative", "range") else "auto"
 
 
-def audit(m: Monitoring, year, targets: dict) -> list[Finding]:  # noqa: ANN001
+@dataclass(frozen=True)
+class Lit:
+    """A snapshot with its lights, as the review reads it."""
+
+    snapshot: Snapshot
+    rules: Rules
+    indicators: tuple[IndicatorLight, ...]
+    spending: tuple[SpendingLight, ...]  # the total first
+
+    @property
+    def month(self) -> int:
+        return self.snapshot.month
+
+
+def audit(m: Lit, year: ParamsFile | None, targets: dict) -> list[Finding]:
     """What a reviewer of a monitoring snapshot would raise."""
     out: list[Finding] = []
     for i in m.indicators:
@@ -315,10 +355,10 @@ def audit(m: Monitoring, year, targets: dict) -> list[Finding]:  # noqa: ANN001
             if name not in reported:
                 out.append(Finding("warning", "NOT_REPORTED", f"年度指标「{name}」未在监控中填报。", name))
         out += _contradictions(m, year)
-    return sorted(out, key=lambda f: LEVELS.index(f.level))
+    return by_level(out)
 
 
-def _monthly(m: Monitoring) -> list[Finding]:
+def _monthly(m: Lit) -> list[Finding]:
     """A month-end cumulative series that falls, or whose last month is not the funds' spending to date."""
     monthly = m.snapshot.budget.monthly
     if not monthly:
@@ -337,7 +377,7 @@ def _monthly(m: Monitoring) -> list[Finding]:
     return out
 
 
-def _contradictions(m: Monitoring, year) -> list[Finding]:  # noqa: ANN001
+def _contradictions(m: Lit, year: ParamsFile) -> list[Finding]:
     """Figures to date above the year-end ones (a cumulative value cannot fall after month N)."""
     out = []
     actuals = {ind.name: ind.actual for ind in year.indicators if ind.actual}

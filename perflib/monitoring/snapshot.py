@@ -31,15 +31,19 @@ the curve against the rules' checkpoints; its last value is the funds' spending 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-from ..errors import InputErrors, Problems
+from ..errors import InputError, InputErrors, Problems
+from ..inputs.locate import FRAMEWORKS_DIR
+from ..inputs.params import year_file
 from ..inputs.schema import CODE_PATTERN, Amount, Name, _written
 from ..inputs.validation import validate
 from ..inputs.yamlio import load_yaml
+from .rules import RULES_DIR
 
 SNAPSHOT_FILE = re.compile(r"^(\d{4})-(\d{2})$")
 LIKELY = ("确定能", "有可能", "完全不可能")
@@ -103,9 +107,16 @@ def load_snapshot(path: str | Path) -> tuple[Snapshot, dict[tuple, int]]:
     path = Path(path)
     try:
         data, lines = load_yaml(path)
-    except Exception as exc:  # an InputError: one line naming the file
-        raise InputErrors([exc]) from None  # type: ignore[list-item]
+    except InputError as exc:  # one line naming the file
+        raise InputErrors([exc]) from None
     snapshot = validate(Snapshot, data, path, lines)
+    check_snapshot(snapshot, path, lines)
+    return snapshot, lines
+
+
+def check_snapshot(snapshot: Snapshot, path: Path, lines: dict[tuple, int] | None = None) -> None:
+    """What the schema cannot say: year, month and code against the file's name and folder, one month-end
+    figure per month, no indicator twice; raise InputErrors."""
     problems = Problems(path, lines)
     named = SNAPSHOT_FILE.match(path.stem)
     if named:
@@ -126,9 +137,33 @@ def load_snapshot(path: str | Path) -> tuple[Snapshot, dict[tuple, int]]:
             problems.add(("indicators", i, "name"), "指标重复填写", found=ind.name)
         seen.add(ind.name)
     problems.raise_if_any()
-    return snapshot, lines
+
+
+def year_file_of(snapshot: Path, year: int) -> Path:
+    """The year file beside a snapshot: ``<code>/<year>-<MM>.yaml`` → ``<code>/<year>.yaml``."""
+    return snapshot.with_name(f"{year}.yaml")
+
+
+def snapshot_file(params_dir: str | Path, code: str, year: int, month: int) -> Path:
+    """Where a snapshot is: ``<params_dir>/<code>/<year>-<MM>.yaml``."""
+    return snapshot_path(year_file(params_dir, code, year), month)
 
 
 def snapshot_path(year_file: Path, month: int) -> Path:
     """The snapshot of ``month`` beside a year file: ``<code>/<year>.yaml`` → ``<code>/<year>-<MM>.yaml``."""
     return year_file.with_name(f"{year_file.stem}-{month:02d}.yaml")
+
+
+def snapshots(root: str | Path, *, departments: Sequence[str] = (), years: Sequence[int] = ()) -> list[
+        tuple[Path, int, int]]:
+    """Every snapshot ``<root>/<code>/<year>-<MM>.yaml`` as (path, year, month), sorted, optionally filtered by
+    code and year."""
+    found = []
+    for path in sorted(Path(root).glob("*/*.yaml")):
+        named = SNAPSHOT_FILE.match(path.stem)
+        if not named or path.parent.name in (FRAMEWORKS_DIR, RULES_DIR):
+            continue
+        if (departments and path.parent.name not in departments) or (years and int(named[1]) not in years):
+            continue
+        found.append((path, int(named[1]), int(named[2])))
+    return found

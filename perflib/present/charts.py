@@ -127,7 +127,7 @@ def _renderer() -> type:
     from matplotlib.backends.backend_svg import RendererSVG
 
     class _Renderer(RendererSVG):
-        def get_text_width_height_descent(self, s, prop, ismath):  # noqa: ANN001, ANN202
+        def get_text_width_height_descent(self, s, prop, ismath):
             if ismath:
                 return super().get_text_width_height_descent(s, prop, ismath)
             # the files TextToPath measures with: what prop's family names resolve to under the rcParams now
@@ -166,7 +166,7 @@ def _f(value: Decimal | None) -> float:
 # and draw, and charts are most of a report's time.
 
 
-def _bars(ax, centres: Sequence[float], values: Sequence[float], thickness: float, *,  # noqa: ANN001
+def _bars(ax, centres: Sequence[float], values: Sequence[float], thickness: float, *,
           horizontal: bool = False, **props: object) -> PolyCollection:
     """Bars from 0 to each value, as one collection (a legend shows it as one swatch)."""
     half = thickness / 2
@@ -181,7 +181,7 @@ def _bars(ax, centres: Sequence[float], values: Sequence[float], thickness: floa
     return bars
 
 
-def _labels(ax, points: Sequence[tuple[float, float]], texts: Sequence[str], *, dx: float = 0,  # noqa: ANN001
+def _labels(ax, points: Sequence[tuple[float, float]], texts: Sequence[str], *, dx: float = 0,
             dy: float = 0, **props: object) -> None:
     """Texts at data points, moved by (dx, dy) points; small print (7 pt) unless told."""
     moved = offset_copy(ax.transData, fig=ax.figure, x=dx, y=dy, units="points")
@@ -197,7 +197,7 @@ def _labels(ax, points: Sequence[tuple[float, float]], texts: Sequence[str], *, 
 AXIS_PAD = 4  # points between an axis and its labels
 
 
-def _axis_texts(ax, which: str, positions: Sequence[float], texts: Sequence[str], *,  # noqa: ANN001
+def _axis_texts(ax, which: str, positions: Sequence[float], texts: Sequence[str], *,
                 fontsize: float | None = None) -> float:
     """Texts below the x axis or left of the y axis, at data positions, instead of its ticks.
 
@@ -218,12 +218,12 @@ def _axis_texts(ax, which: str, positions: Sequence[float], texts: Sequence[str]
     return AXIS_PAD + max((text_width(t, size) for t in texts), default=0) * 72
 
 
-def _bar_names(ax, positions: Sequence[float], names: Sequence[str], *, fontsize: float = 8) -> float:  # noqa: ANN001
+def _bar_names(ax, positions: Sequence[float], names: Sequence[str], *, fontsize: float = 8) -> float:
     """Names of horizontal bars left of the y axis; returns the left margin (inches) they need."""
     return _axis_texts(ax, "y", positions, names, fontsize=fontsize) / 72 + 0.15
 
 
-def _value_axis(ax, which: str = "y", *, integer: bool = False) -> float:  # noqa: ANN001
+def _value_axis(ax, which: str = "y", *, integer: bool = False) -> float:
     """Grid lines and labels at matplotlib's nice values (whole numbers if ``integer``) for the axis's
     limits, which are kept as they are.
 
@@ -304,7 +304,7 @@ def axis_numbers(values: Sequence[float]) -> list[str]:
     return [f"{v if v else 0.0:,.{places}f}".replace("-", "\N{MINUS SIGN}") for v in values]
 
 
-def _bar_labels(ax, centres: Sequence[float], values: Sequence[float], fmt: str = "{:.2f}") -> None:  # noqa: ANN001
+def _bar_labels(ax, centres: Sequence[float], values: Sequence[float], fmt: str = "{:.2f}") -> None:
     _labels(ax, list(zip(centres, values)), [fmt.format(v) for v in values], dy=2, ha="center", va="bottom")
 
 

@@ -100,29 +100,29 @@ def _standard_rows(ev: Evaluation) -> list[str]:
     numbers, and the rounding."""
     from ..scoring import standard
 
-    rows = [n for n in ev.scorecard.walk() if "standard" in n.detail]
+    rows = [n for n in ev.scorecard.walk() if n.standard]
     if not rows:
         return []
     out = ["按标准公式计算的指标（由预算数据计算，或按表上所列的完成值）", ""]
     for n in rows:
-        d = n.detail
-        indicator = standard.find(d["standard"])
+        d = n.standard
+        indicator = standard.find(d.indicator)
         parts = indicator.value(ev.params.budget, ev.metrics) if indicator else None
         out.append(f"{n.name}（分值 {fmt_points(n.max)}）")
-        out.append(f"   {d['standard']} = {d['formula']}")
-        value = d["value"]
-        if d.get("target") == "未填":
+        out.append(f"   {d.indicator} = {d.formula}")
+        value = d.value
+        if d.target == "未填":
             out.append(f"   目标值由部门填写，表上未填：计 {fmt_points(n.score)} 分")
         elif value is None:
-            why = "分母为 0，不适用" if d.get("source") == "undefined" else "预算数据未填，表上也未列完成值"
+            why = "分母为 0，不适用" if d.source == "undefined" else "预算数据未填，表上也未列完成值"
             out.append(f"   无法计算（{why}）：计 {fmt_points(n.score)} 分")
         else:
-            if d.get("source") == "form":
+            if d.source == "form":
                 out.append(f"   预算数据未填，按表上所列完成值 {_n(value)}%")
             else:
                 out.append(f"   = {_n(parts[0])} ÷ {_n(parts[1])} × 100% = {_n(value)}%")
-            out.append(f"   标准 {d['target']}（{DIRECTION_WORDS.get(d.get('direction'), d.get('direction'))}），"
-                       f"方法 {RULE_NAMES.get(d.get('rule', ''), d.get('rule', ''))}")
+            out.append(f"   标准 {d.target}（{DIRECTION_WORDS.get(d.direction, d.direction)}），"
+                       f"方法 {RULE_NAMES.get(d.rule or '', d.rule or '')}")
             out.append(f"   {_standard_score(n, value)}")
         out.append("")
     return out
@@ -138,11 +138,11 @@ def _other_rows(ev: Evaluation) -> list[str]:
     """The execution-rate leaves (rate × points) and the judged rows (points − deductions)."""
     out = []
     for n in ev.scorecard.walk():
-        if n.method == "execution_rate" and "rate" in n.detail:
-            rate = n.detail["rate"]
+        if n.method == "execution_rate" and n.execution:
+            rate, strategy = n.execution.rate, n.execution.strategy
             share = min(max(rate, Decimal(0)), Decimal(1))
             out += [f"{n.name}（分值 {fmt_points(n.max)}）",
-                    f"   执行率 = {STRATEGY_WORDS.get(n.detail.get('strategy'), n.detail.get('strategy'))} = {_n(rate * 100)}%",
+                    f"   执行率 = {STRATEGY_WORDS.get(strategy, strategy)} = {_n(rate * 100)}%",
                     f"   得分 = min(执行率, 100%) × 分值 = {_n(share)} × {fmt_points(n.max)} = {_n(share * n.max)} → "
                     f"{fmt_points(n.score)}", ""]
         elif n.kind == "management" and n.management is not None:
@@ -160,16 +160,16 @@ def _other_rows(ev: Evaluation) -> list[str]:
 DIRECTION_WORDS = {"≤": "越低越好", "≥": "越高越好", "区间": "在区间内为好", "分档": "按档计分"}
 
 
-def _standard_score(n, value: Decimal) -> str:  # noqa: ANN001 - a NodeResult
+def _standard_score(n, value: Decimal) -> str:  # a NodeResult
     """The score of a standard row with its numbers and rounding."""
-    d, rounded = n.detail, fmt_points(n.score)
-    rule = d.get("rule", "")
-    if "completion" in d:
-        completion = d["completion"]
-        return (f"{FORMULAS[rule]} = {_with_numbers(rule, value, d['target_value'])} = {_n(completion)}；"
+    d, rounded = n.standard, fmt_points(n.score)
+    rule = d.rule or ""
+    if d.completion is not None:
+        completion = d.completion
+        return (f"{FORMULAS[rule]} = {_with_numbers(rule, value, d.target_value)} = {_n(completion)}；"
                 f"得分 {_n(completion)} × {fmt_points(n.max)} = {_n(completion * n.max)} → {rounded}（四舍五入到两位小数）")
     if rule == "per_point":
-        beyond, deduct, step = d["beyond"], d["per_point"], d.get("step")
+        beyond, deduct, step = d.beyond, d.per_point, d.step
         if not beyond:
             return f"未偏离标准：得满分 {rounded}"
         units = beyond // step if step else beyond

@@ -28,7 +28,7 @@ WIDTHS = {"level1": 12, "level2": 16, "level3": 30, "target": 22, "actual": 22, 
           "score": 8, "analysis": 40}
 
 
-def form_of(framework) -> Form:  # noqa: ANN001 - a Framework
+def form_of(framework) -> Form:  # a Framework
     """The framework's form layout (its ``form:``), or the default one."""
     return framework.form or Form()
 
@@ -55,31 +55,29 @@ def _row(node: NodeResult, ev: Evaluation) -> tuple[str, str, str]:
         reasons = "；".join(f"{d.reason}（扣 {d.points} 分）" for d in m.deductions) or (m.reason or "")
         shown = m.actual or ("达标" if node.score >= node.max else "未完全达标")
         return m.target or node.description or "—", shown, reasons
-    if "rate" in node.detail:
+    if node.execution:
         why = "" if node.score >= node.max else (ev.params.execution.analysis or "支出进度偏慢（未填写原因）")
-        return "100%", fmt_percent(node.detail["rate"]), why
-    if "standard" in node.detail:  # computed from the budget: its target, its value, how it was computed
-        value, source = node.detail["value"], node.detail.get("source")
-        shown = ("未填" if source == "missing" else "不适用" if source == "undefined" else
-                 "—" if value is None else f"{quantize(value, 2)}%")
+        return "100%", fmt_percent(node.execution.rate), why
+    if s := node.standard:  # computed from the budget: its target, its value, how it was computed
+        shown = ("未填" if s.source == "missing" else "不适用" if s.source == "undefined" else
+                 "—" if s.value is None else f"{quantize(s.value, 2)}%")
         if node.score >= node.max:
             why = ""
-        elif node.detail["target"] == "未填" or source == "missing":
+        elif s.target == "未填" or s.source == "missing":
             why = "表上未填，按评价框架计分"
         else:
-            why = f"{node.detail['standard']} = {node.detail['formula']}"
-        return str(node.detail["target"]), shown, why
-    if "value" in node.detail:
-        if node.detail["value"] is None:
-            return "—", "—", ""
-        return "—", f"{quantize(node.detail['value'], 2)}", ""
+            why = f"{s.indicator} = {s.formula}"
+        return s.target, shown, why
+    if node.banded:
+        return "—", f"{quantize(node.banded.value, 2)}", ""
     return "—", "—", ""
 
 
 def _cells(ev: Evaluation, node: NodeResult, names: list[str]) -> dict[str, object]:
     """Every field a column of the indicator block may show, for one leaf."""
     target, actual, why = _row(node, ev)
-    completion = node.indicator.completion if node.indicator is not None else node.detail.get("rate")
+    completion = (node.indicator.completion if node.indicator is not None else
+                  node.execution.rate if node.execution else None)
     if completion is None and node.max:  # a computed or judged row: 得分系数 = 得分 ÷ 分值
         completion = node.score / node.max
     return {"level1": names[0], "level2": names[1], "level3": names[2], "target": target, "actual": actual,
@@ -154,7 +152,7 @@ def form_workbook(ev: Evaluation) -> bytes:
     put(row, 1, form.funds.label, bold=True, fill=True, align=centre, span=first_span)
     for i, key in enumerate(form.funds.columns):
         put(row, first_span + 1 + i, FUND_FIELDS[key], bold=True, fill=True, align=centre)
-    execution = next((n for n in ev.scorecard.walk() if "rate" in n.detail), None)
+    execution = next((n for n in ev.scorecard.walk() if n.execution), None)
     m = ev.metrics
     funds = [(f.type, {"initial": f.initial, "adjusted": f.adjusted, "spent": f.spent, "rate": f.execution_rate},
               False) for f in m.funds]

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..monitoring.monitor import Monitoring, monitor
 from ..monitoring.rules import LIGHT_NAMES, LIGHT_SYMBOLS, LIGHTS
+from ..monitoring.snapshot import snapshot_file
 from ..numbers import exact, fmt_number, fmt_percent
 from . import charts
 from .html import HTML, heading, items, join, para, table
@@ -30,7 +31,7 @@ def lamp(light: str) -> str:
 @exact
 def load(params_dir: str | Path, department: str, year: int, month: int) -> Monitoring:
     """The snapshot ``<params_dir>/<department>/<year>-<MM>.yaml``, lit and audited."""
-    return monitor(Path(params_dir) / department / f"{year}-{month:02d}.yaml")
+    return monitor(snapshot_file(params_dir, department, year, month))
 
 
 def report_title(m: Monitoring) -> str:
@@ -102,7 +103,7 @@ def _curve(m: Monitoring, figures: list[int], images: dict[str, bytes] | None) -
     return [para(text), _figure(figures, charts.spending_curve(rates, checkpoints), "月末累计执行进度", images)]
 
 
-def _figure(figures: list[int], fig, caption: str, images: dict[str, bytes] | None) -> HTML:  # noqa: ANN001
+def _figure(figures: list[int], fig, caption: str, images: dict[str, bytes] | None) -> HTML:
     """The numbered figure; its PNG too, by caption, when ``images`` is a dict (for Word)."""
     html = numbered_figure(figures, fig, caption)
     if fig is not None and images is not None:

@@ -14,7 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..audit import LEVEL_NAMES
+from ..errors import LEVEL_NAMES
 from ..evaluation import Evaluation
 from ..numbers import exact, fmt_number, fmt_percent, fmt_points, quantize
 from ..portfolios import evaluations, findings_table, indicators_table, row, table
@@ -78,7 +78,7 @@ def _pct(value: object) -> str:
     return "—" if _dec(value) is None else f"{quantize(_dec(value), 2):.2f}%"
 
 
-def _figure(p: Portfolio, fig, caption: str) -> HTML:  # noqa: ANN001
+def _figure(p: Portfolio, fig, caption: str) -> HTML:
     return numbered_figure(p.figures, fig, caption)
 
 
@@ -110,7 +110,7 @@ def summary(p: Portfolio) -> HTML:
     )
 
 
-def _grade_order(evs) -> list[str]:  # noqa: ANN001
+def _grade_order(evs) -> list[str]:
     names: list[str] = []
     for ev in evs:
         for g in sorted(ev.framework.grades, key=lambda g: g.min, reverse=True):

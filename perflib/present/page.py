@@ -16,7 +16,7 @@ STYLESHEET = TEMPLATES / "report.css"
 
 
 @cache
-def _environment():  # noqa: ANN202 - jinja2.Environment
+def _environment():  # jinja2.Environment
     from jinja2 import Environment, FileSystemLoader
 
     return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, keep_trailing_newline=True)

@@ -121,7 +121,7 @@ def font_css() -> str:
 
 
 @lru_cache(maxsize=1)
-def _weasyprint():  # noqa: ANN202 - (the module, FontConfiguration, [CSS])
+def _weasyprint():  # (the module, FontConfiguration, [CSS])
     """WeasyPrint, imported once, and its font configuration, made while fontconfig is shown no system
     fonts. The environment is restored afterwards: fontconfig has read it, and the programs perflib starts
     (kernels, LibreOffice) must not inherit a font-less configuration."""

@@ -14,10 +14,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from ..audit import LEVEL_NAMES, Finding
-from ..errors import PerflibError
+from ..errors import LEVEL_NAMES, Finding, Level, PerflibError
 from ..evaluation import Evaluation, evaluate
-from ..inputs.params import discover
+from ..inputs.params import discover, year_file
 from ..numbers import exact, fmt_percent, fmt_points, quantize
 from ..scoring.budget import DEFAULT_SCHEDULE, EVEN_SPENDING_RATE
 from ..scoring.tree import NodeResult
@@ -66,7 +65,7 @@ def load(params_dir: str | Path, department: str, year: int) -> Report:
     failing this year's report.
     """
     params_dir = Path(params_dir)
-    path = params_dir / department / f"{year}.yaml"
+    path = year_file(params_dir, department, year)
     if not path.is_file():
         raise PerflibError(f"{path}: 找不到该部门年度的输入文件")
     ev = evaluate(path)
@@ -90,7 +89,7 @@ def setup() -> None:
     matplotlib.rcParams.update(fonts.rc())
 
 
-def numbered_figure(counter: list[int], fig, caption: str) -> HTML:  # noqa: ANN001 - Figure or None
+def numbered_figure(counter: list[int], fig, caption: str) -> HTML:  # Figure or None
     """``fig`` as an embedded SVG captioned "图 N  caption", N counted in ``counter``; nothing for None."""
     if fig is None:
         return HTML("")
@@ -98,7 +97,7 @@ def numbered_figure(counter: list[int], fig, caption: str) -> HTML:  # noqa: ANN
     return figure(charts.svg(fig), f"图 {counter[0]}  {caption}")
 
 
-def _figure(report: Report, fig, caption: str) -> HTML:  # noqa: ANN001
+def _figure(report: Report, fig, caption: str) -> HTML:
     html = numbered_figure(report.figures, fig, caption)
     if fig is not None and report.images is not None:
         report.images[f"图 {report.figures[0]}  {caption}"] = charts.png(fig)
@@ -322,14 +321,15 @@ def _metric_leaf(report: Report, node: NodeResult, number: int | None) -> HTML:
     m = ev.metrics
     head = f"（{number}）{node.name}。" if number else ""
     if node.method == "execution_rate":
-        rate = node.detail.get("rate")
+        e = node.execution
+        rate = e.rate if e else None
         how = {
             "monthly_mean": "按照部门月度预算支出进度计算年度评价执行率（各月末累计预算执行率的平均值）",
             "year_end": "按照全年支出占调整后预算的比例计算预算执行率",
             "schedule": "按照各月累计执行率对序时进度的完成程度计算年度评价执行率",
             "stated": "采用财政部门核定的年度评价执行率",
-        }[node.detail.get("strategy", "monthly_mean")]
-        if node.detail.get("source") == "stated" and node.detail.get("strategy") != "stated":
+        }[e.strategy if e else "monthly_mean"]
+        if e and e.source == "stated" and e.strategy != "stated":
             how += "（未提供月度支出数据，采用报告所述执行率）"
         text = (f"{head}总分 {fmt_points(node.max)} 分，{how}，{ev.year} 年度为 {fmt_percent(rate)}，"
                 f"得分 {fmt_points(node.score)} 分。")
@@ -346,24 +346,24 @@ def _metric_leaf(report: Report, node: NodeResult, number: int | None) -> HTML:
                                numeric=[1, 2, 3, 4], caption="月度累计预算执行情况", unit=m.unit))
             parts.append(_figure(report, charts.monthly_execution(ev), "月度累计预算执行进度"))
         return join(*parts)
-    value = node.detail.get("value")
-    if "standard" in node.detail:  # computed from the budget (the formula with its result) or as printed
-        formula = f"{node.detail['standard']} = {node.detail['formula']}"
-        source = node.detail.get("source")
+    if s := node.standard:  # computed from the budget (the formula with its result) or as printed
+        formula, source, value = f"{s.indicator} = {s.formula}", s.source, s.value
         if value is None:
             why = ("分母为 0，该指标不适用" if source == "undefined" else
                    "预算数据和表上完成值均未填")
             return para(f"{head}总分 {fmt_points(node.max)} 分。{formula}，本年度无法计算（{why}），"
                         f"按评价框架计 {fmt_points(node.score)} 分。")
-        if node.detail.get("target") == "未填":
+        if s.target == "未填":
             return para(f"{head}总分 {fmt_points(node.max)} 分。目标值表上未填，按评价框架计 "
                         f"{fmt_points(node.score)} 分。")
         if source == "form":
             return para(f"{head}总分 {fmt_points(node.max)} 分。{formula}，表上所列为 {quantize(value, 2)}%"
-                        f"（未提供计算所需的预算数据），标准为 {node.detail['target']}，得分 {fmt_points(node.score)} 分。")
+                        f"（未提供计算所需的预算数据），标准为 {s.target}，得分 {fmt_points(node.score)} 分。")
         return para(f"{head}总分 {fmt_points(node.max)} 分。{formula} = {quantize(value, 2)}%，标准为 "
-                    f"{node.detail['target']}，得分 {fmt_points(node.score)} 分。")
-    return para(f"{head}总分 {fmt_points(node.max)} 分，按{node.detail.get('metric')}（{fmt_points(value)}）分档计分，"
+                    f"{s.target}，得分 {fmt_points(node.score)} 分。")
+    banded = node.banded
+    return para(f"{head}总分 {fmt_points(node.max)} 分，按{banded.metric if banded else None}"
+                f"（{fmt_points(banded.value if banded else None)}）分档计分，"
                 f"得分 {fmt_points(node.score)} 分。")
 
 
@@ -503,7 +503,7 @@ def findings_appendix(report: Report) -> HTML:
     ev = report.ev
     if not ev.findings:
         return para("未发现问题。")
-    counts = {lvl: len(ev.findings_at(lvl)) for lvl in ("error", "warning", "info")}
+    counts = {lvl: len(ev.findings_at(lvl)) for lvl in Level}
     text = (f"perflib 按评分规则和一般审核要点对本报告数据进行了复核，共 {len(ev.findings)} 项："
             f"错误 {counts['error']} 项，警示 {counts['warning']} 项，提示 {counts['info']} 项。")
     rows = [[i, LEVEL_NAMES[f.level], f.code, f.subject, f.message] for i, f in enumerate(ev.findings, 1)]

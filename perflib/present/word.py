@@ -44,7 +44,7 @@ BLANK_DATE = "        年    月    日"  # filled in by hand
 HEADING_STYLES = {"h2": "Heading 1", "h3": "Heading 2", "h4": "Heading 3", "h5": "Heading 3"}
 
 
-def _fonts(style_or_run, name: str, size: float | None = None, *, bold: bool | None = None) -> None:  # noqa: ANN001
+def _fonts(style_or_run, name: str, size: float | None = None, *, bold: bool | None = None) -> None:
     """Set the font for Latin and East Asian text alike (python-docx sets only the Latin slots)."""
     from docx.oxml.ns import qn
     from docx.shared import Pt, RGBColor
@@ -68,7 +68,7 @@ def _fonts(style_or_run, name: str, size: float | None = None, *, bold: bool | N
         fonts.attrib.pop(qn(theme), None)
 
 
-def _spacing(style, *, before: float = 0, after: float = 0, line: float | None = LINE_PT,  # noqa: ANN001
+def _spacing(style, *, before: float = 0, after: float = 0, line: float | None = LINE_PT,
              indent: float | None = None) -> None:
     from docx.enum.text import WD_LINE_SPACING
     from docx.shared import Pt
@@ -119,7 +119,7 @@ def setup_document(doc: Document) -> None:
     _spacing(styles["Signature"], indent=0)
 
 
-def _no_border(style) -> None:  # noqa: ANN001
+def _no_border(style) -> None:
     """Word's Title has a bottom border; an official title has none."""
     from docx.oxml.ns import qn
 
@@ -128,7 +128,7 @@ def _no_border(style) -> None:  # noqa: ANN001
         ppr.remove(border)
 
 
-def _field(run, instruction: str) -> None:  # noqa: ANN001
+def _field(run, instruction: str) -> None:
     """A Word field (PAGE, NUMPAGES …) in ``run``."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
@@ -147,7 +147,7 @@ def _field(run, instruction: str) -> None:  # noqa: ANN001
         run._r.append(element)
 
 
-def _page_number(section) -> None:  # noqa: ANN001
+def _page_number(section) -> None:
     """"— 1 —", 4号, centred in the footer."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
@@ -203,7 +203,7 @@ class _Writer:
         # a style set by its id: python-docx's paragraph.style = … searches every style each time (~1 ms)
         self.table_text = doc.styles["Table Text"].style_id
 
-    def block(self, el) -> None:  # noqa: ANN001 - lxml element
+    def block(self, el) -> None:  # lxml element
         tag = el.tag if isinstance(el.tag, str) else ""
         if tag in HEADING_STYLES:
             self.doc.add_paragraph(_text(el), style=HEADING_STYLES[tag])
@@ -228,14 +228,14 @@ class _Writer:
                 if (child.tail or "").strip():
                     self.doc.add_paragraph(child.tail.strip(), style="Normal")
 
-    def paragraph(self, el) -> None:  # noqa: ANN001
+    def paragraph(self, el) -> None:
         p = self.doc.add_paragraph(style="Normal")
         classes = (el.get("class") or "").split()
         if "pf-noindent" in classes or "pf-item" in classes:
             p.paragraph_format.first_line_indent = 0
         self.inline(p, el, small="pf-small" in classes)
 
-    def inline(self, p, el, *, bold: bool = False, small: bool = False) -> None:  # noqa: ANN001
+    def inline(self, p, el, *, bold: bool = False, small: bool = False) -> None:
         from docx.shared import Pt
 
         def run(text: str, strong: bool) -> None:
@@ -257,7 +257,7 @@ class _Writer:
                 self.inline(p, child, bold=bold or tag in ("strong", "b"), small=small)
             run(child.tail or "", bold)
 
-    def table(self, el) -> None:  # noqa: ANN001
+    def table(self, el) -> None:
         from docx.enum.table import WD_TABLE_ALIGNMENT
         from docx.enum.text import WD_ALIGN_PARAGRAPH
 
@@ -296,7 +296,7 @@ class _Writer:
                 self.inline(paragraph, cell, bold=bold_row or cell.tag == "th")
         self.doc.add_paragraph(style="Signature").paragraph_format.space_after = 0
 
-    def figure(self, el) -> None:  # noqa: ANN001
+    def figure(self, el) -> None:
         from docx.enum.text import WD_ALIGN_PARAGRAPH
         from docx.shared import Mm
 
@@ -321,7 +321,7 @@ _UNBREAKABLE = re.compile(r"[0-9A-Za-z.,%‰+\-_:/()]+")
 _UNITS_PER_LINE = TEXT_WIDTH_MM / (TABLE_PT * 0.3528 / 2)
 
 
-def _column_widths(rows, columns: int) -> list[int]:  # noqa: ANN001
+def _column_widths(rows, columns: int) -> list[int]:
     """Column widths (EMU) that fit the text width: every column first gets its longest unbreakable token
     (a figure such as "100.00%" never wraps), then the rest of the width goes to the columns with the most
     text, in proportion to what they hold."""
@@ -378,7 +378,7 @@ def check_template(doc: Document) -> list[str]:
     return [name for name in TEMPLATE_STYLES if name not in have]
 
 
-def _row_properties(row, *, header: bool) -> None:  # noqa: ANN001
+def _row_properties(row, *, header: bool) -> None:
     """No row split across pages; header rows repeat on every page."""
     from docx.oxml import OxmlElement
 
@@ -388,7 +388,7 @@ def _row_properties(row, *, header: bool) -> None:  # noqa: ANN001
         tr_pr.append(OxmlElement("w:tblHeader"))
 
 
-def _text(el) -> str:  # noqa: ANN001
+def _text(el) -> str:
     """The element's text, runs of ASCII whitespace as one space (an ideographic space 　 is kept)."""
     return re.sub(r"[ \t\r\n]+", " ", "".join(el.itertext())).strip()
 

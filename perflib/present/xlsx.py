@@ -22,7 +22,7 @@ def column_width(texts: list[str], *, least: int = 6, most: int = 60) -> int:
     return min(max(int(max(display_width(t) for t in texts)) + 2, least), most)
 
 
-def no_formulas(ws) -> None:  # noqa: ANN001 - an openpyxl Worksheet
+def no_formulas(ws) -> None:  # an openpyxl Worksheet
     """perflib writes values, never formulas: a text that begins with "=" (a target "=100%", a name) is kept
     as the text it is — openpyxl would store it as a formula, which Excel computes and the import loses."""
     for row in ws.iter_rows():

@@ -21,7 +21,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from ..errors import FrameworkError, InputErrors, TargetError, line_of
+from ..errors import FrameworkError, InputErrors, Level, TargetError, line_of
 from ..inputs.schema import CODE_PATTERN
 from ..inputs.validation import validate
 from ..inputs.yamlio import load_yaml
@@ -31,7 +31,6 @@ from .methods import DEFAULT_TIERS, INDICATOR_METHODS, METHODS, Band, Tier
 from .standard import STANDARDS, find
 from .targets import parse
 
-Level = Literal["error", "warning", "info"]
 METRICS = (  # values a banded leaf can read; rates in percent
     "execution_rate",
     "evaluation_rate",
@@ -313,7 +312,7 @@ def _tree_problems(fw: Framework) -> list[tuple[tuple, str]]:
     return problems
 
 
-def _check_indicator_node(node, here, siblings, categories, claimed, problems) -> None:  # noqa: ANN001
+def _check_indicator_node(node, here, siblings, categories, claimed, problems) -> None:
     for j, cat in enumerate(node.indicators or []):
         if cat not in categories:
             problems.append((

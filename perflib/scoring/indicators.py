@@ -120,8 +120,8 @@ BLANK_NAMES = {"target": "年度指标值", "actual": "实际完成值"}
 NOT_FILLED = "未填"
 
 
-def _not_filled(index: int, ind: Indicator, fw: Framework, category, blank: list[str], here: tuple,  # noqa: ANN001
-                problems) -> IndicatorResult | None:  # noqa: ANN001
+def _not_filled(index: int, ind: Indicator, fw: Framework, category, blank: list[str], here: tuple,
+                problems) -> IndicatorResult | None:
     """An indicator whose target or actual was left blank: 未填, scored as the framework says for missing
     data (``defaults.missing`` of its points, 0 by default), and reported (refused with ``strict``)."""
     names = "、".join(BLANK_NAMES[f] for f in blank)
@@ -154,7 +154,7 @@ def _parsed_or(text: str | None, blank: str | None) -> Parsed | None:
     return None
 
 
-def score_indicator(index: int, ind: Indicator, fw: Framework, problems) -> IndicatorResult | None:  # noqa: ANN001
+def score_indicator(index: int, ind: Indicator, fw: Framework, problems) -> IndicatorResult | None:
     """Score ``ind`` (the ``index``-th indicator) under ``fw``; report problems and return None."""
     here = ("indicators", index)
     before = len(problems.errors)
@@ -254,7 +254,7 @@ def score_indicator(index: int, ind: Indicator, fw: Framework, problems) -> Indi
     )
 
 
-def _actual_parts(ind, target, actual, computed, here, problems) -> list[tuple[Part, Decimal]]:  # noqa: ANN001
+def _actual_parts(ind, target, actual, computed, here, problems) -> list[tuple[Part, Decimal]]:
     """Pair each target part with the actual value in the target's unit."""
     if computed is not None:
         if len(target.parts) != 1:

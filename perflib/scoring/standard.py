@@ -68,7 +68,7 @@ def _change(now: Decimal | None, before: Decimal | None) -> tuple[Decimal | None
     return None if now is None or before is None else (now - before, before)
 
 
-def _key_spending(budget: Any, m: Metrics) -> tuple[Decimal | None, Decimal | None] | None:  # noqa: ANN401
+def _key_spending(budget: Any, m: Metrics) -> tuple[Decimal | None, Decimal | None] | None:
     """重点项目 as arranged in the budget ÷ all project spending as arranged (the annex: 年度预算安排的)."""
     projects = next((k for k in m.kinds if k.type == "项目支出"), None)
     if projects is None or not m.projects:
@@ -119,7 +119,7 @@ def find(name: str) -> Standard | None:
     return next((s for s in STANDARDS if s.name.replace("“", "").replace("”", "") == key), None)
 
 
-def value_of(standard: Standard, budget: Any, metrics: Metrics,  # noqa: ANN401
+def value_of(standard: Standard, budget: Any, metrics: Metrics,
              printed: Decimal | None) -> tuple[Decimal | None, str]:
     """The value a leaf scores and where it came from: ``"budget"`` (computed), ``"form"`` (the value
     printed on the form, when the budget lacks the facts), or ``"missing"``/``"undefined"`` (no value:

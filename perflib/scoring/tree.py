@@ -8,8 +8,9 @@ the rule-based score is kept beside it for the audit.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from decimal import Decimal
+from enum import StrEnum
 
 from ..errors import Problems, TargetError
 from ..inputs.schema import ManagementLeaf, ParamsFile
@@ -21,13 +22,59 @@ from .indicators import IndicatorResult, score_indicator
 from .targets import BETWEEN, EQ, GE, GT, LE, LT, parse
 
 
+class NodeKind(StrEnum):
+    """What a node of the scored tree is."""
+
+    GROUP = "group"  # a node with children of the framework's own
+    INDICATORS = "indicators"  # the department's 绩效指标 of some categories
+    INDICATOR = "indicator"  # one of them
+    MANAGEMENT = "management"  # a judged leaf (管理效率): points less deductions
+    METRIC = "metric"  # a leaf computed from the figures: execution rate, banded, standard indicator
+
+
+@dataclass(frozen=True)
+class ExecutionDetail:
+    """How an execution-rate leaf was scored: the rate and how it was reached."""
+
+    rate: Decimal
+    strategy: str  # monthly_mean, year_end, schedule, stated (see budget.ExecutionRule)
+    source: str  # where the rate came from: monthly, year_end, stated
+
+
+@dataclass(frozen=True)
+class BandedDetail:
+    """A leaf scored by bands of a metric (e.g. 结转结余率 ≤ 5 %: full marks)."""
+
+    metric: str
+    value: Decimal
+
+
+@dataclass(frozen=True)
+class StandardDetail:
+    """A standard indicator (perflib.scoring.standard), computed from the budget or as the form prints it."""
+
+    indicator: str  # the standard indicator's name (预算完成率 …)
+    formula: str
+    target: str  # as shown: "≥95%", "≤3%", "分档计分", or "未填" when the department's own target is blank
+    value: Decimal | None  # in %: computed, or as printed; None when neither
+    source: str  # budget, form, missing, undefined (see standard.value_of)
+    direction: str  # ≥, ≤, 区间, 分档
+    printed: Decimal | None = None  # the value the form prints, when it does
+    rule: str | None = None  # the scoring rule applied: a completion rule, per_point or banded
+    completion: Decimal | None = None  # completion rules: the share of the points
+    target_value: Decimal | None = None  # the target as a number, in %
+    per_point: Decimal | None = None  # 扣分制: points off per step beyond the target …
+    step: Decimal | None = None  # … per this many percentage points (None: per point)
+    beyond: Decimal | None = None  # … and how far beyond it the value is
+
+
 @dataclass(frozen=True)
 class NodeResult:
     """One node of the scored tree."""
 
     name: str
     path: tuple[str, ...]
-    kind: str  # group, indicators, indicator, management, metric
+    kind: NodeKind
     max: Decimal
     score: Decimal
     rule_score: Decimal | None = None  # the rules' score where a self score counts instead
@@ -37,11 +84,26 @@ class NodeResult:
     children: tuple[NodeResult, ...] = ()
     indicator: IndicatorResult | None = None
     management: ManagementLeaf | None = None
-    detail: dict = field(default_factory=dict)
+    detail: ExecutionDetail | BandedDetail | StandardDetail | None = None  # how a computed leaf was scored
 
     @property
     def level(self) -> int:
         return len(self.path)
+
+    @property
+    def execution(self) -> ExecutionDetail | None:
+        """An execution-rate leaf's rate and how it was reached."""
+        return self.detail if isinstance(self.detail, ExecutionDetail) else None
+
+    @property
+    def standard(self) -> StandardDetail | None:
+        """A standard indicator's value, target and rule."""
+        return self.detail if isinstance(self.detail, StandardDetail) else None
+
+    @property
+    def banded(self) -> BandedDetail | None:
+        """A banded leaf's metric and its value."""
+        return self.detail if isinstance(self.detail, BandedDetail) else None
 
     def __repr__(self) -> str:
         return f"<NodeResult {' / '.join(self.path)}：{self.score}/{self.max} 分，{len(self.children)} 个下级>"
@@ -51,7 +113,7 @@ class NodeResult:
         """Points not earned (扣分)."""
         return self.max - self.score
 
-    def walk(self):  # noqa: ANN201 - generator of NodeResult
+    def walk(self):  # generator of NodeResult
         """This node and every node below it, parents first."""
         yield self
         for child in self.children:
@@ -72,7 +134,7 @@ class Scorecard:
     def __repr__(self) -> str:
         return f"<Scorecard {self.framework.id}：{self.total} 分，{self.grade}，{len(self.indicators)} 个绩效指标>"
 
-    def walk(self):  # noqa: ANN201
+    def walk(self):
         for node in self.nodes:
             yield from node.walk()
 
@@ -99,7 +161,7 @@ def score(params: ParamsFile, fw: Framework, metrics: Metrics, problems: Problem
 
 
 class _Context:
-    def __init__(self, params, fw, metrics, indicators, problems) -> None:  # noqa: ANN001
+    def __init__(self, params, fw, metrics, indicators, problems) -> None:
         self.params, self.fw, self.metrics, self.problems = params, fw, metrics, problems
         self.indicators = indicators
         self.management = {(m.name): (i, m) for i, m in enumerate(params.management)}
@@ -114,7 +176,7 @@ class _Context:
             path = prefix + (node.name,)
             if node.children is not None:
                 children = tuple(self.group(node.children, path))
-                out.append(self._result(node, path, "group", node.points, sum((c.score for c in children), ZERO),
+                out.append(self._result(node, path, NodeKind.GROUP, node.points, sum((c.score for c in children), ZERO),
                                         children=children))
             elif node.indicators is not None:
                 out.append(self._indicator_node(node, path, maxima.get(node.name, node.points)))
@@ -124,7 +186,7 @@ class _Context:
                 out.append(self._metric_leaf(node, path))
         return out
 
-    def _result(self, node: Node, path, kind, max_, score_, **kw) -> NodeResult:  # noqa: ANN001
+    def _result(self, node: Node, path, kind, max_, score_, **kw) -> NodeResult:
         return NodeResult(node.name, path, kind, max_, score_, full_name=node.full_name,
                           description=node.description, **kw)
 
@@ -155,7 +217,7 @@ class _Context:
             maxima.update(weights)
         return maxima
 
-    def _indicator_node(self, node: Node, path, max_: Decimal) -> NodeResult:  # noqa: ANN001
+    def _indicator_node(self, node: Node, path, max_: Decimal) -> NodeResult:
         members = self.members(node)
         weights = sum((r.weight for r in members), ZERO)
         if not members and not node.optional:
@@ -172,25 +234,25 @@ class _Context:
             )
         children = tuple(
             NodeResult(
-                r.name, path + (r.name,), "indicator", r.weight, r.score,
+                r.name, path + (r.name,), NodeKind.INDICATOR, r.weight, r.score,
                 rule_score=r.rule_score if r.self_score is not None else None,
                 method=r.method, indicator=r,
             )
             for r in members
         )
         # weights above the node's points (a form's bad sum) never lift it above them
-        return self._result(node, path, "indicators", max_, min(sum((c.score for c in children), ZERO), max_),
+        return self._result(node, path, NodeKind.INDICATORS, max_, min(sum((c.score for c in children), ZERO), max_),
                             children=children)
 
-    def _management_leaf(self, node: Node, path) -> NodeResult:  # noqa: ANN001
+    def _management_leaf(self, node: Node, path) -> NodeResult:
         _, entry = self.management[node.name]
         rule = self.round(methods.deduction(node.points, [d.points for d in entry.deductions]) * node.points)
         score_ = entry.score if entry.score is not None else rule
         shown_rule = rule if entry.score is not None and entry.deductions else None
-        return self._result(node, path, "management", node.points, score_, rule_score=shown_rule,
+        return self._result(node, path, NodeKind.MANAGEMENT, node.points, score_, rule_score=shown_rule,
                             method="deduction", management=entry)
 
-    def _metric_leaf(self, node: Node, path) -> NodeResult:  # noqa: ANN001
+    def _metric_leaf(self, node: Node, path) -> NodeResult:
         method = node.method
         if method == "execution_rate":
             rule = execution_rule(node.params)
@@ -200,32 +262,32 @@ class _Context:
                 self.problems.add(("budget",), f"无法计算「{node.name}」的执行率：输入中没有「{rule.part}」的预算",
                                   expected=f"budget.by_kind（基本支出/项目支出）、budget.funds 或 key_projects 中有「{rule.part}」，"
                                            "且其预算不为 0")
-                return self._result(node, path, "metric", node.points, ZERO, method=method)
+                return self._result(node, path, NodeKind.METRIC, node.points, ZERO, method=method)
             if evaluation.rate is None:
                 how = {"monthly_mean": "按各月末累计执行率的平均计分", "schedule": "按各月对序时进度的完成程度计分",
                        "stated": "按财政部门核定的年度评价执行率计分"}.get(rule.strategy, "按全年支出 ÷ 预算计分")
                 self.problems.add(("execution",), f"无法计算「{node.name}」的执行率：评价框架{how}",
                                   expected="12 个月的月度支出（execution.monthly），或报告所述的年度评价执行率"
                                            "（execution.stated_rate），且预算不为 0")
-                return self._result(node, path, "metric", node.points, ZERO, method=method)
+                return self._result(node, path, NodeKind.METRIC, node.points, ZERO, method=method)
             share = methods.execution_rate(evaluation.rate)
-            detail = {"rate": evaluation.rate, "strategy": evaluation.strategy, "source": evaluation.source}
-            return self._result(node, path, "metric", node.points, self.round(share * node.points),
+            detail = ExecutionDetail(evaluation.rate, evaluation.strategy, evaluation.source)
+            return self._result(node, path, NodeKind.METRIC, node.points, self.round(share * node.points),
                                  method=method, detail=detail)
         if method == "banded":
             metric = node.params["metric"]
             value = metric_values(self.metrics).get(metric)
             if value is None:
                 self.problems.add(("budget",), f"无法计算「{node.name}」所需的指标 {metric}")
-                return self._result(node, path, "metric", node.points, ZERO, method=method)
+                return self._result(node, path, NodeKind.METRIC, node.points, ZERO, method=method)
             share = methods.banded(value, parse_bands(node.params["bands"], node.points))
-            return self._result(node, path, "metric", node.points, self.round(share * node.points),
-                                method=method, detail={"metric": metric, "value": value})
+            return self._result(node, path, NodeKind.METRIC, node.points, self.round(share * node.points),
+                                method=method, detail=BandedDetail(metric, value))
         if method == "standard":
             return self._standard_leaf(node, path)
         raise AssertionError(f"framework check let through method {method!r}")  # pragma: no cover
 
-    def _standard_leaf(self, node: Node, path) -> NodeResult:  # noqa: ANN001
+    def _standard_leaf(self, node: Node, path) -> NodeResult:
         """A standard indicator (perflib.scoring.standard), computed from the budget or as the form prints
         it, scored against the leaf's target as an indicator is: the direction from the target's operator,
         the leaf's method, or the indicator's own direction when the target has no operator."""
@@ -234,16 +296,11 @@ class _Context:
         printed = row.value if row is not None else None
         target_text = row.target if row is not None and row.target is not None else node.params.get("target")
         value, source = standard.value_of(indicator, self.params.budget, self.metrics, printed)
-        detail = {"standard": indicator.name, "formula": indicator.formula,
-                  "target": str(target_text) if target_text is not None else "分档计分", "value": value,
-                  "source": source, "direction": indicator.direction}
-        if printed is not None:
-            detail["printed"] = printed
-        if row is not None and row.target is not None:
-            detail["target_source"] = "input"
+        detail = StandardDetail(indicator.name, indicator.formula,
+                                str(target_text) if target_text is not None else "分档计分", value, source,
+                                indicator.direction, printed=printed)
         if target_text == "input":  # the department sets the target, and the form leaves it blank
             rule = self.round(self.fw.defaults.missing * node.points)
-            detail["target"] = "未填"
             self.problems.defect(
                 ("standard", node.name, "target"), "NOT_FILLED",
                 f"「{node.name}」的目标值由部门填写，表上未填"
@@ -252,7 +309,8 @@ class _Context:
                 f"（满分 {fmt_points(node.points)} 分）。",
                 subject=node.name, refusal=f"「{node.name}」的目标值由部门填写，输入中未填",
                 expected=f"表上所列的目标值，填在 standard 中（{node.name}: {{target: …%}}）或 Excel 的共性指标表")
-            return self._result(node, path, "metric", node.points, rule, method="standard", detail=detail)
+            return self._result(node, path, NodeKind.METRIC, node.points, rule, method="standard",
+                                detail=replace(detail, target="未填"))
         if source == "missing":
             # the form asks for a figure the input does not give: a blank cell
             rule = self.round(self.fw.defaults.missing * node.points)
@@ -262,18 +320,16 @@ class _Context:
                 f"完成值，按评价框架计 {fmt_points(rule)} 分（满分 {fmt_points(node.points)} 分）。",
                 subject=node.name, refusal=f"「{node.name}」须填写 {indicator.needs}，或在 standard 中填写表上的完成值",
                 expected=indicator.formula)
-            return self._result(node, path, "metric", node.points, rule, method="standard", detail=detail)
+            return self._result(node, path, NodeKind.METRIC, node.points, rule, method="standard", detail=detail)
         if source == "undefined":
             # a zero denominator (no procurement plan, say): the framework says what that scores
             full = node.params.get("undefined", "zero") == "full"
-            detail["undefined"] = True
-            return self._result(node, path, "metric", node.points, node.points if full else ZERO, method="standard",
-                                detail=detail)
-        if node.params.get("bands") is not None and (row is None or row.target is None):  # 分档
-            detail["rule"], detail["direction"] = "banded", "分档"
-            share = methods.banded(value, parse_bands(node.params["bands"], node.points))
-            return self._result(node, path, "metric", node.points, self.round(share * node.points),
+            return self._result(node, path, NodeKind.METRIC, node.points, node.points if full else ZERO,
                                 method="standard", detail=detail)
+        if node.params.get("bands") is not None and (row is None or row.target is None):  # 分档
+            share = methods.banded(value, parse_bands(node.params["bands"], node.points))
+            return self._result(node, path, NodeKind.METRIC, node.points, self.round(share * node.points),
+                                method="standard", detail=replace(detail, rule="banded", direction="分档"))
         target = parse(str(target_text)).parts[0]
         op, leaf_method = target.op, node.params.get("method", "auto")
         if leaf_method in ("reverse", "reverse_linear", "reverse_ratio", "zero_target") and op in (EQ, GE, GT):
@@ -283,23 +339,22 @@ class _Context:
         elif leaf_method == "auto" and op == EQ and not str(target_text).lstrip().startswith(("=", "＝")):
             # no operator written: the indicator's own direction ("3%" printed for 预算调整率 means at most 3 %)
             op = LE if indicator.direction == "≤" else GE
-            detail["target"] = f"{indicator.direction}{target_text}"
-        detail["direction"] = "区间" if op == BETWEEN else ("≤" if op in (LE, LT) else "≥")
+            detail = replace(detail, target=f"{indicator.direction}{target_text}")
+        detail = replace(detail, direction="区间" if op == BETWEEN else ("≤" if op in (LE, LT) else "≥"),
+                         target_value=target.value)
         if node.params.get("per_point") is not None:  # 扣分制: points off per percentage point beyond the target
             step = node.params.get("step")
             deduct, step = to_decimal(node.params["per_point"]), (to_decimal(step) if step is not None else None)
             score_ = methods.per_point(value, op, target.value, node.points, deduct, step)
             beyond = value - target.value if op in (LE, LT) else target.value - value
-            detail.update(rule="per_point", per_point=deduct, step=step, target_value=target.value,
-                          beyond=max(beyond, ZERO))
-            return self._result(node, path, "metric", node.points, self.round(score_), method="standard",
-                                detail=detail)
+            return self._result(node, path, NodeKind.METRIC, node.points, self.round(score_), method="standard",
+                                detail=replace(detail, rule="per_point", per_point=deduct, step=step,
+                                               beyond=max(beyond, ZERO)))
         completion, rule = methods.part_completion(op, value, target.value, upper=target.upper,
                                                    method=node.params.get("method", "auto"),
                                                    reverse=self.fw.defaults.reverse)
-        detail.update(rule=rule, completion=completion, target_value=target.value)
-        return self._result(node, path, "metric", node.points, self.round(completion * node.points),
-                            method="standard", detail=detail)
+        return self._result(node, path, NodeKind.METRIC, node.points, self.round(completion * node.points),
+                            method="standard", detail=replace(detail, rule=rule, completion=completion))
 
 
 def _management_leaves(fw: Framework) -> dict[str, tuple[str, Node]]:
@@ -377,7 +432,7 @@ def _check_stated(params: ParamsFile, fw: Framework, problems: Problems) -> None
                      found=params.stated.grade)
 
 
-def _check_unclaimed(params: ParamsFile, fw: Framework, scored, problems: Problems) -> None:  # noqa: ANN001
+def _check_unclaimed(params: ParamsFile, fw: Framework, scored, problems: Problems) -> None:
     claimed = {cat for _, n in fw.walk() for cat in (n.indicators or [])}
     for r in scored:
         if r.category[0] not in claimed:

@@ -15,9 +15,6 @@ not written into the snapshot again.
 
 from __future__ import annotations
 
-import os
-import re
-import tempfile
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -27,10 +24,19 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..errors import InputError, InputErrors
-from ..inputs.params import load_params
-from ..monitoring.monitor import monitor
+from ..inputs.params import YEAR_FILE, load_params
+from ..monitoring.monitor import Inputs, light, rules_of, year_of
 from ..monitoring.rules import available, rules_dir_for
-from ..monitoring.snapshot import LIKELY, REASON_CATEGORIES, SNAPSHOT_FILE, Snapshot, load_snapshot, snapshot_path
+from ..monitoring.snapshot import (
+    LIKELY,
+    REASON_CATEGORIES,
+    SNAPSHOT_FILE,
+    Snapshot,
+    check_snapshot,
+    load_snapshot,
+    snapshot_file,
+    year_file_of,
+)
 from ..present.xlsx import save
 from .sheets import (
     Column,
@@ -45,6 +51,8 @@ from .sheets import (
     yaml_text,
 )
 
+#: The sheet of each part of a snapshot, for an error that no cell can be named for.
+SHEET_OF_FIELD = {"indicators": "绩效指标", "budget": "预算执行", "next_steps": "下一步工作"}
 GIVEN_FILL = PatternFill("solid", fgColor="EDEDED")  # filled in from the year's file: not to be typed again
 BASIC = (("部门代码", ("department", "code"), "text"), ("部门名称", ("department", "name"), "text"),
          ("年度", ("year",), "int"), ("月份", ("month",), "int"), ("监控规则", ("rules",), "text"),
@@ -85,8 +93,8 @@ def template_workbook(path: str | Path, *, month: int | None = None, rules: str 
     snapshot = None
     if SNAPSHOT_FILE.match(path.stem):
         snapshot = load_snapshot(path)[0]
-        year_file = path.with_name(f"{snapshot.year}.yaml")
-    elif re.fullmatch(r"\d{4}", path.stem):
+        year_file = year_file_of(path, snapshot.year)
+    elif YEAR_FILE.match(path.stem):
         year_file = path
     else:
         raise InputErrors([InputError(path, "(文件名)", "不是年度文件或监控快照",
@@ -176,7 +184,7 @@ def _print_setup(ws: Worksheet) -> None:
     ws.print_title_rows = "1:1"
 
 
-def _spending_rows(year, snapshot) -> list[tuple[str, str, Any, Any, bool]]:  # noqa: ANN001
+def _spending_rows(year, snapshot) -> list[tuple[str, str, Any, Any, bool]]:
     """(类型, 名称, 全年预算数, 1–N 月执行数, from the year file) for every fund and key project."""
     rows: list[tuple[str, str, Any, Any, bool]] = []
     spent = {("资金", f.type): (f.budget, f.spent) for f in snapshot.budget.funds} if snapshot else {}
@@ -192,7 +200,7 @@ def _spending_rows(year, snapshot) -> list[tuple[str, str, Any, Any, bool]]:  # 
     return rows
 
 
-def _indicator_rows(year, snapshot) -> list[tuple[list[Any], bool]]:  # noqa: ANN001
+def _indicator_rows(year, snapshot) -> list[tuple[list[Any], bool]]:
     written = {i.name: i for i in snapshot.indicators} if snapshot else {}
     given = {i.name: (i.category, i.target) for i in year.indicators} if year else {}
     rows = []
@@ -226,26 +234,22 @@ def read_workbook(path: str | Path, params_dir: str | Path) -> tuple[Path, str]:
     """A filled form as (``params_dir/<code>/<year>-<MM>.yaml``, its YAML text), checked as ``perflib
     monitor`` checks a snapshot; :class:`InputErrors` naming sheet, cell and column otherwise."""
     path, params_dir = Path(path), Path(params_dir)
-    reader = Reader(str(path))
+    reader = Reader(str(path), sheets=SHEET_OF_FIELD, template="perflib monitor-template")
     data = _read(open_filled(path), reader)
     snapshot = reader.validated(Snapshot, data)
-    target = snapshot_path(params_dir / snapshot.department.code / f"{snapshot.year}.yaml", snapshot.month)
-    data = _without_what_the_year_gives(data, target.with_name(f"{snapshot.year}.yaml"))
-    text = f"# 由 perflib monitor-import 从 {path.name} 生成。可直接编辑，或改 Excel 后重新导入。\n" + yaml_text(data)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".yaml.importing", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        monitor(tmp)  # the year's targets, the rules, every finding's inputs: as perflib monitor reads it
+    target = snapshot_file(params_dir, snapshot.department.code, snapshot.year, snapshot.month)
+    data = _without_what_the_year_gives(data, year_file_of(target, snapshot.year))
+    try:  # as perflib monitor reads the file it becomes: the year's targets, the rules, every finding's inputs
+        written = reader.validated(Snapshot, data)
+        check_snapshot(written, target)
+        light(Inputs(target, written, year_of(target, written), rules_of(written, target)))
     except InputErrors as exc:
         raise InputErrors([relocate(e, reader) for e in exc.errors]) from None
-    finally:
-        Path(tmp).unlink(missing_ok=True)
+    text = f"# 由 perflib monitor-import 从 {path.name} 生成。可直接编辑，或改 Excel 后重新导入。\n" + yaml_text(data)
     return target, text
 
 
-def _sheet(wb, name: str, columns: tuple[Column, ...], reader: Reader) -> Worksheet | None:  # noqa: ANN001
+def _sheet(wb, name: str, columns: tuple[Column, ...], reader: Reader) -> Worksheet | None:
     if name not in wb.sheetnames:
         reader.error(f"{name}!（工作表）", f"缺少工作表「{name}」", expected="使用 perflib monitor-template 生成的工作簿")
         return None
@@ -260,7 +264,7 @@ def _sheet(wb, name: str, columns: tuple[Column, ...], reader: Reader) -> Worksh
     return ws
 
 
-def _header_of(ws: Worksheet, cell) -> str:  # noqa: ANN001
+def _header_of(ws: Worksheet, cell) -> str:
     """The column's header as the sheet has it ("1–6 月完成值")."""
     return str(ws.cell(row=1, column=cell.column).value or "").strip()
 
@@ -274,7 +278,7 @@ def _rows(ws: Worksheet, width: int) -> list[tuple[int, list]]:
     return rows
 
 
-def _read(wb, reader: Reader) -> dict:  # noqa: ANN001
+def _read(wb, reader: Reader) -> dict:
     data: dict = {"schema_version": 1}
     if "基本信息" not in wb.sheetnames:
         reader.error("基本信息!（工作表）", "缺少工作表「基本信息」", expected="使用 perflib monitor-template 生成的工作簿")

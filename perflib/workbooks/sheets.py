@@ -90,7 +90,7 @@ def dropdown(ws: Worksheet, formula: str, column: int, *, strict: bool = True, r
 # ---------------------------------------------------------------------- reading
 
 
-def open_filled(path: Path):  # noqa: ANN201 - an openpyxl Workbook
+def open_filled(path: Path):  # an openpyxl Workbook
     """A filled-in workbook opened for its values; :class:`InputErrors` naming the file when it is missing or
     not an .xlsx workbook."""
     try:
@@ -129,10 +129,10 @@ class Reader:
         self.errors.append(InputError(self.file, where, message, expected=expected, found=found))
 
     @staticmethod
-    def where(ws: Worksheet, cell, header: str) -> str:  # noqa: ANN001
+    def where(ws: Worksheet, cell, header: str) -> str:
         return f"{ws.title}!{cell.coordinate}（{header}）"
 
-    def value(self, ws: Worksheet, cell, header: str, kind: str, field: tuple) -> Any:  # noqa: ANN001, ANN401
+    def value(self, ws: Worksheet, cell, header: str, kind: str, field: tuple) -> Any:
         """The cell as ``kind`` (text, written, bool, int, percent, amount, number); None when blank or
         unreadable (then the error is recorded, naming the cell)."""
         where = self.where(ws, cell, header)
@@ -181,7 +181,7 @@ class Reader:
             self.error(where, "内容无法读取", expected=expected, found=raw if not hasattr(raw, "isoformat") else str(raw))
             return None
 
-    def validated(self, model: type, data: dict) -> Any:  # noqa: ANN401 - an instance of ``model``
+    def validated(self, model: type, data: dict) -> Any:  # an instance of ``model``
         """``data`` read from the sheets as ``model``; :class:`InputErrors` with every cell problem, or every
         schema problem re-addressed to the cell it came from."""
         if self.errors:
@@ -191,7 +191,7 @@ class Reader:
         except ValidationError as exc:
             raise InputErrors([relocate(e, self) for e in input_errors(exc, self.file)]) from None
 
-    def table(self, wb, name: str, columns: Sequence[Column], *, optional: bool = False,  # noqa: ANN001
+    def table(self, wb, name: str, columns: Sequence[Column], *, optional: bool = False,
               labelled_rows: int = 0) -> tuple[Worksheet | None, list[tuple[int, list]]]:
         """The data rows (row number, cells) of a table sheet, after checking header and layout: no merged
         cells, no blank row in the middle. A missing sheet is an error unless ``optional``. The first

@@ -230,7 +230,7 @@ def _basic_row(label: str) -> int:
     return next(i for i, item in enumerate(BASIC, 2) if item[0] == label)
 
 
-def _management_rows(ws: Worksheet, framework: Framework | None, entries: list) -> None:  # noqa: ANN001
+def _management_rows(ws: Worksheet, framework: Framework | None, entries: list) -> None:
     """Framework leaves in framework order, with the params' deductions (one row per deduction)."""
     leaves: list[tuple[str, str, Decimal | None]] = []
     if framework is not None:
@@ -362,13 +362,13 @@ def read_workbook(path: str | Path, *, frameworks_dir: Path, strict: bool = Fals
     return params
 
 
-def _table(reader: Reader, wb, name: str) -> tuple[Worksheet | None, list[tuple[int, list]]]:  # noqa: ANN001
+def _table(reader: Reader, wb, name: str) -> tuple[Worksheet | None, list[tuple[int, list]]]:
     """A table sheet's data rows: 月度支出 keeps its twelve labelled months."""
     return reader.table(wb, name, SHEETS[name], optional=name in OPTIONAL_SHEETS,
                         labelled_rows=len(MONTHS) if name == "月度支出" else 0)
 
 
-def _read(wb, reader: Reader) -> dict:  # noqa: ANN001, C901 - one pass per sheet
+def _read(wb, reader: Reader) -> dict:  # one pass per sheet
     data: dict = {"schema_version": 1}
     # 基本信息: label → value
     if "基本信息" not in wb.sheetnames:

@@ -1,0 +1,290 @@
+"""What the batch renders: one job type per kind of page, each knowing its inputs, its check and its parameters.
+
+* :class:`ReportJob` — a department-year's report, ``<code>/<year>.yaml`` → ``<code>/<year>/report.html``
+  (and its Word, PDF and 自评表);
+* :class:`MonitorJob` — a mid-year monitoring report, ``<code>/<year>-<MM>.yaml`` → ``monitor-<MM>.html``;
+* :class:`OverviewJob` — a year across departments → ``overview-<year>.html``.
+
+A job's :meth:`check` evaluates its inputs in the batch's process, through :class:`Evaluations` — every
+file at most once per batch, keyed by the digest of what it reads — and returns what the index, the
+summary and the renderer need (:class:`Checked`): the summary, the page's title, and the
+:class:`~perflib.engine.handover.Handover` that gives the notebook (and the worker's documents) that same
+evaluation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import ClassVar
+
+from ..engine.handover import Handover
+from ..errors import PerflibError
+from ..evaluation import Evaluation, evaluate
+from ..inputs.locate import FRAMEWORKS_DIR, MONITOR_TEMPLATE, OVERVIEW_TEMPLATE, REPORT_TEMPLATE
+from ..inputs.params import discover
+from .documents import FORMATS, MONITOR_FORMATS, document_name
+from .fingerprint import inputs_digest
+
+
+class Kind(StrEnum):
+    """The kinds of page a batch renders (the values are what manifest.json and the task keys say)."""
+
+    REPORT = "report"
+    MONITOR = "monitor"
+    OVERVIEW = "overview"
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A job's inputs, evaluated: its summary (for the index and summary.csv), its page's title, and the
+    hand-over of the evaluations to its notebook."""
+
+    summary: dict
+    title: str
+    handover: Handover
+
+
+class Evaluations:
+    """Every input of a batch evaluated at most once, by its path, its options and the digest of the files
+    it reads; a failure is remembered as well as a result."""
+
+    def __init__(self, params_dir: Path, *, frameworks_dir: Path | None = None) -> None:
+        self.params_dir = params_dir
+        self.frameworks_dir = frameworks_dir
+        folder = frameworks_dir or params_dir / FRAMEWORKS_DIR
+        self.frameworks = sorted(folder.glob("*.yaml"))
+        self._done: dict[tuple, object] = {}
+
+    def _once(self, key: tuple, make: Callable[[], object]) -> object:
+        if key not in self._done:
+            try:
+                self._done[key] = make()
+            except PerflibError as exc:
+                self._done[key] = exc
+        result = self._done[key]
+        if isinstance(result, PerflibError):
+            raise result
+        return result
+
+    def evaluation(self, path: Path, *, strict: bool = False) -> Evaluation:
+        """The evaluation of a year file (``strict``: its form's defects refused)."""
+        digest = inputs_digest([path, *self.frameworks])
+        passed = self._done.get(("evaluation", path, True, digest))
+        if not strict and passed is not None and not isinstance(passed, PerflibError):
+            return passed  # what passed the strict check reads the same without it
+        return self._once(("evaluation", path, strict, digest),
+                          lambda: evaluate(path, frameworks_dir=self.frameworks_dir, strict=strict))
+
+    def monitoring(self, path: Path):  # Monitoring
+        """A snapshot, lit and reviewed."""
+        from ..monitoring.monitor import monitor
+
+        digest = inputs_digest([path, path.with_name(f"{path.stem[:4]}.yaml")])
+        return self._once(("monitoring", path, digest), lambda: monitor(path))
+
+    def relative(self, path: Path) -> str:
+        return path.relative_to(self.params_dir).as_posix()
+
+
+class _Page:
+    """Where a job's files go, from its ``folder`` (under the outputs folder), ``stem`` and ``page``."""
+
+    folder: str
+    stem: str
+    page: str  # the page, relative to the outputs folder: the index links it
+    month: int
+
+    def html(self, outputs: Path) -> Path:
+        return outputs / self.page
+
+    def notebook(self, outputs: Path) -> Path:
+        return outputs / self.folder / f"{self.stem}.ipynb"
+
+    def sidecar(self, outputs: Path) -> Path:
+        """The JSON beside the notebook: the fingerprint and summary of the last good rendering."""
+        return outputs / self.folder / f"{self.stem}.json"
+
+    def document(self, fmt: str) -> str:
+        """A document's path relative to the outputs folder (report.docx, 自评表.xlsx, monitor-06.pdf …)."""
+        return f"{self.folder}/{document_name(fmt, self.month)}"
+
+
+@dataclass(frozen=True)
+class ReportJob(_Page):
+    """The year-end self-evaluation report of one department-year."""
+
+    code: str
+    year: int
+    path: Path  # the year file, under the batch's params folder
+
+    kind: ClassVar[Kind] = Kind.REPORT
+    template_name: ClassVar[str] = REPORT_TEMPLATE
+    what: ClassVar[str] = "报告"
+
+    @property
+    def key(self) -> str:
+        return f"report/{self.code}/{self.year}"
+
+    @property
+    def folder(self) -> str:
+        """Where its files go, relative to the outputs folder."""
+        return f"{self.code}/{self.year}"
+
+    @property
+    def stem(self) -> str:
+        return "report"
+
+    @property
+    def page(self) -> str:
+        return f"{self.folder}/report.html"
+
+    @property
+    def month(self) -> int:
+        return 0
+
+    def formats(self, asked: tuple[str, ...]) -> tuple[str, ...]:
+        """The documents besides the page this job writes, of those asked for."""
+        return tuple(f for f in asked if f != "html" and f in FORMATS)
+
+    def inputs(self, ev: Evaluations) -> list[Path]:
+        """The files its report reads: its year file and the department's earlier years, the frameworks."""
+        earlier = [p for p in sorted(self.path.parent.glob("*.yaml")) if p.stem.isdigit() and int(p.stem) <= self.year]
+        return [*earlier, *ev.frameworks]
+
+    def parameters(self, params_dir: Path) -> dict[str, str | int]:
+        return {"department": self.code, "year": self.year, "params_dir": str(params_dir)}
+
+    def check(self, ev: Evaluations, *, strict: bool = False) -> Checked:
+        """Evaluate the year (``strict``: refusing its form's defects) and the department's earlier years (an
+        earlier year that does not validate is left out of the trend, as the report says)."""
+        main = ev.evaluation(self.path, strict=strict)
+        results = {ev.relative(self.path): main}
+        for earlier in discover(ev.params_dir, departments=[self.code]):
+            if int(earlier.stem) < self.year:
+                try:
+                    results[ev.relative(earlier)] = ev.evaluation(earlier)
+                except PerflibError:
+                    pass
+        return Checked(main.to_dict(), main.title, Handover(ev.relative(self.path), results))
+
+
+@dataclass(frozen=True)
+class MonitorJob(_Page):
+    """The mid-year monitoring report (绩效运行监控) of one snapshot."""
+
+    code: str
+    year: int
+    month: int
+    path: Path  # the snapshot <code>/<year>-<MM>.yaml
+
+    kind: ClassVar[Kind] = Kind.MONITOR
+    template_name: ClassVar[str] = MONITOR_TEMPLATE
+    what: ClassVar[str] = "监控报告"
+
+    @property
+    def key(self) -> str:
+        return f"monitor/{self.code}/{self.year}/{self.month:02d}"
+
+    @property
+    def folder(self) -> str:
+        return f"{self.code}/{self.year}"
+
+    @property
+    def stem(self) -> str:
+        return f"monitor-{self.month:02d}"
+
+    @property
+    def page(self) -> str:
+        return f"{self.folder}/{self.stem}.html"
+
+    def formats(self, asked: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(f for f in asked if f != "html" and f in MONITOR_FORMATS)
+
+    def inputs(self, ev: Evaluations) -> list[Path]:
+        from ..monitoring.rules import RULES_DIR
+
+        year_file = self.path.with_name(f"{self.year}.yaml")
+        return [self.path, *([year_file] if year_file.is_file() else []),
+                *sorted((ev.params_dir / RULES_DIR).glob("*.yaml"))]
+
+    def parameters(self, params_dir: Path) -> dict[str, str | int]:
+        return {"department": self.code, "year": self.year, "month": self.month, "params_dir": str(params_dir)}
+
+    def check(self, ev: Evaluations, *, strict: bool = False) -> Checked:
+        from ..monitoring.rules import LIGHT_NAMES, LIGHTS
+
+        m = ev.monitoring(self.path)
+        lights = "，".join(f"{LIGHT_NAMES[lt]} {sum(1 for i in m.indicators if i.light == lt)}" for lt in LIGHTS
+                          if any(i.light == lt for i in m.indicators))
+        return Checked({"department": m.department, "lights": lights, **m.to_dict()},
+                       f"{m.snapshot.year} 年 1–{m.month} 月{m.department}绩效运行监控报告",
+                       Handover(ev.relative(self.path), {ev.relative(self.path): m}))
+
+
+@dataclass(frozen=True)
+class OverviewJob(_Page):
+    """A year across departments: ranking, grades, heat map, spending, what was missed, findings, changes."""
+
+    year: int
+    code: ClassVar[str] = ""
+    month: ClassVar[int] = 0
+
+    kind: ClassVar[Kind] = Kind.OVERVIEW
+    template_name: ClassVar[str] = OVERVIEW_TEMPLATE
+    what: ClassVar[str] = "年度总览"
+
+    @property
+    def key(self) -> str:
+        return f"overview/{self.year}"
+
+    @property
+    def folder(self) -> str:
+        return f"overview/{self.year}"  # its notebook and sidecar; the page is outputs/overview-<year>.html
+
+    @property
+    def stem(self) -> str:
+        return "overview"
+
+    @property
+    def page(self) -> str:
+        return f"overview-{self.year}.html"
+
+    def formats(self, asked: tuple[str, ...]) -> tuple[str, ...]:
+        return ()
+
+    def inputs(self, ev: Evaluations) -> list[Path]:
+        return [*discover(ev.params_dir, years=[self.year - 1, self.year]), *ev.frameworks]
+
+    def parameters(self, params_dir: Path) -> dict[str, str | int]:
+        return {"year": self.year, "params_dir": str(params_dir)}
+
+    def check(self, ev: Evaluations, *, strict: bool = False) -> Checked:
+        """The year's and the year before's evaluations (one that does not validate is listed by the overview)."""
+        results: dict[str, object] = {}
+        for path in discover(ev.params_dir, years=[self.year - 1, self.year]):
+            try:
+                results[ev.relative(path)] = ev.evaluation(path)
+            except PerflibError:
+                pass
+        return Checked({}, f"{self.year} 年度部门整体支出绩效自评总览", Handover("", results))
+
+
+Job = ReportJob | MonitorJob | OverviewJob
+
+
+def job_for(path: Path) -> ReportJob | MonitorJob:
+    """The page a params file is rendered as: a year file ``<code>/<year>.yaml``'s report, a snapshot
+    ``<code>/<year>-<MM>.yaml``'s monitoring report; a :class:`PerflibError` for any other name."""
+    from ..inputs.params import YEAR_FILE
+    from ..monitoring.snapshot import SNAPSHOT_FILE
+
+    path = Path(path)
+    snapshot = SNAPSHOT_FILE.match(path.stem)
+    if path.suffix == ".yaml" and snapshot:
+        return MonitorJob(path.parent.name, int(snapshot[1]), int(snapshot[2]), path)
+    if path.suffix == ".yaml" and YEAR_FILE.match(path.stem):
+        return ReportJob(path.parent.name, int(path.stem), path)
+    raise PerflibError(f"{path}: 应为年度文件 <部门代码>/<年度>.yaml，或监控快照 <部门代码>/<年度>-<月份>.yaml")
