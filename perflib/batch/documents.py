@@ -51,11 +51,11 @@ def _docx(params_dir: Path, department: str, year: int, *, month: int = 0, docx_
 def _pdf(params_dir: Path, department: str, year: int, *, html: Path | None = None, **_: object) -> bytes:
     """The page itself, laid out for print (see :mod:`perflib.present.pdf`)."""
     from ..errors import PerflibError
-    from ..present.pdf import html_to_pdf
+    from ..present.pdf import page_pdf
 
     if html is None or not html.is_file():
         raise PerflibError(f"{department} {year}: PDF 由报告网页生成，须先生成 report.html")
-    return html_to_pdf(html)
+    return page_pdf(html.read_text(encoding="utf-8"))
 
 
 def _xlsx(params_dir: Path, department: str, year: int, **_: object) -> bytes:
