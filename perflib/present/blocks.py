@@ -242,7 +242,7 @@ _SKIPPED = {"script", "style", "template", "noscript", "head", "title", "svg", "
 _BLOCK_TAGS = _HEADINGS | {"p", "div", "section", "main", "article", "aside", "header", "footer", "nav", "ul", "ol",
                            "dl", "dt", "dd", "li", "table", "figure", "figcaption", "pre", "blockquote", "hr",
                            "details", "summary", "img", "form", "fieldset", "address", "center"}
-_BOLD, _ITALIC = {"strong", "b", "th"}, {"em", "i", "cite", "var", "dfn"}
+_BOLD, _ITALIC = {"strong", "b"}, {"em", "i", "cite", "var", "dfn"}
 _CODE, _SMALL = {"code", "kbd", "samp", "tt"}, {"small"}
 
 
