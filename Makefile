@@ -16,18 +16,12 @@ help:  ## list the targets
 setup: $(VENV)/.installed $(LAB)/.installed  ## create .venv (perflib and its test tools) and .venv-lab (JupyterLab)
 
 $(VENV)/.installed: pyproject.toml
-	@# report.pdf (WeasyPrint) needs the system's Pango; install it from Debian when it is missing and we can
-	@if ! ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so.0'; then \
-	  if command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
-	    apt-get install -y -q --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; \
-	  else echo "note: Pango is missing (apt install libpango-1.0-0 libpangoft2-1.0-0); PDF output will not work"; fi; \
-	fi
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	$(BIN)/python -c "import matplotlib.font_manager"  # build matplotlib's font cache once, not in every kernel
 	$(BIN)/python -m compileall -q -x 'perflib/data' perflib  # as pip does for what it installs: else, with PYTHONDONTWRITEBYTECODE set, every kernel compiles perflib (~0.1 s)
-	-$(BIN)/python -m perflib.present.pdf  # the PDF fonts, instanced once (~20 s) rather than in the first batch
+	-$(BIN)/python -m perflib.present.typeset  # the documents' fonts, instanced once (~25 s) rather than in the first batch
 	touch $@
 
 $(LAB)/.installed: $(VENV)/.installed

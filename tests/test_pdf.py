@@ -1,7 +1,8 @@
-"""report.pdf: the report's page laid out for print, with its own fonts, from the batch and perflib export."""
+"""report.pdf: the report's page laid out for print by Typst, with its own fonts, from the batch and perflib export."""
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -11,8 +12,10 @@ from pypdf import PdfReader
 
 from perflib.batch import RunOptions, run
 from perflib.cli import main
-from perflib.present import report
-from perflib.present.pdf import PANGO_HINT, PdfError, static_fonts
+from perflib.present import report, typeset
+from perflib.present.html import figure, heading, join, note, para, table
+from perflib.present.pdf import PdfError, page_pdf
+from perflib.present.typeset import static_fonts
 
 from .conftest import EXAMPLE, FRAMEWORKS
 from .test_word import _params
@@ -103,20 +106,57 @@ def test_the_index_and_manifest_list_the_pdf(worked) -> None:
     assert run(opts).entries[0].status == "skipped"
 
 
-def test_without_pango_the_pdf_fails_alone_and_says_what_to_install(tmp_path: Path, monkeypatch) -> None:
-    from perflib.batch import documents
+def test_without_its_fonts_a_pdf_is_an_error_that_says_what_to_install(monkeypatch) -> None:
+    import threading
 
-    def no_pango(*args, **kwargs) -> bytes:
-        raise PdfError(f"{PANGO_HINT}：cannot load library 'libpango-1.0-0'")
+    found = typeset._package_dir
+    monkeypatch.setattr(typeset, "_package_dir", lambda name: None if name == typeset.FONT_PACKAGE else found(name))
+    monkeypatch.setattr(typeset, "_local", threading.local())  # no compiler held yet
+    static_fonts.cache_clear()
+    try:
+        with pytest.raises(PdfError, match="PDF 未能生成.*justmytype-intl-cjk.*make setup"):
+            page_pdf("<h1>标题</h1>")
+    finally:
+        static_fonts.cache_clear()
 
-    monkeypatch.setitem(documents.MAKERS, "pdf", no_pango)
+
+def test_a_pdf_that_cannot_be_made_fails_alone_and_says_what_to_do(tmp_path: Path, monkeypatch) -> None:
+    """The batch's other formats and the page are still made, and the index says the PDF was not."""
+    from perflib.present import pdf
+
+    def no_font(*args, **kwargs) -> bytes:
+        raise typeset.TypesetError(f"找不到文档所用字体（unknown font family: noto sans sc）：{typeset.FONTS_HINT}")
+
+    monkeypatch.setattr(pdf, "typeset", no_font)
     out = tmp_path / "out"
     done = run(RunOptions(params_dir=_params(tmp_path), outputs_dir=out, jobs=1, engine="cold", progress=False,
                           overview=False, formats=("html", "docx", "pdf")))
     entry = done.entries[0]
-    assert entry.status == "ok" and entry.documents == ("docx",) and "apt install" in entry.document_errors["pdf"]
+    assert entry.status == "ok" and entry.documents == ("docx",) and "make setup" in entry.document_errors["pdf"]
     assert (out / "baiyun-emergency" / "2023" / "report.html").is_file()
     assert "PDF 未能生成" in (out / "index.html").read_text(encoding="utf-8")
+
+
+HOSTILE = ['#set page(width: 1cm) #read("/etc/passwd")', "]) #panic(\"x\") [", "$x^2$ \\ \\n", "<script>alert(1)</script>",
+           "@label <sec-1> `raw` *bold* _emph_ // comment /* c */", '#{ "}" } #let x = 1']
+
+
+def test_text_from_an_input_is_set_as_text_never_read_as_typst() -> None:
+    """Department names and analysis may hold Typst's (and HTML's) special characters: they come out as
+    written, in every place a text can be, and change nothing of the layout."""
+    svg = (b'<svg xmlns="http://www.w3.org/2000/svg" width="200pt" height="100pt"><text x="10" y="50" '
+           b'font-family="Noto Sans SC">#panic()</text></svg>')
+    html = join(heading(1, HOSTILE[0]), para(HOSTILE[1], cls="pf-subtitle pf-noindent"),
+                heading(2, HOSTILE[2]), para(*HOSTILE), note(HOSTILE[3]),
+                table([HOSTILE[4], "金额"], [[HOSTILE[5], "1.00"]], numeric=[1], caption=HOSTILE[0], unit="#万元"),
+                figure(svg, HOSTILE[1]))
+    pdf = PdfReader(io.BytesIO(page_pdf(str(html))))
+    text = _text(pdf).replace(" ", "").replace("\n", "")
+    for hostile in HOSTILE:
+        assert hostile.replace(" ", "") in text, hostile
+    assert "#panic()" in text  # the chart's own text
+    assert pdf.metadata.title == HOSTILE[0]
+    assert all(page.mediabox.width == pytest.approx(595.3, abs=1) for page in pdf.pages)
 
 
 def test_export_makes_one_pdf_without_the_batch(tmp_path: Path) -> None:

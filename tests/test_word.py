@@ -338,3 +338,65 @@ def test_a_bureaus_template_travels_with_a_task_to_a_worker_without_the_disk(tmp
     result, sent = render_transferred(task, files)
     assert result.ok and not result.document_errors, result.document_errors
     assert docx.Document(io.BytesIO(sent["docx"])).paragraphs[0].text == "某某区财政局（制）"
+
+
+@pytest.fixture(scope="module")
+def page(tmp_path_factory) -> Path:
+    """The worked example's rendered page, as the batch writes it."""
+    root = tmp_path_factory.mktemp("word-page")
+    done = run(RunOptions(params_dir=_params(root), outputs_dir=root / "out", jobs=1, engine="cold", progress=False,
+                          overview=False, formats=("html",)))
+    assert done.entries[0].status == "ok"
+    return root / "out" / "baiyun-emergency" / "2023" / "report.html"
+
+
+def test_word_follows_the_rendered_page(page: Path) -> None:
+    """page_docx lays out the page itself: its title, headings, tables and charts (each the page's SVG,
+    rasterised by Typst at 200 ppi), between the cover and the signature block."""
+    import io
+    import struct
+
+    from perflib import evaluate
+    from perflib.present.word import page_docx, report_cover
+
+    html = page.read_text(encoding="utf-8")
+    ev = evaluate(EXAMPLE)
+    doc = docx.Document(io.BytesIO(page_docx(html, cover_rows=report_cover(ev), author=ev.department)))
+    titles = [p.text for p in doc.paragraphs if p.style.name == "Title"]
+    assert titles == [ev.title, ev.title]  # the cover's and the page's h1
+    root = lxml.html.fromstring(html)
+    expected = [({"h2": "Heading 1", "h3": "Heading 2", "h4": "Heading 3"}[h.tag], h.text_content())
+                for h in root.iter("h2", "h3", "h4") if h.getparent().tag != "nav"]
+    assert [(p.style.name, p.text) for p in doc.paragraphs if p.style.name.startswith("Heading")] == expected
+    assert len(doc.tables) == len(root.findall(".//table"))
+    assert "评价方式：自评" in "\n".join(p.text for p in doc.paragraphs) and "单位负责人（签字）" in doc.paragraphs[-5].text
+    assert "数据说明：以下内容原始资料未公开，系重建：" in [p.text for p in doc.paragraphs]  # the page's note
+    figures = root.findall(".//figure")
+    assert len(doc.inline_shapes) == len(figures) and all(abs(s.width.mm - 150) < 1 for s in doc.inline_shapes)
+    captions = [p.text for p in doc.paragraphs if p.style.name == "Caption" and p.text.startswith("图")]
+    assert captions == [" ".join(f.findtext("figcaption").split()) for f in figures]
+    for rel in doc.part.rels.values():
+        if "image" in rel.reltype:
+            png = rel.target_part.blob
+            assert png.startswith(b"\x89PNG") and struct.unpack(">I", png[16:20])[0] == 1400  # 7 in at 200 ppi
+
+
+def test_what_a_bureaus_notebook_adds_reaches_word_too() -> None:
+    import base64
+    import io
+
+    from perflib.present.word import page_docx
+
+    png = base64.b64encode(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10\x00\x00\x00\x10\x08\x02\x00\x00\x00"
+                           b"\x90\x91h6\x00\x00\x00\x0cIDATx\x9cc`\xa0\x1e\x00\x00\x00\x30\x00\x01\xb4\x1c\x9b\x84"
+                           b"\x00\x00\x00\x00IEND\xaeB`\x82").decode()
+    html = ("<h1>补充</h1><h2>五、其他</h2><blockquote><p>引自通知</p></blockquote><pre>合计  12.50\n第二行</pre>"
+            "<ol start='2'><li>第二</li></ol><p>前<br>后 #$\\ <em>强调</em></p>"
+            "<table><thead><tr><th colspan='2'>项目</th></tr></thead><tbody><tr><td>甲</td><td>1</td></tr>"
+            f"</tbody></table><p><img src='data:image/png;base64,{png}' alt='x'></p>")
+    doc = docx.Document(io.BytesIO(page_docx(html, cover_rows=[], author="某局")))
+    texts = [p.text for p in doc.paragraphs]
+    assert "引自通知" in texts and "合计  12.50\n第二行" in texts and "2. 第二" in texts and "前\n后 #$\\ 强调" in texts
+    table = doc.tables[0]
+    assert table.rows[0].cells[0].text == "项目" and table.rows[0].cells[0]._tc is table.rows[0].cells[1]._tc  # merged
+    assert len(doc.inline_shapes) == 1 and doc.inline_shapes[0].width.mm < 10  # a 16 px PNG is not blown up

@@ -42,8 +42,7 @@ def _docx(page: str, subject: object, *, docx_template: str = "") -> bytes:
     """The page as Word, in the official-document layout, with the cover of its evaluation."""
     from ..present.word import cover_rows, page_docx
 
-    return page_docx(page, cover_rows=cover_rows(subject), author=subject.department,  # type: ignore[attr-defined]
-                     template=docx_template or None)
+    return page_docx(page, cover_rows=cover_rows(subject), author=subject.department, template=docx_template or None)
 
 
 def _pdf(page: str, subject: object, **_: object) -> bytes:

@@ -95,17 +95,6 @@ def svg(fig: Figure) -> bytes:
     return _FONT_FAMILY.sub(f"font-family: {FONT_STACK}", buf.getvalue()).encode("utf-8")
 
 
-def png(fig: Figure, dpi: int = 200) -> bytes:
-    """The figure as a PNG at print resolution (for Word, which does not take SVG)."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-    buf = io.BytesIO()
-    with style():
-        FigureCanvasAgg(fig)
-        fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
-    return buf.getvalue()
-
-
 _FONT_FAMILY = re.compile(r"font-family: [^;\"]*")
 
 #: sizes of texts measured so far: (text, font files, size, hinting and kerning factors) → (w, h, d)

@@ -72,7 +72,7 @@ def _bands_text(m: Monitoring) -> str:
 
 
 @exact
-def spending(m: Monitoring, figures: list[int] | None = None, images: dict[str, bytes] | None = None) -> HTML:
+def spending(m: Monitoring, figures: list[int] | None = None) -> HTML:
     figures = figures if figures is not None else [0]
     total = m.spending[0]
     checkpoint = m.rules.checkpoint(m.month)
@@ -86,12 +86,12 @@ def spending(m: Monitoring, figures: list[int] | None = None, images: dict[str, 
              f"{rule}。"),
         table(["资金性质 / 项目", "全年预算数", f"1–{m.month} 月执行数", "执行率", "应达", "预警"], rows, numeric=[1, 2, 3, 4],
               caption="预算执行情况", unit=m.unit, emphasis=[0]),
-        _figure(figures, fig, "预算执行进度", images),
-        *_curve(m, figures, images),
+        numbered_figure(figures, fig, "预算执行进度"),
+        *_curve(m, figures),
     )
 
 
-def _curve(m: Monitoring, figures: list[int], images: dict[str, bytes] | None) -> list[HTML]:
+def _curve(m: Monitoring, figures: list[int]) -> list[HTML]:
     """The month-end cumulative rates against the checkpoints, when the snapshot gives them."""
     rates = m.cumulative_rates
     if not rates:
@@ -100,15 +100,7 @@ def _curve(m: Monitoring, figures: list[int], images: dict[str, bytes] | None) -
     passed = [f"{mo} 月末 {fmt_percent(rates[mo - 1])}（应达 {rate}%）" for mo, rate in checkpoints.items()
               if mo <= len(rates)]
     text = ("各月末累计执行率：" + "；".join(passed) + "。") if passed else "本期之前未设支出进度要求。"
-    return [para(text), _figure(figures, charts.spending_curve(rates, checkpoints), "月末累计执行进度", images)]
-
-
-def _figure(figures: list[int], fig, caption: str, images: dict[str, bytes] | None) -> HTML:
-    """The numbered figure; its PNG too, by caption, when ``images`` is a dict (for Word)."""
-    html = numbered_figure(figures, fig, caption)
-    if fig is not None and images is not None:
-        images[f"图 {figures[0]}  {caption}"] = charts.png(fig)
-    return html
+    return [para(text), numbered_figure(figures, charts.spending_curve(rates, checkpoints), "月末累计执行进度")]
 
 
 @exact
@@ -151,12 +143,11 @@ def findings(m: Monitoring) -> HTML:
 
 
 @exact
-def chapter(m: Monitoring, number: int, *, figures: list[int] | None = None,
-            images: dict[str, bytes] | None = None) -> HTML:
+def chapter(m: Monitoring, number: int, *, figures: list[int] | None = None) -> HTML:
     """Chapter ``number`` (1-based) of :data:`OUTLINE` with its heading (``figures`` counts the figures
-    across chapters; ``images`` collects their PNGs for Word)."""
+    across chapters)."""
     if number == 2:
-        body = spending(m, figures, images)
+        body = spending(m, figures)
     else:
         body = (basics, spending, targets, deviations, next_steps, findings)[number - 1](m)
     return join(heading(2, OUTLINE[number - 1]), body)

@@ -1,164 +1,151 @@
-"""report.pdf for publication: the report's own HTML page, laid out for print by WeasyPrint.
+"""report.pdf for publication: the report's rendered page, laid out for print by Typst.
 
-One source: the PDF is ``report.html`` itself (and ``monitor-<MM>.html`` for a monitoring report) — its
-print stylesheet already says A4 with the official-document margins, page numbers "— 1 —" in the footer,
-the table of contents with page references, table headers repeated and rows never split across pages.
-The charts are the page's SVGs, so they stay vector and their Chinese labels stay searchable.
+One source: the PDF follows ``report.html`` itself (and ``monitor-<MM>.html`` for a monitoring report) —
+the page's HTML is read into blocks (:mod:`perflib.present.blocks`) and set by a fixed Typst template
+(``templates/page.typ``), which reads the blocks as data (``page.json``) and each chart's SVG as a file
+beside it, so no text of the page is ever read as Typst markup. An edited notebook changes the page, the
+Word document and the PDF alike, and nothing is computed twice.
 
-Fonts come from PyPI, never from the system, and nothing is fetched:
-
-- **Noto Sans SC** (SIL Open Font License), the variable font of the ``justmytype-intl-cjk`` wheel, gives
-  the text and the charts real Regular and Bold. A variable font must be instanced for every PDF that
-  uses it (fontTools, ~1.5 s a weight), so :func:`static_fonts` instances Regular (400) and Bold (700)
-  once into perflib's cache folder; after that a PDF subsets two static TrueType fonts (fast).
-- **Noto Serif CJK SC** from ``mplfonts`` (already a dependency, for the charts) for serif text.
-
-WeasyPrint finds fonts through fontconfig; perflib points fontconfig at a configuration with no font
-folders (``data/fonts/fonts.conf``) before WeasyPrint is first imported, so a missing glyph shows as a
-missing glyph in every machine's PDF alike instead of silently borrowing a system font. (The tests check
-that every character perflib's reports use is in these fonts.)
-
-WeasyPrint needs the system's Pango (Debian: ``libpango-1.0-0 libpangoft2-1.0-0``, present wherever a
-desktop library is; ``make setup`` installs them when it can). Without it, asking for a PDF is a clear
-error for that format only.
+What the template gives: A4 with the official-document margins (37 / 35 / 28 / 26 mm), page numbers
+"— 1 —"; the title, subtitle and data note, then the table of contents with page numbers on the first page;
+headings kept with what follows; body paragraphs with a two-character first-line indent; tables whose
+header row repeats on every page, rows never split across pages, captions never left alone at a page
+foot, numeric columns right-aligned, totals bold; charts as vector SVG (their text real, searchable text)
+kept with their captions; grayscale. Fonts are perflib's own, embedded as subsets
+(:mod:`perflib.present.typeset`): a PDF costs some 0.05 s.
 """
 
 from __future__ import annotations
 
-import hashlib
-import importlib.util
-import os
-import tempfile
-import warnings
+import json
+import re
+import unicodedata
+from dataclasses import fields, is_dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from ..errors import PerflibError
+from .blocks import Figure, Paragraph, Table, Title, page_blocks
+from .typeset import TypesetError, typeset, workdir
 
-FONT_PACKAGE = "justmytype_intl_cjk"
-VARIABLE_FONT = ("fonts", "ofl", "notosanssc", "NotoSansSC[wght].ttf")
-SERIF_FILE = "NotoSerifCJKsc-Regular.otf"  # in mplfonts' fonts/
-WEIGHTS = (400, 700)
-SANS, SERIF = "Noto Sans CJK SC", "Noto Serif CJK SC"  # the names report.css and the charts ask for
-FONTCONFIG = Path(__file__).resolve().parents[1] / "data" / "fonts" / "fonts.conf"
-PANGO_HINT = "生成 PDF 需要系统库 Pango（Debian/Ubuntu：apt install libpango-1.0-0 libpangoft2-1.0-0）"
-
+TEMPLATE = Path(__file__).parent / "templates" / "page.typ"
+TEXT_WIDTH_MM = 210 - 28 - 26  # 156 mm between the official margins
+TABLE_PT = 10.5
+#: the text width in display units at the table font: a CJK character (one em) is two, a digit about one
+UNITS_PER_LINE = TEXT_WIDTH_MM / (TABLE_PT * 0.3528 / 2)
+MOST = 60  # a column wants at most this much: a long text is wrapped anyway
+LONG = 10  # a column of long text gets at least five characters a line
+PADDING = 2.1  # a cell's inset left and right (2 × 5 pt) and its rule, in display units
+#: the print stylesheet's minimum column widths (in em) for a table class: the indicator's name is never squeezed
+MIN_EM = {"pf-indicator-table": {0: 2.2, 1: 8}}
 
 class PdfError(PerflibError):
-    """A PDF cannot be made here (a library or font is missing)."""
-
-
-def _package_dir(name: str) -> Path | None:
-    spec = importlib.util.find_spec(name)
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    return Path(next(iter(spec.submodule_search_locations)))
-
-
-def cache_dir() -> Path:
-    """Where the instanced fonts are kept: ``$PERFLIB_CACHE``, else ``$XDG_CACHE_HOME/perflib``, else
-    ``~/.cache/perflib``."""
-    if os.environ.get("PERFLIB_CACHE"):
-        return Path(os.environ["PERFLIB_CACHE"])
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "perflib"
-
-
-def variable_font() -> Path:
-    root = _package_dir(FONT_PACKAGE)
-    path = root.joinpath(*VARIABLE_FONT) if root else None
-    if path is None or not path.is_file():
-        raise PdfError("找不到 PDF 所用字体 Noto Sans SC（PyPI 包 justmytype-intl-cjk）：请重新运行 make setup")
-    return path
+    """A PDF cannot be made here (a font is missing, the page cannot be set)."""
 
 
 @lru_cache(maxsize=1)
-def static_fonts() -> dict[int, Path]:
-    """Noto Sans SC Regular and Bold as static TrueType files, instanced once from the variable font and
-    kept in :func:`cache_dir` (named by the variable font's size and mtime, written atomically, so
-    parallel workers may race harmlessly)."""
-    source = variable_font()
-    stat = source.stat()
-    key = hashlib.sha256(f"{source}:{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest()[:12]
-    folder = cache_dir() / "fonts"
-    out = {w: folder / f"NotoSansSC-{w}-{key}.ttf" for w in WEIGHTS}
-    if all(p.is_file() for p in out.values()):
-        return out
-    from filelock import FileLock
-    from fontTools.ttLib import TTFont
-    from fontTools.varLib.instancer import instantiateVariableFont
+def _template() -> str:
+    return TEMPLATE.read_text(encoding="utf-8")
 
-    folder.mkdir(parents=True, exist_ok=True)
-    with FileLock(str(folder / ".instancing.lock")):  # one worker instances; the others wait and reuse
-        for weight in [w for w, p in out.items() if not p.is_file()]:
-            font = instantiateVariableFont(TTFont(source), {"wght": weight})
-            fd, tmp = tempfile.mkstemp(dir=folder, suffix=".ttf.part")
-            os.close(fd)
-            try:
-                font.save(tmp)
-                os.replace(tmp, out[weight])
-            finally:
-                Path(tmp).unlink(missing_ok=True)
+
+def page_pdf(html: str) -> bytes:
+    """The PDF of a rendered page (the text of ``report.html`` or ``monitor-<MM>.html``, or bare chapters)."""
+    blocks = page_blocks(html)
+    title = next((b.text for b in blocks if isinstance(b, Title)), None)
+    try:
+        with workdir() as folder:
+            images: list[Figure] = []
+
+            def image_file(figure: Figure) -> str:
+                images.append(figure)
+                name = f"figure-{len(images)}.{figure.format}"
+                (folder / name).write_bytes(figure.data)
+                return name
+
+            data = {"title": title, "blocks": [_data(b, image_file) for b in blocks]}
+            (folder / "page.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+            (folder / "main.typ").write_text(_template(), encoding="utf-8")
+            pdf = typeset(folder)
+    except TypesetError as exc:
+        raise PdfError(f"PDF 未能生成：{exc}") from None
+    return pdf
+
+
+def _data(value, image_file):  # a block (or part of one) → JSON data
+    """A block as the template reads it: its fields, its kind, and what the template needs computed."""
+    if isinstance(value, tuple | list):
+        return [_data(v, image_file) for v in value]
+    if not is_dataclass(value):
+        return value
+    if isinstance(value, Figure):
+        size = value.size_pt
+        return {"kind": "figure", "file": image_file(value), "caption": value.caption,
+                "width": size[0] if size else None, "height": size[1] if size else None}
+    out = {"kind": type(value).__name__.lower()}
+    out.update({f.name: _data(getattr(value, f.name), image_file) for f in fields(value)})
+    if isinstance(value, Paragraph):
+        out.update(indented=value.indented, small=value.small)
+    elif isinstance(value, Table):
+        widths = column_widths(value)
+        out.update(columns=value.columns, fit=widths is None, shares=widths or [])
     return out
 
 
-def serif_font() -> Path | None:
-    root = _package_dir("mplfonts")
-    path = root / "fonts" / SERIF_FILE if root else None
-    return path if path and path.is_file() else None
-
-
-def font_css() -> str:
-    """@font-face rules that give the names the report asks for to the fonts above; the page's margin
-    boxes (page numbers) take their font from ``html``."""
-    rules = [f'@font-face {{ font-family: "{SANS}"; src: url("{path.as_uri()}"); font-weight: {w}; }}'
-             for w, path in static_fonts().items()]
-    serif = serif_font()
-    if serif:
-        rules.append(f'@font-face {{ font-family: "{SERIF}"; src: url("{serif.as_uri()}"); }}')
-    rules.append(f'html {{ font-family: "{SANS}"; }}')
-    return "\n".join(rules)
-
-
-@lru_cache(maxsize=1)
-def _weasyprint():  # (the module, FontConfiguration, [CSS])
-    """WeasyPrint, imported once, and its font configuration, made while fontconfig is shown no system
-    fonts. The environment is restored afterwards: fontconfig has read it, and the programs perflib starts
-    (kernels, LibreOffice) must not inherit a font-less configuration."""
-    before = os.environ.get("FONTCONFIG_FILE")
-    os.environ["FONTCONFIG_FILE"] = str(FONTCONFIG)
-    warnings.filterwarnings("ignore", message=".*No fonts configured.*")
-    try:
-        import weasyprint
-        from weasyprint.text.fonts import FontConfiguration
-
-        fonts = FontConfiguration()
-        sheets = [weasyprint.CSS(string=font_css(), font_config=fonts)]
-    except OSError as exc:  # cffi could not load Pango
-        raise PdfError(f"{PANGO_HINT}：{exc}") from None
-    except ImportError as exc:
-        raise PdfError(f"未安装 WeasyPrint：请重新运行 make setup（{exc}）") from None
-    finally:
-        if before is None:
-            os.environ.pop("FONTCONFIG_FILE", None)
+def _width(text: str) -> float:
+    """``text``'s width in display units (an em is two) much as Noto Sans SC sets it: a CJK character or
+    symbol (East Asian wide, or ambiguous such as ■ ● ≥ ‰ ① “) one em, ``%`` 0.92 em, ``. , : ; ' |`` about
+    0.28 em, another letter or digit about 0.55 em."""
+    total = 0.0
+    for ch in text:
+        if ch in ".,:;'|!il ":
+            total += 0.6
+        elif ch == "%":
+            total += 1.85
+        elif ord(ch) < 0x80 or unicodedata.east_asian_width(ch) not in ("W", "F", "A"):
+            total += 1.1
         else:
-            os.environ["FONTCONFIG_FILE"] = before
-    return weasyprint, fonts, sheets
+            total += 2.0
+    return total
 
 
-def html_to_pdf(html: str | Path, *, base_url: str | Path | None = None) -> bytes:
-    """The PDF of an HTML page (a file, or its text with ``base_url`` for what it links)."""
-    import logging
-
-    wp, fonts, sheets = _weasyprint()
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)  # its warnings are about CSS it ignores
-    logging.getLogger("fontTools").setLevel(logging.ERROR)
-    if isinstance(html, Path):
-        document = wp.HTML(filename=str(html))
-    else:
-        document = wp.HTML(string=html, base_url=str(base_url) if base_url else None)
-    return document.write_pdf(stylesheets=sheets, font_config=fonts)
+_UNBREAKABLE = re.compile(r"[^\s\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]+")  # a word, a figure
 
 
-if __name__ == "__main__":  # make setup: prepare the fonts once
-    print("PDF fonts:", ", ".join(str(p) for p in static_fonts().values()))
+def column_widths(table: Table) -> list[float] | None:
+    """Column widths (display units) much as a browser's automatic table layout gives them, or None when every
+    column can have its text on one line (Typst's own natural widths then).
+
+    A column needs at least its widest piece that cannot be broken (a word, a figure, a short body cell the
+    page keeps on one line such as "100.00%" — though "效益/社会效益" may break after its "/"), and a column
+    of long text at least :data:`LONG` units; the width left over goes to the columns in proportion to how
+    much more they want (their widest line, at most :data:`MOST`). Where even the least is too wide, every
+    column gives up the same share of it: a table never runs into the margin."""
+    columns = table.columns
+    natural, least, most, firm = ([PADDING] * columns for _ in range(4))
+    short = [True] * columns  # every body cell one the page keeps on one line
+    for i, j, cell in table.grid():
+        if cell.colspan > 1 or j >= columns:
+            continue
+        lines = "".join(r.text for r in cell.runs).split("\n")
+        full = max(_width(line) for line in lines)
+        pieces = [_width(w) for line in lines for w in _UNBREAKABLE.findall(line)]
+        if any(not ch.isspace() and not _UNBREAKABLE.fullmatch(ch) for line in lines for ch in line):
+            pieces.append(2.0)  # one CJK character
+        natural[j] = max(natural[j], full + PADDING)
+        least[j] = max(least[j], max(pieces, default=0) + PADDING, min(full, LONG) + PADDING)
+        most[j] = max(most[j], min(full, MOST) + PADDING)
+        if i >= len(table.header):
+            short[j] = short[j] and cell.nowrap
+            firm[j] = max(firm[j], max(_width(p) for line in lines for p in line.split("/")) + PADDING)
+    least = [max(n, f) if s else n for n, f, s in zip(least, firm, short)]
+    for cls in table.classes:
+        for j, em in MIN_EM.get(cls, {}).items():
+            if j < columns:
+                least[j] = max(least[j], em * 2 + PADDING)
+    if sum(natural) <= UNITS_PER_LINE:
+        return None
+    if sum(least) >= UNITS_PER_LINE:
+        return [n * UNITS_PER_LINE / sum(least) for n in least]
+    spare = UNITS_PER_LINE - sum(least)
+    extra = [max(m - n, 0) for n, m in zip(least, most)]
+    return [n + spare * e / (sum(extra) or 1) for n, e in zip(least, extra)]

@@ -50,7 +50,6 @@ class Report:
     evaluation: Evaluation
     history: tuple[Evaluation, ...] = field(default_factory=tuple)  # earlier years and this one, by year
     figures: list[int] = field(default_factory=lambda: [0])  # running figure number
-    images: dict[str, bytes] | None = None  # when a dict: each figure's PNG too, by caption (for Word)
 
     @property
     def ev(self) -> Evaluation:
@@ -98,10 +97,7 @@ def numbered_figure(counter: list[int], fig, caption: str) -> HTML:  # Figure or
 
 
 def _figure(report: Report, fig, caption: str) -> HTML:
-    html = numbered_figure(report.figures, fig, caption)
-    if fig is not None and report.images is not None:
-        report.images[f"图 {report.figures[0]}  {caption}"] = charts.png(fig)
-    return html
+    return numbered_figure(report.figures, fig, caption)
 
 
 def _paragraphs(texts: list[str], missing: str, numbering: str | None = None) -> HTML:

@@ -1,32 +1,54 @@
-"""The report as a Word document (report.docx) in official-document layout, from the same sections as the HTML.
+"""The report as a Word document (report.docx) in official-document layout, laid out from the rendered page.
 
-The content is the report's own: :data:`perflib.present.report.OUTLINE`'s chapters, each an HTML
-fragment built once (escaped text, tables, figures), rendered here to Word instead of to a page — the
-prose is never written twice. The layout follows the common official-document format (GB/T 9704): A4,
-margins 37/35/28/26 mm, body 3号 (16 pt) 仿宋 with fixed 28 pt lines and a two-character first-line
-indent, the title 2号 小标宋, level headings 一、 黑体 / （一） 楷体 / 1. 仿宋 bold, page numbers "— 1 —".
-Every font is named for East Asian text too (``w:eastAsia``), or Word shows Chinese in a fallback font.
-Styles are Word's own names (Title, Heading 1–3, Normal, Caption, Table Grid, and perflib's
-"Table Text"), so a bureau restyles the whole document in one step.
+Every document follows the page: :func:`page_docx` reads the page's HTML (``report.html``,
+``monitor-<MM>.html``, or bare chapters) into blocks (:mod:`perflib.present.blocks`) and writes them as
+Word paragraphs, tables and pictures — so a bureau's edited notebook changes the Word document as it
+changes the page, and nothing is computed twice. Each chart is the page's own SVG, rasterised by Typst at
+print resolution (:func:`perflib.present.typeset.svg_png`), never drawn again. The layout follows the
+common official-document format (GB/T 9704): A4, margins 37/35/28/26 mm, body 3号 (16 pt) 仿宋 with fixed
+28 pt lines and a two-character first-line indent, the title 2号 小标宋, level headings 一、 黑体 / （一） 楷体
+/ 1. 仿宋 bold, page numbers "— 1 —". Every font is named for East Asian text too (``w:eastAsia``), or Word
+shows Chinese in a fallback font. Styles are Word's own names (Title, Heading 1–3, Normal, Caption, Table
+Grid, and perflib's "Table Text"), so a bureau restyles the whole document in one step.
 
 A cover page (department, year, 评价方式 自评, 报告日期) opens it and a signature block (单位负责人, 填报人,
-联系电话, 日期, 单位盖章) closes it, left blank for hand-filling. The mid-year monitoring report
-(:func:`monitor_docx`) is made the same way from its own chapters.
+联系电话, 日期, 单位盖章) closes it, left blank for hand-filling. :func:`report_docx` and
+:func:`monitor_docx` make the same from an evaluation (its title and chapters' HTML, as the notebook shows
+them), for use without a rendered page.
 """
 
 from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import PerflibError
+from ..evaluation import Evaluation
 from ..numbers import exact
 from ..text import display_width
 from . import report as sections
+from .blocks import (
+    Block,
+    Figure,
+    Group,
+    Heading,
+    ItemList,
+    Note,
+    Paragraph,
+    Preformatted,
+    Quote,
+    Rule,
+    Run,
+    Subtitle,
+    Table,
+    Title,
+    page_blocks,
+)
+from .html import join
+from .typeset import svg_png
 
 if TYPE_CHECKING:  # pragma: no cover
     from docx.document import Document
@@ -194,126 +216,244 @@ def signature(doc: Document) -> None:
     stamp.paragraph_format.left_indent = doc.styles["Normal"].font.size * 8
 
 
-# ---------------------------------------------------------------------- HTML fragment → Word
+# ---------------------------------------------------------------------- the page's blocks → Word
 
 
 class _Writer:
-    def __init__(self, doc: Document, images: dict[str, bytes]) -> None:
-        self.doc, self.images = doc, images
-        # a style set by its id: python-docx's paragraph.style = … searches every style each time (~1 ms)
-        self.table_text = doc.styles["Table Text"].style_id
+    """Blocks → Word paragraphs, tables and pictures. Each style is resolved once and set by its id:
+    python-docx's ``add_paragraph(style="…")`` searches every style by name each time (~1 ms)."""
 
-    def block(self, el) -> None:  # lxml element
-        tag = el.tag if isinstance(el.tag, str) else ""
-        if tag in HEADING_STYLES:
-            self.doc.add_paragraph(_text(el), style=HEADING_STYLES[tag])
-        elif tag == "h1":
-            self.doc.add_paragraph(_text(el), style="Title")
-        elif tag == "p":
-            self.paragraph(el)
-        elif tag in ("ul", "ol"):
-            for i, li in enumerate(el.iterfind("li"), 1):
-                p = self.doc.add_paragraph(style="Normal")
-                p.add_run(f"{i}. ")
-                self.inline(p, li)
-        elif tag == "table":
-            self.table(el)
-        elif tag == "figure":
-            self.figure(el)
-        else:  # div, section, main …: their blocks
-            if (el.text or "").strip():
-                self.doc.add_paragraph(el.text.strip(), style="Normal")
-            for child in el:
-                self.block(child)
-                if (child.tail or "").strip():
-                    self.doc.add_paragraph(child.tail.strip(), style="Normal")
+    def __init__(self, doc: Document, pictures: dict[int, bytes]) -> None:
+        from docx.enum.style import WD_STYLE_TYPE
 
-    def paragraph(self, el) -> None:
-        p = self.doc.add_paragraph(style="Normal")
-        classes = (el.get("class") or "").split()
-        if "pf-noindent" in classes or "pf-item" in classes:
+        self.doc, self.pictures = doc, pictures
+        default = doc.styles.default(WD_STYLE_TYPE.PARAGRAPH)
+        # the default paragraph style is no pStyle at all, as python-docx writes it
+        self.ids = {name: (None if default is not None and style.style_id == default.style_id else style.style_id)
+                    for name in TEMPLATE_STYLES if name != "Table Grid" for style in [doc.styles[name]]}
+        self.table_style = doc.styles["Table Grid"]
+        self.small = doc.styles["Normal"].font.size
+
+    def paragraph(self, style: str, text: str = ""):  # docx Paragraph
+        p = self.doc.add_paragraph(text)
+        if self.ids[style] is not None:
+            p._p.style = self.ids[style]
+        return p
+
+    def block(self, block: Block, *, boxed: bool = False) -> list:
+        """Write ``block``; the paragraphs it made (a group keeps them together; a note boxes them)."""
+        made: list = []
+        if isinstance(block, Title):
+            made.append(self.paragraph("Title", block.text))
+        elif isinstance(block, Subtitle):
+            from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+            p = self.paragraph("Normal")
+            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
             p.paragraph_format.first_line_indent = 0
-        self.inline(p, el, small="pf-small" in classes)
+            self.runs(p, (Run(block.text),), small=True)
+            made.append(p)
+        elif isinstance(block, Heading):
+            made.append(self.paragraph(HEADING_STYLES.get(f"h{block.level}", "Heading 3"), block.text))
+        elif isinstance(block, Paragraph):
+            p = self.paragraph("Normal")
+            if not block.indented or boxed:
+                p.paragraph_format.first_line_indent = 0
+            self.runs(p, block.runs, small=block.small or boxed)
+            made.append(p)
+        elif isinstance(block, ItemList):
+            for i, item in enumerate(block.items, block.start if block.ordered else 1):
+                first, *rest = item
+                if isinstance(first, Paragraph):
+                    p = self.paragraph("Normal")
+                    if boxed:
+                        p.paragraph_format.first_line_indent = 0
+                    self.runs(p, (Run(f"{i}. "), *first.runs), small=first.small or boxed)
+                    made.append(p)
+                else:
+                    rest = item
+                for inner in rest:
+                    made += self.block(inner, boxed=boxed)
+        elif isinstance(block, Note):
+            paragraphs = [p for inner in block.blocks for p in self.block(inner, boxed=True)]
+            for p in paragraphs:
+                _box(p)
+            made += paragraphs
+        elif isinstance(block, Quote):
+            for inner in block.blocks:
+                for p in self.block(inner, boxed=boxed):
+                    p.paragraph_format.left_indent = self.small * 2
+                    p.paragraph_format.first_line_indent = 0
+                    made.append(p)
+        elif isinstance(block, Group):
+            made = [p for inner in block.blocks for p in self.block(inner, boxed=boxed)]
+            for p in made[:-1]:
+                p.paragraph_format.keep_with_next = True
+        elif isinstance(block, Table):
+            self.table(block)
+        elif isinstance(block, Figure):
+            self.figure(block)
+        elif isinstance(block, Preformatted):
+            p = self.paragraph("Table Text")
+            for k, line in enumerate(block.text.split("\n")):
+                if k:
+                    p.add_run().add_break()
+                p.add_run(line)
+            made.append(p)
+        elif isinstance(block, Rule):
+            p = self.paragraph("Signature")
+            _box(p, sides=("bottom",))
+            made.append(p)
+        # Contents: Word has its own (References → Table of Contents); the page's is not copied
+        return made
 
-    def inline(self, p, el, *, bold: bool = False, small: bool = False) -> None:
+    def runs(self, p, runs, *, bold: bool = False, small: bool = False) -> None:
         from docx.shared import Pt
 
-        def run(text: str, strong: bool) -> None:
-            if not text:
-                return
-            r = p.add_run(text)
-            r.bold = strong or None
-            if small:
-                r.font.size = Pt(TABLE_PT + 1.5)
-
-        run(el.text or "", bold)
-        for child in el:
-            tag = child.tag if isinstance(child.tag, str) else ""
-            if tag == "br":
+        for r in runs:
+            if r.text == "\n":
                 p.add_run().add_break()
-            elif tag in ("ul", "ol"):
-                self.block(child)
-            else:
-                self.inline(p, child, bold=bold or tag in ("strong", "b"), small=small)
-            run(child.tail or "", bold)
+                continue
+            run = p.add_run(r.text)
+            run.bold = (bold or r.bold) or None
+            if r.italic:
+                run.italic = True
+            if small or r.small:
+                run.font.size = Pt(TABLE_PT + 1.5)
 
-    def table(self, el) -> None:
+    def table(self, block: Table) -> None:
+        """The caption (kept with the table), the table — its grid as python-docx sets it up, its rows
+        written as XML in one go (python-docx builds a cell in ~0.1 ms, and a report has ~1,000) — and
+        the blank line after it."""
         from docx.enum.table import WD_TABLE_ALIGNMENT
-        from docx.enum.text import WD_ALIGN_PARAGRAPH
+        from docx.oxml.parser import parse_xml
+        from docx.table import _Cell
 
-        caption = el.find("caption")
-        if caption is not None:
-            self.doc.add_paragraph(_text(caption), style="Caption").paragraph_format.keep_with_next = True
-        rows = [tr for part in ("thead", "tbody", "tfoot") for sec in el.iterfind(part) for tr in sec.iterfind("tr")]
-        rows = rows or list(el.iterfind("tr"))
-        if not rows:
+        if block.caption or block.unit:
+            self.paragraph("Caption", block.caption + block.unit).paragraph_format.keep_with_next = True
+        rows = block.rows
+        width = block.columns
+        if not rows or not width:
             return
-        width = max(len(tr.findall("td")) + len(tr.findall("th")) for tr in rows)
         table = self.doc.add_table(rows=0, cols=width)
-        table.style = self.doc.styles["Table Grid"]
+        table.style = self.table_style
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        header_rows = sum(1 for sec in el.iterfind("thead") for _ in sec.iterfind("tr"))
-        widths = _column_widths(rows, width)
+        widths = _column_widths(block)
         table.autofit = False
         for j, column in enumerate(table.columns):  # the grid (LibreOffice reads it) as well as every cell
             column.width = widths[j]
-        for i, tr in enumerate(rows):
-            cells = [c for c in tr if isinstance(c.tag, str) and c.tag in ("td", "th")]
-            row = table.add_row()
-            _row_properties(row, header=i < header_rows)
-            bold_row = "pf-total" in (tr.get("class") or "").split()
-            for j, cell in enumerate(cells[:width]):
-                row.cells[j].width = widths[j]
-                paragraph = row.cells[j].paragraphs[0]
-                paragraph._p.style = self.table_text
-                numeric = "num" in (cell.get("class") or "").split()
-                if i < header_rows:
-                    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-                elif numeric:
-                    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-                else:
-                    paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT
-                self.inline(paragraph, cell, bold=bold_row or cell.tag == "th")
-        self.doc.add_paragraph(style="Signature").paragraph_format.space_after = 0
+        for tr in parse_xml(_rows_xml(block, [round(w / 635) for w in widths], self.ids["Table Text"])):
+            table._tbl.append(tr)
+        spans = [(i, j, cell) for i, j, cell in block.grid() if cell.colspan > 1 or cell.rowspan > 1]
+        if spans:
+            trs = table._tbl.tr_lst
+            for i, j, cell in spans:
+                last = trs[min(i + cell.rowspan, len(rows)) - 1].tc_lst[min(j + cell.colspan, width) - 1]
+                _Cell(trs[i].tc_lst[j], table).merge(_Cell(last, table))
+        self.paragraph("Signature").paragraph_format.space_after = 0
 
-    def figure(self, el) -> None:
+    def figure(self, block: Figure) -> None:
         from docx.enum.text import WD_ALIGN_PARAGRAPH
         from docx.shared import Mm
 
-        img = el.find(".//img")
-        caption = el.find("figcaption")
-        text = _text(caption) if caption is not None else (img.get("alt") if img is not None else "")
-        png = next((data for caption, data in self.images.items()
-                    if re.sub(r"[ \t\r\n]+", " ", caption).strip() == text), None)
-        if png is None:
+        picture = self.pictures.get(id(block))
+        if picture is None:
             return
-        p = self.doc.add_paragraph(style="Signature")
+        size = block.size_pt if block.format != "svg" else None
+        width = min(TEXT_WIDTH_MM, 150, size[0] * 25.4 / 72) if size else min(TEXT_WIDTH_MM, 150)
+        p = self.paragraph("Signature")
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
         p.paragraph_format.line_spacing_rule = None
         p.paragraph_format.line_spacing = 1.0
         p.paragraph_format.keep_with_next = True
-        p.add_run().add_picture(io.BytesIO(png), width=Mm(min(TEXT_WIDTH_MM, 150)))
-        self.doc.add_paragraph(text, style="Caption")
+        p.add_run().add_picture(io.BytesIO(picture), width=Mm(width))
+        if block.caption:
+            self.paragraph("Caption", block.caption)
+
+
+_XML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+def _rows_xml(block: Table, twips: list[int], text_style: str | None) -> str:
+    """A table's rows as WordprocessingML, as python-docx would make them: every row of the grid's width,
+    rows not split across pages (``cantSplit``), header rows repeated on every page (``tblHeader``); each
+    cell its width, one paragraph in "Table Text" — centred in a header row, right-aligned for a figure —
+    header cells and total rows bold."""
+    from xml.sax.saxutils import quoteattr
+
+    style = f"<w:pStyle w:val={quoteattr(text_style)}/>" if text_style else ""
+    grid = {(i, j): cell for i, j, cell in block.grid()}
+    header_rows = len(block.header)
+    out = [f"<w:tbl {_W}>"]
+    for i, row in enumerate(block.rows):
+        out.append("<w:tr><w:trPr><w:cantSplit/>" + ("<w:tblHeader/>" if i < header_rows else "") + "</w:trPr>")
+        for j, tw in enumerate(twips):
+            out.append(f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{tw}"/></w:tcPr>')
+            cell = grid.get((i, j))
+            if cell is None:
+                out.append("<w:p/></w:tc>")
+                continue
+            align = "center" if i < header_rows else "right" if cell.numeric else "left"
+            out.append(f'<w:p><w:pPr>{style}<w:jc w:val="{align}"/></w:pPr>')
+            out += [_run_xml(r, bold=row.total or cell.header) for r in cell.runs]
+            out.append("</w:p></w:tc>")
+        out.append("</w:tr>")
+    out.append("</w:tbl>")
+    return "".join(out)
+
+
+def _run_xml(run: Run, *, bold: bool) -> str:
+    """A run as python-docx's ``add_run`` writes it (bold, italic, the small size as in :meth:`_Writer.runs`)."""
+    from xml.sax.saxutils import escape
+
+    if run.text == "\n":
+        return "<w:r><w:br/></w:r>"
+    props = ("<w:b/>" if bold or run.bold else "") + ("<w:i/>" if run.italic else "") + (
+        f'<w:sz w:val="{round(2 * (TABLE_PT + 1.5))}"/>' if run.small else "")
+    text = _XML_UNSAFE.sub("", run.text)
+    space = ' xml:space="preserve"' if text != text.strip() else ""
+    return f"<w:r>{f'<w:rPr>{props}</w:rPr>' if props else ''}<w:t{space}>{escape(text)}</w:t></w:r>"
+
+
+def _pictures(blocks: list[Block]) -> dict[int, bytes]:
+    """Every figure's picture, by the figure's id: an SVG chart rasterised by Typst at :data:`CHART_DPI`
+    (all in one Typst job), a PNG, JPEG or GIF as it is."""
+    figures = [b for b in _walk(blocks) if isinstance(b, Figure)]
+    svgs = [f for f in figures if f.format == "svg"]
+    out = {id(f): f.data for f in figures if f.format != "svg"}
+    out.update(zip((id(f) for f in svgs), svg_png([f.data for f in svgs], ppi=CHART_DPI)))
+    return out
+
+
+def _walk(blocks):  # Iterator[Block]
+    for b in blocks:
+        yield b
+        if isinstance(b, Note | Quote | Group):
+            yield from _walk(b.blocks)
+        elif isinstance(b, ItemList):
+            for item in b.items:
+                yield from _walk(item)
+
+
+def _box(p, sides: tuple[str, ...] = ("top", "left", "bottom", "right")) -> None:
+    """A border round the paragraph: Word draws one box round neighbours that have the same (a note)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    ppr = p._p.get_or_add_pPr()
+    borders = OxmlElement("w:pBdr")
+    for side in sides:
+        edge = OxmlElement(f"w:{side}")
+        for key, value in (("val", "single"), ("sz", "6"), ("space", "4"), ("color", "000000")):
+            edge.set(qn(f"w:{key}"), value)
+        borders.append(edge)
+    ppr.insert_element_before(borders, "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap",
+                              "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi",
+                              "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing",
+                              "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
+                              "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr",
+                              "w:pPrChange")
 
 
 _UNBREAKABLE = re.compile(r"[0-9A-Za-z.,%‰+\-_:/()]+")
@@ -321,22 +461,23 @@ _UNBREAKABLE = re.compile(r"[0-9A-Za-z.,%‰+\-_:/()]+")
 _UNITS_PER_LINE = TEXT_WIDTH_MM / (TABLE_PT * 0.3528 / 2)
 
 
-def _column_widths(rows, columns: int) -> list[int]:
+def _column_widths(table: Table) -> list[int]:
     """Column widths (EMU) that fit the text width: every column first gets its longest unbreakable token
     (a figure such as "100.00%" never wraps), then the rest of the width goes to the columns with the most
     text, in proportion to what they hold."""
     from docx.shared import Mm
 
+    columns = table.columns
     least, want = [2.0] * columns, [2.0] * columns
-    for tr in rows:
-        cells = [c for c in tr if isinstance(c.tag, str) and c.tag in ("td", "th")]
-        for j, cell in enumerate(cells[:columns]):
-            text = _text(cell)
-            tokens = _UNBREAKABLE.findall(text)
-            short = display_width(text) <= 10  # "序号", "警示", "产出/数量": never broken
-            token = display_width(text) if short else min(max((len(tok) for tok in tokens), default=2), 24) * 1.2
-            least[j] = max(least[j], token + 3)  # + the cell's padding
-            want[j] = max(want[j], min(display_width(text), 80) + 3)
+    for _, j, cell in table.grid():
+        if cell.colspan > 1:
+            continue
+        text = cell.text.strip()  # str.strip: an indent of ideographic spaces (　) is not measured
+        tokens = _UNBREAKABLE.findall(text)
+        short = display_width(text) <= 10  # "序号", "警示", "产出/数量": never broken
+        token = display_width(text) if short else min(max((len(tok) for tok in tokens), default=2), 24) * 1.2
+        least[j] = max(least[j], token + 3)  # + the cell's padding
+        want[j] = max(want[j], min(display_width(text), 80) + 3)
     least = [min(n, w) if w > n else n for n, w in zip(least, want)]
     spare = _UNITS_PER_LINE - sum(least)
     if spare <= 0:
@@ -388,67 +529,68 @@ def _row_properties(row, *, header: bool) -> None:
         tr_pr.append(OxmlElement("w:tblHeader"))
 
 
-def _text(el) -> str:
-    """The element's text, runs of ASCII whitespace as one space (an ideographic space 　 is kept)."""
-    return re.sub(r"[ \t\r\n]+", " ", "".join(el.itertext())).strip()
-
-
 @exact
 def report_docx(report: sections.Report, *, template: str | Path | None = None) -> bytes:
-    """The report's Word document: cover, every chapter of the outline, signature block.
+    """The report's Word document: cover, the title and every chapter of the outline as the page shows them
+    (:func:`perflib.present.report.title` and :func:`~perflib.present.report.chapter`), signature block —
+    through :func:`page_docx`, as the batch's page goes.
 
     With a ``template`` (a bureau's .docx) its styles, page set-up, header and footer are kept, and so is
     its content — its cover, say — with the report appended after it; see :func:`check_template`.
     """
-    images: dict[str, bytes] = {}
-    report = replace(report, figures=[0], images=images)
-    ev = report.ev
-    cover_rows = [("部门名称", ev.department), ("评价年度", f"{ev.year}年度"), ("评价方式", "自评"),
-                  ("评价框架", ev.framework.name), ("报告日期", BLANK_DATE)]
-    chapters = (sections.chapter(report, n) for n in range(1, len(sections.OUTLINE) + 1))
-    return compose(ev.title, chapters, images, cover_rows=cover_rows, author=ev.department, template=template)
+    report = replace(report, figures=[0])  # figures numbered from 1, as on the page
+    html = join(sections.title(report), *(sections.chapter(report, n) for n in range(1, len(sections.OUTLINE) + 1)))
+    return page_docx(html, cover_rows=report_cover(report.ev), author=report.ev.department, template=template)
+
+
+def report_cover(ev: Evaluation) -> list[tuple[str, str]]:
+    """The year-end report's cover rows: 部门名称, 评价年度, 评价方式, 评价框架, 报告日期 (blank)."""
+    return [("部门名称", ev.department), ("评价年度", f"{ev.year}年度"), ("评价方式", "自评"),
+            ("评价框架", ev.framework.name), ("报告日期", BLANK_DATE)]
 
 
 @exact
 def monitor_docx(m: Monitoring, *, template: str | Path | None = None) -> bytes:
-    """The mid-year monitoring report (绩效运行监控报告) as Word: the same chapters as its HTML
+    """The mid-year monitoring report (绩效运行监控报告) as Word: the same title and chapters as its page
     (:mod:`perflib.present.monitor_report`), cover and signature block as the year-end report's."""
     from . import monitor_report
 
-    images: dict[str, bytes] = {}
     figures = [0]
-    title = monitor_report.report_title(m)
-    cover_rows = [("部门名称", m.department), ("监控期间", f"{m.snapshot.year}年1–{m.month}月"),
-                  ("监控规则", m.rules.name), ("报告日期", BLANK_DATE)]
-    chapters = (monitor_report.chapter(m, n, figures=figures, images=images)
-                for n in range(1, len(monitor_report.OUTLINE) + 1))
-    return compose(title, chapters, images, cover_rows=cover_rows, author=m.department, template=template)
+    html = join(monitor_report.title(m), *(monitor_report.chapter(m, n, figures=figures)
+                                           for n in range(1, len(monitor_report.OUTLINE) + 1)))
+    return page_docx(html, cover_rows=monitor_cover(m), author=m.department, template=template)
 
 
-def compose(title: str, chapters: Iterable[object], images: dict[str, bytes], *,
-            cover_rows: list[tuple[str, str]], author: str, template: str | Path | None = None) -> bytes:
-    """A Word document from HTML chapters: the default official-document set-up and cover (or a bureau's
-    template), the title, each chapter's blocks as Word paragraphs, tables and pictures (a figure's PNG
-    looked up in ``images`` by its caption; the chapters fill it as they are rendered), the signature
-    block."""
-    import lxml.html
+def monitor_cover(m: Monitoring) -> list[tuple[str, str]]:
+    """The monitoring report's cover rows: 部门名称, 监控期间, 监控规则, 报告日期 (blank)."""
+    return [("部门名称", m.department), ("监控期间", f"{m.snapshot.year}年1–{m.month}月"),
+            ("监控规则", m.rules.name), ("报告日期", BLANK_DATE)]
+
+
+def cover_rows(subject: Evaluation | Monitoring) -> list[tuple[str, str]]:
+    """The cover rows of the page an evaluation (a year-end report) or a monitoring result renders."""
+    return report_cover(subject) if isinstance(subject, Evaluation) else monitor_cover(subject)
+
+
+def page_docx(html: str, *, cover_rows: list[tuple[str, str]], author: str,
+              template: str | Path | None = None) -> bytes:
+    """A rendered page (``report.html``, ``monitor-<MM>.html`` or bare chapters) as a Word document: the
+    default official-document set-up and a cover with the page's title (its h1) and ``cover_rows`` (or a
+    bureau's template), the page's blocks as Word paragraphs, tables and pictures (each chart's SVG
+    rasterised by Typst at :data:`CHART_DPI`), the signature block."""
     from docx import Document
 
+    blocks = page_blocks(html)
+    title = next((b.text for b in blocks if isinstance(b, Title)), "")
     if template is None:
         doc = Document()
         setup_document(doc)
         cover(doc, title, cover_rows)
     else:
         doc = open_template(template)
-    writer = _Writer(doc, images)
-    doc.add_paragraph(title, style="Title")
-    for chapter in chapters:
-        for element in lxml.html.fragments_fromstring(str(chapter)):
-            if isinstance(element, str):
-                if element.strip():
-                    doc.add_paragraph(element.strip(), style="Normal")
-                continue
-            writer.block(element)
+    writer = _Writer(doc, _pictures(blocks))
+    for block in blocks:
+        writer.block(block)
     signature(doc)
     doc.core_properties.title = title
     doc.core_properties.author = author
