@@ -43,8 +43,8 @@ demo: setup  ## generate the synthetic demo portfolio and render it to demo/outp
 	cp -rL params/baiyun-emergency demo/params/  # -L: the example is a link to the copy perflib ships
 	$(BIN)/perflib run --params demo/params --outputs demo/outputs
 
-test: setup  ## run the tests
-	$(BIN)/python -m pytest -q
+test: setup  ## run the tests (on every core)
+	$(BIN)/python -m pytest -q -n auto
 
 bench: setup  ## benchmark the batch against a naive papermill + nbconvert loop (minutes)
 	$(BIN)/python benchmarks/bench_batch.py
