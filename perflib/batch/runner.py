@@ -317,9 +317,10 @@ def render(batch: Batch, opts: RunOptions, executor=None) -> None:  # executors.
                 if batch.tasks:
                     raise  # pages to render and nowhere to render them
                 return  # only invalid inputs: nothing to render, their failures are written
-            if opts.excel:  # openpyxl's ~0.2 s import: while the workers render, not after
-                # (started only now: a fork while another thread imports can deadlock the child)
-                threading.Thread(target=importlib.import_module, args=("openpyxl",), daemon=True).start()
+            # what the summaries import (pandas ~0.3 s, openpyxl ~0.1 s): while the workers render, not after
+            # (started only now: a fork while another thread imports can deadlock the child)
+            threading.Thread(target=_import, args=("pandas", *(["openpyxl"] if opts.excel else [])),
+                             daemon=True).start()
             batch.check()
             tasks = batch.tasks
             with _progress(len(tasks), opts.progress) as bar:
@@ -328,6 +329,11 @@ def render(batch: Batch, opts: RunOptions, executor=None) -> None:  # executors.
                     bar.update(1)
     except KeyboardInterrupt:
         batch.interrupted = True
+
+
+def _import(*modules: str) -> None:
+    for name in modules:
+        importlib.import_module(name)
 
 
 def _progress(total: int, progress: Progress):  # tqdm
