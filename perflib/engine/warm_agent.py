@@ -21,6 +21,7 @@ import os
 import sys
 import types
 import warnings
+from collections.abc import Mapping
 
 #: packages whose functions and classes are fingerprinted to detect monkeypatches
 WATCH = ("perflib", "matplotlib", "numpy", "nbformat", "IPython", "builtins", "json", "os", "decimal")
@@ -64,23 +65,64 @@ def _watched(name: str) -> bool:
     return name.split(".")[0] in WATCH and name != __name__
 
 
-def _fingerprint(module: types.ModuleType) -> int:
-    """Identity of a module's callables (and of the methods of classes it defines)."""
+def _callables(module: types.ModuleType) -> tuple[list[tuple[str, object]], list[tuple[dict, list]]]:
+    """A module's callables (and what else is patched by rebinding), and the methods of the classes it
+    defines: (name, object) pairs, and (class namespace, pairs)."""
     namespace = getattr(module, "__dict__", None)
     if not isinstance(namespace, dict):
-        return 0
+        return [], []
     name = module.__name__
     skip = ("input", "getpass") if name in ("builtins", "getpass") else ()  # rebound by ipykernel
-    items = [(k, v) for k, v in list(namespace.items()) if callable(v) or isinstance(v, _PATCHABLE)]
-    ids = [(k, id(v)) for k, v in items if k not in skip]
-    for key, cls in items:
-        if isinstance(cls, type) and cls.__module__ == name:
-            ids += [(f"{key}.{k}", id(v)) for k, v in list(vars(cls).items()) if callable(v) or isinstance(v, _PATCHABLE)]
+    items = [(k, v) for k, v in list(namespace.items()) if (callable(v) or isinstance(v, _PATCHABLE)) and k not in skip]
+    classes = [(vars(cls), [(k, v) for k, v in list(vars(cls).items()) if callable(v) or isinstance(v, _PATCHABLE)])
+               for _, cls in items if isinstance(cls, type) and cls.__module__ == name]
+    return items, classes
+
+
+def _fingerprint(module: types.ModuleType) -> int:
+    """Identity of a module's callables (and of the methods of classes it defines)."""
+    items, classes = _callables(module)
+    ids = [(k, id(v)) for k, v in items] + [(k, id(v)) for _, pairs in classes for k, v in pairs]
     return hash(tuple(ids))
 
 
-def _fingerprints() -> dict[str, int]:
-    return {n: _fingerprint(m) for n, m in list(sys.modules.items()) if m is not None and _watched(n)}
+def _fingerprints() -> dict[str, tuple[int, int, tuple]]:
+    """Every watched module's fingerprint, with what :func:`_patched` checks first: the size of its namespace
+    and its callables themselves."""
+    out = {}
+    for n, m in list(sys.modules.items()):
+        if m is not None and _watched(n) and isinstance(getattr(m, "__dict__", None), dict):
+            items, classes = _callables(m)
+            ids = [(k, id(v)) for k, v in items] + [(k, id(v)) for _, pairs in classes for k, v in pairs]
+            out[n] = (hash(tuple(ids)), len(m.__dict__), (items, [(ns, len(ns), pairs) for ns, pairs in classes]))
+    return out
+
+
+def _patched(base: dict[str, tuple[int, int, tuple]]) -> list[str]:
+    """The watched modules whose callables are not those of the baseline (a function replaced, added or
+    removed). Quick where nothing changed: each baseline callable is looked up by name and compared by
+    identity, and only a namespace whose size changed is fingerprinted again."""
+    out = []
+    for name, (fingerprint, size, (items, classes)) in base.items():
+        module = sys.modules.get(name)
+        if module is None:
+            continue
+        namespace = module.__dict__
+        if not (_same(namespace, items) and all(len(ns) == n and _same(ns, pairs) for ns, n, pairs in classes)) or (
+                len(namespace) != size and _fingerprint(module) != fingerprint):
+            out.append(name)
+    return sorted(out)
+
+
+def _same(namespace: Mapping, pairs: list[tuple[str, object]]) -> bool:
+    get = namespace.get
+    for k, v in pairs:
+        if get(k, _GONE) is not v:
+            return False
+    return True
+
+
+_GONE = object()
 
 
 def _hooks() -> str:
@@ -294,8 +336,7 @@ def reset() -> Reply:
     new = sorted(set(sys.modules) - _base["modules"])
     if new:
         dirty.append("new modules: " + ", ".join(new[:6]) + (" …" if len(new) > 6 else ""))
-    now = _fingerprints()
-    patched = sorted(n for n, h in _base["fingerprints"].items() if now.get(n, h) != h)
+    patched = _patched(_base["fingerprints"])
     if patched:
         dirty.append("patched: " + ", ".join(patched[:6]))
     if _hooks() != _base["hooks"]:

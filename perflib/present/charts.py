@@ -21,7 +21,7 @@ from functools import lru_cache
 import matplotlib
 from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
-from matplotlib.transforms import offset_copy
+from matplotlib.transforms import TransformedPatchPath, offset_copy
 
 from ..evaluation import Evaluation
 from ..numbers import fmt_percent, fmt_points
@@ -174,8 +174,15 @@ def _labels(ax, points: Sequence[tuple[float, float]], texts: Sequence[str], *, 
             dy: float = 0, **props: object) -> None:
     """Texts at data points, moved by (dx, dy) points; small print (7 pt) unless told."""
     moved = offset_copy(ax.transData, fig=ax.figure, x=dx, y=dy, units="points")
+    clip = _clip(ax)
     for (x, y), text in zip(points, texts):
-        ax.text(x, y, text, transform=moved, **{"fontsize": 7, **props})
+        ax.text(x, y, text, transform=moved, clip_path=clip, **{"fontsize": 7, **props})
+
+
+def _clip(ax) -> TransformedPatchPath:
+    """The axes' clip path, made once for all the texts of a chart: ``ax.text`` makes one per text, and that
+    was a tenth of building a chart. (Texts are not clipped unless asked; the path is only kept.)"""
+    return TransformedPatchPath(ax.patch)
 
 
 # Axes are labelled the same way. A matplotlib tick is five artists (two marks, two labels, a grid
@@ -196,14 +203,15 @@ def _axis_texts(ax, which: str, positions: Sequence[float], texts: Sequence[str]
 
     size = fontsize or matplotlib.rcParams["font.size"]
     (ax.xaxis if which == "x" else ax.yaxis).set_major_locator(NullLocator())  # set_ticks([]) makes a tick
+    clip = _clip(ax)
     if which == "x":
         below = offset_copy(ax.get_xaxis_transform(), fig=ax.figure, y=-AXIS_PAD, units="points")
         for x, text in zip(positions, texts):
-            ax.text(x, 0, text, transform=below, ha="center", va="top", fontsize=size)
+            ax.text(x, 0, text, transform=below, ha="center", va="top", fontsize=size, clip_path=clip)
         return AXIS_PAD + 1.2 * size
     beside = offset_copy(ax.get_yaxis_transform(), fig=ax.figure, x=-AXIS_PAD, units="points")
     for y, text in zip(positions, texts):
-        ax.text(0, y, text, transform=beside, ha="right", va="center", fontsize=size)
+        ax.text(0, y, text, transform=beside, ha="right", va="center", fontsize=size, clip_path=clip)
     return AXIS_PAD + max((text_width(t, size) for t in texts), default=0) * 72
 
 
