@@ -48,8 +48,11 @@ def kernel_manager_class() -> type[AsyncKernelManager]:
 
 #: warm kernels, like nbclient's: parallel kernels must not share the history database. (ipykernel's
 #: 0.5 ms pause before each execute_reply stays: it covers a rare race in which the last output of a
-#: cell reaches the client after the reply; a benchmark run without it once lost one.)
-WARM_ARGUMENTS = ("--HistoryManager.hist_file=:memory:",)
+#: cell reaches the client after the reply; a benchmark run without it once lost one.) A warm kernel
+#: imports what the reports use as it boots, while its worker imports papermill: the two overlap
+#: (the names it leaves go with the first reset; see perflib.engine.warm_agent.preload).
+WARM_ARGUMENTS = ("--HistoryManager.hist_file=:memory:",
+                  "--IPKernelApp.exec_lines=['import perflib.engine.warm_agent', 'perflib.engine.warm_agent.preload()']")
 
 
 async def launch(kernel_name: str = "python3") -> AsyncKernelManager:

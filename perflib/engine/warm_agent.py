@@ -243,20 +243,29 @@ def _snapshot() -> None:
     gc.freeze()
 
 
-def setup(preload: list[str] | None = None) -> Reply:
-    """Import what the reports use, warm the font, and take the baseline every reset restores."""
+def preload(modules: tuple[str, ...] | list[str] = PRELOAD) -> dict[str, str]:
+    """Import what the reports use; the modules that could not be imported, and why.
+
+    A warm kernel runs this as it boots (see :data:`perflib.engine.kernels.WARM_ARGUMENTS`), while its
+    worker imports papermill and nbconvert, and :func:`setup` again for the modules learned since."""
     import importlib
 
     failed = {}
     gc.disable()  # imports make many objects and few cycles: collecting meanwhile costs ~10 % of them
     try:
-        for name in [*PRELOAD, *(preload or [])]:
+        for name in modules:
             try:
                 importlib.import_module(name)
             except Exception as exc:  # noqa: BLE001 - a missing optional module is not fatal
                 failed[name] = repr(exc)
     finally:
         gc.enable()
+    return failed
+
+
+def setup(learned: list[str] | None = None) -> Reply:
+    """Import what the reports use, warm the font, and take the baseline every reset restores."""
+    failed = preload([*PRELOAD, *(learned or [])])
     import matplotlib
 
     from ..present import charts, report
