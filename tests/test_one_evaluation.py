@@ -21,7 +21,7 @@ from pypdf import PdfReader
 
 from perflib.batch import RunOptions, run
 from perflib.cli import main
-from perflib.engine.handover import Handover, receive_code, unpack
+from perflib.engine.handover import Handover, handed_over, receive, unpack
 from perflib.evaluation import evaluate, give, given
 from perflib.inputs.locate import BUNDLED_FRAMEWORKS
 
@@ -105,7 +105,17 @@ def test_a_handover_is_rooted_where_the_worker_has_the_files(tmp_path: Path) -> 
     handover = unpack(Handover("baiyun-emergency/2023.yaml", {"baiyun-emergency/2023.yaml": ev}).pack())
     assert handover.main().total == ev.total
     assert list(handover.rooted(tmp_path)) == [tmp_path / "baiyun-emergency" / "2023.yaml"]
-    code = receive_code(Handover("a/2023.yaml", {}).pack(), tmp_path)
-    assert code.startswith("__import__('perflib.engine.handover'") and str(tmp_path) in code
+    with handed_over(Handover("baiyun-emergency/2023.yaml", {"baiyun-emergency/2023.yaml": ev}).pack(),
+                     tmp_path) as code:
+        assert code.startswith("__import__('perflib.engine.handover'") and str(tmp_path) in code
+        waiting = Path(code.split("receive(")[1].split("'")[1])
+        assert waiting.is_file() and waiting.stat().st_mode & 0o077 == 0  # private to the worker's user
+        try:
+            receive(str(waiting), str(tmp_path))  # what the kernel runs
+            assert given(tmp_path / "baiyun-emergency" / "2023.yaml") is ev or given(
+                tmp_path / "baiyun-emergency" / "2023.yaml").total == ev.total
+        finally:
+            give({})
+    assert not waiting.exists()  # removed once the notebook has run
     with pytest.raises(TypeError):
         unpack(pickle.dumps({"not": "a hand-over"}))

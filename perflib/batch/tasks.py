@@ -16,6 +16,7 @@ import os
 import platform
 import tempfile
 import time
+from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -66,23 +67,25 @@ def _digest(files: tuple[str, ...]) -> str:
     return inputs_digest([Path(f) for f in files])
 
 
-def execute(task: RenderTask, output_path: Path):  # NotebookNode
+def execute(task: RenderTask, output_path: Path):
     """Execute the template for ``task`` with its engine, writing the notebook to ``output_path``; the kernel
     receives the task's hand-over before the first cell."""
     import papermill as pm
 
     from ..engine import engines
-    from ..engine.handover import receive_code
+    from ..engine.handover import handed_over
 
     engines.register()
-    prelude = receive_code(task.handover, dict(task.parameters)["params_dir"]) if task.handover else None
-    return pm.execute_notebook(
-        task.template, str(output_path), parameters=dict(task.parameters), engine_name=task.engine.papermill_name,
-        kernel_name="python3", language="python", progress_bar=False, log_output=False,
-        request_save_on_cell_execute=False, execution_timeout=task.timeout, start_timeout=120,
-        save_on_failure=str(output_path), prelude=prelude,
-        **({"warm_max_runs": task.restart_every} if task.engine is Engine.WARM else {}),
-    )
+    with ExitStack() as stack:
+        prelude = (stack.enter_context(handed_over(task.handover, dict(task.parameters)["params_dir"]))
+                   if task.handover else None)
+        return pm.execute_notebook(
+            task.template, str(output_path), parameters=dict(task.parameters),
+            engine_name=task.engine.papermill_name, kernel_name="python3", language="python", progress_bar=False,
+            log_output=False, request_save_on_cell_execute=False, execution_timeout=task.timeout, start_timeout=120,
+            save_on_failure=str(output_path), prelude=prelude,
+            **({"warm_max_runs": task.restart_every} if task.engine is Engine.WARM else {}),
+        )
 
 
 def render(task: RenderTask) -> RenderResult:
