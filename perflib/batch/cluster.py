@@ -63,6 +63,9 @@ class DaskExecutor:
             if self.cluster is not None:
                 self.cluster.close()
 
+    def join(self) -> None:
+        pass
+
     def run(self, tasks: Iterable[RenderTask]) -> Iterator[RenderResult]:
         from distributed import as_completed
 

@@ -34,6 +34,10 @@ class Executor(Protocol):
 
     def run(self, tasks: Iterable[RenderTask]) -> Iterator[RenderResult]: ...
 
+    def join(self) -> None:
+        """Wait until the workers the executor stopped on leaving have ended (they may end in the background
+        while the batch writes its index)."""
+
 
 class SerialExecutor:
     """Render in this process, one report after another."""
@@ -49,6 +53,9 @@ class SerialExecutor:
     def run(self, tasks: Iterable[RenderTask]) -> Iterator[RenderResult]:
         for task in tasks:
             yield render(task)
+
+    def join(self) -> None:
+        pass
 
 
 def _start_worker(engine: Engine) -> None:
@@ -106,6 +113,7 @@ class PoolExecutor:
         self.jobs = max(1, jobs)
         self.engine = engine
         self._pool: ProcessPoolExecutor | None = None
+        self._ending: list = []  # the worker processes asked to stop, until join()
 
     def __enter__(self) -> PoolExecutor:
         methods = multiprocessing.get_all_start_methods()
@@ -121,12 +129,19 @@ class PoolExecutor:
 
     def __exit__(self, exc_type: object, *exc: object) -> None:
         assert self._pool is not None
+        processes = list((getattr(self._pool, "_processes", None) or {}).values())
         if exc_type is not None:  # interrupted: don't wait for the queue
-            for proc in list(getattr(self._pool, "_processes", {}).values()):
+            for proc in processes:
                 proc.terminate()
             self._pool.shutdown(wait=False, cancel_futures=True)
-        else:
-            self._pool.shutdown(wait=True)
+        else:  # every task is done: the workers stop their kernels and end while the batch writes its index
+            self._pool.shutdown(wait=False)
+        self._ending = processes
+
+    def join(self) -> None:
+        for proc in self._ending:
+            proc.join()
+        self._ending = []
 
     def run(self, tasks: Iterable[RenderTask]) -> Iterator[RenderResult]:
         assert self._pool is not None

@@ -92,8 +92,11 @@ def run(opts: RunOptions, *, executor=None) -> RunReport:  # executors.Executor
     with outputs_lock(opts.outputs_dir, opts.wait), _sigterm_as_interrupt():
         remove_leftovers(opts.outputs_dir)
         batch = plan(opts)
-        with _outputs_written(batch, opts, started_at, started):
-            render(batch, opts, executor)
+        try:
+            with _outputs_written(batch, opts, started_at, started):
+                render(batch, opts, executor)
+        finally:  # the executor's workers ended while the outputs were written (one that says nothing has none)
+            getattr(batch.executor, "join", lambda: None)()
     report = RunReport(batch.entries, time.perf_counter() - started, batch.interrupted)
     if batch.interrupted:
         raise BatchInterrupted(report)
@@ -128,6 +131,7 @@ class Batch:
     planned: list[Planned]
     done: set[str] = field(default_factory=set)
     interrupted: bool = False
+    executor: object | None = None  # executors.Executor, once started
 
     @property
     def entries(self) -> list[Entry]:
@@ -307,7 +311,7 @@ def render(batch: Batch, opts: RunOptions, executor=None) -> None:  # executors.
 
     if not batch.todo:
         return
-    executor = executor or make_executor(opts, len(batch.todo))
+    executor = batch.executor = executor or make_executor(opts, len(batch.todo))
     try:
         with ExitStack() as running:
             try:  # the workers and their kernels start now, while this process checks the inputs
