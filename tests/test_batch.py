@@ -226,7 +226,7 @@ def test_interrupted_while_checking_inputs_lists_the_rest_as_unfinished(tmp_path
 def test_workers_that_cannot_start_fail_every_report_cleanly(tmp_path: Path, monkeypatch) -> None:
     import perflib.batch.executors as executors
 
-    def broken(engine: str) -> None:
+    def broken(engine: str, parent: int = 0) -> None:
         raise ImportError("no module named nbconvert")
 
     monkeypatch.setattr(executors, "_start_worker", broken)  # inherited by the forked workers

@@ -174,3 +174,58 @@ def test_disk_full_while_writing_the_index(tmp_path: Path, monkeypatch) -> None:
     with pytest.raises(RunError, match="index.html: 写入失败（No space left on device），原文件未改动"):
         run(options(tmp_path, jobs=1, force=True))
     assert (tmp_path / "outputs" / "index.html").read_bytes() == index
+
+
+@pytest.mark.parametrize("spoil", ["not an object", "emptied page", "changed page", "document gone"])
+def test_a_cache_that_claims_what_is_not_there_is_not_trusted(tmp_path: Path, spoil: str) -> None:
+    """A report is skipped as unchanged only when its sidecar is a JSON object whose fingerprint matches and
+    whose recorded files are still there, byte for byte; otherwise it is rendered again — no traceback."""
+    params = make_params(tmp_path, ["a-one"])
+    make_template(tmp_path / "t.ipynb", "print('ok')")
+    opts = RunOptions(params_dir=params, outputs_dir=tmp_path / "out", template=tmp_path / "t.ipynb", jobs=1,
+                      engine="cold", progress=False, overview=False, formats=("html", "xlsx"))
+    assert [e.status for e in run(opts).entries] == ["ok"]
+    assert [e.status for e in run(opts).entries] == ["skipped"]
+    folder = tmp_path / "out" / "a-one" / "2023"
+    if spoil == "not an object":
+        (folder / "report.json").write_text("[1, 2]", encoding="utf-8")
+    elif spoil == "emptied page":
+        (folder / "report.html").write_bytes(b"")
+    elif spoil == "changed page":
+        (folder / "report.html").write_text("<p>edited by hand</p>", encoding="utf-8")
+    else:
+        (folder / "自评表.xlsx").unlink()
+    done = run(opts)
+    assert [e.status for e in done.entries] == ["ok"], spoil
+    assert b"ok" in (folder / "report.html").read_bytes() and (folder / "自评表.xlsx").is_file()
+    assert [e.status for e in run(opts).entries] == ["skipped"]
+
+
+def _batch_processes(root: Path) -> set[int]:
+    """Workers and kernels of a batch writing under ``root`` (their command lines name it, or a kernel's
+    parent is such a worker)."""
+    found: dict[int, tuple[int, bytes]] = {}
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            cmd = (proc / "cmdline").read_bytes().replace(b"\0", b" ")
+            ppid = int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        found[int(proc.name)] = (ppid, cmd)
+    workers = {pid for pid, (_, cmd) in found.items() if str(root).encode() in cmd}
+    return workers | {pid for pid, (ppid, cmd) in found.items() if ppid in workers and b"ipykernel" in cmd}
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="parent-death signal: Linux")
+def test_workers_and_kernels_end_when_the_batch_is_killed(tmp_path: Path) -> None:
+    """kill -9 of perflib run: no handler runs, yet its workers and their kernels end with it."""
+    params = make_params(tmp_path, [f"d-{i:02d}" for i in range(6)])
+    make_template(tmp_path / "t.ipynb", "import time\ntime.sleep(2)")
+    proc = _perflib("run", "--params", str(params), "--outputs", str(tmp_path / "outputs"), "--template",
+                    str(tmp_path / "t.ipynb"), "--jobs", "2", "--quiet", "--no-overview")
+    _wait_for(lambda: len(_batch_processes(tmp_path)) >= 5)  # the batch, two workers, two kernels
+    proc.kill()
+    proc.wait()
+    _wait_for(lambda: not _batch_processes(tmp_path), timeout=10)

@@ -11,9 +11,13 @@ so that it can start and stop its workers.
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import multiprocessing
 import multiprocessing.util
+import os
+import signal
+import sys
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -58,12 +62,32 @@ class SerialExecutor:
         pass
 
 
-def _start_worker(engine: Engine) -> None:
+def _die_with(parent: int) -> None:
+    """On Linux, end this worker when the batch's process ends, however it ends (``kill -9`` included): its
+    kernel then finds its parent gone and ends too (ipykernel's parent poller). Elsewhere nothing."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the batch was gone before this worker asked
+        os._exit(1)
+
+
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+
+def _start_worker(engine: Engine, parent: int = 0) -> None:
     """Pool initializer: start the worker's warm kernel at once, in parallel with the other workers.
 
     The kernel's process is launched first; papermill and nbconvert are imported while it boots.
     """
     from jupyter_core.utils import run_sync
+
+    if parent:
+        _die_with(parent)
 
     launched = None
     if engine is Engine.WARM:
@@ -119,7 +143,7 @@ class PoolExecutor:
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
         self._pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=context, initializer=_start_worker,
-                                         initargs=(self.engine,))
+                                         initargs=(self.engine, os.getpid()))
         try:
             for _ in range(self.jobs):  # start the workers (and their kernels) now, not at the first task
                 self._pool.submit(_started)

@@ -165,10 +165,13 @@ class Batch:
             return
         entry.status, entry.has_report, entry.error, entry.error_kind = Status.OK, True, None, None
         entry.document_errors = dict(result.document_errors)
-        entry.documents = _present(self.opts.outputs_dir, p.job)
-        write_atomic(p.job.sidecar(self.opts.outputs_dir), json.dumps(
+        out = self.opts.outputs_dir.resolve()
+        entry.documents = _present(out, p.job)
+        files = [p.job.page, *(p.job.document(fmt) for fmt in entry.documents)]
+        write_atomic(p.job.sidecar(out), json.dumps(
             {"fingerprint": entry.fingerprint, "rendered": _now(), "seconds": round(entry.seconds, 3),
-             "summary": entry.summary or {}}, ensure_ascii=False, indent=1))
+             "files": {name: _file_hash(out / name) for name in files}, "summary": entry.summary or {}},
+            ensure_ascii=False, indent=1))
 
     def finish(self) -> None:
         """Whatever was not done is failed: interrupted, or left by an executor that gave no result."""
@@ -259,9 +262,21 @@ def _unchanged(opts: RunOptions, job: Job, fingerprint: str) -> dict | None:
     data = read_json(job.sidecar(out))
     if not data or data.get("fingerprint") != fingerprint or not isinstance(data.get("summary"), dict | None):
         return None
-    if not all((out / job.document(fmt)).is_file() for fmt in job.formats(opts.formats)):
-        return None  # a document was removed since: make it again
+    files = data.get("files")
+    wanted = [job.page, *(job.document(fmt) for fmt in job.formats(opts.formats))]
+    if not isinstance(files, dict) or any(name not in files for name in wanted):
+        return None  # a document was asked for that was not made, or an older sidecar: make it again
+    if any(_file_hash(out / name) != files[name] for name in wanted):
+        return None  # a file was removed, emptied or changed since: the cache claims what is not there
     return data
+
+
+def _file_hash(path: Path) -> str:
+    """The SHA-256 of a file's bytes ("" when it cannot be read)."""
+    try:
+        return sha(path.read_bytes())
+    except OSError:
+        return ""
 
 
 def _present(outputs: Path, job: Job) -> tuple[str, ...]:
