@@ -229,3 +229,25 @@ def test_workers_and_kernels_end_when_the_batch_is_killed(tmp_path: Path) -> Non
     proc.kill()
     proc.wait()
     _wait_for(lambda: not _batch_processes(tmp_path), timeout=10)
+
+
+KILLS_ITS_WORKER = '''
+import os, signal, time
+if department == "d-killer":
+    os.kill(os.getppid(), signal.SIGKILL)   # the kernel's parent is the worker: a worker dies mid-batch
+    time.sleep(30)
+print(department, year)
+'''
+
+
+@pytest.mark.parametrize("engine", ["warm", "cold"])
+def test_a_worker_killed_mid_batch_fails_only_its_report(tmp_path: Path, engine: str) -> None:
+    """A pool worker dies (killed, out of memory): the pool is started anew and the batch goes on; the reports
+    that were in the broken pool are tried again, alone, so only the one that kills its worker fails."""
+    params = make_params(tmp_path, ["a-one", "b-two", "d-killer", "e-four", "f-five", "g-six"])
+    make_template(tmp_path / "t.ipynb", KILLS_ITS_WORKER)
+    done = run(options(tmp_path, engine=engine, timeout=60))
+    status = {e.code: (e.status, e.error_kind) for e in done.entries}
+    assert status.pop("d-killer") == ("failed", "dead_kernel"), status
+    assert set(status.values()) == {("ok", None)}, status
+    assert "重试" in next(e.error for e in done.entries if e.code == "d-killer")

@@ -18,6 +18,7 @@ import multiprocessing.util
 import os
 import signal
 import sys
+from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -138,18 +139,26 @@ class PoolExecutor:
         self.engine = engine
         self._pool: ProcessPoolExecutor | None = None
         self._ending: list = []  # the worker processes asked to stop, until join()
+        self._starts: list[Future] = []  # the no-op task per worker of the current pool
 
     def __enter__(self) -> PoolExecutor:
+        self._pool, self._starts = self._start()
+        return self
+
+    def _start(self) -> tuple[ProcessPoolExecutor, list[Future]]:
+        """A pool whose workers (and their kernels) start now, not at the first task; and a no-op task per
+        worker, which fails when the workers cannot start."""
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-        self._pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=context, initializer=_start_worker,
-                                         initargs=(self.engine, os.getpid()))
+        pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=context, initializer=_start_worker,
+                                   initargs=(self.engine, os.getpid()))
+        starts = []
         try:
-            for _ in range(self.jobs):  # start the workers (and their kernels) now, not at the first task
-                self._pool.submit(_started)
+            for _ in range(self.jobs):
+                starts.append(pool.submit(_started))
         except BrokenProcessPool:  # a worker failed to start before the last was asked for: run() reports it
             pass
-        return self
+        return pool, starts
 
     def __exit__(self, exc_type: object, *exc: object) -> None:
         assert self._pool is not None
@@ -160,7 +169,7 @@ class PoolExecutor:
             self._pool.shutdown(wait=False, cancel_futures=True)
         else:  # every task is done: the workers stop their kernels and end while the batch writes its index
             self._pool.shutdown(wait=False)
-        self._ending = processes
+        self._ending += processes
 
     def join(self) -> None:
         for proc in self._ending:
@@ -168,24 +177,90 @@ class PoolExecutor:
         self._ending = []
 
     def run(self, tasks: Iterable[RenderTask]) -> Iterator[RenderResult]:
+        """Render ``tasks``, a few at a time (one queued besides each worker's running one).
+
+        When a worker dies (killed, out of memory) its pool breaks and every task in it fails with it. The
+        pool is then started anew and the batch goes on: the tasks that were in the broken pool are tried
+        again, one at a time — so a task that kills its worker every time fails alone, after one more try —
+        and then the rest. When the workers cannot start at all, every task fails, saying so.
+        """
         assert self._pool is not None
+        fresh = deque(tasks)
+        suspects: deque[RenderTask] = deque()  # in a pool when it broke: tried again, alone
+        retried: set[str] = set()
         pending: dict[Future, RenderTask] = {}
-        tasks = list(tasks)
-        try:
-            for task in tasks:
-                pending[self._pool.submit(render, task)] = task
-        except BrokenProcessPool as exc:  # a worker could not start (or died at once): no task can run
-            for task in tasks[len(pending):]:
-                yield RenderResult(task.key, False, 0.0, Failure.DEAD_KERNEL, f"渲染进程未能启动：{exc}")
-        while pending:
-            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for future in finished:
-                task = pending.pop(future)
+        while fresh or suspects or pending:
+            broken = self._fill(pending, fresh, suspects)
+            if broken is None and pending:
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    task = pending.pop(future)
+                    try:
+                        result = future.result()
+                    except BrokenProcessPool as exc:
+                        broken = exc
+                        yield from _suspect(task, retried, suspects)
+                        continue
+                    except Exception as exc:  # noqa: BLE001 - a crash outside render(): this task's failure
+                        result = RenderResult(task.key, False, 0.0, Failure.INTERNAL, f"渲染任务出错：{exc!r}")
+                    yield result
+            if broken is None:
+                continue
+            for future, task in list(pending.items()):  # the rest of the broken pool went down with it
+                del pending[future]
                 try:
                     yield future.result()
-                except Exception as exc:  # noqa: BLE001 - a worker process died (BrokenProcessPool)
-                    yield RenderResult(task.key, False, 0.0, Failure.DEAD_KERNEL,
-                                       f"渲染进程意外退出：{type(exc).__name__}: {exc}")
+                except Exception:  # noqa: BLE001 - BrokenProcessPool
+                    yield from _suspect(task, retried, suspects)
+            if self._never_started():
+                for task in [*suspects, *fresh]:
+                    yield RenderResult(task.key, False, 0.0, Failure.DEAD_KERNEL, f"渲染进程未能启动：{broken}")
+                return
+            self._restart()
+
+    def _fill(self, pending: dict[Future, RenderTask], fresh: deque[RenderTask],
+              suspects: deque[RenderTask]) -> BrokenProcessPool | None:
+        """Submit what may run now: a task to try again alone, once nothing else runs; else fresh tasks, one
+        queued besides each worker's. The pool's breakage, when a submission finds it broken."""
+        while True:
+            if suspects:
+                if pending:
+                    return None
+                queue = suspects
+            elif fresh and len(pending) < self.jobs + 1:
+                queue = fresh
+            else:
+                return None
+            try:
+                pending[self._pool.submit(render, queue[0])] = queue[0]
+            except BrokenProcessPool as exc:
+                return exc
+            queue.popleft()
+
+    def _never_started(self) -> bool:
+        """Whether the pool broke before its workers started (their no-op tasks failed)."""
+        for start in self._starts:
+            try:
+                start.result(timeout=0)
+            except Exception:  # noqa: BLE001 - BrokenProcessPool, or not done: never started
+                return True
+        return False
+
+    def _restart(self) -> None:
+        """A new pool in place of a broken one (the old one's workers are gone or going)."""
+        self._ending += list((getattr(self._pool, "_processes", None) or {}).values())
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        self._pool, self._starts = self._start()
+
+
+def _suspect(task: RenderTask, retried: set[str], suspects: deque[RenderTask]) -> Iterator[RenderResult]:
+    """A task that was in a pool when it broke: tried again once, alone; a second time it fails."""
+    if task.key in retried:
+        yield RenderResult(task.key, False, 0.0, Failure.DEAD_KERNEL,
+                           "渲染进程意外退出，重试一次仍然退出（该报告可能使进程崩溃，或内存不足）")
+    else:
+        retried.add(task.key)
+        suspects.append(task)
 
 
 def make_executor(opts: RunOptions, count: int) -> Executor:
