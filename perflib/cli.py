@@ -413,6 +413,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("已中断。", file=sys.stderr)
         return 130
+    except OSError as exc:  # the file system said no (a folder given for a file, a full or read-only disk …)
+        where = exc.filename if exc.filename is not None else "perflib"
+        print(f"{where}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
     except BrokenPipeError:  # e.g. `perflib score … | head`
         return 0
 

@@ -11,6 +11,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .._version import __version__
+from ..errors import InputError
+from ..files import read_limited
+from ..inputs.yamlio import MAX_BYTES
 
 PACKAGE = Path(__file__).resolve().parent.parent
 #: Files of the package whose change re-renders every report (code, templates, bundled frameworks).
@@ -44,11 +47,12 @@ def input_files(params_file: Path, frameworks: Sequence[Path]) -> list[Path]:
 
 
 def inputs_digest(files: Sequence[Path]) -> str:
-    """Hash of the files' names and contents (a missing file hashes as empty)."""
+    """Hash of the files' names and contents. Each is read as every input is (a regular file, at most the
+    inputs' size limit): one that cannot be read hashes as the reason, and the job's check says it."""
     chunks = []
     for path in files:
         try:
-            chunks.append(path.name.encode() + b"\0" + path.read_bytes())
-        except OSError:
-            chunks.append(path.name.encode() + b"\0")
+            chunks.append(path.name.encode() + b"\0" + read_limited(path, MAX_BYTES))
+        except InputError as exc:
+            chunks.append(path.name.encode() + b"\1" + exc.detail.encode())
     return sha(*chunks)

@@ -14,6 +14,7 @@ evaluation.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -21,12 +22,21 @@ from pathlib import Path
 from typing import ClassVar
 
 from ..engine.handover import Handover
-from ..errors import PerflibError
+from ..errors import InputError, InputErrors, PerflibError
 from ..evaluation import Evaluation, evaluate
 from ..inputs.locate import FRAMEWORKS_DIR, MONITOR_TEMPLATE, OVERVIEW_TEMPLATE, REPORT_TEMPLATE
 from ..inputs.params import discover
+from ..inputs.schema import CODE_PATTERN
 from .documents import FORMATS, MONITOR_FORMATS, document_name
 from .fingerprint import inputs_digest
+
+
+def _folder_is_a_code(path: Path) -> None:
+    """A department's folder is named by its code: its pages are written under that name, so any other name
+    (capitals, quotes, "<", "javascript:") is refused before anything is rendered."""
+    if not re.fullmatch(CODE_PATTERN, path.parent.name) or len(path.parent.name) > 64:
+        raise InputErrors([InputError(path.parent, "(目录名)", "目录名不是有效的部门代码", expected="小写字母、数字和连字符，"
+                                      "与文件中的 department.code 相同", found=path.parent.name)])
 
 
 class Kind(StrEnum):
@@ -160,6 +170,7 @@ class ReportJob(_Page):
     def check(self, ev: Evaluations, *, strict: bool = False) -> Checked:
         """Evaluate the year (``strict``: refusing its form's defects) and the department's earlier years (an
         earlier year that does not validate is left out of the trend, as the report says)."""
+        _folder_is_a_code(self.path)
         main = ev.evaluation(self.path, strict=strict)
         results = {ev.relative(self.path): main}
         for earlier in discover(ev.params_dir, departments=[self.code]):
@@ -216,6 +227,7 @@ class MonitorJob(_Page):
     def check(self, ev: Evaluations, *, strict: bool = False) -> Checked:
         from ..monitoring.rules import LIGHT_NAMES, LIGHTS
 
+        _folder_is_a_code(self.path)
         m = ev.monitoring(self.path)
         lights = "，".join(f"{LIGHT_NAMES[lt]} {sum(1 for i in m.indicators if i.light == lt)}" for lt in LIGHTS
                           if any(i.light == lt for i in m.indicators))

@@ -24,7 +24,16 @@ def outputs_lock(outputs_dir: Path, wait: float = 0.0) -> Iterator[None]:
     """Hold ``outputs/.perflib.lock``; a second batch waits up to ``wait`` seconds, then refuses."""
     from filelock import FileLock, Timeout
 
-    outputs_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        outputs_dir.mkdir(parents=True, exist_ok=True)
+        if not outputs_dir.is_dir():
+            raise NotADirectoryError(20, "不是目录")
+        probe = outputs_dir / f".perflib.probe.{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        why = "已有同名文件" if isinstance(exc, FileExistsError | NotADirectoryError) else (exc.strerror or str(exc))
+        raise RunError(f"{outputs_dir}: 不能用作输出目录（{why}）；请用 --outputs 指定一个可写入的目录") from None
     lock = FileLock(outputs_dir / LOCK, timeout=max(wait, 0.0))
     owner = outputs_dir / OWNER
     try:

@@ -32,8 +32,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..engine import Engine
-from ..errors import InputErrors, PerflibError, RunError
-from ..files import write_atomic
+from ..errors import InputError, InputErrors, PerflibError, RunError
+from ..files import read_limited, write_atomic
 from ..inputs.locate import notebook_template
 from ..inputs.params import discover
 from .failures import Failure, classify
@@ -236,7 +236,14 @@ def _template(opts: RunOptions, job: Job) -> tuple[Path, str]:
     path = (chosen or notebook_template(job.template_name)).resolve()
     if not path.is_file():
         raise RunError(f"{path}: 找不到{job.what}模板")
-    return path, sha(path.read_bytes())
+    try:
+        return path, sha(read_limited(path, TEMPLATE_LIMIT))
+    except InputError as exc:
+        raise RunError(f"{path}: {job.what}模板{exc.message}") from None
+
+
+#: The largest notebook template the batch reads (a template is a few kilobytes; this is a guard).
+TEMPLATE_LIMIT = 20_000_000
 
 
 def _docx_template(opts: RunOptions) -> str:

@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from ..errors import InputError
+from ..files import read_limited
 
 MAX_BYTES = 2_000_000
 MAX_DEPTH = 32
@@ -135,16 +136,9 @@ def _line_map(node: yaml.Node, path: tuple = (), out: dict | None = None) -> dic
 
 
 def read_text(path: Path, *, max_bytes: int = MAX_BYTES) -> str:
-    """The file's text, refusing oversized and non-UTF-8 files with an :class:`InputError`."""
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise InputError(path, "(文件)", "文件不存在") from None
-    if size > max_bytes:
-        raise InputError(
-            path, "(文件)", "文件过大", expected=f"不超过 {max_bytes:,} 字节", found=f"{size:,} 字节"
-        )
-    raw = path.read_bytes()
+    """The file's text, refusing what is not a regular file, oversized and non-UTF-8 files with an
+    :class:`InputError` (see :func:`perflib.files.read_limited`)."""
+    raw = read_limited(path, max_bytes)
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
