@@ -68,3 +68,11 @@ def test_summary_is_the_portfolio_of_the_batch(tmp_path: Path) -> None:
     pd.testing.assert_frame_equal(summary[shared], portfolio[shared])
     assert summary.columns[4] == "status" and summary.columns[-1] == "report"
     assert len(summary) == len(paths) and set(summary.status) == {"成功"}
+
+
+@pytest.mark.parametrize("name", ["=HYPERLINK(\"http://x\",\"点此\")", "+1+1", "-2+3", "@SUM(A1)", "＝1+1"])
+def test_a_name_that_looks_like_a_formula_reaches_the_csv_as_text(name: str) -> None:
+    entry = _entry("d-x", "万元", 100.0)
+    entry.summary["department"] = name
+    row = _rows([entry])[0]
+    assert next(v for k, v in row.items() if "部门" in k and "代码" not in k) == "'" + name

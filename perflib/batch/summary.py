@@ -63,9 +63,28 @@ def _missing(value: object) -> bool:
 
 def summary_csv(entries: Sequence[Entry]) -> str:
     """summary.csv (UTF-8 with BOM so that Excel opens the Chinese headers correctly); numbers with two
-    decimals (already rounded half-up), counts and years as integers."""
+    decimals (already rounded half-up), counts and years as integers; a text that a spreadsheet would take
+    for a formula is written as text (see :func:`spreadsheet_safe`)."""
+    import pandas as pd
+
     frame = summary_frame(entries)
+    for column in frame.columns:
+        if frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column]):
+            frame[column] = frame[column].map(spreadsheet_safe)
     return "\ufeff" + frame.rename(columns=HEADERS).to_csv(index=False, float_format="%.2f", lineterminator="\n")
+
+
+#: what a spreadsheet reads as the start of a formula (or a command) in a CSV cell
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+
+
+def spreadsheet_safe(value: object) -> object:
+    """A text cell that begins like a formula (``=HYPERLINK(…)``, ``+1``, ``@SUM``) with a leading apostrophe,
+    as spreadsheet-safe CSV writers do (OWASP "CSV injection"), so Excel and WPS show it as the text it is;
+    any other value unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def summary_workbook(entries: Sequence[Entry]) -> bytes:
