@@ -92,6 +92,8 @@ MALFORMED = [
     ("wrong-header", lambda wb: wb["绩效指标"].cell(row=1, column=3, value="目标"), "绩效指标!C1（表头）", "「指标值」"),
     ("text-in-amount", lambda wb: wb["预算"].cell(row=2, column=3, value="三千一百多"), "预算!C2（调整后预算）", "数值"),
     ("merged-cells", lambda wb: wb["绩效指标"].merge_cells("A3:B3"), "绩效指标!A3:B3（合并单元格）", "合并单元格"),
+    ("merged-basic", lambda wb: wb["基本信息"].merge_cells("B3:B4"), "基本信息!B3:B4（合并单元格）", "合并单元格"),
+    ("merged-facts", lambda wb: wb["预算明细"].merge_cells("A2:B2"), "预算明细!A2:B2（合并单元格）", "合并单元格"),
     ("empty-row", lambda wb: wb["绩效指标"].insert_rows(5), "绩效指标!A5（空行）", "空行"),
     ("bad-percent", lambda wb: wb["重点项目"].cell(row=2, column=4, value="约百分之百"), "重点项目!D2（预算执行率（报告所述））", "百分比"),
     ("missing-code", lambda wb: setattr(wb["基本信息"]["B2"], "value", None), "基本信息!B2（部门代码）", "必填"),

@@ -116,3 +116,15 @@ def test_the_template_refuses_a_file_it_cannot_use(params: Path, tmp_path: Path,
     other.write_text("a: 1\n", encoding="utf-8")
     assert main(["monitor-template", str(other), "--month", "6", "--to", str(tmp_path / "x.xlsx")]) == 2
     assert "不是年度文件或监控快照" in capsys.readouterr().err
+
+
+def test_a_merged_range_in_the_basics_is_named(params: Path, tmp_path: Path, capsys) -> None:
+    from openpyxl import load_workbook
+
+    form = _form(params, tmp_path, "2024-06.yaml")
+    wb = load_workbook(form)
+    wb["基本信息"].merge_cells("B2:B3")
+    wb.save(form)
+    assert main(["monitor-import", str(form), "--out", str(tmp_path / "elsewhere")]) == 2
+    err = capsys.readouterr().err
+    assert "基本信息!B2:B3（合并单元格）" in err and "Traceback" not in err, err

@@ -284,6 +284,7 @@ def _read(wb, reader: Reader) -> dict:
         reader.error("基本信息!（工作表）", "缺少工作表「基本信息」", expected="使用 perflib monitor-template 生成的工作簿")
         return data
     basic = wb["基本信息"]
+    reader.no_merged_cells(basic)
     labels = {str(basic.cell(row=r, column=1).value or "").strip(): r for r in range(1, basic.max_row + 1)}
     for label, field, kind in BASIC:
         if label not in labels:

@@ -181,6 +181,11 @@ class Reader:
             self.error(where, "内容无法读取", expected=expected, found=raw if not hasattr(raw, "isoformat") else str(raw))
             return None
 
+    def no_merged_cells(self, ws: Worksheet) -> None:
+        """A merged range would hide a value (its other cells read as empty): refused, named."""
+        for merged in ws.merged_cells.ranges:
+            self.error(f"{ws.title}!{merged.coord}（合并单元格）", "表格中有合并单元格，请取消合并后再导入")
+
     def validated(self, model: type, data: dict) -> Any:  # an instance of ``model``
         """``data`` read from the sheets as ``model``; :class:`InputErrors` with every cell problem, or every
         schema problem re-addressed to the cell it came from."""
@@ -212,8 +217,7 @@ class Reader:
                            found=found)
         if not header_ok:
             return None, []
-        for merged in ws.merged_cells.ranges:
-            self.error(f"{name}!{merged.coord}（合并单元格）", "表格中有合并单元格，请取消合并后再导入")
+        self.no_merged_cells(ws)
         rows: list[tuple[int, list]] = []
         gap: int | None = None
         for r in range(2, ws.max_row + 1):

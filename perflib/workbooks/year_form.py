@@ -542,6 +542,7 @@ def _as_percent(text: str) -> str:
 
 def _key_values(ws: Worksheet, items: tuple, reader: Reader, data: dict, *, keep_blank: bool) -> set[str]:
     """A 项目 / 内容 sheet (基本信息, 预算明细) into ``data`` by each label's field path; the labels seen."""
+    reader.no_merged_cells(ws)
     labels = {item[0]: item for item in items}
     seen = set()
     for r in range(2, ws.max_row + 1):
