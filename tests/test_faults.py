@@ -251,3 +251,26 @@ def test_a_worker_killed_mid_batch_fails_only_its_report(tmp_path: Path, engine:
     assert status.pop("d-killer") == ("failed", "dead_kernel"), status
     assert set(status.values()) == {("ok", None)}, status
     assert "重试" in next(e.error for e in done.entries if e.code == "d-killer")
+
+
+def test_the_timeout_covers_the_documents_and_the_time_recorded_is_the_real_one(tmp_path: Path,
+                                                                               monkeypatch) -> None:
+    """A document that takes longer than --timeout is stopped and fails alone; the page is kept, and the
+    seconds recorded for the report include its documents."""
+    from perflib.batch import documents
+
+    def slow(*args, **kwargs) -> bytes:  # noqa: ANN002, ANN003
+        time.sleep(30)
+        return b""
+
+    monkeypatch.setitem(documents.MAKERS, "docx", slow)
+    params = make_params(tmp_path, ["a-one"])
+    make_template(tmp_path / "t.ipynb", "print('ok')")
+    started = time.monotonic()
+    done = run(options(tmp_path, jobs=1, engine="cold", timeout=2, formats=("html", "docx", "xlsx")))
+    assert time.monotonic() - started < 25
+    entry = done.entries[0]
+    assert entry.status == "ok" and "--timeout" in entry.document_errors["docx"] and entry.documents == ("xlsx",)
+    assert entry.seconds >= 2
+    sidecar = json.loads((tmp_path / "outputs" / "a-one" / "2023" / "report.json").read_text(encoding="utf-8"))
+    assert sidecar["seconds"] >= 2

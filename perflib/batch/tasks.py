@@ -14,13 +14,17 @@ from __future__ import annotations
 
 import os
 import platform
+import signal
 import tempfile
+import threading
 import time
-from contextlib import ExitStack
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..engine import RESTART_EVERY, Engine
+from ..errors import PerflibError
 from .failures import Failure, classify
 from .fingerprint import inputs_digest
 
@@ -119,7 +123,8 @@ def render(task: RenderTask) -> RenderResult:
         write_atomic(html, page)
         os.replace(tmp, notebook)
         task.failed_notebook.unlink(missing_ok=True)
-        return replace(result(True), document_errors=_documents(task, page))
+        document_errors = _documents(task, page)
+        return replace(result(True), document_errors=document_errors)  # the time recorded is every format's
     except KeyboardInterrupt:
         tmp.unlink(missing_ok=True)
         raise
@@ -141,16 +146,43 @@ def _documents(task: RenderTask, page: str) -> tuple[tuple[str, str], ...]:
     is that format's alone."""
     from ..engine.handover import unpack
     from ..files import write_atomic
-    from .documents import make
+    from .documents import FORMATS, make
 
     subject = unpack(task.handover).main() if task.documents and task.handover else None
     failed = []
     for fmt in task.documents:
         try:
-            write_atomic(document_path(task, fmt), make(fmt, page, subject, docx_template=task.docx_template))
+            with deadline(task.timeout, f"{FORMATS[fmt][1]} 未能在 {task.timeout} 秒内生成，已中止（--timeout）"):
+                data = make(fmt, page, subject, docx_template=task.docx_template)
+            write_atomic(document_path(task, fmt), data)
         except Exception as exc:  # noqa: BLE001 - a broken format fails itself, not the report
             failed.append((fmt, classify(exc)[1]))
     return tuple(failed)
+
+
+class DocumentTimeout(PerflibError):
+    """A document took longer than the batch's --timeout."""
+
+
+@contextmanager
+def deadline(seconds: float, message: str) -> Iterator[None]:
+    """Stop what runs inside after ``seconds`` with :class:`DocumentTimeout` (``message``), as ``--timeout``
+    stops a cell: an alarm in the process's main thread — where a pool worker runs its tasks. In another
+    thread (a Dask worker's) there is no alarm to set, and nothing is limited."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def expired(signum, frame):
+        raise DocumentTimeout(message)
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 # ---------------------------------------------------------------------- workers without the shared disk
