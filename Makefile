@@ -21,7 +21,7 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	$(BIN)/python -c "import matplotlib.font_manager"  # build matplotlib's font cache once, not in every kernel
 	$(BIN)/python -m compileall -q -x 'perflib/data' perflib  # as pip does for what it installs: else, with PYTHONDONTWRITEBYTECODE set, every kernel compiles perflib (~0.1 s)
-	-$(BIN)/python -m perflib.present.typeset  # the documents' fonts, instanced once (~25 s) rather than in the first batch
+	-$(BIN)/python -m perflib.present.typeset  # the documents' fonts, instanced once (~13 s, both weights at once) rather than in the first batch
 	touch $@
 
 $(LAB)/.installed: $(VENV)/.installed
