@@ -10,6 +10,8 @@ as YAML, numbers as the digits they are.
 
 from __future__ import annotations
 
+import stat
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -90,9 +92,24 @@ def dropdown(ws: Worksheet, formula: str, column: int, *, strict: bool = True, r
 # ---------------------------------------------------------------------- reading
 
 
+#: What a filled-in workbook may be. A form a department fills in is some tens of kilobytes: these are guards
+#: against a file made to exhaust the machine (a zip bomb, millions of cells, a cell at row 1,048,576),
+#: each refused in one line naming it. perflib/workbooks/sheets.py holds them, to raise for a real need.
+MAX_FILE_BYTES = 20_000_000  # the .xlsx itself
+MAX_PART_BYTES = 50_000_000  # any one part of it, unpacked (a sheet, the shared strings)
+MAX_UNPACKED_BYTES = 100_000_000  # all its parts, unpacked
+MAX_ROWS = 20_000  # rows of one sheet
+MAX_CELLS = 500_000  # cells of the whole workbook
+
+
 def open_filled(path: Path):  # an openpyxl Workbook
-    """A filled-in workbook opened for its values; :class:`InputErrors` naming the file when it is missing or
-    not an .xlsx workbook."""
+    """A filled-in workbook opened for its values; :class:`InputErrors` naming the file when it is missing,
+    not an .xlsx workbook, or beyond one of the limits above (checked before it is opened)."""
+    path = Path(path)
+    try:
+        _within_limits(path)
+    except InputError as exc:
+        raise InputErrors([exc]) from None
     try:
         return load_workbook(path, data_only=True)
     except FileNotFoundError:
@@ -102,6 +119,86 @@ def open_filled(path: Path):  # an openpyxl Workbook
         why = (f"扩展名为 {suffix or '（无）'}，请在 Excel 中另存为 .xlsx 工作簿" if suffix != ".xlsx"
                else f"文件已损坏或不是 Excel 保存的工作簿（{type(exc).__name__}）")
         raise InputErrors([InputError(path, "(文件)", f"不是可读取的 Excel 工作簿（.xlsx）：{why}")]) from None
+
+
+def _within_limits(path: Path) -> None:
+    """Refuse a workbook beyond :data:`MAX_FILE_BYTES` … :data:`MAX_CELLS` before openpyxl reads it: the file
+    is a regular file of bounded size; the sizes its parts declare unpacked are bounded (a zip never yields
+    more than it declares); each sheet is streamed, never loaded, to count its rows and cells."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise InputError(path, "(文件)", "文件不存在") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError(path, "(文件)", "不是普通文件（目录、管道或设备），不予读取")
+    if info.st_size > MAX_FILE_BYTES:
+        raise InputError(path, "(文件)", "工作簿过大", expected=f"不超过 {MAX_FILE_BYTES:,} 字节",
+                         found=f"{info.st_size:,} 字节")
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError):
+        return  # not a zip: openpyxl's error says so
+    with archive:
+        parts = archive.infolist()
+        for part in parts:
+            if part.file_size > MAX_PART_BYTES:
+                raise InputError(path, f"(文件内 {part.filename})", "解压后过大（疑为压缩炸弹）",
+                                 expected=f"不超过 {MAX_PART_BYTES:,} 字节", found=f"{part.file_size:,} 字节")
+        unpacked = sum(part.file_size for part in parts)
+        if unpacked > MAX_UNPACKED_BYTES:
+            raise InputError(path, "(文件)", "解压后过大（疑为压缩炸弹）", expected=f"不超过 {MAX_UNPACKED_BYTES:,} 字节",
+                             found=f"{unpacked:,} 字节")
+        cells = 0
+        for name, part in _sheet_parts(archive).items():
+            cells = _count(archive, part, path, name, cells)
+
+
+def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Each sheet's name → its part (``xl/worksheets/sheet1.xml``), from the workbook's own listing; parts
+    the listing does not name are counted under their part name."""
+    from lxml import etree
+
+    names: dict[str, str] = {}
+    try:
+        book = etree.fromstring(archive.read("xl/workbook.xml"))
+        rels = etree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+        targets = {r.get("Id"): r.get("Target", "") for r in rels}
+        for sheet in book.iter("{*}sheet"):
+            rid = next((v for k, v in sheet.attrib.items() if k.endswith("}id")), None)
+            target = targets.get(rid, "").lstrip("/")
+            names[sheet.get("name", "?")] = target if target.startswith("xl/") else f"xl/{target}"
+    except (KeyError, etree.XMLSyntaxError, ValueError):
+        pass
+    listed = set(names.values())
+    for part in archive.namelist():
+        if part.startswith("xl/worksheets/") and part.endswith(".xml") and part not in listed:
+            names[part] = part
+    return names
+
+
+def _count(archive: zipfile.ZipFile, part: str, path: Path, sheet: str, cells: int) -> int:
+    """Stream one sheet: refuse a row beyond :data:`MAX_ROWS` or cells beyond :data:`MAX_CELLS` (counted on
+    from ``cells``); the cells counted so far."""
+    from lxml import etree
+
+    try:
+        stream = archive.open(part)
+    except KeyError:
+        return cells
+    with stream:
+        try:
+            for _, row in etree.iterparse(stream, events=("end",), tag="{*}row", huge_tree=False):
+                number = row.get("r")
+                if number is not None and number.isdigit() and int(number) > MAX_ROWS:
+                    raise InputError(path, f"{sheet}!A{number}", "行数超出上限", expected=f"不超过 {MAX_ROWS:,} 行",
+                                     found=f"第 {int(number):,} 行有内容")
+                cells += len(row)
+                if cells > MAX_CELLS:
+                    raise InputError(path, f"{sheet}（工作表）", "单元格过多", expected=f"全部工作表合计不超过 {MAX_CELLS:,} 个")
+                row.clear()
+        except etree.XMLSyntaxError:
+            return cells  # openpyxl's own error says the file is broken
+    return cells
 
 
 def blank(value: object) -> bool:
