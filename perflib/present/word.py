@@ -25,8 +25,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import PerflibError
+from ..errors import InputError, PerflibError
 from ..evaluation import Evaluation
+from ..files import read_limited
 from ..numbers import exact
 from ..text import display_width
 from . import report as sections
@@ -496,21 +497,79 @@ TEMPLATE_STYLES = ("Normal", "Title", "Heading 1", "Heading 2", "Heading 3", "Ca
                    "Table Text", "Signature")
 
 
+#: What a bureau's Word template may be: a template is some tens of kilobytes, its pictures a few megabytes.
+TEMPLATE_BYTES = 20_000_000  # the .docx itself
+TEMPLATE_PART_BYTES = 50_000_000  # any one part, unpacked (a picture, the document's XML)
+TEMPLATE_UNPACKED_BYTES = 100_000_000  # all its parts, unpacked
+
+
 def open_template(path: str | Path) -> Document:
-    """A bureau's Word template, checked: a clear error names the file and each style it lacks."""
+    """A bureau's Word template, checked before it is used: a regular .docx within the limits above, intact
+    (every part's checksum), with no DTD or entity declaration (Word writes none; they are how XML bombs and
+    XXE are made) and no link to anything outside it (a remote picture, a hyperlink, an attached template,
+    which every report would carry); then every style perflib needs. Each refusal is one line naming the file
+    and why."""
     from docx import Document
-    from docx.opc.exceptions import PackageNotFoundError
 
     path = Path(path)
     try:
-        doc = Document(str(path))
-    except (PackageNotFoundError, KeyError, ValueError, OSError) as exc:
-        raise PerflibError(f"{path}: 不是可读取的 Word 模板（.docx）：{exc}") from None
+        data = read_limited(path, TEMPLATE_BYTES)
+    except InputError as exc:
+        raise PerflibError(f"{path}: Word 模板{exc.message}") from None
+    problem = _template_problem(data)
+    if problem:
+        raise PerflibError(f"{path}: 不能用作 Word 模板：{problem}")
+    try:
+        doc = Document(io.BytesIO(data))
+    except Exception as exc:  # noqa: BLE001 - python-docx's, zipfile's and lxml's errors alike
+        raise PerflibError(f"{path}: 不是可读取的 Word 模板（.docx）：{type(exc).__name__}") from None
     missing = check_template(doc)
     if missing:
         raise PerflibError(f"{path}: Word 模板缺少样式 {'、'.join(missing)}"
                            "（在 Word 中新建同名样式即可；默认模板见 perflib export --to report.docx 的输出）")
     return doc
+
+
+def _template_problem(data: bytes) -> str | None:
+    """Why a template's bytes cannot be used (see :func:`open_template`), or None."""
+    import zipfile
+    import zlib
+
+    from lxml import etree
+
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        return "不是 .docx 文件（不是 zip 包）；请在 Word 中另存为 .docx"
+    with archive:
+        parts = archive.infolist()
+        for part in parts:
+            if part.file_size > TEMPLATE_PART_BYTES:
+                return f"其中 {part.filename} 解压后 {part.file_size:,} 字节，超过 {TEMPLATE_PART_BYTES:,} 字节（疑为压缩炸弹）"
+        if sum(part.file_size for part in parts) > TEMPLATE_UNPACKED_BYTES:
+            return f"解压后超过 {TEMPLATE_UNPACKED_BYTES:,} 字节（疑为压缩炸弹）"
+        if "word/document.xml" not in archive.namelist():
+            return "缺少 word/document.xml，不是 Word 文档"
+        parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+        for part in parts:
+            try:
+                text = archive.read(part)  # its checksum checked as it is read
+            except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError):
+                return f"文件已损坏（{part.filename} 校验失败）"
+            if not part.filename.endswith((".xml", ".rels")):
+                continue
+            if b"<!DOCTYPE" in text or b"<!ENTITY" in text:
+                return f"{part.filename} 含 DTD 或实体声明（Word 不会写入这些，它们可用来攻击读取程序）"
+            try:
+                root = etree.fromstring(text, parser)
+            except etree.XMLSyntaxError as exc:
+                return f"{part.filename} 不是完好的 XML（{exc.msg}）"
+            if part.filename.endswith(".rels"):
+                external = [r.get("Target", "") for r in root if r.get("TargetMode") == "External"]
+                if external:
+                    return (f"含指向文件外的链接（{external[0][:80]}）：每份报告都会带上它；请在 Word 中删除超链接、"
+                            "链接的图片或附加的模板后再用")
+    return None
 
 
 def check_template(doc: Document) -> list[str]:
