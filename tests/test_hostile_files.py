@@ -103,3 +103,33 @@ def test_a_folder_given_for_a_file_is_one_line(tmp_path: Path, capsys, command: 
     args = [a.format(d=EXAMPLE.parent, t=tmp_path) for a in command]
     assert main(args) == 2
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_a_link_that_leaves_the_params_folder_is_refused_and_nothing_of_it_is_published(tmp_path: Path) -> None:
+    secret = tmp_path / "elsewhere" / "credentials.yaml"
+    secret.parent.mkdir()
+    secret.write_text("SECRET-TOKEN-123: hunter2\n", encoding="utf-8")
+    params = tmp_path / "params"
+    (params / "baiyun-emergency").mkdir(parents=True)
+    shutil.copy(EXAMPLE, params / "baiyun-emergency" / "2023.yaml")
+    (params / "d-secret").mkdir()
+    (params / "d-secret" / "2023.yaml").symlink_to(secret)
+    out = tmp_path / "out"
+    done = run(RunOptions(params_dir=params, outputs_dir=out, jobs=1, engine="cold", progress=False, overview=False))
+    status = {e.code: (e.status, e.error_kind) for e in done.entries}
+    assert status == {"baiyun-emergency": ("ok", None), "d-secret": ("failed", "input")}
+    assert "输入目录之外" in next(e.error for e in done.entries if e.code == "d-secret")
+    for published in ("index.html", "manifest.json", "summary.csv"):
+        assert "SECRET-TOKEN" not in (out / published).read_text(encoding="utf-8"), published
+
+
+def test_the_bundled_example_may_be_a_link_into_perflib(tmp_path: Path) -> None:
+    """The checkout's own params/baiyun-emergency links to the example perflib ships: that is not elsewhere."""
+    from perflib.inputs.locate import EXAMPLE as BUNDLED
+
+    params = tmp_path / "params"
+    params.mkdir()
+    (params / "baiyun-emergency").symlink_to(BUNDLED / "baiyun-emergency")
+    done = run(RunOptions(params_dir=params, outputs_dir=tmp_path / "out", jobs=1, engine="cold", progress=False,
+                          overview=False, formats=("html",)))
+    assert [e.status for e in done.entries] == ["ok"]

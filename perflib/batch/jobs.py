@@ -24,11 +24,21 @@ from typing import ClassVar
 from ..engine.handover import Handover
 from ..errors import InputError, InputErrors, PerflibError
 from ..evaluation import Evaluation, evaluate
-from ..inputs.locate import FRAMEWORKS_DIR, MONITOR_TEMPLATE, OVERVIEW_TEMPLATE, REPORT_TEMPLATE
+from ..inputs.locate import DATA, FRAMEWORKS_DIR, MONITOR_TEMPLATE, OVERVIEW_TEMPLATE, REPORT_TEMPLATE
 from ..inputs.params import discover
 from ..inputs.schema import CODE_PATTERN
 from .documents import FORMATS, MONITOR_FORMATS, document_name
 from .fingerprint import inputs_digest
+
+
+def _inside(path: Path, ev: Evaluations) -> None:
+    """An input is a file of the params folder (of the --frameworks folder, for a framework), or one perflib
+    ships: a link that leads elsewhere (to a secret, to another tree) is refused, not followed — what the
+    file holds would otherwise reach the pages and the index, if only in an error message."""
+    real = path.resolve()
+    if not any(real.is_relative_to(root) for root in ev.roots):
+        raise InputErrors([InputError(path, "(文件)", "是指向输入目录之外的链接，不予读取",
+                                      expected=f"{ev.params_dir} 之内的文件")])
 
 
 def _folder_is_a_code(path: Path) -> None:
@@ -67,6 +77,8 @@ class Evaluations:
         folder = frameworks_dir or params_dir / FRAMEWORKS_DIR
         self.frameworks = sorted(folder.glob("*.yaml"))
         self._done: dict[tuple, object] = {}
+        #: where inputs may be: the params folder, the frameworks folder given, what perflib ships
+        self.roots = tuple(p.resolve() for p in (params_dir, *([frameworks_dir] if frameworks_dir else []), DATA))
 
     def _once(self, key: tuple, make: Callable[[], object]) -> object:
         if key not in self._done:
@@ -171,11 +183,15 @@ class ReportJob(_Page):
         """Evaluate the year (``strict``: refusing its form's defects) and the department's earlier years (an
         earlier year that does not validate is left out of the trend, as the report says)."""
         _folder_is_a_code(self.path)
+        _inside(self.path, ev)
         main = ev.evaluation(self.path, strict=strict)
+        if main.framework.path:
+            _inside(Path(main.framework.path), ev)
         results = {ev.relative(self.path): main}
         for earlier in discover(ev.params_dir, departments=[self.code]):
             if int(earlier.stem) < self.year:
                 try:
+                    _inside(earlier, ev)
                     results[ev.relative(earlier)] = ev.evaluation(earlier)
                 except PerflibError:
                     pass
@@ -228,6 +244,7 @@ class MonitorJob(_Page):
         from ..monitoring.rules import LIGHT_NAMES, LIGHTS
 
         _folder_is_a_code(self.path)
+        _inside(self.path, ev)
         m = ev.monitoring(self.path)
         lights = "，".join(f"{LIGHT_NAMES[lt]} {sum(1 for i in m.indicators if i.light == lt)}" for lt in LIGHTS
                           if any(i.light == lt for i in m.indicators))
@@ -278,6 +295,7 @@ class OverviewJob(_Page):
         results: dict[str, object] = {}
         for path in discover(ev.params_dir, years=[self.year - 1, self.year]):
             try:
+                _inside(path, ev)
                 results[ev.relative(path)] = ev.evaluation(path)
             except PerflibError:
                 pass
