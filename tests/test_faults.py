@@ -244,7 +244,7 @@ print(department, year)
 def test_a_worker_killed_mid_batch_fails_only_its_report(tmp_path: Path, engine: str) -> None:
     """A pool worker dies (killed, out of memory): the pool is started anew and the batch goes on; the reports
     that were in the broken pool are tried again, alone, so only the one that kills its worker fails."""
-    params = make_params(tmp_path, ["a-one", "b-two", "d-killer", "e-four", "f-five", "g-six"])
+    make_params(tmp_path, ["a-one", "b-two", "d-killer", "e-four", "f-five", "g-six"])
     make_template(tmp_path / "t.ipynb", KILLS_ITS_WORKER)
     done = run(options(tmp_path, engine=engine, timeout=60))
     status = {e.code: (e.status, e.error_kind) for e in done.entries}
@@ -259,12 +259,12 @@ def test_the_timeout_covers_the_documents_and_the_time_recorded_is_the_real_one(
     seconds recorded for the report include its documents."""
     from perflib.batch import documents
 
-    def slow(*args, **kwargs) -> bytes:  # noqa: ANN002, ANN003
+    def slow(*args, **kwargs) -> bytes:
         time.sleep(30)
         return b""
 
     monkeypatch.setitem(documents.MAKERS, "docx", slow)
-    params = make_params(tmp_path, ["a-one"])
+    make_params(tmp_path, ["a-one"])
     make_template(tmp_path / "t.ipynb", "print('ok')")
     started = time.monotonic()
     done = run(options(tmp_path, jobs=1, engine="cold", timeout=2, formats=("html", "docx", "xlsx")))

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -37,16 +39,34 @@ def _hostile(kind: str, path: Path) -> Path:
     return path
 
 
-@pytest.mark.parametrize(("kind", "says"), [("pipe", "不是普通文件"), ("device", "不是普通文件"), ("huge", "文件过大"),
-                                            ("folder", "这是目录")])
-@pytest.mark.parametrize("command", [["validate"], ["score"], ["score", "--explain"], ["score", "--json"]])
-def test_every_command_refuses_in_one_line_and_never_blocks(tmp_path: Path, capsys, kind: str, says: str,
+LIMIT = 1_500_000_000  # bytes of address space for a command run against a hostile file
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess:
+    """``perflib ARGS`` in a process capped in memory and time: a regression fails, never hangs or swaps."""
+    code = ("import resource, sys\n"
+            f"resource.setrlimit(resource.RLIMIT_AS, ({LIMIT}, {LIMIT}))\n"
+            "from perflib.cli import main\n"
+            f"sys.exit(main({list(args)!r}))")
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+
+
+@pytest.mark.parametrize(("kind", "says"), [("pipe", "不是普通文件"), ("device", "不是普通文件"), ("huge", "文件过大")])
+@pytest.mark.parametrize("command", [["validate"], ["score", "--explain"]])
+def test_every_command_refuses_in_one_line_and_never_blocks(tmp_path: Path, kind: str, says: str,
                                                             command: list[str]) -> None:
     path = _hostile(kind, tmp_path / "d-odd" / "2023.yaml")
+    done = _cli(*command, str(path))
+    assert done.returncode == 2 and says in done.stdout + done.stderr, done.stderr
+    assert "Traceback" not in done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("command", [["score"], ["score", "--explain"], ["score", "--json"], ["validate"]])
+def test_a_folder_where_a_file_should_be(tmp_path: Path, capsys, command: list[str]) -> None:
+    path = _hostile("folder", tmp_path / "d-odd" / "2023.yaml")
     assert main([*command, str(path)]) == 2
     said = capsys.readouterr()
-    if kind == "folder" and command == ["validate"]:
-        says = "没有找到 .yaml 文件"  # validate searches a folder it is given
+    says = "没有找到 .yaml 文件" if command == ["validate"] else "这是目录"  # validate searches a folder it is given
     assert says in said.out + said.err and "Traceback" not in said.out + said.err
 
 

@@ -88,8 +88,8 @@ def test_no_state_survives_into_the_next_notebook(notebooks: Path, tmp_path: Pat
             _execute(notebooks / "probe.ipynb", tmp_path / f"probe-after-{name}.ipynb", engines.WARM,
                      warm_kernel=kernel)
             probe = normalized_notebook(tmp_path / f"probe-after-{name}.ipynb")
-            assert probe == expected, (name, _outputs(tmp_path / f"probe-after-{name}.ipynb"),
-                                       _outputs(tmp_path / "probe-cold.ipynb"))
+            assert probe == expected, (name, _difference(_outputs(tmp_path / f"probe-after-{name}.ipynb"),
+                                                         _outputs(tmp_path / "probe-cold.ipynb")))
         assert kernel.restarts == [], kernel.restarts  # all of it was undone, not restarted away
     finally:
         kernel.shutdown()
@@ -128,6 +128,15 @@ def test_a_timed_out_cell_keeps_its_traceback(engine: str, tmp_path: Path) -> No
     assert errors and errors[0].ename == "KeyboardInterrupt", cell.outputs
     assert any("time.sleep(30)" in re.sub(r"\x1b\[[0-9;]*m", "", line) for line in errors[0].traceback)
     engines.shutdown()
+
+
+def _difference(warm: list, cold: list) -> list[str]:
+    """The lines in which the warm probe's output differs from the cold one's."""
+    import difflib
+
+    return [line for line in difflib.unified_diff("".join(map(str, cold)).splitlines(),
+                                                  "".join(map(str, warm)).splitlines(), "cold", "warm", lineterm="")
+            if line.startswith(("-", "+"))]
 
 
 def _outputs(path: Path) -> list:
