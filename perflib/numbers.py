@@ -13,6 +13,8 @@ computes or shows.
 from __future__ import annotations
 
 import functools
+import re
+import unicodedata
 from collections.abc import Callable
 from decimal import (
     ROUND_DOWN,
@@ -54,6 +56,33 @@ def exact(fn: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
+class AmbiguousNumber(ValueError):
+    """A number written so that its value cannot be told (a decimal comma: 3168,02)."""
+
+
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+_GROUPED = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+
+
+def number_text(text: str) -> Decimal:
+    """A number written as text, read as the digits written.
+
+    Full-width digits, signs and points read as their ASCII forms (``３１６８．０２``); a comma is a thousands
+    separator only where it is one — groups of three digits, every group (``3,168.02``) — and anything else
+    with a comma (``3168,02``, ``3.168,02``: a decimal comma?) is refused as ambiguous rather than guessed;
+    no other form is a number (no hex, octal, underscores or base 60). Raises :class:`AmbiguousNumber` or
+    ``ValueError``."""
+    plain = unicodedata.normalize("NFKC", text).strip().replace("−", "-")
+    if "," in plain:
+        if not _GROUPED.fullmatch(plain):
+            raise AmbiguousNumber(f"逗号用法不明确：「{text.strip()}」中的逗号不是千位分隔符（三位一组），"
+                                  "无法确定数值；小数点请写“.”，如 3168.02")
+        plain = plain.replace(",", "")
+    if not _PLAIN_NUMBER.fullmatch(plain):
+        raise ValueError(f"not a number: {text!r}")
+    return Decimal(plain)
+
+
 def to_decimal(value: object) -> Decimal:
     """``value`` as a Decimal; floats go through ``str`` so 3024.25 stays 3024.25.
 
@@ -68,10 +97,7 @@ def to_decimal(value: object) -> Decimal:
     elif isinstance(value, float):
         result = Decimal(repr(value))
     elif isinstance(value, str):
-        try:
-            result = Decimal(value.strip().replace(",", ""))
-        except InvalidOperation:
-            raise ValueError(f"not a number: {value!r}") from None
+        result = number_text(value)
     else:
         raise ValueError(f"not a number: {value!r}")
     if not result.is_finite():

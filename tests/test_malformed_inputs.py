@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from perflib import InputErrors, evaluate
 from perflib.cli import main
+from perflib.inputs.params import load_params
+
+from .conftest import dump
 
 
 def _set(path: str, value: object) -> Callable[[dict], None]:
@@ -212,3 +216,36 @@ def test_a_fund_kind_ending_in_spending_is_not_doubled(example_data, write_param
     ev = evaluate(write_params(example_data, code="baiyun-emergency", year=2023))
     messages = [f.message for f in ev.findings if f.code == "SPENT_OVER_BUDGET"]
     assert messages and messages[0].startswith("项目支出 2,300.00") and "支出支出" not in messages[0]
+
+
+# A number in YAML is read as the digits written: a leading zero is a typing slip (03107 is 3107), and
+# YAML 1.1's other number forms — hexadecimal, octal, base 60, underscores — and a decimal comma are
+# refused, never converted to some other value.
+WRITTEN = [
+    ("leading-zero", "03107", Decimal("3107")),
+    ("thousands", "'3,107.04'", Decimal("3107.04")),
+    ("full-width", "'３１０７．０４'", Decimal("3107.04")),
+    ("plain", "3107.04", Decimal("3107.04")),
+    ("hexadecimal", "0x1F", "数值"),
+    ("octal", "0o17", "数值"),
+    ("base-60", "52:48", "数值"),
+    ("underscores", "3_107", "数值"),
+    ("decimal-comma", "'3107,04'", "逗号用法不明确"),
+    ("continental", "'3.107,04'", "逗号用法不明确"),
+]
+
+
+@pytest.mark.parametrize(("written", "expected"), [c[1:] for c in WRITTEN], ids=[c[0] for c in WRITTEN])
+def test_numbers_are_read_as_written(example_data, write_params, written: str, expected) -> None:
+    example_data["budget"]["funds"][0]["adjusted"] = 987654.125  # a sentinel replaced by the text under test
+    text = dump(example_data)
+    assert text.count("987654.125") == 1
+    path = write_params(text=text.replace("987654.125", written), code="baiyun-emergency", year=2023)
+    if isinstance(expected, Decimal):
+        params, _lines = load_params(path)
+        assert params.budget.funds[0].adjusted == expected
+        return
+    with pytest.raises(InputErrors) as info:
+        evaluate(path)
+    line = next(line for line in str(info.value).splitlines() if "budget.funds[0].adjusted" in line)
+    assert expected in line and written.strip("'") in line, line

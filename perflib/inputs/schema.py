@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
-from ..numbers import to_decimal
+from ..numbers import AmbiguousNumber, to_decimal
 
 CODE_PATTERN = r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$"
 FUND_TYPES = (
@@ -55,6 +55,8 @@ def _percent(value: object) -> Decimal:
         value = value.strip().replace("％", "%").removesuffix("%")
     try:
         number = to_decimal(value)
+    except AmbiguousNumber as exc:
+        raise ValueError(str(exc)) from None
     except ValueError:
         raise ValueError("应为百分比，如 47.78% 或 47.78") from None
     return _bounded(number)
@@ -63,6 +65,8 @@ def _percent(value: object) -> Decimal:
 def _number(value: object) -> Decimal:
     try:
         number = to_decimal(value)
+    except AmbiguousNumber as exc:
+        raise ValueError(str(exc)) from None
     except ValueError:
         raise ValueError("应为数值，如 3024.25") from None
     return _bounded(number)

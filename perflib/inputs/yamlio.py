@@ -95,9 +95,19 @@ def _check(node: yaml.Node, depth: int = 0, seen: set[int] | None = None) -> Non
             _check(item, depth + 1, seen)
 
 
+#: a number as YAML resolves it that is the decimal digits written: an integer (leading zeros read as the
+#: decimal digits they are, 03107 is 3107) or a decimal with an optional exponent
+_DECIMAL_INT = re.compile(r"[-+]?[0-9]+")
+_DECIMAL_FLOAT = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
+
+
 def _construct_decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal | str:
-    """A float as the Decimal written; .nan and .inf stay text, for the schema to refuse at their field."""
-    text = str(loader.construct_scalar(node)).replace("_", "")
+    """A float as the Decimal written. YAML 1.1's other float forms — base 60 (``52:48.5``), underscores,
+    ``.nan``, ``.inf`` — stay text, for the schema to refuse at their field: a number is read as the digits
+    written, or refused, never guessed."""
+    text = str(loader.construct_scalar(node))
+    if not _DECIMAL_FLOAT.fullmatch(text):
+        return text
     try:
         value = Decimal(text)
     except InvalidOperation:
@@ -109,12 +119,14 @@ MAX_DIGITS = 100  # an integer longer than this is no figure of a budget (and Py
 
 
 def _construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int | str:
-    """An integer; one too long for any budget (Python refuses past 4300 digits) stays text, so the schema
-    refuses it at its field, as it does .nan."""
+    """An integer as the decimal digits written (``03107`` is 3107, never YAML 1.1's octal 1607). YAML 1.1's
+    other integer forms — octal ``0o17``, hex ``0x1F``, binary, base 60 ``52:48``, underscores — stay text, as
+    does an integer too long for any budget (Python refuses past 4300 digits), so the schema refuses them at
+    their field."""
     text = str(loader.construct_scalar(node))
-    if sum(ch.isdigit() for ch in text) > MAX_DIGITS:
+    if not _DECIMAL_INT.fullmatch(text) or sum(ch.isdigit() for ch in text) > MAX_DIGITS:
         return text
-    return yaml.SafeLoader.construct_yaml_int(loader, node)
+    return int(text, 10)
 
 
 _Loader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)

@@ -69,7 +69,8 @@ _NUMBER = r"[+-]?\d+(?:\.\d+)?"
 _FORMULA = re.compile(r"=[^=≥≤<>()]*?[/÷][^=≥≤<>]*?[*×]100(?:\.0+)?[%‰]")
 _BOOK_TITLE = re.compile(r"《[^《》]*》")
 _PAREN = re.compile(r"\(([^()]*)\)")
-_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+_COMMA_NUMBER = re.compile(r"\d+(?:,\d+)+")
+_GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+")
 _SPLIT = re.compile(r"[、,;，；]|(?<!\d)/(?!\d)")
 _DATE = re.compile(
     r"\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?(?:底|末|前|以前|之前|内)?"
@@ -127,12 +128,23 @@ def _num(value: Decimal | None) -> str:
 
 
 def normalize(text: str) -> str:
-    """Full-width to half-width, LaTeX-ish operators to symbols, whitespace removed."""
-    text = unicodedata.normalize("NFKC", text)
+    """Full-width to half-width, LaTeX-ish operators to symbols, whitespace removed.
+
+    A full-width comma "，" is a list separator ("26，13" is two numbers). An ASCII comma between digits
+    is a thousands separator only in groups of three ("1,500"); any other ("95,5%": a decimal comma, or
+    a list?) cannot be read as written and raises :class:`~perflib.errors.TargetError`."""
+    original = text
+    text = unicodedata.normalize("NFKC", text.replace("，", "、"))
     for old, new in _LATEX:
         text = text.replace(old, new)
-    text = _THOUSANDS.sub("", text)
-    return re.sub(r"\s+", "", text)
+
+    def thousands(match: re.Match[str]) -> str:
+        if not _GROUPED.fullmatch(match.group()):
+            raise TargetError(original, f"逗号用法不明确：「{match.group()}」中的逗号不是千位分隔符（三位一组）；"
+                                        "小数点请写“.”（如 95.5%），并列的数请用“、”或“，”分开")
+        return match.group().replace(",", "")
+
+    return re.sub(r"\s+", "", _COMMA_NUMBER.sub(thousands, text))
 
 
 def _has_comparison(text: str) -> bool:

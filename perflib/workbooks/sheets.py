@@ -28,6 +28,7 @@ from pydantic import ValidationError
 
 from ..errors import InputError, InputErrors, format_field
 from ..inputs.validation import input_errors
+from ..numbers import AmbiguousNumber, number_text
 from ..present.xlsx import AMOUNT_FORMAT, HEADER_FILL, PERCENT_FORMAT, TEXT_FORMAT, THIN
 
 
@@ -267,11 +268,14 @@ class Reader:
                     number = Decimal(repr(raw))
                     return (number * 100).normalize() if is_percent_cell else number
                 text = str(raw).strip().replace("％", "%")
-                return Decimal(text.removesuffix("%").replace(",", ""))
+                return number_text(text.removesuffix("%"))
             # amount, number
             if isinstance(raw, (int, float)) and not isinstance(raw, bool):
                 return Decimal(repr(raw))
-            return Decimal(str(raw).strip().replace(",", ""))
+            return number_text(str(raw))
+        except AmbiguousNumber as exc:
+            self.error(where, str(exc))
+            return None
         except (ValueError, InvalidOperation, ArithmeticError):
             expected = {"int": "整数", "percent": "百分比，如 47.78%", "bool": "是 或 否",
                         "text": "文字", "written": "文字"}.get(kind, "数值，如 3024.25")
