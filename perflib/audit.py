@@ -17,9 +17,10 @@ from decimal import Decimal
 from .errors import LEVEL_NAMES, Finding, Level, TargetError, by_level
 from .inputs.schema import ParamsFile
 from .numbers import fmt_number, fmt_percent, fmt_points, quantize
-from .scoring import standard
-from .scoring.budget import DEFAULT_SCHEDULE, EVEN_SPENDING_RATE, Metrics, schedule_lags
+from .scoring import methods, standard
+from .scoring.budget import DEFAULT_SCHEDULE, Metrics, schedule_lags
 from .scoring.frameworks import Framework
+from .scoring.indicators import IndicatorResult
 from .scoring.methods import qualitative_band
 from .scoring.targets import convert, parse
 from .scoring.tree import Scorecard
@@ -229,8 +230,7 @@ def back_loaded(ctx: Context) -> Iterator[Finding]:
     """
     m = ctx.metrics
     rate = m.monthly_mean_rate if m.monthly_mean_rate is not None else m.stated_evaluation_rate
-    year_end = min(m.execution_rate, Decimal(1)) if m.execution_rate is not None else Decimal(1)
-    even = EVEN_SPENDING_RATE * year_end
+    even = m.even_spending_rate
     # where the framework scores another rate, the mean of the month-end rates is named as what it is
     label = ("年度评价执行率" if ctx.framework.execution_rule.strategy == "monthly_mean" or m.monthly_mean_rate is None
              else "各月末累计执行率的平均")
@@ -244,7 +244,7 @@ def back_loaded(ctx: Context) -> Iterator[Finding]:
     if m.cumulative_rates:
         lags = schedule_lags(m.cumulative_rates, DEFAULT_SCHEDULE)
         if lags:
-            text = "；".join(f"{mo} 月末 {fmt_percent(r)}（应达 {fmt_percent(req, 0)}）" for mo, r, req in lags)
+            text = "；".join(f"{mo} 月末 {fmt_percent(r)}（应达 {fmt_percent(req)}）" for mo, r, req in lags)
             yield Finding("warning", "SPENDING_BEHIND_SCHEDULE", f"累计支出进度落后于序时要求：{text}。", "支出进度")
 
 
@@ -325,7 +325,7 @@ def self_scores(ctx: Context) -> Iterator[Finding]:
                 share = r.self_score / r.weight if r.weight else Decimal(0)
                 yield Finding(
                     "error", "QUALITATIVE_OUT_OF_BAND",
-                    f"定性指标「{r.name}」档次为「{r.tier.name}」（{fmt_percent(r.tier.low, 0)}–{fmt_percent(r.tier.high, 0)}），"
+                    f"定性指标「{r.name}」档次为「{r.tier.name}」（{fmt_percent(r.tier.low)}–{fmt_percent(r.tier.high)}），"
                     f"但自评 {fmt_points(r.self_score)} 分占分值 {fmt_points(r.weight)} 分的 {fmt_percent(share)}。",
                     r.name,
                 )
@@ -347,16 +347,26 @@ def categories(ctx: Context) -> Iterator[Finding]:
             yield Finding(level, "CATEGORY_MISSING", f"未设置{sub}指标{why}，绩效指标不够全面（{label}）。", label)
 
 
+def _part_actual(r: IndicatorResult, i: int) -> str:
+    """What was achieved against part ``i`` of a compound target, as written where it can be told."""
+    if r.actual is not None and len(r.actual.parts) == len(r.parts):
+        return str(r.actual.parts[i])
+    return f"{fmt_number(r.parts[i].actual, 4).rstrip('0').rstrip('.')}{r.parts[i].target.unit}"
+
+
 def targets(ctx: Context) -> Iterator[Finding]:
     """Targets far exceeded (set too low?), and missed targets without analysis."""
     threshold = ctx.framework.defaults.over_completion
     for r in ctx.scorecard.indicators:
-        ratio = r.max_ratio
-        if ratio is not None and ratio >= threshold:
+        exceeded = [(i, p) for i, p in enumerate(r.parts)
+                    if p.ratio is not None and methods.DIRECTIONS[p.rule] == "more" and p.ratio >= threshold]
+        for i, p in exceeded:  # a compound target's part is named: its other parts may be missed
+            which = (f"第 {i + 1} 项（目标 {p.target}，实际 {_part_actual(r, i)}）" if len(r.parts) > 1
+                     else f"（目标 {r.target_short}，实际 {r.actual_short}）")
             yield Finding(
                 "warning", "TARGET_EXCEEDED",
-                f"指标「{r.name}」完成值为目标值的 {fmt_percent(ratio, 0)}（目标 {r.target_short}，实际 {r.actual_short}），"
-                f"超过 {fmt_percent(threshold, 0)}，请说明原因或检查目标是否偏低。",
+                f"指标「{r.name}」{which}完成值为目标值的 {fmt_percent(p.ratio)}，"
+                f"超过 {fmt_percent(threshold)}，请说明原因或检查目标是否偏低。",
                 r.name,
             )
         if r.method == "missing":  # 未填: reported as NOT_FILLED; met or missed cannot be said

@@ -150,13 +150,11 @@ def fmt_percent(rate: Decimal | None, places: int = 2) -> str:
 
 @exact
 def fmt_points(value: Decimal | None) -> str:
-    """Points without trailing zeros as the reports write them: 19.60 → ``"19.6"``, 20 → ``"20"``."""
+    """Points at two decimals, rounded half-up, in prose as in tables: 19.6 → ``"19.60"``, 20 → ``"20.00"``
+    (one score printed one way: a chapter saying 84.6 beside a table saying 84.60 reads as two figures)."""
     if value is None:
         return "—"
-    text = f"{quantize(Decimal(value), 2):f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text
+    return f"{quantize(Decimal(value), 2):f}"
 
 
 def plain(value: Decimal | None) -> float | None:

@@ -45,7 +45,7 @@ def test_charts_render_without_missing_glyphs(example, make) -> None:
         svg = charts.svg(fig).decode("utf-8")
     assert svg.startswith("<?xml") and "<svg" in svg and len(svg) > 5_000
     # text stays text (selectable, sharp in print), drawn with the reader's CJK fonts
-    title = fig.axes[0].get_title()
+    title = next(t for t in (fig.axes[0].get_title(loc) for loc in ("center", "left", "right")) if t)
     assert f">{title}</text>" in svg
     assert "'Microsoft YaHei'" in svg and "DejaVu" not in svg
 
@@ -173,3 +173,26 @@ def test_chart_fonts_are_the_page_fonts() -> None:
     page = re.search(r"--pf-font-sans:([^;]*);", css).group(1)
     names = lambda text: [n.strip().strip("'\"") for n in text.split(",")]  # noqa: E731
     assert names(charts.FONT_STACK) == names(page)
+
+
+def test_the_completion_chart_shows_the_tables_figures(example) -> None:
+    """One figure: each bar's label is the indicator table's 完成程度 (④'s combined 96.15 %, not its weakest part)."""
+    from perflib.numbers import fmt_percent
+
+    fig = charts.indicator_completion(example)
+    labels = [t.get_text() for t in fig.axes[0].texts if t.get_text().endswith("%")]
+    expected = [fmt_percent(r.completion) for r in example.scorecard.indicators if not r.qualitative]
+    assert labels == expected and "96.15%" in labels
+
+
+def test_the_even_spending_level_is_one_figure(example) -> None:
+    """The report's text and the audit name the same 均衡支出水平 (54.17 % × the year-end rate 98.54 %)."""
+    from perflib.numbers import fmt_percent
+    from perflib.present.report import Report, chapter
+
+    level = fmt_percent(example.metrics.even_spending_rate)
+    assert level == "53.38%"
+    backloaded = [f for f in example.findings if f.code == "SPENDING_BACKLOADED"]
+    assert backloaded and f"均衡支出水平 {level}" in backloaded[0].message
+    text = "".join(str(chapter(Report(example, (example,)), n)) for n in (1, 2, 3, 4))
+    assert f"约为 {level}" in text and "54.17%" not in text

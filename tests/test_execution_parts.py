@@ -80,7 +80,7 @@ def test_rows_per_kind_and_a_stated_row_score_checked_against_the_rule(example_d
     assert ev.scorecard.node("项目支出执行率").score == D("4.88")  # 97.51 % × 5 = 4.875 → 4.88, half-up
     found = [f for f in ev.findings if f.code == "SCORE_MISMATCH"]
     assert [f.subject for f in found] == ["项目支出执行率"]
-    assert "表述为 5 分" in found[0].message and "4.88 分" in found[0].message
+    assert "表述为 5.00 分" in found[0].message and "4.88 分" in found[0].message
 
 
 def test_a_part_the_input_does_not_give_is_named(example_data, write_params, params_root: Path) -> None:

@@ -60,7 +60,7 @@ def test_weights_that_do_not_add_up_are_an_error_finding_and_the_node_scores_its
     node = ev.scorecard.node("产出指标完成情况")
     assert node.score == sum(c.score for c in node.children) == D("18.60")
     found = next(f for f in ev.findings if f.code == "WEIGHTS_DO_NOT_ADD_UP")
-    assert found.level == "error" and "合计 19 分，应为 20 分" in found.message and "18.6 分" in found.message
+    assert found.level == "error" and "合计 19.00 分，应为 20.00 分" in found.message and "18.60 分" in found.message
 
 
 def test_weights_above_the_node_never_lift_it_above_its_points(example_data, write_params) -> None:
@@ -71,7 +71,7 @@ def test_weights_above_the_node_never_lift_it_above_its_points(example_data, wri
     assert sum(c.score for c in node.children) > 20 and node.score == 20
     assert ev.scorecard.total <= 100
     found = next(f for f in ev.findings if f.code == "WEIGHTS_DO_NOT_ADD_UP")
-    assert "合计 60 分，应为 20 分" in found.message and "以该项分值为限计 20 分" in found.message
+    assert "合计 60.00 分，应为 20.00 分" in found.message and "以该项分值为限计 20.00 分" in found.message
 
 
 @pytest.mark.parametrize(("mutate", "field", "fragment"), [
@@ -96,7 +96,7 @@ def test_explain_says_a_blank_row_was_not_filled(example_data, write_params, cap
     example_data["indicators"][1].pop("numerator", None), example_data["indicators"][1].pop("denominator", None)
     path = write_params(example_data, code="baiyun-emergency", year=2023)
     assert main(["score", str(path), "--explain"]) == 0
-    assert "未填：按评价框架（defaults.missing）计 0 分" in capsys.readouterr().out
+    assert "未填：按评价框架（defaults.missing）计 0.00 分" in capsys.readouterr().out
 
 
 def test_a_strict_batch_rechecks_what_a_lenient_one_rendered(example_data, write_params, tmp_path: Path) -> None:

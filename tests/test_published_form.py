@@ -93,7 +93,7 @@ def test_every_difference_from_the_stated_total_is_a_finding() -> None:
     assert {f.subject for f in errors if f.code == "NOT_FILLED"} == {
         "“三公”经费变动率", "“三公”经费控制率", "党性教育培训次数", "组织宣传活动次数", "制作宣传品数量"}
     weights = [f for f in errors if f.code == "WEIGHTS_DO_NOT_ADD_UP"]
-    assert len(weights) == 1 and "合计 40 分，应为 60 分" in weights[0].message
+    assert len(weights) == 1 and "合计 40.00 分，应为 60.00 分" in weights[0].message
     assert {f.code for f in errors} == {"SCORE_MISMATCH", "NOT_FILLED", "WEIGHTS_DO_NOT_ADD_UP"}
     # the hand check: page 2 (60 − 40) + three illegible targets + two blank 三公 rows + 政府采购执行率
     lost = {name: said - score for name, (score, said) in ROWS.items() if score != said}

@@ -55,8 +55,8 @@ def test_prose_generated_from_figures(html: str) -> None:
     text = re.sub(r"<[^>]+>", "", html)
     assert "年初预算为 5692.59 万元，其中一般公共预算 3024.25 万元，政府性基金预算 2668.34 万元" in text
     assert "年度预算执行率为 98.54%" in text
-    assert "设置了 11 个指标，总分 20 分，自评得分 19.6 分" in text
-    assert "财务管理合规性（扣 1 分）" in text
+    assert "设置了 11 个指标，总分 20.00 分，自评得分 19.60 分" in text
+    assert "财务管理合规性（扣 1.00 分）" in text
     assert "预算执行率为 99.51%" in text
 
 

@@ -307,4 +307,4 @@ def test_explain_gives_a_per_point_row_its_numbers(example_data, write_params, p
     path = write_params(data, code="baiyun-emergency", year=2023)
     assert main(["score", str(path), "--explain"]) == 0
     out = capsys.readouterr().out
-    assert "偏离标准 10 个百分点，每个百分点扣 0.5 分：扣 5 分，得分 max(10 − 5, 0) → 5（扣完为止）" in out
+    assert "偏离标准 10 个百分点，每个百分点扣 0.5 分：扣 5 分，得分 max(10 − 5, 0) → 5.00（扣完为止）" in out

@@ -114,8 +114,8 @@ def index_html(entries: Sequence[Entry], info: IndexInfo) -> str:
     for e in [*sorted(failed, key=lambda e: (e.code, e.year)), *rest]:
         s = e.summary or {}
         levels = [f["level"] for f in s.get("findings", [])]
-        findings = (f"{len(levels)}（{LEVEL_NAMES['error']} {levels.count('error')}，"
-                    f"{LEVEL_NAMES['warning']} {levels.count('warning')}）" if s else "—")
+        findings = (f"{len(levels)}（" + "，".join(f"{name} {levels.count(level)}" for level, name in LEVEL_NAMES.items())
+                    + "）" if s else "—")
         link: object = tag("a", "打开报告", href=e.report_href) if e.has_report else "—"
         if e.status is Status.FAILED and e.has_report:
             link = tag("a", "上次成功的报告", href=e.report_href)

@@ -24,7 +24,7 @@ from matplotlib.figure import Figure
 from matplotlib.transforms import TransformedPatchPath, offset_copy
 
 from ..evaluation import Evaluation
-from ..numbers import fmt_percent, fmt_points
+from ..numbers import fmt_number, fmt_percent, fmt_points, quantize
 from ..scoring.budget import DEFAULT_SCHEDULE, MONTHS
 from ..text import circled, display_width
 from . import fonts
@@ -257,9 +257,9 @@ def spending_progress(names: Sequence[str], rates: Sequence[Decimal | None], exp
         ys = list(range(len(names)))[::-1]
         values = [_f(r) * 100 for r in rates]
         _bars(ax, ys, values, 0.6, horizontal=True, facecolor=GREYS[1], hatch=HATCHES[1], label="累计执行率")
-        _labels(ax, list(zip(values, ys)), [f"{v:.1f}%" for v in values], dx=3, ha="left", va="center")
+        _labels(ax, list(zip(values, ys)), [fmt_percent(r) for r in rates], dx=3, ha="left", va="center")
         line = float(expected) * 100
-        ax.axvline(line, color="black", linestyle="--", linewidth=1, label=f"应达 {line:.1f}%")
+        ax.axvline(line, color="black", linestyle="--", linewidth=1, label=f"应达 {fmt_percent(expected)}")
         ax.set_xlim(0, max([*values, line, 10.0]) * 1.18)
         ax.set_ylim(-0.6, len(names) - 0.4)
         ax.set_yticks([])
@@ -285,7 +285,7 @@ def spending_curve(rates: Sequence[Decimal | None], checkpoints: dict[int, Decim
             ax.plot(list(checkpoints), [float(v) for v in checkpoints.values()], linestyle="none", marker="^",
                     color="black", markerfacecolor="white", markersize=7,
                     label=f"进度要求（{'/'.join(str(mo) for mo in checkpoints)} 月）")
-        _labels(ax, [(months[-1], values[-1])], [f"{values[-1]:.1f}%"], dx=6, ha="left", va="center")
+        _labels(ax, [(months[-1], values[-1])], [fmt_percent(rates[-1])], dx=6, ha="left", va="center")
         _axis_texts(ax, "x", MONTHS, [f"{mo}月" for mo in MONTHS])
         ax.set_xlim(0.5, 12.5)
         ax.set_ylim(0, 105)
@@ -323,7 +323,7 @@ def budget_by_fund(ev: Evaluation) -> Figure:
             heights = [_f(v) for v in values]
             _bars(ax, xs, heights, width, label=name, facecolor=GREYS[i], hatch=HATCHES[i])
             # an amount the input does not give (年初预算 often) is said to be missing, not drawn as 0.00
-            _labels(ax, list(zip(xs, heights)), ["未填" if v is None else f"{h:.2f}" for v, h in zip(values, heights)],
+            _labels(ax, list(zip(xs, heights)), ["未填" if v is None else fmt_number(v) for v in values],
                     dy=2, ha="center", va="bottom")
         _axis_texts(ax, "x", range(len(labels)), labels)
         ax.set_title(f"{ev.year} 年度预算与支出（按资金性质）")
@@ -348,7 +348,7 @@ def monthly_execution(ev: Evaluation) -> Figure | None:
         ax.plot(list(DEFAULT_SCHEDULE), [float(v) * 100 for v in DEFAULT_SCHEDULE.values()], linestyle="none",
                 marker="^", color="black", markerfacecolor="white", markersize=7, label="进度要求（4/6/8/10 月）")
         marked = [(month, rate) for month, rate in zip(MONTHS, rates) if month in DEFAULT_SCHEDULE or month == 12]
-        _labels(ax, marked, [fmt_percent(m.cumulative_rates[month - 1], 1) for month, _ in marked], dy=-12, ha="center")
+        _labels(ax, marked, [fmt_percent(m.cumulative_rates[month - 1]) for month, _ in marked], dy=-12, ha="center")
         _axis_texts(ax, "x", MONTHS, [f"{mo}月" for mo in MONTHS])
         ax.set_ylim(0, 105)
         rate = m.monthly_mean_rate
@@ -364,19 +364,18 @@ def _short(name: str, width: int = 18) -> str:
 
 
 def indicator_completion(ev: Evaluation) -> Figure | None:
-    """Completion of each quantitative indicator (A ÷ T, display capped at 200 %), met and missed apart.
+    """完成程度 of each quantitative indicator, met and missed apart: the figure of the indicator table.
 
-    A compound target shows its weakest part; a "less is better" target its completion (100 % when met).
+    A compound target shows its combined completion and a "less is better" target its completion (100 %
+    when met), exactly as the table prints them; how far a target was exceeded is the audit's to say.
     """
 
     rows = []
     for r in ev.scorecard.indicators:
-        if r.qualitative:
+        if r.qualitative or r.completion is None:
             continue
-        # the weakest part of a compound target; "less is better" parts by their completion
-        values = [p.ratio if p.ratio is not None and p.target.op not in ("<=", "<") else p.completion
-                  for p in r.parts]
-        rows.append((f"{circled(r.index + 1)} {_short(r.name)}", min(float(min(values)), 2.0) * 100, r.met))
+        rows.append((f"{circled(r.index + 1)} {_short(r.name)}", float(r.completion) * 100, fmt_percent(r.completion),
+                     r.met))
     if not rows:
         return None
     with style():
@@ -384,23 +383,24 @@ def indicator_completion(ev: Evaluation) -> Figure | None:
         ax = fig.add_subplot()
         ys = list(range(len(rows)))[::-1]
         for met, face, hatch in ((True, "#555555", ""), (False, "white", "///")):
-            chosen = [(y, value) for y, (_label, value, m) in zip(ys, rows) if m is met]
+            chosen = [(y, value) for y, (_label, value, _text, m) in zip(ys, rows) if m is met]
             if chosen:
                 _bars(ax, [y for y, _ in chosen], [v for _, v in chosen], 0.8, horizontal=True, facecolor=face,
                       hatch=hatch)
-        _labels(ax, [(value, y) for y, (_l, value, _m) in zip(ys, rows)], [f"{r[1]:.0f}%" for r in rows], dx=3,
+        # the figures in one column right of the 100 % line, as in the table
+        _labels(ax, [(max(value, 100.0), y) for y, (_l, value, _t, _m) in zip(ys, rows)], [r[2] for r in rows], dx=3,
                 va="center")
         ax.axvline(100, color="black", linewidth=0.8, linestyle="--")
         left = _bar_names(ax, ys, [r[0] for r in rows])
-        ax.set_xlim(0, max(210, max(r[1] for r in rows) + 20))
+        ax.set_xlim(0, 125)
         from matplotlib.patches import Patch
 
         ax.legend(handles=[Patch(facecolor="#555555", edgecolor="black", label="已完成"),
                            Patch(facecolor="white", edgecolor="black", hatch="///", label="未完成")],
-                  loc="lower right", fontsize=8)
-        ax.set_title("绩效指标完成情况")
-        _margins(fig, left=left, bottom=0.6, top=0.4)
-        ax.set_xlabel("完成值 ÷ 目标值（%，超过 200% 按 200% 显示；反向指标为完成程度）", labelpad=_value_axis(ax, "x"))
+                  loc="lower left", bbox_to_anchor=(0, 1.0), ncols=2, fontsize=8, frameon=False)
+        ax.set_title("绩效指标完成情况", loc="right")
+        _margins(fig, left=left, bottom=0.6, top=0.45)
+        ax.set_xlabel("完成程度（%，与指标表一致）", labelpad=_value_axis(ax, "x"))
     return fig
 
 
@@ -478,7 +478,7 @@ def ranking(evaluations: Sequence[Evaluation]) -> Figure | None:
             _bars(ax, [y for y, _ in rows], [t for _, t in rows], 0.8, horizontal=True, facecolor=GREYS[min(i, 2)],
                   hatch=HATCHES[i % len(HATCHES)], label=grade)
         _labels(ax, [(float(ev.total), y) for y, ev in zip(ys, evaluations)],
-                [f"{float(ev.total):.2f}" for ev in evaluations], dx=3, va="center")
+                [fmt_points(ev.total) for ev in evaluations], dx=3, va="center")
         left = _bar_names(ax, ys, [ev.department for ev in evaluations])
         ax.set_xlim(0, 110)
         ax.legend(title="等级", fontsize=8, title_fontsize=8, loc="lower right")
@@ -515,11 +515,13 @@ def score_heatmap(evaluations: Sequence[Evaluation], *, depth: int = 2) -> Figur
     if not evaluations or not columns:
         return None
     values = np.full((len(evaluations), len(columns)), np.nan)
+    labels = np.full((len(evaluations), len(columns)), "", dtype=object)  # whole percents, rounded half-up
     for i, ev in enumerate(evaluations):
         for j, name in enumerate(columns):
             node = ev.scorecard.node(name)
             if node is not None and node.max:
                 values[i, j] = float(node.score / node.max)
+                labels[i, j] = f"{quantize(node.score / node.max * 100, 0)}"
     with style():
         width = max(7.0, 0.42 * len(columns) + 2.5)
         fig = Figure(figsize=(width, 0.3 * len(evaluations) + 2.0))
@@ -528,13 +530,13 @@ def score_heatmap(evaluations: Sequence[Evaluation], *, depth: int = 2) -> Figur
         for i in range(len(evaluations)):
             for j in range(len(columns)):
                 if not np.isnan(values[i, j]):
-                    ax.text(j, i, f"{values[i, j] * 100:.0f}", ha="center", va="center", fontsize=6,
+                    ax.text(j, i, labels[i, j], ha="center", va="center", fontsize=6,
                             color="white" if values[i, j] > 0.75 else "black")
         ax.set_xticks(range(len(columns)), columns, rotation=60, ha="right", fontsize=7)
         names = [ev.department for ev in evaluations]
         ax.set_yticks(range(len(evaluations)), names, fontsize=7)
         ax.grid(False)
-        ax.set_title("得分率（%）")
+        ax.set_title("得分率（%，取整）")
         _margins(fig, left=max(text_width(n, 7) for n in names) + 0.2,
                  bottom=max(text_width(c, 7) for c in columns) * 0.87 + 0.3, top=0.35)
     return fig

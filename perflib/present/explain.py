@@ -85,7 +85,7 @@ def explain(ev: Evaluation) -> str:
             out.append(f"   复合目标：各项完成率{'取平均' if ev.framework.defaults.compound == 'mean' else '取最小'}"
                        f" = {_n(r.completion)}")
         exact_score = r.completion * r.weight if r.completion is not None else None
-        out.append(f"   得分 = 完成率 × 分值 = {_n(r.completion)} × {fmt_points(r.weight)} = {_n(exact_score)}"
+        out.append(f"   得分 = 完成率 × 分值 = {_n(r.completion)} × {_n(r.weight)} = {_n(exact_score)}"
                    f" → {fmt_points(r.rule_score)}")
         if r.self_score is not None:
             out.append(f"   自评得分 {fmt_points(r.self_score)} 分计入（按规则 {fmt_points(r.rule_score)} 分）")
@@ -143,7 +143,7 @@ def _other_rows(ev: Evaluation) -> list[str]:
             share = min(max(rate, Decimal(0)), Decimal(1))
             out += [f"{n.name}（分值 {fmt_points(n.max)}）",
                     f"   执行率 = {STRATEGY_WORDS.get(strategy, strategy)} = {_n(rate * 100)}%",
-                    f"   得分 = min(执行率, 100%) × 分值 = {_n(share)} × {fmt_points(n.max)} = {_n(share * n.max)} → "
+                    f"   得分 = min(执行率, 100%) × 分值 = {_n(share)} × {_n(n.max)} = {_n(share * n.max)} → "
                     f"{fmt_points(n.score)}", ""]
         elif n.kind == "management" and n.management is not None:
             cuts = [d for d in n.management.deductions]
@@ -167,7 +167,7 @@ def _standard_score(n, value: Decimal) -> str:  # a NodeResult
     if d.completion is not None:
         completion = d.completion
         return (f"{FORMULAS[rule]} = {_with_numbers(rule, value, d.target_value)} = {_n(completion)}；"
-                f"得分 {_n(completion)} × {fmt_points(n.max)} = {_n(completion * n.max)} → {rounded}（四舍五入到两位小数）")
+                f"得分 {_n(completion)} × {_n(n.max)} = {_n(completion * n.max)} → {rounded}（四舍五入到两位小数）")
     if rule == "per_point":
         beyond, deduct, step = d.beyond, d.per_point, d.step
         if not beyond:
@@ -175,7 +175,7 @@ def _standard_score(n, value: Decimal) -> str:  # a NodeResult
         units = beyond // step if step else beyond
         per = f"每 {_n(step)} 个百分点" if step else "每个百分点"
         return (f"偏离标准 {_n(beyond)} 个百分点，{per}扣 {_n(deduct)} 分：扣 {_n(units * deduct)} 分，"
-                f"得分 max({fmt_points(n.max)} − {_n(units * deduct)}, 0) → {rounded}（扣完为止）")
+                f"得分 max({_n(n.max)} − {_n(units * deduct)}, 0) → {rounded}（扣完为止）")
     if rule == "banded":
         return f"按 {_n(value)}% 所在的档计分 → 得分 {rounded}"
     return f"得分 {rounded}"

@@ -18,7 +18,7 @@ from ..errors import LEVEL_NAMES, Finding, Level, PerflibError
 from ..evaluation import Evaluation, evaluate
 from ..inputs.params import discover, year_file
 from ..numbers import exact, fmt_percent, fmt_points, quantize
-from ..scoring.budget import DEFAULT_SCHEDULE, EVEN_SPENDING_RATE
+from ..scoring.budget import DEFAULT_SCHEDULE
 from ..scoring.tree import NodeResult
 from ..text import circled
 from . import charts
@@ -331,13 +331,14 @@ def _metric_leaf(report: Report, node: NodeResult, number: int | None) -> HTML:
                 f"得分 {fmt_points(node.score)} 分。")
         parts: list[object] = [para(text)]
         if m.cumulative_rates:
-            even = EVEN_SPENDING_RATE
-            parts.append(para(f"若全年均衡支出，年度评价执行率约为 {fmt_percent(even)}；各月末累计支出及执行率如下表。"))
+            year_end = f"全年执行率 {fmt_percent(m.execution_rate)}" if m.execution_rate is not None else "全年支出"
+            parts.append(para(f"若{year_end}均衡分布于各月，年度评价执行率约为 {fmt_percent(m.even_spending_rate)}"
+                              "（均衡支出水平）；各月末累计支出及执行率如下表。"))
             rows = []
             for month, (cum, r) in enumerate(zip(m.cumulative, m.cumulative_rates), 1):
                 required = DEFAULT_SCHEDULE.get(month)
                 rows.append([f"{month} 月", cum, fmt_percent(r), fmt_percent(Decimal(month) / 12),
-                             fmt_percent(required, 0) if required is not None else "—"])
+                             fmt_percent(required) if required is not None else "—"])
             parts.append(table(["月份", "累计支出", "累计执行率", "序时进度", "进度要求"], rows,
                                numeric=[1, 2, 3, 4], caption="月度累计预算执行情况", unit=m.unit))
             parts.append(_figure(report, charts.monthly_execution(ev), "月度累计预算执行进度"))

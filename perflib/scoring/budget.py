@@ -100,6 +100,15 @@ class Metrics:
     def evaluation_rate(self) -> Decimal | None:
         return self.evaluation.rate
 
+    @property
+    def even_spending_rate(self) -> Decimal:
+        """均衡支出水平: the mean of the month-end rates had the year's spending been spread evenly over the
+        months — 54.17 % × the year-end execution rate (at most 100 %). The one level the report's text,
+        its table and the audit compare with."""
+        year_end = min(self.execution_rate, ONE) if self.execution_rate is not None else ONE
+        with localcontext(CONTEXT):
+            return EVEN_SPENDING_RATE * year_end
+
     def __repr__(self) -> str:
         return (f"<Metrics 调整后预算 {self.adjusted} {self.unit}，支出 {self.spent} {self.unit}，"
                 f"{len(self.funds)} 种资金性质，{len(self.projects)} 个重点项目>")

@@ -21,6 +21,7 @@ from .methods import Tier, find_tier
 from .targets import Parsed, Part, convert, parse
 
 RATE_FACTOR = {"%": HUNDRED, "‰": Decimal(1000)}
+RATE_PLACES = {"%": 2, "‰": 3}  # decimals a computed rate is shown with
 
 
 @dataclass(frozen=True)
@@ -92,12 +93,23 @@ class IndicatorResult:
 
     @property
     def actual_short(self) -> str:
-        """The actual value without its wording: "37次、12台", "97.75%", or the tier."""
+        """The actual value without its wording: "37次、12台", "97.75%"; as written when qualitative.
+
+        A qualitative indicator's actual is text even where it holds a number ("370M 无线应急通信系统"
+        is not 370): it is shown as written, never as the number parsed out of it."""
         if self.computed is not None:
-            return f"{quantize(self.computed, 4).normalize():f}{self.rate_unit}"
-        if self.actual is not None and not self.actual.qualitative:
+            return self.computed_text
+        if not self.qualitative and self.actual is not None and not self.actual.qualitative:
             return str(self.actual)
         return self.actual_display
+
+    @property
+    def computed_text(self) -> str:
+        """numerator ÷ denominator as printed everywhere: "97.75%", "0.013‰" (percent at two decimals, per mille
+        at three — a rate per thousand is small: 0.01‰ would hide what the form says), rounded half-up."""
+        if self.computed is None:
+            return ""
+        return f"{quantize(self.computed, RATE_PLACES.get(self.rate_unit, 2))}{self.rate_unit}"
 
     @property
     def actual_display(self) -> str:
@@ -107,7 +119,7 @@ class IndicatorResult:
         if self.method == "missing":
             return NOT_FILLED
         if self.computed is not None:
-            return f"{quantize(self.computed, 2)}{self.rate_unit}"
+            return self.computed_text
         return self.tier.name if self.tier else "—"
 
 

@@ -123,8 +123,8 @@ class Parsed:
 
 
 def _num(value: Decimal | None) -> str:
-    text = f"{value:f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    """A number of a target or actual with the digits written: 83.90 stays 83.90."""
+    return f"{value:f}"
 
 
 def normalize(text: str) -> str:
