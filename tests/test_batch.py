@@ -6,6 +6,7 @@ import csv
 import errno
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -277,3 +278,27 @@ def test_a_failed_write_is_never_an_input_error(tmp_path: Path, monkeypatch, err
         files.write_atomic(tmp_path / "report.html", "x")
     assert classify(caught.value)[0] == Failure(kind) != Failure.INPUT
     assert "report.html" in classify(caught.value)[1]
+
+
+def test_a_document_of_other_inputs_is_removed_not_linked(tmp_path: Path) -> None:
+    """After the inputs change, a run that does not ask for the 自评表 must not leave the old one beside the new
+    page (it says the old figures) nor link it; with the inputs unchanged, a document made earlier stays."""
+    params = make_params(tmp_path, ["a-one"])
+    make_template(tmp_path / "t.ipynb", "print('ok')")
+    with_form = options(tmp_path, jobs=1, formats=("html", "xlsx"), timeout=60)
+    page_only = options(tmp_path, jobs=1, formats=("html",), timeout=60)
+    form = tmp_path / "outputs" / "a-one" / "2023" / "自评表.xlsx"
+    index = tmp_path / "outputs" / "index.html"
+
+    first = run(with_form)
+    assert [e.documents for e in first.entries] == [("xlsx",)]
+    text = index.read_text(encoding="utf-8")
+    assert f"用时 {first.seconds:.1f} 秒" in text and f"用时 {first.seconds:.1f} 秒" in first.line()  # one 用时
+    assert re.search(r"\d+（错误 \d+，警示 \d+，提示 [1-9]\d*）", text)  # every level counted, 提示 too
+    assert [(e.status, e.documents) for e in run(page_only).entries] == [("ok", ("xlsx",))]  # same inputs: kept
+    assert form.is_file() and "自评表.xlsx" in index.read_text(encoding="utf-8")
+
+    year_file = params / "a-one" / "2023.yaml"
+    year_file.write_text(year_file.read_text(encoding="utf-8").replace("\ntitle: ", "\ntitle: （修订）", 1), encoding="utf-8")
+    assert [(e.status, e.documents) for e in run(page_only).entries] == [("ok", ())]
+    assert not form.exists() and "自评表.xlsx" not in index.read_text(encoding="utf-8")

@@ -36,6 +36,7 @@ from ..errors import InputError, InputErrors, PerflibError, RunError
 from ..files import read_limited, write_atomic
 from ..inputs.locate import notebook_template
 from ..inputs.params import discover
+from .documents import FORMATS
 from .failures import Failure, classify
 from .fingerprint import code_digest, inputs_digest, sha
 from .jobs import Evaluations, Job, Kind, MonitorJob, OverviewJob, ReportJob
@@ -97,7 +98,8 @@ def run(opts: RunOptions, *, executor=None) -> RunReport:  # executors.Executor
                 render(batch, opts, executor)
         finally:  # the executor's workers ended while the outputs were written (one that says nothing has none)
             getattr(batch.executor, "join", lambda: None)()
-    report = RunReport(batch.entries, time.perf_counter() - started, batch.interrupted)
+    report = RunReport(batch.entries, batch.seconds if batch.seconds is not None else time.perf_counter() - started,
+                       batch.interrupted)
     if batch.interrupted:
         raise BatchInterrupted(report)
     return report
@@ -115,6 +117,7 @@ class Planned:
     inputs: list[Path]
     digest: str
     template: Path
+    sources: dict[str, str]  # format → digest of what its document is made from
     pending: bool = True  # still to check (render): not skipped, not yet evaluated
     task: RenderTask | None = None
 
@@ -132,6 +135,7 @@ class Batch:
     done: set[str] = field(default_factory=set)
     interrupted: bool = False
     executor: object | None = None  # executors.Executor, once started
+    seconds: float | None = None  # from start to the end of rendering, once rendered
 
     @property
     def entries(self) -> list[Entry]:
@@ -166,11 +170,19 @@ class Batch:
         entry.status, entry.has_report, entry.error, entry.error_kind = Status.OK, True, None, None
         entry.document_errors = dict(result.document_errors)
         out = self.opts.outputs_dir.resolve()
-        entry.documents = _present(out, p.job)
-        files = [p.job.page, *(p.job.document(fmt) for fmt in entry.documents)]
-        write_atomic(p.job.sidecar(out), json.dumps(
+        job = p.job
+        made = {fmt for fmt in (p.task.documents if p.task else ()) if fmt not in result.document_errors}
+        before = read_json(job.sidecar(out))
+        kept = set(_current(out, job, p.sources, before))
+        for fmt in _present(out, job):  # a document of other inputs beside the new page: removed, never linked
+            if fmt not in made and fmt not in kept:
+                (out / job.document(fmt)).unlink(missing_ok=True)
+        entry.documents = tuple(fmt for fmt in _present(out, job) if fmt in made | kept)
+        files = [job.page, *(job.document(fmt) for fmt in entry.documents)]
+        write_atomic(job.sidecar(out), json.dumps(
             {"fingerprint": entry.fingerprint, "rendered": _now(), "seconds": round(entry.seconds, 3),
-             "files": {name: _file_hash(out / name) for name in files}, "summary": entry.summary or {}},
+             "files": {name: _file_hash(out / name) for name in files},
+             "sources": {fmt: p.sources[fmt] for fmt in entry.documents}, "summary": entry.summary or {}},
             ensure_ascii=False, indent=1))
 
     def finish(self) -> None:
@@ -215,13 +227,17 @@ def plan(opts: RunOptions) -> Batch:
         inputs = job.inputs(evaluations)
         digest = inputs_digest(inputs)
         formats = job.formats(opts.formats)
-        fingerprint = sha(digest.encode(), template_hash.encode(), code_hash.encode(),
-                          *(fmt.encode() for fmt in formats), (docx_hash if "docx" in formats else "").encode(),
-                          b"strict" if opts.strict and job.kind is Kind.REPORT else b"")
+        page = sha(digest.encode(), template_hash.encode(), code_hash.encode(),
+                   b"strict" if opts.strict and job.kind is Kind.REPORT else b"")
+        # what each document is made from: the page's sources (and the Word template for Word)
+        sources = {fmt: sha(page.encode(), (docx_hash if fmt == "docx" else "").encode())
+                   for fmt in job.formats(tuple(FORMATS))}
+        fingerprint = sha(page.encode(), *(f"{fmt}:{sources[fmt]}".encode() for fmt in formats))
         out = opts.outputs_dir.resolve()
         entry = Entry(job.code, job.year, Status.OK, kind=job.kind, month=job.month, page=job.page,
-                      has_report=job.html(out).is_file(), fingerprint=fingerprint, documents=_present(out, job))
-        p = Planned(job, entry, inputs, digest, template)
+                      has_report=job.html(out).is_file(), fingerprint=fingerprint)
+        p = Planned(job, entry, inputs, digest, template, sources)
+        entry.documents = _current(out, job, sources, read_json(job.sidecar(out)))
         sidecar = _unchanged(opts, job, fingerprint)
         if sidecar is not None:  # same inputs, template, options and code as the last good rendering
             entry.status, entry.summary, p.pending = Status.SKIPPED, sidecar["summary"] or None, False
@@ -284,6 +300,18 @@ def _file_hash(path: Path) -> str:
         return sha(path.read_bytes())
     except OSError:
         return ""
+
+
+def _current(outputs: Path, job: Job, sources: dict[str, str], sidecar: dict | None) -> tuple[str, ...]:
+    """The documents beside a job's page that its last good rendering recorded as made from ``sources`` — the
+    same inputs, template and code as now — and that are still the bytes it recorded."""
+    if not sidecar:
+        return ()
+    files, made_from = sidecar.get("files"), sidecar.get("sources")
+    if not isinstance(files, dict) or not isinstance(made_from, dict):
+        return ()
+    return tuple(fmt for fmt in _present(outputs, job) if made_from.get(fmt) == sources.get(fmt)
+                 and files.get(job.document(fmt)) == _file_hash(outputs / job.document(fmt)))
 
 
 def _present(outputs: Path, job: Job) -> tuple[str, ...]:
@@ -401,10 +429,12 @@ def _outputs_written(batch: Batch, opts: RunOptions, started_at: str, started: f
         raise
     except BaseException:
         batch.finish()
-        write_outputs(batch.entries, opts, started_at, time.perf_counter() - started)
+        batch.seconds = time.perf_counter() - started
+        write_outputs(batch.entries, opts, started_at, batch.seconds)
         raise
     batch.finish()
-    write_outputs(batch.entries, opts, started_at, time.perf_counter() - started)
+    batch.seconds = time.perf_counter() - started  # the one 用时: the index, the manifest and the CLI print it
+    write_outputs(batch.entries, opts, started_at, batch.seconds)
 
 
 def write_outputs(entries: list[Entry], opts: RunOptions, started_at: str, seconds: float) -> None:
