@@ -283,7 +283,7 @@ def cmd_monitor(args: argparse.Namespace) -> int:
     total = m.spending[0]
     out = [f"{m.snapshot.year} 年 1–{m.month} 月绩效运行监控：{m.department}（{m.snapshot.department.code}）"
            f"  规则：{m.rules.name}", "",
-           f"支出：全年预算 {fmt_number(total.budget)} {m.unit}，1–{m.month} 月执行 {fmt_number(total.spent)}，"
+           f"支出：全年预算 {m.amount(total.budget)}，1–{m.month} 月执行 {m.amount(total.spent)}，"
            f"执行率 {fmt_percent(total.rate)}（应达 {fmt_percent(total.expected)}）  {lamp(total.light)}"]
     out += [f"  {s.name}：执行率 {fmt_percent(s.rate)}  {lamp(s.light)}" for s in m.spending[1:]]
     out += ["", "绩效指标："]

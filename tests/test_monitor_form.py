@@ -128,3 +128,56 @@ def test_a_merged_range_in_the_basics_is_named(params: Path, tmp_path: Path, cap
     assert main(["monitor-import", str(form), "--out", str(tmp_path / "elsewhere")]) == 2
     err = capsys.readouterr().err
     assert "基本信息!B2:B3（合并单元格）" in err and "Traceback" not in err, err
+
+
+def _in_yuan(snapshot: Path) -> dict:
+    """The snapshot re-written in 元 (every amount × 10,000), over its year file in 万元."""
+    from decimal import Decimal
+
+    data = yaml.safe_load(snapshot.read_text(encoding="utf-8"))
+    data["money_unit"] = "元"
+    for group in ("funds", "key_projects"):
+        for item in data["budget"].get(group, []):
+            item["spent"] = float(Decimal(str(item["spent"])) * 10000)
+    data["budget"]["monthly"] = [float(Decimal(str(v)) * 10000) for v in data["budget"]["monthly"]]
+    snapshot.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return data
+
+
+def test_a_snapshot_in_yuan_over_a_year_in_wanyuan_gets_its_budgets_in_yuan_and_comes_back_unchanged(
+        params: Path, tmp_path: Path) -> None:
+    """The greyed budgets are the year's, in the form's unit (issue 23, item 3); they are not written back."""
+    snapshot = params / "demo-agriculture" / "2024-06.yaml"
+    _in_yuan(snapshot)
+    wb = load_workbook(_form(params, tmp_path, snapshot.name))
+    basic = {r[0].value: r[1].value for r in wb["基本信息"].iter_rows()}
+    funds = {r[1]: r[2] for r in wb["预算执行"].iter_rows(min_row=2, values_only=True) if r[0] == "资金"}
+    assert basic["金额单位"] == "元" and funds["一般公共预算"] == 137045600  # 13,704.56 万元
+    before, after = _round_trip(params, tmp_path, snapshot)
+    assert after == before
+
+
+@pytest.mark.parametrize(("unit", "spent", "rate"), [
+    ("元", 41043800, "29.95%"),    # the unit switched to 元 on the form, the year's greyed 万元 budget left as it was
+    ("万元", 4104.38, "29.95%"),
+])
+def test_a_form_whose_unit_is_switched_reads_the_years_budget_in_that_unit(params: Path, tmp_path: Path, capsys,
+                                                                          unit: str, spent: float, rate: str) -> None:
+    from perflib.monitoring.monitor import monitor
+
+    form = _form(params, tmp_path, "2024.yaml", "--month", "6", "--rules", "sichuan-2025")
+    wb = load_workbook(form)
+    rows = {r[1].value: r for r in wb["预算执行"].iter_rows(min_row=2) if r[0].value == "资金"}
+    cells = {("基本信息", "B6"): unit, ("预算执行", rows["一般公共预算"][3].coordinate): spent,
+             ("绩效指标", "D2"): "9次"}
+    cells[("预算执行", rows["政府性基金预算"][3].coordinate)] = 0
+    _fill(form, cells)
+    snapshot = params / "demo-agriculture" / "2024-06.yaml"
+    snapshot.unlink()
+    assert main(["monitor-import", str(form), "--out", str(params)]) == 0, capsys.readouterr().err
+    data = yaml.safe_load(snapshot.read_text(encoding="utf-8"))
+    assert all("budget" not in f for f in data["budget"]["funds"])  # the year's budgets, not typed again
+    fund = next(s for s in monitor(snapshot).spending if s.name == "一般公共预算")
+    from perflib.numbers import fmt_percent
+
+    assert fmt_percent(fund.rate) == rate

@@ -256,3 +256,102 @@ def test_the_year_files_method_gives_the_lights_direction(tmp_path: Path, method
     year_path.write_text(yaml.safe_dump(year, allow_unicode=True), encoding="utf-8")
     lit = monitor(path).indicators[0]
     assert (lit.direction, lit.light) == (direction, light)
+
+
+# ---------------------------------------------------------------------- money units (issue 23, item 3)
+
+
+def _year_file(folder: Path, unit: str, *, adjusted: str, spent: str | None, project: str | None = None,
+               indicators: list[dict] | None = None) -> Path:
+    """A small year file of our own: one fund (and optionally one key project), in ``unit``."""
+    fund = {"type": "一般公共预算", "adjusted": adjusted, **({"spent": spent} if spent is not None else {})}
+    data = {"year": 2023, "framework": "mof-common", "money_unit": unit,
+            "department": {"code": "demo-x", "name": "示范区某局"}, "budget": {"funds": [fund]},
+            "indicators": indicators or [{"category": "产出/数量", "name": "巡查次数", "target": "≥120 次",
+                                          "weight": 10}]}
+    if project is not None:
+        data["key_projects"] = [{"name": "河道整治工程", "budget": project,
+                                 **({"spent": project} if spent is not None else {})}]
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "2023.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def _over_year(tmp_path: Path, year_unit: str, snapshot_unit: str | None, spent: str, *, adjusted: str,
+               year_spent: str | None = None, project: str | None = None, project_spent: str | None = None,
+               monthly: list | None = None) -> Path:
+    folder = tmp_path / "params" / "demo-x"
+    _year_file(folder, year_unit, adjusted=adjusted, spent=year_spent or adjusted, project=project)
+    data: dict = {"year": 2023, "month": 6, "rules": "shanxi", "department": {"code": "demo-x"},
+                  "budget": {"funds": [{"type": "一般公共预算", "spent": spent}]},
+                  "indicators": [{"name": "巡查次数", "to_date": "60 次"}]}
+    if snapshot_unit:
+        data["money_unit"] = snapshot_unit
+    if project_spent is not None:
+        data["budget"]["key_projects"] = [{"name": "河道整治工程", "spent": project_spent}]
+    if monthly is not None:
+        data["budget"]["monthly"] = monthly
+    path = folder / "2023-06.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+# (year file's unit, snapshot's unit, the year's adjusted budget, spent to date): the budget as the snapshot
+# reads it, in the snapshot's unit, and the execution rate — the same whichever unit either is written in
+UNITS = [
+    ("万元", "元", "2000", "8000000", "20000000", "0.4"),      # a form in 元 over a year in 万元
+    ("元", "万元", "20000000", "800", "2000", "0.4"),           # and the other way round
+    ("万元", None, "2000", "800", "2000", "0.4"),               # a snapshot without a unit: the year's
+    ("万元", "万元", "3168.02", "1267.21", "3168.02", "0.4000006313"),
+    ("万元", "元", "3168.02", "12672080.01", "31680200", "0.4000000003"),  # × 10,000 exactly, no float
+]
+
+
+@pytest.mark.parametrize(("year_unit", "snapshot_unit", "adjusted", "spent", "budget", "rate"), UNITS)
+def test_the_year_files_amounts_are_read_in_the_snapshots_unit(tmp_path: Path, year_unit: str, snapshot_unit: str,
+                                                              adjusted: str, spent: str, budget: str,
+                                                              rate: str) -> None:
+    from decimal import Decimal
+
+    m = monitor(_over_year(tmp_path, year_unit, snapshot_unit, spent, adjusted=adjusted))
+    total = m.spending[0]
+    assert m.unit == (snapshot_unit or year_unit)
+    assert total.budget == Decimal(budget) and total.spent == Decimal(spent)
+    assert total.rate is not None and total.rate.quantize(Decimal("1e-10")) == Decimal(rate)
+    assert total.light == "green"  # 40 % of the year by June: on the even pace, not 237880 % and blue
+
+
+@pytest.mark.parametrize(("snapshot_unit", "spent", "contradicts", "fragment"), [
+    ("元", "8000000", False, None),  # 800 万元 by June, 1,950.50 万元 in the year: no contradiction
+    ("元", "19600000", True, "1–6 月执行 19,600,000.00 元，多于全年支出 19,505,000.00 元"),
+    ("万元", "1960", True, "1–6 月执行 1,960.00 万元，多于全年支出 1,950.50 万元"),
+])
+def test_the_year_ends_spending_is_compared_in_one_unit_and_printed_with_it(
+        tmp_path: Path, snapshot_unit: str, spent: str, contradicts: bool, fragment: str | None) -> None:
+    m = monitor(_over_year(tmp_path, "万元", snapshot_unit, spent, adjusted="2000", year_spent="1950.5"))
+    found = [f.message for f in m.findings if f.code == "CONTRADICTS_YEAR_END"]
+    assert bool(found) == contradicts, found
+    assert fragment is None or fragment in found[0], found
+
+
+def test_every_amount_the_monitor_prints_carries_its_unit(tmp_path: Path, capsys) -> None:
+    path = _over_year(tmp_path, "万元", "元", "8000000", adjusted="2000",
+                      monthly=[1000000, 2000000, 3000000, 4000000, 5000000, 7990000])
+    assert main(["monitor", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "全年预算 20,000,000.00 元，1–6 月执行 8,000,000.00 元" in out, out
+    assert "6 月末累计支出 7,990,000.00 元与各资金 1–6 月执行数合计 8,000,000.00 元不一致" in out, out
+
+
+def test_the_overview_prints_each_departments_amounts_with_its_own_unit() -> None:
+    from perflib.present.monitor_overview import monitor_overview
+
+    def snapshot(code: str, unit: str, budget: float, spent: float) -> dict:
+        return {"department": f"示范区{code}", "code": code, "money_unit": unit, "rules": "sichuan-2025",
+                "spending": {"budget": budget, "spent": spent, "rate": 20.0, "expected": 40.0, "light": "red"},
+                "indicators": [], "findings": []}
+
+    page = monitor_overview(2024, 6, [snapshot("a", "万元", 2000.0, 400.0), snapshot("b", "元", 3000000.0, 600000.0)])
+    assert "2,000.00 万元" in page and "400.00 万元" in page
+    assert "3,000,000.00 元" in page and "600,000.00 元" in page

@@ -22,7 +22,7 @@ from ..numbers import ZERO, exact, fmt_number, fmt_percent, plain, quantize, rat
 from ..scoring import methods
 from ..scoring.targets import Parsed, convert, parse
 from .rules import LIGHT_NAMES, LIGHTS, Rules, available, find_rules, load_rules, rules_dir_for
-from .snapshot import Snapshot, load_snapshot, year_file_of
+from .snapshot import Snapshot, YearFigures, load_snapshot, money_unit, year_figures, year_file_of
 
 SEVERITY = ("red", "yellow", "grey", "green", "blue")  # worst first: a compound target takes the worst
 CODES = ("LAG_WITHOUT_REASON", "CERTAIN_BUT_RED", "FORECAST_BELOW_TARGET", "SPENDING_BEHIND_CHECKPOINT",
@@ -74,6 +74,10 @@ class Monitoring:
     def month(self) -> int:
         return self.snapshot.month
 
+    def amount(self, value: Decimal | None) -> str:
+        """An amount of this snapshot with its unit: ``8,000,000.00 元``."""
+        return amount(value, self.unit)
+
     @property
     def cumulative_rates(self) -> tuple[Decimal | None, ...]:
         """Month-end cumulative execution rates for months 1–N (of the funds' budget), when the snapshot
@@ -110,6 +114,11 @@ class Monitoring:
             "next_steps": list(self.snapshot.next_steps),
             "findings": [f.as_dict() for f in self.findings],
         }
+
+
+def amount(value: Decimal | None, unit: str) -> str:
+    """An amount as every monitoring text prints it: two decimals, half up, thousands separated, with its unit."""
+    return f"{fmt_number(value)} {unit}" if value is not None else "—"
 
 
 def _pct(rate: Decimal | None) -> Decimal | None:
@@ -243,17 +252,17 @@ def light(inputs: Inputs) -> Monitoring:
         share = sum(shares, ZERO) / len(shares) if shares else None
         lights.append(IndicatorLight(ind.name, written, ind.to_date, expected, progress, light, direction,
                                      ind.likely, ind.forecast, ind.reason, ind.measures, share))
-    spending = _spending(snapshot, year, rules, where_problems=problems)
+    unit = money_unit(snapshot, year)
+    figures = year_figures(year, unit)
+    spending = _spending(snapshot, figures, rules, where_problems=problems)
     problems.raise_if_any()
     name = snapshot.department.name or (year.department.name if year else snapshot.department.code)
-    unit = snapshot.money_unit or (year.money_unit if year else "万元")
-    findings = audit(Lit(snapshot, rules, tuple(lights), tuple(spending)), year, targets)
+    findings = audit(Lit(snapshot, rules, unit, tuple(lights), tuple(spending)), year, targets, figures)
     return Monitoring(path, snapshot, rules, name, unit, tuple(lights), tuple(spending), tuple(findings))
 
 
-def _spending(snapshot: Snapshot, year, rules: Rules, *, where_problems: Problems) -> list[SpendingLight]:
-    budgets = {f.type: f.adjusted for f in year.budget.funds} if year else {}
-    projects = {p.name: p.budget for p in year.key_projects} if year else {}
+def _spending(snapshot: Snapshot, year: YearFigures, rules: Rules, *, where_problems: Problems) -> list[SpendingLight]:
+    budgets, projects = year.budgets, year.projects
     checkpoint = rules.checkpoint(snapshot.month)
     expected = checkpoint[1] / 100 if checkpoint else Decimal(snapshot.month) / 12
 
@@ -292,6 +301,7 @@ class Lit:
 
     snapshot: Snapshot
     rules: Rules
+    unit: str  # of every amount (万元 or 元)
     indicators: tuple[IndicatorLight, ...]
     spending: tuple[SpendingLight, ...]  # the total first
 
@@ -299,8 +309,11 @@ class Lit:
     def month(self) -> int:
         return self.snapshot.month
 
+    def amount(self, value: Decimal) -> str:
+        return amount(value, self.unit)
 
-def audit(m: Lit, year: ParamsFile | None, targets: dict) -> list[Finding]:
+
+def audit(m: Lit, year: ParamsFile | None, targets: dict, figures: YearFigures) -> list[Finding]:
     """What a reviewer of a monitoring snapshot would raise."""
     out: list[Finding] = []
     for i in m.indicators:
@@ -354,7 +367,7 @@ def audit(m: Lit, year: ParamsFile | None, targets: dict) -> list[Finding]:
         for name in targets:
             if name not in reported:
                 out.append(Finding("warning", "NOT_REPORTED", f"年度指标「{name}」未在监控中填报。", name))
-        out += _contradictions(m, year)
+        out += _contradictions(m, year, figures)
     return by_level(out)
 
 
@@ -372,12 +385,12 @@ def _monthly(m: Lit) -> list[Finding]:
     spent = m.spending[0].spent
     if monthly[-1] != spent:
         out.append(Finding("warning", "MONTHLY_INCONSISTENT",
-                           f"{m.month} 月末累计支出 {fmt_number(monthly[-1])} 与各资金 1–{m.month} 月执行数合计 "
-                           f"{fmt_number(spent)} 不一致。", "月度支出"))
+                           f"{m.month} 月末累计支出 {m.amount(monthly[-1])}与各资金 1–{m.month} 月执行数合计 "
+                           f"{m.amount(spent)}不一致。", "月度支出"))
     return out
 
 
-def _contradictions(m: Lit, year: ParamsFile) -> list[Finding]:
+def _contradictions(m: Lit, year: ParamsFile, figures: YearFigures) -> list[Finding]:
     """Figures to date above the year-end ones (a cumulative value cannot fall after month N)."""
     out = []
     actuals = {ind.name: ind.actual for ind in year.indicators if ind.actual}
@@ -396,9 +409,10 @@ def _contradictions(m: Lit, year: ParamsFile) -> list[Finding]:
                                        f"指标「{i.name}」1–{m.month} 月完成 {i.to_date}，多于年度实际完成 {actuals[i.name]}。",
                                        i.name))
                     break
-    spent = {f.type: f.spent for f in year.budget.funds}
+    spent = figures.spent  # in the snapshot's unit
     for s in m.spending[1:]:
         if s.name in spent and s.spent > spent[s.name]:
             out.append(Finding("warning", "CONTRADICTS_YEAR_END",
-                               f"{s.name} 1–{m.month} 月执行 {s.spent}，多于全年支出 {spent[s.name]}。", s.name))
+                               f"{s.name} 1–{m.month} 月执行 {m.amount(s.spent)}，多于全年支出 {m.amount(spent[s.name])}。",
+                               s.name))
     return out

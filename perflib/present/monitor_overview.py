@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+from ..monitoring.monitor import amount
 from ..monitoring.rules import LIGHT_NAMES, LIGHT_SYMBOLS, LIGHTS
 from .html import HTML, heading, join, para, table
 from .page import page
@@ -56,7 +57,8 @@ def monitor_overview(year: int, month: int, snapshots: Sequence[dict[str, Any]],
                       caption="红灯指标及其原因") if red_rows else para("没有红灯指标。"))
 
     body.append(heading(2, "三、支出进度偏慢的部门"))
-    spend_rows = [[s["department"], _d(s["spending"]["budget"]), _d(s["spending"]["spent"]), _d(s["spending"]["rate"]),
+    spend_rows = [[s["department"], amount(_d(s["spending"]["budget"]), s["money_unit"]),
+                   amount(_d(s["spending"]["spent"]), s["money_unit"]), _d(s["spending"]["rate"]),
                    _d(s["spending"]["expected"]), _lamp(s["spending"]["light"])] for s in behind]
     body.append(table(["部门", "全年预算数", f"1–{month} 月执行数", "执行率（%）", "应达（%）", "预警"], spend_rows,
                       numeric=[1, 2, 3, 4], caption="支出进度预警") if spend_rows else para("各部门支出进度均达到要求。"))

@@ -14,7 +14,7 @@ from pathlib import Path
 from ..monitoring.monitor import Monitoring, monitor
 from ..monitoring.rules import LIGHT_NAMES, LIGHT_SYMBOLS, LIGHTS
 from ..monitoring.snapshot import snapshot_file
-from ..numbers import exact, fmt_number, fmt_percent
+from ..numbers import exact, fmt_percent
 from . import charts
 from .html import HTML, heading, items, join, para, table
 from .report import numbered_figure
@@ -52,7 +52,7 @@ def basics(m: Monitoring) -> HTML:
     total = m.spending[0]
     return join(
         para(f"{m.department}本次填报 {m.snapshot.year} 年 1–{m.month} 月绩效运行监控情况：全年预算 "
-             f"{fmt_number(total.budget)} {m.unit}，1–{m.month} 月执行 {fmt_number(total.spent)} {m.unit}，执行率 "
+             f"{m.amount(total.budget)}，1–{m.month} 月执行 {m.amount(total.spent)}，执行率 "
              f"{fmt_percent(total.rate)}（{lamp(total.light)}）；绩效指标 {len(m.indicators)} 个：{shown}。"),
         para(f"按监控规则「{m.rules.name}」：累计指标的序时目标为年度指标值 × {m.month}/12，比率类指标以年度指标值为准；"
              "完成进度 = 1–N 月完成值 ÷ 序时目标。" + _bands_text(m), cls="pf-small"),
@@ -82,7 +82,7 @@ def spending(m: Monitoring, figures: list[int] | None = None) -> HTML:
             for s in m.spending]
     fig = charts.spending_progress([s.name for s in m.spending], [s.rate for s in m.spending], total.expected)
     return join(
-        para(f"截至 {m.month} 月末，累计执行 {fmt_number(total.spent)} {m.unit}，执行率 {fmt_percent(total.rate)}；"
+        para(f"截至 {m.month} 月末，累计执行 {m.amount(total.spent)}，执行率 {fmt_percent(total.rate)}；"
              f"{rule}。"),
         table(["资金性质 / 项目", "全年预算数", f"1–{m.month} 月执行数", "执行率", "应达", "预警"], rows, numeric=[1, 2, 3, 4],
               caption="预算执行情况", unit=m.unit, emphasis=[0]),
