@@ -275,17 +275,14 @@ def cmd_monitor(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(m.to_dict(), ensure_ascii=False, indent=2))
         return 0
-    from .monitoring.rules import LIGHT_NAMES, LIGHT_SYMBOLS
-
-    def lamp(light: str) -> str:
-        return f"{LIGHT_SYMBOLS[light]} {LIGHT_NAMES[light]}"
+    from .monitoring.rules import lamp
 
     total = m.spending[0]
     out = [f"{m.snapshot.year} 年 1–{m.month} 月绩效运行监控：{m.department}（{m.snapshot.department.code}）"
            f"  规则：{m.rules.name}", "",
            f"支出：全年预算 {m.amount(total.budget)}，1–{m.month} 月执行 {m.amount(total.spent)}，"
-           f"执行率 {fmt_percent(total.rate)}（应达 {fmt_percent(total.expected)}）  {lamp(total.light)}"]
-    out += [f"  {s.name}：执行率 {fmt_percent(s.rate)}  {lamp(s.light)}" for s in m.spending[1:]]
+           f"执行率 {fmt_percent(total.rate)}（应达 {fmt_percent(total.expected)}）  {total.lamp}"]
+    out += [f"  {s.name}：执行率 {fmt_percent(s.rate)}  {s.lamp}" for s in m.spending[1:]]
     out += ["", "绩效指标："]
     for i in m.indicators:
         progress = f"，完成进度 {i.progress.quantize(1)}%" if i.progress is not None else ""

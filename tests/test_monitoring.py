@@ -349,9 +349,41 @@ def test_the_overview_prints_each_departments_amounts_with_its_own_unit() -> Non
 
     def snapshot(code: str, unit: str, budget: float, spent: float) -> dict:
         return {"department": f"示范区{code}", "code": code, "money_unit": unit, "rules": "sichuan-2025",
-                "spending": {"budget": budget, "spent": spent, "rate": 20.0, "expected": 40.0, "light": "red"},
+                "spending": {"budget": budget, "spent": spent, "rate": 20.0, "expected": 40.0, "light": "red",
+                             "over_budget": False},
                 "indicators": [], "findings": []}
 
     page = monitor_overview(2024, 6, [snapshot("a", "万元", 2000.0, 400.0), snapshot("b", "元", 3000000.0, 600000.0)])
     assert "2,000.00 万元" in page and "400.00 万元" in page
     assert "3,000,000.00 元" in page and "600,000.00 元" in page
+
+
+# ------------------------------------------- one rule lights spending, raises its finding, lists it (items 4, 6)
+
+
+def _spending_snapshot(tmp_path: Path, rules: str, month: int, budget: str, spent: str,
+                       project: tuple[str, str] | None = None) -> Path:
+    path = _snapshot(tmp_path, [{"name": "巡查次数", "target": "≥120 次", "to_date": f"{10 * month} 次"}], month=month,
+                     rules=rules, funds=[{"type": "一般公共预算", "budget": budget, "spent": spent}])
+    if project:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data["budget"]["key_projects"] = [{"name": "河道整治工程", "budget": project[0], "spent": project[1]}]
+        path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(("budget", "spent", "light", "fragment"), [
+    ("100", "206", "red", "河道整治工程 1–6 月执行 206.00 万元，超出全年预算 100.00 万元（执行率 206.00%）"),
+    ("100", "100", "blue", None),   # all of it by June: ahead, not over
+    ("100", "100.01", "red", "超出全年预算 100.00 万元"),
+])
+def test_spending_above_the_annual_budget_is_a_warning_of_its_own(tmp_path: Path, budget: str, spent: str,
+                                                                   light: str, fragment: str | None) -> None:
+    m = monitor(_spending_snapshot(tmp_path, "shanxi", 6, "1000", "500", project=(budget, spent)))
+    project = m.spending[-1]
+    over = [f for f in m.findings if f.code == "SPENT_OVER_BUDGET"]
+    assert project.light == light and project.over == (fragment is not None)
+    assert [f.subject for f in over] == (["河道整治工程"] if fragment else [])
+    assert fragment is None or fragment in over[0].message, over
+    assert not any(f.code == "SPENDING_BEHIND_CHECKPOINT" for f in m.findings)  # the funds are on the even pace
+    assert m.to_dict()["spending"]["parts"][-1]["over_budget"] == (fragment is not None)

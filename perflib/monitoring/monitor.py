@@ -21,13 +21,15 @@ from ..inputs.schema import ParamsFile
 from ..numbers import ZERO, exact, fmt_number, fmt_percent, plain, quantize, ratio
 from ..scoring import methods
 from ..scoring.targets import Parsed, convert, parse
-from .rules import LIGHT_NAMES, LIGHTS, Rules, available, find_rules, load_rules, rules_dir_for
+from .rules import LIGHT_NAMES, LIGHTS, Rules, available, find_rules, lamp, load_rules, rules_dir_for
 from .snapshot import Snapshot, YearFigures, load_snapshot, money_unit, year_figures, year_file_of
 
 SEVERITY = ("red", "yellow", "grey", "green", "blue")  # worst first: a compound target takes the worst
 CODES = ("LAG_WITHOUT_REASON", "CERTAIN_BUT_RED", "FORECAST_BELOW_TARGET", "SPENDING_BEHIND_CHECKPOINT",
-         "SPENT_AHEAD_OF_TARGETS", "CONTRADICTS_YEAR_END", "NOT_REPORTED", "QUALITATIVE_UNCLEAR",
+         "SPENT_AHEAD_OF_TARGETS", "SPENT_OVER_BUDGET", "CONTRADICTS_YEAR_END", "NOT_REPORTED", "QUALITATIVE_UNCLEAR",
          "MONTHLY_INCONSISTENT")
+#: how a spending light above the annual budget is labelled wherever it is shown
+OVER_BUDGET = "超出全年预算"
 
 
 Finding.declare(dict.fromkeys(CODES))  # reviewed in the monitoring report's own chapter, no year-end topic
@@ -57,6 +59,20 @@ class SpendingLight:
     rate: Decimal | None  # spent ÷ budget
     expected: Decimal  # the rate expected by month N (checkpoint or N/12)
     light: str
+
+    @property
+    def over(self) -> bool:
+        """Spent above the annual budget (anything spent without a budget included)."""
+        return self.spent > self.budget
+
+    @property
+    def lamp(self) -> str:
+        return spending_lamp(self.light, over=self.over)
+
+
+def spending_lamp(light: str, *, over: bool) -> str:
+    """A spending light as a symbol and a word, and why when it is not about pace: ■ 红灯（超出全年预算）."""
+    return lamp(light) + (f"（{OVER_BUDGET}）" if over else "")
 
 
 @dataclass(frozen=True)
@@ -96,7 +112,8 @@ class Monitoring:
 
         def spend(s: SpendingLight) -> dict[str, Any]:
             return {"name": s.name, "budget": plain(s.budget), "spent": plain(s.spent),
-                    "rate": plain(_pct(s.rate)), "expected": plain(_pct(s.expected)), "light": s.light}
+                    "rate": plain(_pct(s.rate)), "expected": plain(_pct(s.expected)), "light": s.light,
+                    "over_budget": s.over}
 
         return {
             "department": self.department, "code": self.snapshot.department.code, "year": self.snapshot.year,
@@ -269,7 +286,7 @@ def _spending(snapshot: Snapshot, year: YearFigures, rules: Rules, *, where_prob
     def light(name: str, budget: Decimal, spent: Decimal) -> SpendingLight:
         rate = ratio(spent, budget)
         progress = ratio(rate * 100, expected) if rate is not None else None
-        return SpendingLight(name, budget, spent, rate, expected, rules.light(progress))
+        return SpendingLight(name, budget, spent, rate, expected, rules.spending_light(progress, over=spent > budget))
 
     funds, projects_lit = [], []
     for i, fund in enumerate(snapshot.budget.funds):
@@ -353,6 +370,11 @@ def audit(m: Lit, year: ParamsFile | None, targets: dict, figures: YearFigures) 
         out.append(Finding("warning", "SPENDING_BEHIND_CHECKPOINT",
                            f"截至 {m.month} 月末累计执行率 {fmt_percent(total.rate)}，低于 {checkpoint[0]} 月末应达的 "
                            f"{checkpoint[1]}%。", "支出进度"))
+    for s in m.spending[1:]:  # each fund and key project (the total is over only where one of them is)
+        if s.over:
+            out.append(Finding("warning", "SPENT_OVER_BUDGET",
+                               f"{s.name} 1–{m.month} 月执行 {m.amount(s.spent)}，超出全年预算 {m.amount(s.budget)}"
+                               f"（执行率 {fmt_percent(s.rate)}）：请核对执行数，或预算是否已调整。", s.name))
     shares = [i.share for i in m.indicators if i.share is not None]
     if m.rules.spending.gap is not None and shares and total.rate is not None:
         target_pct = sum(shares, ZERO) / len(shares) * 100

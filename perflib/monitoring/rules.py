@@ -32,6 +32,11 @@ LIGHT_SYMBOLS = {"red": "■", "yellow": "▲", "green": "●", "blue": "◆", "
 Light = Literal["red", "yellow", "green", "blue", "grey"]
 
 
+def lamp(light: str) -> str:
+    """A light as a symbol and a word, so that it survives grayscale printing: ■ 红灯."""
+    return f"{LIGHT_SYMBOLS[light]} {LIGHT_NAMES[light]}"
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -44,6 +49,7 @@ class Band(_Model):
 class Spending(_Model):
     checkpoints: dict[Annotated[int, Field(ge=1, le=12)], Annotated[Decimal, Field(ge=0, le=100)]] = {}
     gap: Annotated[Decimal, Field(ge=0, le=100)] | None = None  # percentage points
+    over_budget: Light = "red"  # spending above the annual budget: not "ahead", a warning of its own
 
 
 class Rules(_Model):
@@ -66,6 +72,11 @@ class Rules(_Model):
             if band.below is None or progress < band.below:
                 return band.light
         return "grey"
+
+    def spending_light(self, progress: Decimal | None, *, over: bool) -> str:
+        """The light of spending: ``over_budget``'s when above the annual budget, else the bands' of its
+        progress (execution rate ÷ the rate expected by month N, %)."""
+        return self.spending.over_budget if over else self.light(progress)
 
     def read_qualitative(self, text: str) -> str:
         """The light of a qualitative statement to date ("部分达到" before "达到": the longest word that fits)."""

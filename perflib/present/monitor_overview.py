@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from ..monitoring.monitor import amount
-from ..monitoring.rules import LIGHT_NAMES, LIGHT_SYMBOLS, LIGHTS
+from ..monitoring.monitor import amount, spending_lamp
+from ..monitoring.rules import LIGHTS, lamp
 from .html import HTML, heading, join, para, table
 from .page import page
 
@@ -23,8 +23,8 @@ def _d(value: float | None) -> Decimal | None:
     return None if value is None else Decimal(repr(value))
 
 
-def _lamp(light: str) -> str:
-    return f"{LIGHT_SYMBOLS[light]} {LIGHT_NAMES[light]}"
+def _spending_lamp(s: dict[str, Any]) -> str:
+    return spending_lamp(s["spending"]["light"], over=s["spending"]["over_budget"])
 
 
 def monitor_overview(year: int, month: int, snapshots: Sequence[dict[str, Any]],
@@ -45,8 +45,8 @@ def monitor_overview(year: int, month: int, snapshots: Sequence[dict[str, Any]],
     for s in ordered:
         counts = [sum(1 for i in s["indicators"] if i["light"] == lt) for lt in LIGHTS]
         findings = sum(1 for f in s["findings"] if f["level"] in ("error", "warning"))
-        rows.append([s["department"], _d(s["spending"]["rate"]), _lamp(s["spending"]["light"]), *counts, findings])
-    body.append(table(["部门", "执行率（%）", "支出预警", *(_lamp(lt) for lt in LIGHTS), "审核发现"], rows,
+        rows.append([s["department"], _d(s["spending"]["rate"]), _spending_lamp(s), *counts, findings])
+    body.append(table(["部门", "执行率（%）", "支出预警", *(lamp(lt) for lt in LIGHTS), "审核发现"], rows,
                       numeric=[1, 3, 4, 5, 6, 7, 8], caption="部门 × 预警"))
 
     body.append(heading(2, "二、红灯指标"))
@@ -59,7 +59,7 @@ def monitor_overview(year: int, month: int, snapshots: Sequence[dict[str, Any]],
     body.append(heading(2, "三、支出进度偏慢的部门"))
     spend_rows = [[s["department"], amount(_d(s["spending"]["budget"]), s["money_unit"]),
                    amount(_d(s["spending"]["spent"]), s["money_unit"]), _d(s["spending"]["rate"]),
-                   _d(s["spending"]["expected"]), _lamp(s["spending"]["light"])] for s in behind]
+                   _d(s["spending"]["expected"]), _spending_lamp(s)] for s in behind]
     body.append(table(["部门", "全年预算数", f"1–{month} 月执行数", "执行率（%）", "应达（%）", "预警"], spend_rows,
                       numeric=[1, 2, 3, 4], caption="支出进度预警") if spend_rows else para("各部门支出进度均达到要求。"))
 

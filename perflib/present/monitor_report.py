@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..monitoring.monitor import Monitoring, monitor
-from ..monitoring.rules import LIGHT_NAMES, LIGHT_SYMBOLS, LIGHTS
+from ..monitoring.rules import LIGHT_NAMES, LIGHTS, lamp
 from ..monitoring.snapshot import snapshot_file
 from ..numbers import exact, fmt_percent
 from . import charts
@@ -21,11 +21,6 @@ from .report import numbered_figure
 
 OUTLINE = ("一、基本情况", "二、预算执行情况", "三、绩效目标完成情况", "四、偏差原因及改进措施", "五、下一步工作",
            "六、审核发现")
-
-
-def lamp(light: str) -> str:
-    """A light as a symbol and a word: ■ 红灯."""
-    return f"{LIGHT_SYMBOLS[light]} {LIGHT_NAMES[light]}"
 
 
 @exact
@@ -53,7 +48,7 @@ def basics(m: Monitoring) -> HTML:
     return join(
         para(f"{m.department}本次填报 {m.snapshot.year} 年 1–{m.month} 月绩效运行监控情况：全年预算 "
              f"{m.amount(total.budget)}，1–{m.month} 月执行 {m.amount(total.spent)}，执行率 "
-             f"{fmt_percent(total.rate)}（{lamp(total.light)}）；绩效指标 {len(m.indicators)} 个：{shown}。"),
+             f"{fmt_percent(total.rate)}（{total.lamp}）；绩效指标 {len(m.indicators)} 个：{shown}。"),
         para(f"按监控规则「{m.rules.name}」：累计指标的序时目标为年度指标值 × {m.month}/12，比率类指标以年度指标值为准；"
              "完成进度 = 1–N 月完成值 ÷ 序时目标。" + _bands_text(m), cls="pf-small"),
     )
@@ -78,8 +73,7 @@ def spending(m: Monitoring, figures: list[int] | None = None) -> HTML:
     checkpoint = m.rules.checkpoint(m.month)
     rule = (f"按规则 {checkpoint[0]} 月末累计执行率应达 {checkpoint[1]}%" if checkpoint
             else f"按序时进度 {m.month} 月末应达 {fmt_percent(total.expected)}")
-    rows = [[s.name, s.budget, s.spent, fmt_percent(s.rate), fmt_percent(s.expected), lamp(s.light)]
-            for s in m.spending]
+    rows = [[s.name, s.budget, s.spent, fmt_percent(s.rate), fmt_percent(s.expected), s.lamp] for s in m.spending]
     fig = charts.spending_progress([s.name for s in m.spending], [s.rate for s in m.spending], total.expected)
     return join(
         para(f"截至 {m.month} 月末，累计执行 {m.amount(total.spent)}，执行率 {fmt_percent(total.rate)}；"
