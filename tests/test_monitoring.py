@@ -170,7 +170,7 @@ def test_the_batch_renders_a_monitoring_report_per_snapshot_and_a_bad_one_fails_
                         "六、审核发现"]
     assert "■ 红灯" in page and "截至 6 月末" in page and "<script" not in page
     assert len(doc.findall(".//img")) == 2  # the spending by fund, and the month-end curve against the checkpoints
-    assert "4 月末" in page and "（应达 25%）" in page
+    assert "4 月末" in page and "（应达 25.00%）" in page
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
     assert {m["department"] for m in manifest["monitoring"]} == {"demo-water", "demo-health"}
     assert "demo-water/2024/monitor-06.html" in (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
@@ -350,7 +350,7 @@ def test_the_overview_prints_each_departments_amounts_with_its_own_unit() -> Non
     def snapshot(code: str, unit: str, budget: float, spent: float) -> dict:
         return {"department": f"示范区{code}", "code": code, "money_unit": unit, "rules": "sichuan-2025",
                 "spending": {"budget": budget, "spent": spent, "rate": 20.0, "expected": 40.0, "light": "red",
-                             "over_budget": False},
+                             "over_budget": False, "behind": True},
                 "indicators": [], "findings": []}
 
     page = monitor_overview(2024, 6, [snapshot("a", "万元", 2000.0, 400.0), snapshot("b", "元", 3000000.0, 600000.0)])
@@ -370,6 +370,42 @@ def _spending_snapshot(tmp_path: Path, rules: str, month: int, budget: str, spen
         data["budget"]["key_projects"] = [{"name": "河道整治工程", "budget": project[0], "spent": project[1]}]
         path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     return path
+
+
+# rules, month, budget, spent → the total's light, and whether it is behind (the finding and the overview's list)
+SPENDING = [
+    ("sichuan-2025", 6, "1000", "388.70", "yellow", True),   # 38.87 % against the 40 % required by June
+    ("sichuan-2025", 6, "1000", "400", "green", False),      # at the checkpoint: met
+    ("sichuan-2025", 6, "1000", "240", "yellow", True),      # 60 % of what is required
+    ("sichuan-2025", 6, "1000", "239.99", "red", True),
+    ("sichuan-2025", 6, "1000", "480", "blue", False),       # 120 % of the checkpoint: ahead
+    ("sichuan-2025", 7, "1000", "399", "yellow", True),      # July: June's checkpoint still holds
+    ("sichuan-2025", 3, "1000", "240", "yellow", True),      # before the first checkpoint: the even pace, 25 %
+    ("shanxi", 6, "1000", "390", "yellow", True),            # no checkpoints: 78 % of the even pace (50 %)
+    ("shanxi", 6, "1000", "400", "green", False),            # 80 % of it: green in Shanxi's bands
+    ("shanxi", 6, "1000", "299", "red", True),
+    ("shanxi", 6, "1000", "1225", "red", False),             # 122.5 % of the year's budget: over it, not behind
+    ("shanxi", 12, "1000", "1000", "green", False),          # the whole budget by December: not over it
+    ("shanxi", 6, "0", "5", "red", False),                   # spending with no budget at all: over it
+    ("shanxi", 6, "0", "0", "grey", False),                  # nothing budgeted, nothing spent: no rate
+]
+
+
+@pytest.mark.parametrize(("rules", "month", "budget", "spent", "light", "behind"), SPENDING)
+def test_the_spending_light_its_finding_and_the_overviews_list_agree(tmp_path: Path, rules: str, month: int,
+                                                                     budget: str, spent: str, light: str,
+                                                                     behind: bool) -> None:
+    from perflib.present.monitor_overview import monitor_overview
+
+    m = monitor(_spending_snapshot(tmp_path, rules, month, budget, spent))
+    total = m.spending[0]
+    codes = [f.code for f in m.findings]
+    assert (total.light, total.behind) == (light, behind)
+    assert ("SPENDING_BEHIND_CHECKPOINT" in codes) == behind
+    over = total.spent > total.budget
+    assert ("SPENT_OVER_BUDGET" in codes) == over
+    section = monitor_overview(2023, month, [m.to_dict()]).split("三、支出进度偏慢的部门")[1].split("<h2")[0]
+    assert ("示范区某局" in section) == behind, section
 
 
 @pytest.mark.parametrize(("budget", "spent", "light", "fragment"), [

@@ -21,7 +21,7 @@ from ..inputs.schema import ParamsFile
 from ..numbers import ZERO, exact, fmt_number, fmt_percent, plain, quantize, ratio
 from ..scoring import methods
 from ..scoring.targets import Parsed, convert, parse
-from .rules import LIGHT_NAMES, LIGHTS, Rules, available, find_rules, lamp, load_rules, rules_dir_for
+from .rules import BEHIND, LIGHT_NAMES, LIGHTS, Rules, available, find_rules, lamp, load_rules, rules_dir_for
 from .snapshot import Snapshot, YearFigures, load_snapshot, money_unit, year_figures, year_file_of
 
 SEVERITY = ("red", "yellow", "grey", "green", "blue")  # worst first: a compound target takes the worst
@@ -64,6 +64,13 @@ class SpendingLight:
     def over(self) -> bool:
         """Spent above the annual budget (anything spent without a budget included)."""
         return self.spent > self.budget
+
+    @property
+    def behind(self) -> bool:
+        """Behind what the rules expect by month N: its light says so (:data:`~.rules.BEHIND`), and it is not
+        over the budget. SPENDING_BEHIND_CHECKPOINT and the overview's slow spenders read this, not a rule
+        of their own."""
+        return not self.over and self.light in BEHIND
 
     @property
     def lamp(self) -> str:
@@ -113,7 +120,7 @@ class Monitoring:
         def spend(s: SpendingLight) -> dict[str, Any]:
             return {"name": s.name, "budget": plain(s.budget), "spent": plain(s.spent),
                     "rate": plain(_pct(s.rate)), "expected": plain(_pct(s.expected)), "light": s.light,
-                    "over_budget": s.over}
+                    "over_budget": s.over, "behind": s.behind}
 
         return {
             "department": self.department, "code": self.snapshot.department.code, "year": self.snapshot.year,
@@ -366,10 +373,12 @@ def audit(m: Lit, year: ParamsFile | None, targets: dict, figures: YearFigures) 
                                f"（可写：{'、'.join(m.rules.qualitative)}）。", i.name))
     total = m.spending[0]
     checkpoint = m.rules.checkpoint(m.month)
-    if checkpoint and total.rate is not None and total.rate * 100 < checkpoint[1]:
+    if total.behind:
+        required = (f"低于 {checkpoint[0]} 月末应达的 {fmt_percent(total.expected)}" if checkpoint
+                    else f"落后于序时进度 {fmt_percent(total.expected)}")
         out.append(Finding("warning", "SPENDING_BEHIND_CHECKPOINT",
-                           f"截至 {m.month} 月末累计执行率 {fmt_percent(total.rate)}，低于 {checkpoint[0]} 月末应达的 "
-                           f"{checkpoint[1]}%。", "支出进度"))
+                           f"截至 {m.month} 月末累计执行率 {fmt_percent(total.rate)}，{required}（{total.lamp}）。",
+                           "支出进度"))
     for s in m.spending[1:]:  # each fund and key project (the total is over only where one of them is)
         if s.over:
             out.append(Finding("warning", "SPENT_OVER_BUDGET",

@@ -26,6 +26,8 @@ from ..inputs.yamlio import load_yaml
 RULES_DIR = "monitoring"
 BUNDLED_RULES = DATA / "monitoring"
 LIGHTS = ("red", "yellow", "green", "blue", "grey")
+#: the lights that say "behind": a target or spending lit so lags, and is listed and warned of as lagging
+BEHIND = ("red", "yellow")
 #: how each light is written where colour may not print: a word and a symbol
 LIGHT_NAMES = {"red": "红灯", "yellow": "黄灯", "green": "绿灯", "blue": "蓝灯", "grey": "未判定"}
 LIGHT_SYMBOLS = {"red": "■", "yellow": "▲", "green": "●", "blue": "◆", "grey": "○"}
@@ -49,6 +51,7 @@ class Band(_Model):
 class Spending(_Model):
     checkpoints: dict[Annotated[int, Field(ge=1, le=12)], Annotated[Decimal, Field(ge=0, le=100)]] = {}
     gap: Annotated[Decimal, Field(ge=0, le=100)] | None = None  # percentage points
+    bands: Annotated[list[Band], Field(min_length=1)] | None = None  # of execution rate ÷ expected; the rules' own by default
     over_budget: Light = "red"  # spending above the annual budget: not "ahead", a warning of its own
 
 
@@ -64,19 +67,21 @@ class Rules(_Model):
     spending: Spending = Spending()
     reason_required: list[Light] = ["red", "yellow"]
 
-    def light(self, progress: Decimal | None) -> str:
-        """The light of a progress in % (value to date ÷ expected); grey when it cannot be computed."""
+    def light(self, progress: Decimal | None, bands: list[Band] | None = None) -> str:
+        """The light of a progress in % (value to date ÷ expected) in ``bands`` (the rules' own by default);
+        grey when it cannot be computed."""
         if progress is None:
             return "grey"
-        for band in self.bands:
+        for band in bands or self.bands:
             if band.below is None or progress < band.below:
                 return band.light
         return "grey"
 
     def spending_light(self, progress: Decimal | None, *, over: bool) -> str:
-        """The light of spending: ``over_budget``'s when above the annual budget, else the bands' of its
-        progress (execution rate ÷ the rate expected by month N, %)."""
-        return self.spending.over_budget if over else self.light(progress)
+        """The light of spending — the one rule behind its light, its finding and the overview's list:
+        ``over_budget``'s when above the annual budget, else the spending bands' (the rules' own unless
+        ``spending.bands`` gives others) of its progress (execution rate ÷ the rate expected by month N, %)."""
+        return self.spending.over_budget if over else self.light(progress, self.spending.bands)
 
     def read_qualitative(self, text: str) -> str:
         """The light of a qualitative statement to date ("部分达到" before "达到": the longest word that fits)."""
@@ -113,8 +118,9 @@ def available(rules_dir: Path | None) -> list[str]:
 def _load(path: str, mtime_ns: int) -> Rules:
     data, lines = load_yaml(path)
     rules = validate(Rules, data, path, lines)
-    if rules.bands[-1].below is not None:
-        raise InputErrors([InputError(path, "bands", "最后一档不能有 below：它收下其余的一切", found=str(rules.bands[-1].below))])
+    for where, bands in (("bands", rules.bands), ("spending.bands", rules.spending.bands or rules.bands)):
+        if bands[-1].below is not None:
+            raise InputErrors([InputError(path, where, "最后一档不能有 below：它收下其余的一切", found=str(bands[-1].below))])
     return rules
 
 

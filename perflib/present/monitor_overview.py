@@ -36,8 +36,8 @@ def monitor_overview(year: int, month: int, snapshots: Sequence[dict[str, Any]],
     ordered = sorted(snapshots, key=lambda s: (-sum(1 for i in s["indicators"] if i["light"] == "red"), s["code"]))
     body: list[object] = [heading(1, title)]
     reds = sum(1 for s in snapshots for i in s["indicators"] if i["light"] == "red")
-    behind = [s for s in snapshots if s["spending"]["light"] in ("red", "yellow")]
-    body.append(para(f"共 {len(snapshots)} 个部门填报监控；红灯指标 {reds} 个；支出进度预警（红灯、黄灯）{len(behind)} 个部门。"
+    behind = [s for s in snapshots if s["spending"]["behind"]]  # as lit, and as SPENDING_BEHIND_CHECKPOINT says
+    body.append(para(f"共 {len(snapshots)} 个部门填报监控；红灯指标 {reds} 个；支出进度偏慢（红灯、黄灯）{len(behind)} 个部门。"
                      "灯以符号和文字标示，黑白打印亦可辨认。", cls="pf-noindent"))
 
     body.append(heading(2, "一、各部门预警情况"))

@@ -71,7 +71,7 @@ def spending(m: Monitoring, figures: list[int] | None = None) -> HTML:
     figures = figures if figures is not None else [0]
     total = m.spending[0]
     checkpoint = m.rules.checkpoint(m.month)
-    rule = (f"按规则 {checkpoint[0]} 月末累计执行率应达 {checkpoint[1]}%" if checkpoint
+    rule = (f"按规则 {checkpoint[0]} 月末累计执行率应达 {fmt_percent(total.expected)}" if checkpoint
             else f"按序时进度 {m.month} 月末应达 {fmt_percent(total.expected)}")
     rows = [[s.name, s.budget, s.spent, fmt_percent(s.rate), fmt_percent(s.expected), s.lamp] for s in m.spending]
     fig = charts.spending_progress([s.name for s in m.spending], [s.rate for s in m.spending], total.expected)
@@ -91,7 +91,7 @@ def _curve(m: Monitoring, figures: list[int]) -> list[HTML]:
     if not rates:
         return []
     checkpoints = dict(sorted(m.rules.spending.checkpoints.items()))
-    passed = [f"{mo} 月末 {fmt_percent(rates[mo - 1])}（应达 {rate}%）" for mo, rate in checkpoints.items()
+    passed = [f"{mo} 月末 {fmt_percent(rates[mo - 1])}（应达 {fmt_percent(rate / 100)}）" for mo, rate in checkpoints.items()
               if mo <= len(rates)]
     text = ("各月末累计执行率：" + "；".join(passed) + "。") if passed else "本期之前未设支出进度要求。"
     return [para(text), numbered_figure(figures, charts.spending_curve(rates, checkpoints), "月末累计执行进度")]
