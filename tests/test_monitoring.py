@@ -56,6 +56,15 @@ LIGHTS = [
     ("不发生重特大事故", "部分达到", 6, "yellow"),
     ("不发生重特大事故", "未达到", 6, "red"),
     ("不发生重特大事故", "进行中", 6, "grey"),
+    # the year end's words are the same vocabulary (issue 23, item 5): none of these is grey any more
+    ("完成系统建设", "已达成", 6, "green"),
+    ("完成系统建设", "部分达成", 6, "yellow"),
+    ("完成系统建设", "未达成", 6, "red"),     # red: on the red list, not grey and off it
+    ("不发生重特大事故", "未发生", 6, "green"),
+    ("不发生重特大事故", "未发生", 12, "green"),  # at the year end too
+    ("杜绝重大安全责任事故", "0 起", 6, "green"),
+    ("杜绝重大安全责任事故", "零发生", 6, "green"),
+    ("完成系统建设", "未发生", 6, "grey"),     # nothing forbidden: "nothing happened" says nothing
 ]
 
 
@@ -423,3 +432,27 @@ def test_spending_above_the_annual_budget_is_a_warning_of_its_own(tmp_path: Path
     assert fragment is None or fragment in over[0].message, over
     assert not any(f.code == "SPENDING_BEHIND_CHECKPOINT" for f in m.findings)  # the funds are on the even pace
     assert m.to_dict()["spending"]["parts"][-1]["over_budget"] == (fragment is not None)
+
+
+@pytest.mark.parametrize(("qualitative", "light", "error"), [
+    ("{达到: green, 部分达到: yellow, 未达到: red}", "red", None),       # a file of before, keyed by 达到: the same outcomes
+    ("{达成: green, 部分达成: yellow, 未达成: red}", "red", None),
+    ("{达成: green, 部分达成: yellow, 未达成: yellow}", "yellow", None),  # a province that never lights these red
+    ("{进展顺利: green}", None, "qualitative"),                          # not a word of the vocabulary
+    ("{达成: green, 达到: blue}", None, "qualitative"),                  # one outcome, two lights
+])
+def test_a_rules_file_lights_outcomes_not_words(tmp_path: Path, capsys, qualitative: str, light: str | None,
+                                                error: str | None) -> None:
+    own = tmp_path / "params" / "monitoring"
+    own.mkdir(parents=True)
+    text = (BUNDLED_RULES / "shanxi.yaml").read_text(encoding="utf-8").replace("id: shanxi", "id: own")
+    start, end = text.index("qualitative:"), text.index("spending:")
+    (own / "own.yaml").write_text(text[:start] + f"qualitative: {qualitative}\n" + text[end:], encoding="utf-8")
+    path = _snapshot(tmp_path, [{"name": "队伍建设", "target": "建成专业救援队伍", "to_date": "未达成", "reason": "r",
+                                 "measures": "m"}], rules="own")
+    if error:
+        assert main(["monitor", str(path)]) == 2
+        err = capsys.readouterr().err
+        assert f"own.yaml: {error}" in err and "Traceback" not in err, err
+    else:
+        assert monitor(path).indicators[0].light == light

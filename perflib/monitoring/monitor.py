@@ -19,7 +19,7 @@ from ..evaluation import given
 from ..inputs.params import load_params
 from ..inputs.schema import ParamsFile
 from ..numbers import ZERO, exact, fmt_number, fmt_percent, plain, quantize, ratio
-from ..scoring import methods
+from ..scoring import methods, outcomes
 from ..scoring.targets import Parsed, convert, parse
 from .rules import BEHIND, LIGHT_NAMES, LIGHTS, Rules, available, find_rules, lamp, load_rules, rules_dir_for
 from .snapshot import Snapshot, YearFigures, load_snapshot, money_unit, year_figures, year_file_of
@@ -243,7 +243,7 @@ def light(inputs: Inputs) -> Monitoring:
                          found=ind.to_date)
             continue
         if target.qualitative:
-            light = rules.read_qualitative(ind.to_date)
+            light = rules.read_qualitative(ind.to_date, written)
             lights.append(IndicatorLight(ind.name, written, ind.to_date, None, None, light, "qualitative",
                                          ind.likely, ind.forecast, ind.reason, ind.measures))
             continue
@@ -369,8 +369,8 @@ def audit(m: Lit, year: ParamsFile | None, targets: dict, figures: YearFigures) 
                                        "完成可能性却填“确定能”。", i.name))
         if i.light == "grey" and i.direction == "qualitative":
             out.append(Finding("info", "QUALITATIVE_UNCLEAR",
-                               f"定性指标「{i.name}」的完成情况“{i.to_date}”无法判断达到与否"
-                               f"（可写：{'、'.join(m.rules.qualitative)}）。", i.name))
+                               f"定性指标「{i.name}」的完成情况“{i.to_date}”无法判断达成与否"
+                               f"（可写：{outcomes.HOW_TO_WRITE}）。", i.name))
     total = m.spending[0]
     checkpoint = m.rules.checkpoint(m.month)
     if total.behind:

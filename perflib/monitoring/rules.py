@@ -16,12 +16,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ..errors import InputError, InputErrors
 from ..inputs.locate import DATA
 from ..inputs.validation import validate
 from ..inputs.yamlio import load_yaml
+from ..scoring import outcomes
 
 RULES_DIR = "monitoring"
 BUNDLED_RULES = DATA / "monitoring"
@@ -63,7 +64,7 @@ class Rules(_Model):
     level_units: list[str] = ["%", "‰"]  # rates: expected at the target itself, whatever the month
     bands: Annotated[list[Band], Field(min_length=1)]
     reverse: Literal["within"] = "within"
-    qualitative: dict[str, Light] = {}
+    qualitative: dict[str, Light] = {}  # outcome (达成, 部分达成, 未达成: any word of the vocabulary) → light
     spending: Spending = Spending()
     reason_required: list[Light] = ["red", "yellow"]
 
@@ -83,12 +84,26 @@ class Rules(_Model):
         ``spending.bands`` gives others) of its progress (execution rate ÷ the rate expected by month N, %)."""
         return self.spending.over_budget if over else self.light(progress, self.spending.bands)
 
-    def read_qualitative(self, text: str) -> str:
-        """The light of a qualitative statement to date ("部分达到" before "达到": the longest word that fits)."""
-        for word in sorted(self.qualitative, key=len, reverse=True):
-            if word in text:
-                return self.qualitative[word]
-        return "grey"
+    @field_validator("qualitative")
+    @classmethod
+    def _outcomes(cls, lights: dict[str, str]) -> dict[str, str]:
+        """Keyed by outcome: a key is a word of the shared vocabulary (:mod:`perflib.scoring.outcomes`) —
+        达成, or 达到, as the files of before wrote it — and names the outcome, not a word to look for."""
+        out: dict[str, str] = {}
+        for key, light in lights.items():
+            outcome = outcomes.word(key)
+            if outcome is None:
+                raise ValueError(f"「{key}」不是完成情况的用语；应为 {'、'.join(outcomes.NAMES.values())}（或其同义词，如 达到）")
+            if out.get(outcome, light) != light:
+                raise ValueError(f"「{key}」与同义词的灯不同：{outcomes.NAMES[outcome]}只能对应一种灯")
+            out[outcome] = light
+        return out
+
+    def read_qualitative(self, text: str, target: str | None = None) -> str:
+        """The light of a qualitative statement to date against its target: the outcome it states in the
+        shared vocabulary (:func:`perflib.scoring.outcomes.read` — 达到 or 达成, 未发生 against 不发生…), lit
+        as ``qualitative`` says; grey when it states none."""
+        return self.qualitative.get(outcomes.read(text, target) or "", "grey")
 
     def checkpoint(self, month: int) -> tuple[int, Decimal] | None:
         """The latest spending checkpoint at or before ``month``: (its month, the rate required, %)."""
