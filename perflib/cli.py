@@ -57,8 +57,9 @@ def _files_to_validate(paths: Sequence[str]) -> list[Path]:
 
 @command("validate")
 def cmd_validate(args: argparse.Namespace) -> int:
+    from .inputs.settings import SETTINGS_FILE
     from .monitoring.monitor import monitor
-    from .monitoring.rules import RULES_DIR, load_rules
+    from .monitoring.rules import RULES_DIR, default_rules, load_rules
     from .monitoring.snapshot import SNAPSHOT_FILE
 
     files = _files_to_validate(args.paths)
@@ -72,6 +73,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
                 load_framework(path)
             elif path.parent.name == RULES_DIR:
                 load_rules(path)
+            elif path.name == SETTINGS_FILE:
+                default_rules(path.parent)
             elif SNAPSHOT_FILE.match(path.stem):
                 monitor(path)
             else:
@@ -378,7 +381,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("monitor-template", help="生成绩效运行监控填报表（Excel），已按年度文件填好目标和预算")
     p.add_argument("path", metavar="PATH", help="年度文件 params/<部门代码>/<年度>.yaml，或已有的监控快照 <年度>-<月份>.yaml")
     p.add_argument("--month", type=int, metavar="N", help="截至几月末（1–12；PATH 为年度文件时）")
-    p.add_argument("--rules", metavar="ID", help="监控规则（默认：params/monitoring 或内置规则中的第一个）")
+    p.add_argument("--rules", metavar="ID",
+                   help="监控规则（params/monitoring 中或内置的规则；默认：params/settings.yaml 的 monitoring.rules，"
+                        "未设定时必须指定；PATH 为监控快照时默认用快照自己的）")
     p.add_argument("--to", required=True, metavar="FILE", help="输出的 .xlsx 文件")
 
     p = sub.add_parser("monitor-import", help="把填好的监控表转为 params/<部门代码>/<年度>-<月份>.yaml")

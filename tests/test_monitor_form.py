@@ -67,7 +67,7 @@ def test_the_form_carries_what_the_year_gives_and_asks_only_for_what_is_new(para
     from perflib import evaluate
 
     ev = evaluate(params / "demo-agriculture" / "2024.yaml")
-    wb = load_workbook(_form(params, tmp_path, "2024.yaml", "--month", "9"))
+    wb = load_workbook(_form(params, tmp_path, "2024.yaml", "--month", "9", "--rules", "sichuan-2025"))
     assert wb.sheetnames[:4] == ["说明", "基本信息", "预算执行", "绩效指标"] and wb["选项"].sheet_state == "hidden"
     basic = {r[0].value: r[1].value for r in wb["基本信息"].iter_rows()}
     assert basic["部门代码"] == "demo-agriculture" and basic["月份"] == 9
@@ -181,3 +181,36 @@ def test_a_form_whose_unit_is_switched_reads_the_years_budget_in_that_unit(param
     from perflib.numbers import fmt_percent
 
     assert fmt_percent(fund.rate) == rate
+
+
+# ---------------------------------------------- the rules a form is lit by are chosen (issue 23, item 7)
+
+
+@pytest.mark.parametrize(("settings", "source", "extra", "rules", "error"), [
+    (None, "2024.yaml", [], None, "--rules: 未选择监控规则"),               # no default: asked for, not ningxia
+    ("monitoring: {rules: sichuan-2025}\n", "2024.yaml", [], "sichuan-2025", None),  # the workspace's default
+    ("monitoring: {rules: sichuan-2025}\n", "2024.yaml", ["--rules", "shanxi"], "shanxi", None),
+    (None, "2024.yaml", ["--rules", "shanxi"], "shanxi", None),
+    (None, "2024.yaml", ["--rules", "mars"], None, "--rules: 找不到该监控规则"),
+    ("monitoring: {rules: mars}\n", "2024.yaml", [], None, "settings.yaml: monitoring.rules: 找不到该监控规则"),
+    ("monitoring: {rule: shanxi}\n", "2024.yaml", [], None, "settings.yaml: monitoring.rule: 未知字段"),
+    ("monitoring: {rules: shanxi}\n", "2024-06.yaml", [], "sichuan-2025", None),  # a snapshot keeps its own
+])
+def test_the_forms_rules_are_chosen_not_defaulted_alphabetically(params: Path, tmp_path: Path, capsys,
+                                                                 settings: str | None, source: str, extra: list,
+                                                                 rules: str | None, error: str | None) -> None:
+    if settings is not None:
+        (params / "settings.yaml").write_text(settings, encoding="utf-8")
+    out = tmp_path / "监控表.xlsx"
+    code = main(["monitor-template", str(params / "demo-agriculture" / source), "--month", "6", *extra,
+                 "--to", str(out)])
+    err = capsys.readouterr().err
+    if error:
+        assert code == 2 and error in err and "Traceback" not in err, err
+        assert "ningxia、shanxi、sichuan-2025" in err or "settings.yaml" in err, err  # what may be chosen, or where
+        return
+    assert code == 0, err
+    basic = {r[0].value: (r[1].value, r[2].value) for r in load_workbook(out)["基本信息"].iter_rows()}
+    from perflib.monitoring.rules import BUNDLED_RULES, load_rules
+
+    assert basic["监控规则"] == (rules, load_rules(BUNDLED_RULES / f"{rules}.yaml").name)  # the id, and its name

@@ -358,6 +358,7 @@ def test_the_overview_prints_each_departments_amounts_with_its_own_unit() -> Non
 
     def snapshot(code: str, unit: str, budget: float, spent: float) -> dict:
         return {"department": f"示范区{code}", "code": code, "money_unit": unit, "rules": "sichuan-2025",
+                "rules_name": "四川省绩效运行监控规则（2025）",
                 "spending": {"budget": budget, "spent": spent, "rate": 20.0, "expected": 40.0, "light": "red",
                              "over_budget": False, "behind": True},
                 "indicators": [], "findings": []}
@@ -456,3 +457,17 @@ def test_a_rules_file_lights_outcomes_not_words(tmp_path: Path, capsys, qualitat
         assert f"own.yaml: {error}" in err and "Traceback" not in err, err
     else:
         assert monitor(path).indicators[0].light == light
+
+
+def test_the_overview_shows_each_departments_rules_beside_its_figures(tmp_path: Path) -> None:
+    from perflib.present.monitor_overview import monitor_overview
+
+    one = monitor(_spending_snapshot(tmp_path / "a", "sichuan-2025", 6, "1000", "388.70"))
+    other = monitor(_spending_snapshot(tmp_path / "b", "shanxi", 6, "1000", "388.70"))
+    page = monitor_overview(2023, 6, [one.to_dict(), {**other.to_dict(), "department": "示范区另一局", "code": "demo-y"}])
+    import lxml.html
+
+    matrix = lxml.html.fromstring(page).findall(".//table")[0]
+    rows = {tr.findall("td")[0].text_content(): tr.findall("td")[1].text_content() for tr in matrix.iter("tr")
+            if tr.findall("td")}
+    assert rows == {"示范区某局": "四川省绩效运行监控规则（2025）", "示范区另一局": "山西省绩效运行监控规则（一体化系统）"}

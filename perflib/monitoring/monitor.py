@@ -124,7 +124,7 @@ class Monitoring:
 
         return {
             "department": self.department, "code": self.snapshot.department.code, "year": self.snapshot.year,
-            "month": self.month, "rules": self.rules.id, "money_unit": self.unit,
+            "month": self.month, "rules": self.rules.id, "rules_name": self.rules.name, "money_unit": self.unit,
             "spending": {**spend(total), "parts": [spend(s) for s in parts],
                          "cumulative_rates": [plain(_pct(r)) for r in self.cumulative_rates] or None},
             "indicators": [

@@ -18,8 +18,9 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from ..errors import InputError, InputErrors
+from ..errors import InputError, InputErrors, line_of
 from ..inputs.locate import DATA
+from ..inputs.settings import load_settings
 from ..inputs.validation import validate
 from ..inputs.yamlio import load_yaml
 from ..scoring import outcomes
@@ -127,6 +128,19 @@ def find_rules(rules_id: str, rules_dir: Path | None) -> Path | None:
 def available(rules_dir: Path | None) -> list[str]:
     folders = [*([rules_dir] if rules_dir and rules_dir.is_dir() else []), BUNDLED_RULES]
     return sorted({p.stem for folder in folders for p in folder.glob("*.yaml")})
+
+
+def default_rules(params_dir: Path) -> str | None:
+    """The id of the workspace's own monitoring rules (``monitoring.rules`` of ``params/settings.yaml``), or
+    None when it chooses none; :class:`InputErrors` naming the settings file when they cannot be found."""
+    loaded = load_settings(params_dir)
+    rules_id = loaded.settings.monitoring.rules
+    folder = params_dir / RULES_DIR
+    if rules_id is not None and find_rules(rules_id, folder) is None:
+        raise InputErrors([InputError(loaded.path, "monitoring.rules", "找不到该监控规则",
+                                      expected=f"以下之一：{'、'.join(available(folder))}", found=rules_id,
+                                      line=line_of(loaded.lines, ("monitoring", "rules")))])
+    return rules_id
 
 
 @lru_cache(maxsize=32)

@@ -45,9 +45,9 @@ def monitor_overview(year: int, month: int, snapshots: Sequence[dict[str, Any]],
     for s in ordered:
         counts = [sum(1 for i in s["indicators"] if i["light"] == lt) for lt in LIGHTS]
         findings = sum(1 for f in s["findings"] if f["level"] in ("error", "warning"))
-        rows.append([s["department"], _d(s["spending"]["rate"]), _spending_lamp(s), *counts, findings])
-    body.append(table(["部门", "执行率（%）", "支出预警", *(lamp(lt) for lt in LIGHTS), "审核发现"], rows,
-                      numeric=[1, 3, 4, 5, 6, 7, 8], caption="部门 × 预警"))
+        rows.append([s["department"], s["rules_name"], _d(s["spending"]["rate"]), _spending_lamp(s), *counts, findings])
+    body.append(table(["部门", "监控规则", "执行率（%）", "支出预警", *(lamp(lt) for lt in LIGHTS), "审核发现"], rows,
+                      numeric=[2, 4, 5, 6, 7, 8, 9], caption="部门 × 预警（各部门的灯按其监控规则点亮）"))
 
     body.append(heading(2, "二、红灯指标"))
     red_rows = [[s["department"], i["name"], i["target"], i["to_date"], i["likely"] or "—",
@@ -57,11 +57,12 @@ def monitor_overview(year: int, month: int, snapshots: Sequence[dict[str, Any]],
                       caption="红灯指标及其原因") if red_rows else para("没有红灯指标。"))
 
     body.append(heading(2, "三、支出进度偏慢的部门"))
-    spend_rows = [[s["department"], amount(_d(s["spending"]["budget"]), s["money_unit"]),
+    spend_rows = [[s["department"], s["rules_name"], amount(_d(s["spending"]["budget"]), s["money_unit"]),
                    amount(_d(s["spending"]["spent"]), s["money_unit"]), _d(s["spending"]["rate"]),
                    _d(s["spending"]["expected"]), _spending_lamp(s)] for s in behind]
-    body.append(table(["部门", "全年预算数", f"1–{month} 月执行数", "执行率（%）", "应达（%）", "预警"], spend_rows,
-                      numeric=[1, 2, 3, 4], caption="支出进度预警") if spend_rows else para("各部门支出进度均达到要求。"))
+    body.append(table(["部门", "监控规则", "全年预算数", f"1–{month} 月执行数", "执行率（%）", "应达（%）", "预警"],
+                      spend_rows, numeric=[2, 3, 4, 5], caption="支出进度预警")
+                if spend_rows else para("各部门支出进度均达到要求。"))
 
     body.append(heading(2, "四、与年度自评结果的对照"))
     compared = [(s, year_end[s["code"]]) for s in ordered if s["code"] in year_end]

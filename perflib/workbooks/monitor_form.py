@@ -25,8 +25,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..errors import InputError, InputErrors
 from ..inputs.params import YEAR_FILE, load_params
+from ..inputs.settings import settings_file
 from ..monitoring.monitor import Inputs, light, rules_of, year_of
-from ..monitoring.rules import available, rules_dir_for
+from ..monitoring.rules import Rules, available, default_rules, find_rules, load_rules, rules_dir_for
 from ..monitoring.snapshot import (
     LIKELY,
     REASON_CATEGORIES,
@@ -75,7 +76,8 @@ INSTRUCTIONS = """绩效运行监控表（perflib 导入模板）
 生成 params/<部门代码>/<年度>-<月份>.yaml，再用 perflib monitor 或 perflib run 出监控报告。
 灰色单元格来自年度文件（年度绩效目标和预算），无需再填；改动它们不会改变年度目标。
 各工作表：
-- 基本信息：部门代码、部门名称、年度、月份（截至几月末，1–12）、监控规则（下拉选择，如 sichuan-2025）、金额单位。
+- 基本信息：部门代码、部门名称、年度、月份（截至几月末，1–12）、监控规则、金额单位。监控规则决定红黄绿灯，已按
+  --rules 或本地区的默认规则（params/settings.yaml 中的 monitoring.rules）选好，名称在其右侧；改选须经财政部门同意。
 - 预算执行：每种资金性质、每个重点项目一行，填 1–N 月累计执行数（金额，不带单位，按「基本信息」中的金额单位）；没有年度文件时，另填全年预算数。
   灰色的全年预算数来自年度文件，已换算为本表的金额单位（1 万元 = 10,000 元）。
 - 月度支出（可选）：1–N 月各月末的累计支出（各资金合计），用于绘制支出进度曲线；要么全部填写，要么全部留空。
@@ -110,7 +112,7 @@ def template_workbook(path: str | Path, *, month: int | None = None, rules: str 
         raise InputErrors([InputError(path, "month", "须指定月份（--month）", expected="1–12", found=month)])
     rules_dir = rules_dir_for(path)
     choices = available(rules_dir)
-    rules = snapshot.rules if snapshot else (rules or (choices[0] if choices else ""))
+    chosen = _rules(path, rules, snapshot)
 
     wb = Workbook()
     guide = wb.active
@@ -124,11 +126,14 @@ def template_workbook(path: str | Path, *, month: int | None = None, rules: str 
                                                                             snapshot.department.name)
     unit = money_unit(snapshot, year)
     basic = wb.create_sheet("基本信息")
-    values = [department[0], department[1], (snapshot or year).year, month, rules, unit]
+    values = [department[0], department[1], (snapshot or year).year, month, chosen.id, unit]
     for row, ((label, _, _), value) in enumerate(zip(BASIC, values), 1):
         basic.cell(row=row, column=1, value=label).font = Font(bold=True)
         basic.cell(row=row, column=2, value=value)
+    rules_row = [b[0] for b in BASIC].index("监控规则") + 1  # the rules' name beside their id: what lights the form
+    basic.cell(row=rules_row, column=3, value=chosen.name).fill = GIVEN_FILL
     basic.column_dimensions["A"].width, basic.column_dimensions["B"].width = 14, 36
+    basic.column_dimensions["C"].width = 40
     for label, ref in (("监控规则", refs["监控规则"]), ("金额单位", refs["金额单位"])):
         from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -176,6 +181,23 @@ def template_workbook(path: str | Path, *, month: int | None = None, rules: str 
         _print_setup(ws)
     wb.move_sheet("选项", offset=len(wb.sheetnames))
     return save(wb)
+
+
+def _rules(path: Path, asked: str | None, snapshot: Snapshot | None) -> Rules:
+    """The rules a form is lit by, chosen — never the first in the alphabet: ``--rules``, else the snapshot's
+    own, else the workspace's (``params/settings.yaml``: ``monitoring.rules``); asked for when none is."""
+    rules_dir = rules_dir_for(path)
+    where, chosen = ("--rules", asked) if asked else ("rules", snapshot.rules) if snapshot else (
+        "--rules", default_rules(path.parent.parent))
+    choices = "、".join(available(rules_dir))
+    if chosen is None:
+        raise InputErrors([InputError(path, "--rules", "未选择监控规则",
+                                      expected=f"--rules 以下之一：{choices}；或在 {settings_file(path.parent.parent)} "
+                                      "中设定本地区的默认规则 monitoring.rules")])
+    found = find_rules(chosen, rules_dir)
+    if found is None:
+        raise InputErrors([InputError(path, where, "找不到该监控规则", expected=f"以下之一：{choices}", found=chosen)])
+    return load_rules(found)
 
 
 def _print_setup(ws: Worksheet) -> None:
