@@ -14,10 +14,10 @@ from pathlib import Path
 
 from ._version import __version__
 from .errors import LEVEL_NAMES, InputError, InputErrors, PerflibError
-from .evaluation import Evaluation, evaluate
+from .evaluation import Evaluation, evaluate, evaluate_params, load
 from .files import write_atomic
 from .inputs.locate import FRAMEWORKS_DIR, available, find_framework
-from .inputs.params import year_file
+from .inputs.params import before_year_end, year_file
 from .numbers import fmt_number, fmt_percent, fmt_points
 from .scoring.frameworks import load_framework
 from .text import pad
@@ -77,8 +77,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
                 default_rules(path.parent)
             elif SNAPSHOT_FILE.match(path.stem):
                 monitor(path)
-            else:
-                evaluate(path, frameworks_dir=args.frameworks, strict=args.strict)
+            else:  # a year not yet ended (targets and budgets, nothing spent) is checked as monitoring reads it
+                loaded = load(path, frameworks_dir=args.frameworks)
+                if not before_year_end(loaded.params):
+                    evaluate_params(loaded.params, loaded.framework, path=loaded.path, lines=loaded.lines,
+                                    strict=args.strict)
         except InputErrors as exc:
             bad += 1
             lines += [str(e) for e in exc.errors]

@@ -274,7 +274,7 @@ def _year_file(folder: Path, unit: str, *, adjusted: str, spent: str | None, pro
                indicators: list[dict] | None = None) -> Path:
     """A small year file of our own: one fund (and optionally one key project), in ``unit``."""
     fund = {"type": "一般公共预算", "adjusted": adjusted, **({"spent": spent} if spent is not None else {})}
-    data = {"year": 2023, "framework": "mof-common", "money_unit": unit,
+    data = {"year": 2023, "framework": "mof-department-common", "money_unit": unit,
             "department": {"code": "demo-x", "name": "示范区某局"}, "budget": {"funds": [fund]},
             "indicators": indicators or [{"category": "产出/数量", "name": "巡查次数", "target": "≥120 次",
                                           "weight": 10}]}
@@ -471,3 +471,54 @@ def test_the_overview_shows_each_departments_rules_beside_its_figures(tmp_path: 
     rows = {tr.findall("td")[0].text_content(): tr.findall("td")[1].text_content() for tr in matrix.iter("tr")
             if tr.findall("td")}
     assert rows == {"示范区某局": "四川省绩效运行监控规则（2025）", "示范区另一局": "山西省绩效运行监控规则（一体化系统）"}
+
+
+# ------------------------------------------ a year with no year end yet (issue 23, item 8)
+
+
+def _open_year(tmp_path: Path) -> Path:
+    """A year file as it stands in spring: targets and budgets set, nothing spent yet, no actuals."""
+    return _year_file(tmp_path / "params" / "demo-x", "万元", adjusted="2000", spent=None, project="300",
+                      indicators=[{"category": "产出/数量", "name": "巡查次数", "target": "≥120 次", "weight": 10},
+                                  {"category": "效益/社会效益", "name": "安全生产形势", "target": "不发生重特大生产安全事故",
+                                   "weight": 10}])
+
+
+def test_a_year_without_spending_yet_is_valid_for_the_form_and_for_monitoring(tmp_path: Path, capsys) -> None:
+    from openpyxl import load_workbook
+
+    year = _open_year(tmp_path)
+    form = tmp_path / "监控表.xlsx"
+    assert main(["monitor-template", str(year), "--month", "6", "--rules", "sichuan-2025", "--to", str(form)]) == 0
+    budgets = {r[1]: r[2] for r in load_workbook(form)["预算执行"].iter_rows(min_row=2, values_only=True) if r[0]}
+    assert budgets == {"一般公共预算": 2000, "河道整治工程": 300}
+    snapshot = year.with_name("2023-06.yaml")
+    snapshot.write_text(yaml.safe_dump({
+        "year": 2023, "month": 6, "rules": "sichuan-2025", "department": {"code": "demo-x"},
+        "budget": {"funds": [{"type": "一般公共预算", "spent": 820}],
+                   "key_projects": [{"name": "河道整治工程", "spent": 90}]},
+        "indicators": [{"name": "巡查次数", "to_date": "60 次"}, {"name": "安全生产形势", "to_date": "未发生"}]},
+        allow_unicode=True), encoding="utf-8")
+    m = monitor(snapshot)
+    assert [s.budget for s in m.spending] == [2000, 2000, 300]
+    assert [i.light for i in m.indicators] == ["green", "green"]
+    assert not [f for f in m.findings if f.code in ("CONTRADICTS_YEAR_END", "NOT_REPORTED")]
+    capsys.readouterr()
+    assert main(["validate", str(tmp_path / "params")]) == 0, capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("spent", "project_spent", "fields"), [
+    (None, None, ["budget.funds[0].spent", "key_projects[0].spent"]),   # an open year: no year-end evaluation
+    ("1950", None, ["key_projects[0].spent"]),                          # half filled in: what is missing, named
+])
+def test_the_year_end_evaluation_still_needs_the_spending(tmp_path: Path, capsys, spent: str | None,
+                                                          project_spent: str | None, fields: list[str]) -> None:
+    year = _open_year(tmp_path)
+    data = yaml.safe_load(year.read_text(encoding="utf-8"))
+    if spent:
+        data["budget"]["funds"][0]["spent"] = spent
+    year.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    assert main(["score", str(year)]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert [line.split(": ")[1] for line in err if "支出" in line] == fields, err
+    assert all(line.startswith(f"{year}: ") for line in err) and not any("Traceback" in line for line in err)

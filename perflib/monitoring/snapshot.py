@@ -121,7 +121,7 @@ class YearFigures:
     unit: str
     budgets: dict[str, Decimal]  # fund type → 调整后预算
     projects: dict[str, Decimal]  # key project → 全年预算数
-    spent: dict[str, Decimal]  # fund type → the year's spending
+    spent: dict[str, Decimal]  # fund type → the year's spending, once the year file gives it
 
 
 @exact
@@ -137,7 +137,7 @@ def year_figures(year: ParamsFile | None, unit: str) -> YearFigures:
 
     return YearFigures(unit, {f.type: money(f.adjusted) for f in year.budget.funds},
                        {p.name: money(p.budget) for p in year.key_projects},
-                       {f.type: money(f.spent) for f in year.budget.funds})
+                       {f.type: money(f.spent) for f in year.budget.funds if f.spent is not None})
 
 
 def load_snapshot(path: str | Path) -> tuple[Snapshot, dict[tuple, int]]:
