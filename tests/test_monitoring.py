@@ -522,3 +522,13 @@ def test_the_year_end_evaluation_still_needs_the_spending(tmp_path: Path, capsys
     err = capsys.readouterr().err.splitlines()
     assert [line.split(": ")[1] for line in err if "支出" in line] == fields, err
     assert all(line.startswith(f"{year}: ") for line in err) and not any("Traceback" in line for line in err)
+
+
+def test_a_finding_monitoring_shares_with_the_year_end_keeps_its_year_end_topic() -> None:
+    from perflib.audit import TOPICS
+    from perflib.errors import Finding
+    from perflib.monitoring.monitor import CODES
+
+    shared = [c for c in CODES if c in TOPICS]
+    assert shared == ["SPENT_OVER_BUDGET"]
+    assert Finding.TOPICS["SPENT_OVER_BUDGET"] == TOPICS["SPENT_OVER_BUDGET"] == "预算执行"
