@@ -14,10 +14,10 @@ from pathlib import Path
 
 from ._version import __version__
 from .errors import LEVEL_NAMES, InputError, InputErrors, PerflibError
-from .evaluation import Evaluation, evaluate
+from .evaluation import Evaluation, evaluate, evaluate_params, load
 from .files import write_atomic
 from .inputs.locate import FRAMEWORKS_DIR, available, find_framework
-from .inputs.params import year_file
+from .inputs.params import before_year_end, year_file
 from .numbers import fmt_number, fmt_percent, fmt_points
 from .scoring.frameworks import load_framework
 from .text import pad
@@ -57,8 +57,9 @@ def _files_to_validate(paths: Sequence[str]) -> list[Path]:
 
 @command("validate")
 def cmd_validate(args: argparse.Namespace) -> int:
+    from .inputs.settings import SETTINGS_FILE
     from .monitoring.monitor import monitor
-    from .monitoring.rules import RULES_DIR, load_rules
+    from .monitoring.rules import RULES_DIR, default_rules, load_rules
     from .monitoring.snapshot import SNAPSHOT_FILE
 
     files = _files_to_validate(args.paths)
@@ -72,10 +73,15 @@ def cmd_validate(args: argparse.Namespace) -> int:
                 load_framework(path)
             elif path.parent.name == RULES_DIR:
                 load_rules(path)
+            elif path.name == SETTINGS_FILE:
+                default_rules(path.parent)
             elif SNAPSHOT_FILE.match(path.stem):
                 monitor(path)
-            else:
-                evaluate(path, frameworks_dir=args.frameworks, strict=args.strict)
+            else:  # a year not yet ended (targets and budgets, nothing spent) is checked as monitoring reads it
+                loaded = load(path, frameworks_dir=args.frameworks)
+                if not before_year_end(loaded.params):
+                    evaluate_params(loaded.params, loaded.framework, path=loaded.path, lines=loaded.lines,
+                                    strict=args.strict)
         except InputErrors as exc:
             bad += 1
             lines += [str(e) for e in exc.errors]
@@ -275,17 +281,14 @@ def cmd_monitor(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(m.to_dict(), ensure_ascii=False, indent=2))
         return 0
-    from .monitoring.rules import LIGHT_NAMES, LIGHT_SYMBOLS
-
-    def lamp(light: str) -> str:
-        return f"{LIGHT_SYMBOLS[light]} {LIGHT_NAMES[light]}"
+    from .monitoring.rules import lamp
 
     total = m.spending[0]
     out = [f"{m.snapshot.year} 年 1–{m.month} 月绩效运行监控：{m.department}（{m.snapshot.department.code}）"
            f"  规则：{m.rules.name}", "",
-           f"支出：全年预算 {fmt_number(total.budget)} {m.unit}，1–{m.month} 月执行 {fmt_number(total.spent)}，"
-           f"执行率 {fmt_percent(total.rate)}（应达 {fmt_percent(total.expected)}）  {lamp(total.light)}"]
-    out += [f"  {s.name}：执行率 {fmt_percent(s.rate)}  {lamp(s.light)}" for s in m.spending[1:]]
+           f"支出：全年预算 {m.amount(total.budget)}，1–{m.month} 月执行 {m.amount(total.spent)}，"
+           f"执行率 {fmt_percent(total.rate)}（应达 {fmt_percent(total.expected)}）  {total.lamp}"]
+    out += [f"  {s.name}：执行率 {fmt_percent(s.rate)}  {s.lamp}" for s in m.spending[1:]]
     out += ["", "绩效指标："]
     for i in m.indicators:
         progress = f"，完成进度 {i.progress.quantize(1)}%" if i.progress is not None else ""
@@ -381,7 +384,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("monitor-template", help="生成绩效运行监控填报表（Excel），已按年度文件填好目标和预算")
     p.add_argument("path", metavar="PATH", help="年度文件 params/<部门代码>/<年度>.yaml，或已有的监控快照 <年度>-<月份>.yaml")
     p.add_argument("--month", type=int, metavar="N", help="截至几月末（1–12；PATH 为年度文件时）")
-    p.add_argument("--rules", metavar="ID", help="监控规则（默认：params/monitoring 或内置规则中的第一个）")
+    p.add_argument("--rules", metavar="ID",
+                   help="监控规则（params/monitoring 中或内置的规则；默认：params/settings.yaml 的 monitoring.rules，"
+                        "未设定时必须指定；PATH 为监控快照时默认用快照自己的）")
     p.add_argument("--to", required=True, metavar="FILE", help="输出的 .xlsx 文件")
 
     p = sub.add_parser("monitor-import", help="把填好的监控表转为 params/<部门代码>/<年度>-<月份>.yaml")

@@ -333,7 +333,8 @@ def _scaled(text: str, share: float) -> str:
 
 #: monitoring findings provoked on purpose, by department, so that the demo shows every one of them
 MONITOR_TRIPS = {"demo-education": "not-reported", "demo-market": "ahead-of-targets",
-                 "demo-hrss": "contradicts-year-end", "demo-urban": "monthly-as-month"}
+                 "demo-hrss": "contradicts-year-end", "demo-urban": "monthly-as-month",
+                 "demo-transport": "over-budget"}
 NEXT_STEPS = ("下一步，将对照年度绩效目标逐项梳理进度，对红灯、黄灯指标建立台账，明确责任人和完成时限，每月跟踪。",
               "加快资金拨付和项目实施进度，确保 {checkpoint} 月末累计执行率达到规定要求；对执行缓慢的项目及时调整预算安排。")
 
@@ -358,6 +359,8 @@ def monitoring_snapshot(data: dict, seed: int) -> dict:
              for f in data["budget"]["funds"]]
     projects = [{"name": p["name"], "spent": float((D(str(p["spent"])) * share_spent).quantize(D("0.01")))}
                 for p in data["key_projects"]]
+    if trip == "over-budget":  # a key project booked above its annual budget by June
+        projects[0]["spent"] = float((D(str(data["key_projects"][0]["budget"])) * D("1.06")).quantize(D("0.01")))
     indicators = []
     for ind in data["indicators"]:
         row: dict = {"name": ind["name"]}

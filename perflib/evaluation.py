@@ -16,7 +16,7 @@ from typing import Any
 from .audit import Finding, Findings, audit
 from .errors import InputError, InputErrors, Problems, line_of
 from .inputs.locate import available, find_framework, frameworks_dir_for
-from .inputs.params import load_params
+from .inputs.params import load_params, unspent
 from .inputs.schema import ParamsFile
 from .numbers import exact, percent, plain, quantize
 from .scoring import budget
@@ -217,7 +217,9 @@ def evaluate_params(
 
     A form's defects — a blank target or actual, indicator weights that do not add up to their node — are
     read, scored as the framework says and reported as error findings; ``strict`` refuses them instead
-    (for data entry)."""
+    (for data entry). A year file without its spending (:func:`~perflib.inputs.params.before_year_end`) is
+    refused, naming each amount missing."""
+    unspent(params, path if path is not None else "(输入)", lines)
     metrics = budget.compute(
         params.budget.funds, params.execution, params.key_projects,
         unit=params.money_unit, rule=framework.execution_rule, kinds=params.budget.by_kind,

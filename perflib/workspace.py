@@ -6,6 +6,7 @@
       README.md                       what goes where, and the commands
       params/<code>/<year>.yaml       one input file per department-year (the worked example to start from)
       params/frameworks/              a bureau's own or amended frameworks (the bundled ones need no copy)
+      params/settings.yaml            the bureau's choices for all its departments (its monitoring rules)
       notebooks/report.ipynb          the report template: edit it to change every report
       notebooks/overview.ipynb        the yearly overview's template
       notebooks/explore.ipynb         the analyst's notebook: the portfolio as DataFrames, what-if
@@ -23,6 +24,8 @@ from .inputs.locate import (
     FRAMEWORKS_DIR,
     available,
 )
+from .inputs.settings import SETTINGS_FILE
+from .monitoring.rules import available as available_rules
 
 README = """# 部门整体支出绩效自评工作目录（perflib）
 
@@ -33,6 +36,9 @@ README = """# 部门整体支出绩效自评工作目录（perflib）
 - `params/<部门代码>/<年度>.yaml`：每个部门、每个年度一个输入文件。`params/baiyun-emergency/2023.yaml`
   是一个完整的示例（2023 年度广州市白云区应急管理局，91.88 分，优），可复制后修改。
   也可以用 `perflib excel-template 模板.xlsx` 生成 Excel 填报表，填好后 `perflib excel-import 文件.xlsx` 导入。
+- `params/settings.yaml`：本单位对所有部门的设定。`monitoring.rules` 是本地区的绩效运行监控规则
+  （{rules}，或 `params/monitoring/` 中自定的规则），`perflib monitor-template` 生成监控表时用它；
+  未设定时须用 `--rules` 指定。
 - `params/frameworks/`：本地的评价框架（指标体系）。输入文件的 `framework` 先在这里找，找不到再用
   perflib 内置的框架（{bundled}）。修改内置框架时，把它复制到这里再改。
 - `notebooks/report.ipynb`、`notebooks/monitor.ipynb`、`notebooks/overview.ipynb`：报告、监控报告和年度总览的模板。
@@ -53,11 +59,21 @@ perflib run                                        # 生成全部报告到 outpu
 """
 
 
+SETTINGS = """# 本单位对所有部门的设定（perflib）。
+monitoring:
+  # 本地区的绩效运行监控规则：perflib monitor-template 生成监控表时用它。
+  # 可选：{rules}，或 params/monitoring/ 中自定的规则；留空（null）则每次须用 --rules 指定。
+  rules: null
+"""
+
+
 def init(root: str | Path, *, overwrite: bool = False) -> list[Path]:
     """Lay out a workspace under ``root``; refuse to replace existing files unless ``overwrite``."""
     root = Path(root)
+    rules = "、".join(available_rules(None))
     files: dict[Path, bytes] = {
-        root / "README.md": README.format(bundled="、".join(available(None))).encode("utf-8"),
+        root / "README.md": README.format(bundled="、".join(available(None)), rules=rules).encode("utf-8"),
+        root / "params" / SETTINGS_FILE: SETTINGS.format(rules=rules).encode("utf-8"),
         **{root / "notebooks" / nb.name: nb.read_bytes() for nb in sorted(BUNDLED_NOTEBOOKS.glob("*.ipynb"))},
     }
     for example in sorted(EXAMPLE.glob("*/*.yaml")):

@@ -97,3 +97,20 @@ def test_json_documents_every_field(capsys) -> None:
     part = data["indicators"][3]["parts"][1]
     assert part == {"op": "≥", "target": 13.0, "upper": None, "unit": "台", "actual": 12.0, "rule": "positive",
                     "direction": "more", "completion": 92.31, "met": False}
+
+
+@pytest.mark.parametrize(("settings", "problem"), [
+    ("monitoring: {rules: sichuan-2025}\n", None),
+    ("monitoring: {rules: null}\n", None),
+    ("# 尚未设定\n", None),
+    ("monitoring: {rules: mars}\n", "settings.yaml: monitoring.rules: 找不到该监控规则"),
+    ("monitoring: {rules: Sichuan}\n", "settings.yaml: monitoring.rules: 代码格式不对"),
+    ("monitor: {rules: shanxi}\n", "settings.yaml: monitor: 未知字段"),
+])
+def test_validate_checks_the_workspace_settings(params_root: Path, example_data, write_params, capsys,
+                                               settings: str, problem: str | None) -> None:
+    write_params(example_data, code="baiyun-emergency", year=2023)
+    (params_root / "settings.yaml").write_text(settings, encoding="utf-8")
+    assert main(["validate", str(params_root)]) == (2 if problem else 0)
+    out = capsys.readouterr().out
+    assert (problem or "") in out and (problem is not None) == bool(out), out

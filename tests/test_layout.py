@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from perflib import evaluate
 from perflib.cli import main
@@ -135,6 +136,10 @@ def test_init_lays_out_a_workspace_and_refuses_to_overwrite(tmp_path: Path, caps
     assert (root / "notebooks" / "report.ipynb").is_file() and (root / "params" / "frameworks").is_dir()
     assert "perflib run" in (root / "README.md").read_text(encoding="utf-8")
     assert main(["score", str(root / "params" / "baiyun-emergency" / "2023.yaml")]) == 0
+    # the monitoring rules are the bureau's choice: none is made for it (issue 23, item 7)
+    settings = yaml.safe_load((root / "params" / "settings.yaml").read_text(encoding="utf-8"))
+    assert settings == {"monitoring": {"rules": None}}
+    assert main(["validate", str(root / "params")]) == 0
     assert main(["init", str(root)]) == 2
     assert "文件已存在" in capsys.readouterr().err
 

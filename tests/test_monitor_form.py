@@ -67,7 +67,7 @@ def test_the_form_carries_what_the_year_gives_and_asks_only_for_what_is_new(para
     from perflib import evaluate
 
     ev = evaluate(params / "demo-agriculture" / "2024.yaml")
-    wb = load_workbook(_form(params, tmp_path, "2024.yaml", "--month", "9"))
+    wb = load_workbook(_form(params, tmp_path, "2024.yaml", "--month", "9", "--rules", "sichuan-2025"))
     assert wb.sheetnames[:4] == ["说明", "基本信息", "预算执行", "绩效指标"] and wb["选项"].sheet_state == "hidden"
     basic = {r[0].value: r[1].value for r in wb["基本信息"].iter_rows()}
     assert basic["部门代码"] == "demo-agriculture" and basic["月份"] == 9
@@ -128,3 +128,89 @@ def test_a_merged_range_in_the_basics_is_named(params: Path, tmp_path: Path, cap
     assert main(["monitor-import", str(form), "--out", str(tmp_path / "elsewhere")]) == 2
     err = capsys.readouterr().err
     assert "基本信息!B2:B3（合并单元格）" in err and "Traceback" not in err, err
+
+
+def _in_yuan(snapshot: Path) -> dict:
+    """The snapshot re-written in 元 (every amount × 10,000), over its year file in 万元."""
+    from decimal import Decimal
+
+    data = yaml.safe_load(snapshot.read_text(encoding="utf-8"))
+    data["money_unit"] = "元"
+    for group in ("funds", "key_projects"):
+        for item in data["budget"].get(group, []):
+            item["spent"] = float(Decimal(str(item["spent"])) * 10000)
+    data["budget"]["monthly"] = [float(Decimal(str(v)) * 10000) for v in data["budget"]["monthly"]]
+    snapshot.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return data
+
+
+def test_a_snapshot_in_yuan_over_a_year_in_wanyuan_gets_its_budgets_in_yuan_and_comes_back_unchanged(
+        params: Path, tmp_path: Path) -> None:
+    """The greyed budgets are the year's, in the form's unit (issue 23, item 3); they are not written back."""
+    snapshot = params / "demo-agriculture" / "2024-06.yaml"
+    _in_yuan(snapshot)
+    wb = load_workbook(_form(params, tmp_path, snapshot.name))
+    basic = {r[0].value: r[1].value for r in wb["基本信息"].iter_rows()}
+    funds = {r[1]: r[2] for r in wb["预算执行"].iter_rows(min_row=2, values_only=True) if r[0] == "资金"}
+    assert basic["金额单位"] == "元" and funds["一般公共预算"] == 137045600  # 13,704.56 万元
+    before, after = _round_trip(params, tmp_path, snapshot)
+    assert after == before
+
+
+@pytest.mark.parametrize(("unit", "spent", "rate"), [
+    ("元", 41043800, "29.95%"),    # the unit switched to 元 on the form, the year's greyed 万元 budget left as it was
+    ("万元", 4104.38, "29.95%"),
+])
+def test_a_form_whose_unit_is_switched_reads_the_years_budget_in_that_unit(params: Path, tmp_path: Path, capsys,
+                                                                          unit: str, spent: float, rate: str) -> None:
+    from perflib.monitoring.monitor import monitor
+
+    form = _form(params, tmp_path, "2024.yaml", "--month", "6", "--rules", "sichuan-2025")
+    wb = load_workbook(form)
+    rows = {r[1].value: r for r in wb["预算执行"].iter_rows(min_row=2) if r[0].value == "资金"}
+    cells = {("基本信息", "B6"): unit, ("预算执行", rows["一般公共预算"][3].coordinate): spent,
+             ("绩效指标", "D2"): "9次"}
+    cells[("预算执行", rows["政府性基金预算"][3].coordinate)] = 0
+    _fill(form, cells)
+    snapshot = params / "demo-agriculture" / "2024-06.yaml"
+    snapshot.unlink()
+    assert main(["monitor-import", str(form), "--out", str(params)]) == 0, capsys.readouterr().err
+    data = yaml.safe_load(snapshot.read_text(encoding="utf-8"))
+    assert all("budget" not in f for f in data["budget"]["funds"])  # the year's budgets, not typed again
+    fund = next(s for s in monitor(snapshot).spending if s.name == "一般公共预算")
+    from perflib.numbers import fmt_percent
+
+    assert fmt_percent(fund.rate) == rate
+
+
+# ---------------------------------------------- the rules a form is lit by are chosen (issue 23, item 7)
+
+
+@pytest.mark.parametrize(("settings", "source", "extra", "rules", "error"), [
+    (None, "2024.yaml", [], None, "--rules: 未选择监控规则"),               # no default: asked for, not ningxia
+    ("monitoring: {rules: sichuan-2025}\n", "2024.yaml", [], "sichuan-2025", None),  # the workspace's default
+    ("monitoring: {rules: sichuan-2025}\n", "2024.yaml", ["--rules", "shanxi"], "shanxi", None),
+    (None, "2024.yaml", ["--rules", "shanxi"], "shanxi", None),
+    (None, "2024.yaml", ["--rules", "mars"], None, "--rules: 找不到该监控规则"),
+    ("monitoring: {rules: mars}\n", "2024.yaml", [], None, "settings.yaml: monitoring.rules: 找不到该监控规则"),
+    ("monitoring: {rule: shanxi}\n", "2024.yaml", [], None, "settings.yaml: monitoring.rule: 未知字段"),
+    ("monitoring: {rules: shanxi}\n", "2024-06.yaml", [], "sichuan-2025", None),  # a snapshot keeps its own
+])
+def test_the_forms_rules_are_chosen_not_defaulted_alphabetically(params: Path, tmp_path: Path, capsys,
+                                                                 settings: str | None, source: str, extra: list,
+                                                                 rules: str | None, error: str | None) -> None:
+    if settings is not None:
+        (params / "settings.yaml").write_text(settings, encoding="utf-8")
+    out = tmp_path / "监控表.xlsx"
+    code = main(["monitor-template", str(params / "demo-agriculture" / source), "--month", "6", *extra,
+                 "--to", str(out)])
+    err = capsys.readouterr().err
+    if error:
+        assert code == 2 and error in err and "Traceback" not in err, err
+        assert "ningxia、shanxi、sichuan-2025" in err or "settings.yaml" in err, err  # what may be chosen, or where
+        return
+    assert code == 0, err
+    basic = {r[0].value: (r[1].value, r[2].value) for r in load_workbook(out)["基本信息"].iter_rows()}
+    from perflib.monitoring.rules import BUNDLED_RULES, load_rules
+
+    assert basic["监控规则"] == (rules, load_rules(BUNDLED_RULES / f"{rules}.yaml").name)  # the id, and its name

@@ -41,6 +41,26 @@ def load_params(path: str | Path) -> tuple[ParamsFile, dict[tuple, int]]:
     return params, lines
 
 
+def before_year_end(params: ParamsFile) -> bool:
+    """Whether a year file is still the year's plan: its targets and budgets, nothing spent yet (no fund or key
+    project says what was spent). Such a file is input for monitoring, not yet for the year-end evaluation."""
+    return all(f.spent is None for f in params.budget.funds) and all(p.spent is None for p in params.key_projects)
+
+
+def unspent(params: ParamsFile, path: str | Path, lines: dict[tuple, int] | None = None) -> None:
+    """Raise :class:`InputErrors` naming every fund and key project whose spending the year-end evaluation
+    needs and the file does not give."""
+    problems = Problems(path, lines)
+    reason = "年度自评须填写支出（实际支出）；未填支出的年度文件只能用于绩效运行监控"
+    for i, fund in enumerate(params.budget.funds):
+        if fund.spent is None:
+            problems.add(("budget", "funds", i, "spent"), reason)
+    for i, project in enumerate(params.key_projects):
+        if project.spent is None:
+            problems.add(("key_projects", i, "spent"), reason)
+    problems.raise_if_any()
+
+
 def discover(root: str | Path, *, departments: list[str] | None = None, years: list[int] | None = None) -> list[Path]:
     """Every ``<root>/<code>/<year>.yaml``, sorted, optionally filtered by code and year."""
     root = Path(root)

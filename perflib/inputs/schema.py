@@ -136,7 +136,7 @@ class Fund(_Model):
     type: Name  # 一般公共预算, 政府性基金预算, …
     initial: Amount | None = None  # 年初预算
     adjusted: Amount  # 调整后预算
-    spent: Amount  # 支出（实际支出）
+    spent: Amount | None = None  # 支出（实际支出）; blank before the year ends (monitoring only, see before_year_end)
 
 
 class StatedBudget(_Model):
@@ -291,7 +291,7 @@ class KeyProject(_Model):
 
     name: Name
     budget: Amount  # 全年预算数
-    spent: Amount  # 实际支出
+    spent: Amount | None = None  # 实际支出; blank before the year ends
     stated_rate: Percent | None = None  # 预算执行率 as stated
     purpose: Annotated[str, Field(max_length=5000)] | None = None
 

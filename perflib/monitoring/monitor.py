@@ -14,23 +14,28 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from ..audit import TOPICS as YEAR_END_TOPICS
 from ..errors import Finding, InputError, InputErrors, Problems, TargetError, by_level, line_of
 from ..evaluation import given
 from ..inputs.params import load_params
 from ..inputs.schema import ParamsFile
 from ..numbers import ZERO, exact, fmt_number, fmt_percent, plain, quantize, ratio
-from ..scoring import methods
+from ..scoring import methods, outcomes
 from ..scoring.targets import Parsed, convert, parse
-from .rules import LIGHT_NAMES, LIGHTS, Rules, available, find_rules, load_rules, rules_dir_for
-from .snapshot import Snapshot, load_snapshot, year_file_of
+from .rules import BEHIND, LIGHT_NAMES, LIGHTS, Rules, available, find_rules, lamp, load_rules, rules_dir_for
+from .snapshot import Snapshot, YearFigures, load_snapshot, money_unit, year_figures, year_file_of
 
 SEVERITY = ("red", "yellow", "grey", "green", "blue")  # worst first: a compound target takes the worst
 CODES = ("LAG_WITHOUT_REASON", "CERTAIN_BUT_RED", "FORECAST_BELOW_TARGET", "SPENDING_BEHIND_CHECKPOINT",
-         "SPENT_AHEAD_OF_TARGETS", "CONTRADICTS_YEAR_END", "NOT_REPORTED", "QUALITATIVE_UNCLEAR",
+         "SPENT_AHEAD_OF_TARGETS", "SPENT_OVER_BUDGET", "CONTRADICTS_YEAR_END", "NOT_REPORTED", "QUALITATIVE_UNCLEAR",
          "MONTHLY_INCONSISTENT")
+#: how a spending light above the annual budget is labelled wherever it is shown
+OVER_BUDGET = "超出全年预算"
 
 
-Finding.declare(dict.fromkeys(CODES))  # reviewed in the monitoring report's own chapter, no year-end topic
+# reviewed in the monitoring report's own chapter, no year-end topic — except a finding the year-end audit
+# raises too (SPENT_OVER_BUDGET: the same fact at month N), which keeps the code, and the topic, it has there
+Finding.declare(dict.fromkeys(c for c in CODES if c not in YEAR_END_TOPICS))
 
 
 @dataclass(frozen=True)
@@ -58,6 +63,27 @@ class SpendingLight:
     expected: Decimal  # the rate expected by month N (checkpoint or N/12)
     light: str
 
+    @property
+    def over(self) -> bool:
+        """Spent above the annual budget (anything spent without a budget included)."""
+        return self.spent > self.budget
+
+    @property
+    def behind(self) -> bool:
+        """Behind what the rules expect by month N: its light says so (:data:`~.rules.BEHIND`), and it is not
+        over the budget. SPENDING_BEHIND_CHECKPOINT and the overview's slow spenders read this, not a rule
+        of their own."""
+        return not self.over and self.light in BEHIND
+
+    @property
+    def lamp(self) -> str:
+        return spending_lamp(self.light, over=self.over)
+
+
+def spending_lamp(light: str, *, over: bool) -> str:
+    """A spending light as a symbol and a word, and why when it is not about pace: ■ 红灯（超出全年预算）."""
+    return lamp(light) + (f"（{OVER_BUDGET}）" if over else "")
+
 
 @dataclass(frozen=True)
 class Monitoring:
@@ -73,6 +99,10 @@ class Monitoring:
     @property
     def month(self) -> int:
         return self.snapshot.month
+
+    def amount(self, value: Decimal | None) -> str:
+        """An amount of this snapshot with its unit: ``8,000,000.00 元``."""
+        return amount(value, self.unit)
 
     @property
     def cumulative_rates(self) -> tuple[Decimal | None, ...]:
@@ -92,11 +122,12 @@ class Monitoring:
 
         def spend(s: SpendingLight) -> dict[str, Any]:
             return {"name": s.name, "budget": plain(s.budget), "spent": plain(s.spent),
-                    "rate": plain(_pct(s.rate)), "expected": plain(_pct(s.expected)), "light": s.light}
+                    "rate": plain(_pct(s.rate)), "expected": plain(_pct(s.expected)), "light": s.light,
+                    "over_budget": s.over, "behind": s.behind}
 
         return {
             "department": self.department, "code": self.snapshot.department.code, "year": self.snapshot.year,
-            "month": self.month, "rules": self.rules.id, "money_unit": self.unit,
+            "month": self.month, "rules": self.rules.id, "rules_name": self.rules.name, "money_unit": self.unit,
             "spending": {**spend(total), "parts": [spend(s) for s in parts],
                          "cumulative_rates": [plain(_pct(r)) for r in self.cumulative_rates] or None},
             "indicators": [
@@ -110,6 +141,11 @@ class Monitoring:
             "next_steps": list(self.snapshot.next_steps),
             "findings": [f.as_dict() for f in self.findings],
         }
+
+
+def amount(value: Decimal | None, unit: str) -> str:
+    """An amount as every monitoring text prints it: two decimals, half up, thousands separated, with its unit."""
+    return f"{fmt_number(value)} {unit}" if value is not None else "—"
 
 
 def _pct(rate: Decimal | None) -> Decimal | None:
@@ -210,7 +246,7 @@ def light(inputs: Inputs) -> Monitoring:
                          found=ind.to_date)
             continue
         if target.qualitative:
-            light = rules.read_qualitative(ind.to_date)
+            light = rules.read_qualitative(ind.to_date, written)
             lights.append(IndicatorLight(ind.name, written, ind.to_date, None, None, light, "qualitative",
                                          ind.likely, ind.forecast, ind.reason, ind.measures))
             continue
@@ -243,24 +279,24 @@ def light(inputs: Inputs) -> Monitoring:
         share = sum(shares, ZERO) / len(shares) if shares else None
         lights.append(IndicatorLight(ind.name, written, ind.to_date, expected, progress, light, direction,
                                      ind.likely, ind.forecast, ind.reason, ind.measures, share))
-    spending = _spending(snapshot, year, rules, where_problems=problems)
+    unit = money_unit(snapshot, year)
+    figures = year_figures(year, unit)
+    spending = _spending(snapshot, figures, rules, where_problems=problems)
     problems.raise_if_any()
     name = snapshot.department.name or (year.department.name if year else snapshot.department.code)
-    unit = snapshot.money_unit or (year.money_unit if year else "万元")
-    findings = audit(Lit(snapshot, rules, tuple(lights), tuple(spending)), year, targets)
+    findings = audit(Lit(snapshot, rules, unit, tuple(lights), tuple(spending)), year, targets, figures)
     return Monitoring(path, snapshot, rules, name, unit, tuple(lights), tuple(spending), tuple(findings))
 
 
-def _spending(snapshot: Snapshot, year, rules: Rules, *, where_problems: Problems) -> list[SpendingLight]:
-    budgets = {f.type: f.adjusted for f in year.budget.funds} if year else {}
-    projects = {p.name: p.budget for p in year.key_projects} if year else {}
+def _spending(snapshot: Snapshot, year: YearFigures, rules: Rules, *, where_problems: Problems) -> list[SpendingLight]:
+    budgets, projects = year.budgets, year.projects
     checkpoint = rules.checkpoint(snapshot.month)
     expected = checkpoint[1] / 100 if checkpoint else Decimal(snapshot.month) / 12
 
     def light(name: str, budget: Decimal, spent: Decimal) -> SpendingLight:
         rate = ratio(spent, budget)
         progress = ratio(rate * 100, expected) if rate is not None else None
-        return SpendingLight(name, budget, spent, rate, expected, rules.light(progress))
+        return SpendingLight(name, budget, spent, rate, expected, rules.spending_light(progress, over=spent > budget))
 
     funds, projects_lit = [], []
     for i, fund in enumerate(snapshot.budget.funds):
@@ -292,6 +328,7 @@ class Lit:
 
     snapshot: Snapshot
     rules: Rules
+    unit: str  # of every amount (万元 or 元)
     indicators: tuple[IndicatorLight, ...]
     spending: tuple[SpendingLight, ...]  # the total first
 
@@ -299,8 +336,11 @@ class Lit:
     def month(self) -> int:
         return self.snapshot.month
 
+    def amount(self, value: Decimal) -> str:
+        return amount(value, self.unit)
 
-def audit(m: Lit, year: ParamsFile | None, targets: dict) -> list[Finding]:
+
+def audit(m: Lit, year: ParamsFile | None, targets: dict, figures: YearFigures) -> list[Finding]:
     """What a reviewer of a monitoring snapshot would raise."""
     out: list[Finding] = []
     for i in m.indicators:
@@ -332,14 +372,21 @@ def audit(m: Lit, year: ParamsFile | None, targets: dict) -> list[Finding]:
                                        "完成可能性却填“确定能”。", i.name))
         if i.light == "grey" and i.direction == "qualitative":
             out.append(Finding("info", "QUALITATIVE_UNCLEAR",
-                               f"定性指标「{i.name}」的完成情况“{i.to_date}”无法判断达到与否"
-                               f"（可写：{'、'.join(m.rules.qualitative)}）。", i.name))
+                               f"定性指标「{i.name}」的完成情况“{i.to_date}”无法判断达成与否"
+                               f"（可写：{outcomes.HOW_TO_WRITE}）。", i.name))
     total = m.spending[0]
     checkpoint = m.rules.checkpoint(m.month)
-    if checkpoint and total.rate is not None and total.rate * 100 < checkpoint[1]:
+    if total.behind:
+        required = (f"低于 {checkpoint[0]} 月末应达的 {fmt_percent(total.expected)}" if checkpoint
+                    else f"落后于序时进度 {fmt_percent(total.expected)}")
         out.append(Finding("warning", "SPENDING_BEHIND_CHECKPOINT",
-                           f"截至 {m.month} 月末累计执行率 {fmt_percent(total.rate)}，低于 {checkpoint[0]} 月末应达的 "
-                           f"{checkpoint[1]}%。", "支出进度"))
+                           f"截至 {m.month} 月末累计执行率 {fmt_percent(total.rate)}，{required}（{total.lamp}）。",
+                           "支出进度"))
+    for s in m.spending[1:]:  # each fund and key project (the total is over only where one of them is)
+        if s.over:
+            out.append(Finding("warning", "SPENT_OVER_BUDGET",
+                               f"{s.name} 1–{m.month} 月执行 {m.amount(s.spent)}，超出全年预算 {m.amount(s.budget)}"
+                               f"（执行率 {fmt_percent(s.rate)}）：请核对执行数，或预算是否已调整。", s.name))
     shares = [i.share for i in m.indicators if i.share is not None]
     if m.rules.spending.gap is not None and shares and total.rate is not None:
         target_pct = sum(shares, ZERO) / len(shares) * 100
@@ -354,7 +401,7 @@ def audit(m: Lit, year: ParamsFile | None, targets: dict) -> list[Finding]:
         for name in targets:
             if name not in reported:
                 out.append(Finding("warning", "NOT_REPORTED", f"年度指标「{name}」未在监控中填报。", name))
-        out += _contradictions(m, year)
+        out += _contradictions(m, year, figures)
     return by_level(out)
 
 
@@ -372,12 +419,12 @@ def _monthly(m: Lit) -> list[Finding]:
     spent = m.spending[0].spent
     if monthly[-1] != spent:
         out.append(Finding("warning", "MONTHLY_INCONSISTENT",
-                           f"{m.month} 月末累计支出 {fmt_number(monthly[-1])} 与各资金 1–{m.month} 月执行数合计 "
-                           f"{fmt_number(spent)} 不一致。", "月度支出"))
+                           f"{m.month} 月末累计支出 {m.amount(monthly[-1])}与各资金 1–{m.month} 月执行数合计 "
+                           f"{m.amount(spent)}不一致。", "月度支出"))
     return out
 
 
-def _contradictions(m: Lit, year: ParamsFile) -> list[Finding]:
+def _contradictions(m: Lit, year: ParamsFile, figures: YearFigures) -> list[Finding]:
     """Figures to date above the year-end ones (a cumulative value cannot fall after month N)."""
     out = []
     actuals = {ind.name: ind.actual for ind in year.indicators if ind.actual}
@@ -396,9 +443,10 @@ def _contradictions(m: Lit, year: ParamsFile) -> list[Finding]:
                                        f"指标「{i.name}」1–{m.month} 月完成 {i.to_date}，多于年度实际完成 {actuals[i.name]}。",
                                        i.name))
                     break
-    spent = {f.type: f.spent for f in year.budget.funds}
+    spent = figures.spent  # in the snapshot's unit
     for s in m.spending[1:]:
         if s.name in spent and s.spent > spent[s.name]:
             out.append(Finding("warning", "CONTRADICTS_YEAR_END",
-                               f"{s.name} 1–{m.month} 月执行 {s.spent}，多于全年支出 {spent[s.name]}。", s.name))
+                               f"{s.name} 1–{m.month} 月执行 {m.amount(s.spent)}，多于全年支出 {m.amount(spent[s.name])}。",
+                               s.name))
     return out

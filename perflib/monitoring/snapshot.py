@@ -32,6 +32,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -40,12 +42,15 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from ..errors import InputError, InputErrors, Problems
 from ..inputs.locate import FRAMEWORKS_DIR
 from ..inputs.params import year_file
-from ..inputs.schema import CODE_PATTERN, Amount, Name, _written
+from ..inputs.schema import CODE_PATTERN, Amount, Name, ParamsFile, _written
 from ..inputs.validation import validate
 from ..inputs.yamlio import load_yaml
+from ..numbers import exact
+from ..scoring.targets import convert
 from .rules import RULES_DIR
 
 SNAPSHOT_FILE = re.compile(r"^(\d{4})-(\d{2})$")
+DEFAULT_MONEY_UNIT = "万元"
 LIKELY = ("确定能", "有可能", "完全不可能")
 REASON_CATEGORIES = ("经费保障", "制度保障", "人员保障", "硬件条件保障", "其他")
 Written = Annotated[str, BeforeValidator(_written), Field(min_length=1, max_length=500)]
@@ -100,6 +105,39 @@ class Snapshot(_Model):
     budget: Budget
     indicators: Annotated[list[Indicator], Field(min_length=1)]
     next_steps: Annotated[list[Text], Field(max_length=50)] = []  # 下一步工作, a paragraph each
+
+
+def money_unit(snapshot: Snapshot | None, year: ParamsFile | None) -> str:
+    """The unit of every amount of a snapshot: its own ``money_unit``, else its year file's, else 万元."""
+    if snapshot is not None and snapshot.money_unit:
+        return snapshot.money_unit
+    return year.money_unit if year is not None else DEFAULT_MONEY_UNIT
+
+
+@dataclass(frozen=True)
+class YearFigures:
+    """What a snapshot takes from its year's file, in the snapshot's money unit (converted exactly, 万元 ↔ 元)."""
+
+    unit: str
+    budgets: dict[str, Decimal]  # fund type → 调整后预算
+    projects: dict[str, Decimal]  # key project → 全年预算数
+    spent: dict[str, Decimal]  # fund type → the year's spending, once the year file gives it
+
+
+@exact
+def year_figures(year: ParamsFile | None, unit: str) -> YearFigures:
+    """The year file's budgets and spending in ``unit``: the one place a snapshot meets its year's amounts."""
+    if year is None:
+        return YearFigures(unit, {}, {}, {})
+
+    def money(value: Decimal) -> Decimal:
+        converted = convert(value, year.money_unit, unit)  # 万元 and 元 share a base: never None
+        assert converted is not None
+        return converted
+
+    return YearFigures(unit, {f.type: money(f.adjusted) for f in year.budget.funds},
+                       {p.name: money(p.budget) for p in year.key_projects},
+                       {f.type: money(f.spent) for f in year.budget.funds if f.spent is not None})
 
 
 def load_snapshot(path: str | Path) -> tuple[Snapshot, dict[tuple, int]]:

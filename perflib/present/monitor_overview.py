@@ -12,7 +12,8 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from ..monitoring.rules import LIGHT_NAMES, LIGHT_SYMBOLS, LIGHTS
+from ..monitoring.monitor import amount, spending_lamp
+from ..monitoring.rules import LIGHTS, lamp
 from .html import HTML, heading, join, para, table
 from .page import page
 
@@ -22,8 +23,8 @@ def _d(value: float | None) -> Decimal | None:
     return None if value is None else Decimal(repr(value))
 
 
-def _lamp(light: str) -> str:
-    return f"{LIGHT_SYMBOLS[light]} {LIGHT_NAMES[light]}"
+def _spending_lamp(s: dict[str, Any]) -> str:
+    return spending_lamp(s["spending"]["light"], over=s["spending"]["over_budget"])
 
 
 def monitor_overview(year: int, month: int, snapshots: Sequence[dict[str, Any]],
@@ -35,8 +36,8 @@ def monitor_overview(year: int, month: int, snapshots: Sequence[dict[str, Any]],
     ordered = sorted(snapshots, key=lambda s: (-sum(1 for i in s["indicators"] if i["light"] == "red"), s["code"]))
     body: list[object] = [heading(1, title)]
     reds = sum(1 for s in snapshots for i in s["indicators"] if i["light"] == "red")
-    behind = [s for s in snapshots if s["spending"]["light"] in ("red", "yellow")]
-    body.append(para(f"共 {len(snapshots)} 个部门填报监控；红灯指标 {reds} 个；支出进度预警（红灯、黄灯）{len(behind)} 个部门。"
+    behind = [s for s in snapshots if s["spending"]["behind"]]  # as lit, and as SPENDING_BEHIND_CHECKPOINT says
+    body.append(para(f"共 {len(snapshots)} 个部门填报监控；红灯指标 {reds} 个；支出进度偏慢（红灯、黄灯）{len(behind)} 个部门。"
                      "灯以符号和文字标示，黑白打印亦可辨认。", cls="pf-noindent"))
 
     body.append(heading(2, "一、各部门预警情况"))
@@ -44,9 +45,9 @@ def monitor_overview(year: int, month: int, snapshots: Sequence[dict[str, Any]],
     for s in ordered:
         counts = [sum(1 for i in s["indicators"] if i["light"] == lt) for lt in LIGHTS]
         findings = sum(1 for f in s["findings"] if f["level"] in ("error", "warning"))
-        rows.append([s["department"], _d(s["spending"]["rate"]), _lamp(s["spending"]["light"]), *counts, findings])
-    body.append(table(["部门", "执行率（%）", "支出预警", *(_lamp(lt) for lt in LIGHTS), "审核发现"], rows,
-                      numeric=[1, 3, 4, 5, 6, 7, 8], caption="部门 × 预警"))
+        rows.append([s["department"], s["rules_name"], _d(s["spending"]["rate"]), _spending_lamp(s), *counts, findings])
+    body.append(table(["部门", "监控规则", "执行率（%）", "支出预警", *(lamp(lt) for lt in LIGHTS), "审核发现"], rows,
+                      numeric=[2, 4, 5, 6, 7, 8, 9], caption="部门 × 预警（各部门的灯按其监控规则点亮）"))
 
     body.append(heading(2, "二、红灯指标"))
     red_rows = [[s["department"], i["name"], i["target"], i["to_date"], i["likely"] or "—",
@@ -56,10 +57,12 @@ def monitor_overview(year: int, month: int, snapshots: Sequence[dict[str, Any]],
                       caption="红灯指标及其原因") if red_rows else para("没有红灯指标。"))
 
     body.append(heading(2, "三、支出进度偏慢的部门"))
-    spend_rows = [[s["department"], _d(s["spending"]["budget"]), _d(s["spending"]["spent"]), _d(s["spending"]["rate"]),
-                   _d(s["spending"]["expected"]), _lamp(s["spending"]["light"])] for s in behind]
-    body.append(table(["部门", "全年预算数", f"1–{month} 月执行数", "执行率（%）", "应达（%）", "预警"], spend_rows,
-                      numeric=[1, 2, 3, 4], caption="支出进度预警") if spend_rows else para("各部门支出进度均达到要求。"))
+    spend_rows = [[s["department"], s["rules_name"], amount(_d(s["spending"]["budget"]), s["money_unit"]),
+                   amount(_d(s["spending"]["spent"]), s["money_unit"]), _d(s["spending"]["rate"]),
+                   _d(s["spending"]["expected"]), _spending_lamp(s)] for s in behind]
+    body.append(table(["部门", "监控规则", "全年预算数", f"1–{month} 月执行数", "执行率（%）", "应达（%）", "预警"],
+                      spend_rows, numeric=[2, 3, 4, 5], caption="支出进度预警")
+                if spend_rows else para("各部门支出进度均达到要求。"))
 
     body.append(heading(2, "四、与年度自评结果的对照"))
     compared = [(s, year_end[s["code"]]) for s in ordered if s["code"] in year_end]

@@ -12,20 +12,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..monitoring.monitor import Monitoring, monitor
-from ..monitoring.rules import LIGHT_NAMES, LIGHT_SYMBOLS, LIGHTS
+from ..monitoring.rules import LIGHT_NAMES, LIGHTS, lamp
 from ..monitoring.snapshot import snapshot_file
-from ..numbers import exact, fmt_number, fmt_percent
+from ..numbers import exact, fmt_percent
 from . import charts
 from .html import HTML, heading, items, join, para, table
 from .report import numbered_figure
 
 OUTLINE = ("一、基本情况", "二、预算执行情况", "三、绩效目标完成情况", "四、偏差原因及改进措施", "五、下一步工作",
            "六、审核发现")
-
-
-def lamp(light: str) -> str:
-    """A light as a symbol and a word: ■ 红灯."""
-    return f"{LIGHT_SYMBOLS[light]} {LIGHT_NAMES[light]}"
 
 
 @exact
@@ -52,8 +47,8 @@ def basics(m: Monitoring) -> HTML:
     total = m.spending[0]
     return join(
         para(f"{m.department}本次填报 {m.snapshot.year} 年 1–{m.month} 月绩效运行监控情况：全年预算 "
-             f"{fmt_number(total.budget)} {m.unit}，1–{m.month} 月执行 {fmt_number(total.spent)} {m.unit}，执行率 "
-             f"{fmt_percent(total.rate)}（{lamp(total.light)}）；绩效指标 {len(m.indicators)} 个：{shown}。"),
+             f"{m.amount(total.budget)}，1–{m.month} 月执行 {m.amount(total.spent)}，执行率 "
+             f"{fmt_percent(total.rate)}（{total.lamp}）；绩效指标 {len(m.indicators)} 个：{shown}。"),
         para(f"按监控规则「{m.rules.name}」：累计指标的序时目标为年度指标值 × {m.month}/12，比率类指标以年度指标值为准；"
              "完成进度 = 1–N 月完成值 ÷ 序时目标。" + _bands_text(m), cls="pf-small"),
     )
@@ -76,13 +71,12 @@ def spending(m: Monitoring, figures: list[int] | None = None) -> HTML:
     figures = figures if figures is not None else [0]
     total = m.spending[0]
     checkpoint = m.rules.checkpoint(m.month)
-    rule = (f"按规则 {checkpoint[0]} 月末累计执行率应达 {checkpoint[1]}%" if checkpoint
+    rule = (f"按规则 {checkpoint[0]} 月末累计执行率应达 {fmt_percent(total.expected)}" if checkpoint
             else f"按序时进度 {m.month} 月末应达 {fmt_percent(total.expected)}")
-    rows = [[s.name, s.budget, s.spent, fmt_percent(s.rate), fmt_percent(s.expected), lamp(s.light)]
-            for s in m.spending]
+    rows = [[s.name, s.budget, s.spent, fmt_percent(s.rate), fmt_percent(s.expected), s.lamp] for s in m.spending]
     fig = charts.spending_progress([s.name for s in m.spending], [s.rate for s in m.spending], total.expected)
     return join(
-        para(f"截至 {m.month} 月末，累计执行 {fmt_number(total.spent)} {m.unit}，执行率 {fmt_percent(total.rate)}；"
+        para(f"截至 {m.month} 月末，累计执行 {m.amount(total.spent)}，执行率 {fmt_percent(total.rate)}；"
              f"{rule}。"),
         table(["资金性质 / 项目", "全年预算数", f"1–{m.month} 月执行数", "执行率", "应达", "预警"], rows, numeric=[1, 2, 3, 4],
               caption="预算执行情况", unit=m.unit, emphasis=[0]),
@@ -97,7 +91,7 @@ def _curve(m: Monitoring, figures: list[int]) -> list[HTML]:
     if not rates:
         return []
     checkpoints = dict(sorted(m.rules.spending.checkpoints.items()))
-    passed = [f"{mo} 月末 {fmt_percent(rates[mo - 1])}（应达 {rate}%）" for mo, rate in checkpoints.items()
+    passed = [f"{mo} 月末 {fmt_percent(rates[mo - 1])}（应达 {fmt_percent(rate / 100)}）" for mo, rate in checkpoints.items()
               if mo <= len(rates)]
     text = ("各月末累计执行率：" + "；".join(passed) + "。") if passed else "本期之前未设支出进度要求。"
     return [para(text), numbered_figure(figures, charts.spending_curve(rates, checkpoints), "月末累计执行进度")]

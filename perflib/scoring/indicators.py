@@ -15,9 +15,9 @@ from decimal import Decimal
 from ..errors import TargetError
 from ..inputs.schema import Indicator
 from ..numbers import HUNDRED, fmt_points, quantize
-from . import methods
+from . import methods, outcomes
 from .frameworks import Framework
-from .methods import Tier, find_tier
+from .methods import Tier, find_tier, tier_of
 from .targets import Parsed, Part, convert, parse
 
 RATE_FACTOR = {"%": HUNDRED, "‰": Decimal(1000)}
@@ -69,9 +69,9 @@ class IndicatorResult:
 
     @property
     def met(self) -> bool:
-        """Whether the target was reached (qualitative: the top tier)."""
+        """Whether the target was reached (qualitative: its tier says 达成)."""
         if self.qualitative:
-            return self.tier is not None and self.tier.low >= Decimal("0.8")
+            return self.tier is not None and self.tier.outcome == outcomes.MET
         return all(p.met for p in self.parts)
 
     @property
@@ -207,7 +207,7 @@ def score_indicator(index: int, ind: Indicator, fw: Framework, problems) -> Indi
     qualitative = target.qualitative or method == "qualitative"
     tier = None
     if ind.tier:
-        tier = find_tier(ind.tier, fw.tiers())
+        tier = find_tier(ind.tier, fw.tiers(), target=ind.target)
         if tier is None:
             names = "、".join(t.name for t in fw.tiers())
             problems.add(here + ("tier",), "未知的定性档次", expected=f"以下之一：{names}", found=ind.tier)
@@ -215,9 +215,14 @@ def score_indicator(index: int, ind: Indicator, fw: Framework, problems) -> Indi
         problems.add(here + ("self_score",), "自评得分超过该指标分值", expected=f"≤ {ind.weight}", found=ind.self_score)
 
     parts: list[PartResult] = []
+    if qualitative and not ind.tier and ind.actual:
+        # a tier left blank is the one the actual states, read by the shared vocabulary ("未发生…" against
+        # "不发生…": 达成), when it states one
+        tier = tier_of(outcomes.read(ind.actual, ind.target), fw.tiers())
     if qualitative:
-        if not ind.tier:
-            problems.add(here + ("tier",), "定性指标须填写档次 tier（达成 / 部分达成 / 未达成）")
+        if tier is None and not ind.tier:
+            problems.add(here + ("tier",), "定性指标须填写档次 tier（达成 / 部分达成 / 未达成），或在实际完成值中写明"
+                         "（如“已达成”，目标为“不发生…”的写“未发生…”）")
         if ind.self_score is None:
             problems.add(here + ("self_score",), "定性指标须填写自评得分 self_score（在所选档次的分值区间内）")
     else:

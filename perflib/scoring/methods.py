@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ..numbers import ONE, ZERO
+from . import outcomes
 from .targets import BETWEEN, EQ, GE, GT, LE, LT
 
 
@@ -174,6 +175,18 @@ class Tier:
     def admits(self, share: Decimal) -> bool:
         return self.low <= share <= self.high if self.high >= ONE else self.low <= share < self.high
 
+    @property
+    def outcome(self) -> str:
+        """What the tier says of the target (:mod:`.outcomes`), by its band: from 80 % of the points up it
+        was met (达成), from 0 not met (未达成), in between partly (部分达成)."""
+        if self.low >= MET_SHARE:
+            return outcomes.MET
+        return outcomes.NOT_MET if self.low <= ZERO else outcomes.PARTLY
+
+
+#: the lowest share of a qualitative indicator's points whose tier says its target was met (达成: 80–100 %)
+MET_SHARE = Decimal("0.8")
+
 
 DEFAULT_TIERS = (
     Tier("达成年度指标", Decimal("0.8"), ONE, ("达成", "完成", "全部达成")),
@@ -182,12 +195,22 @@ DEFAULT_TIERS = (
 )
 
 
-def find_tier(name: str, tiers: Iterable[Tier] = DEFAULT_TIERS) -> Tier | None:
-    """The tier called ``name`` (its full name or one of its aliases)."""
+def find_tier(name: str, tiers: Iterable[Tier] = DEFAULT_TIERS, *, target: str | None = None) -> Tier | None:
+    """The tier called ``name`` — its full name or one of its aliases — or, failing that, the tier of the
+    outcome ``name`` states in the shared vocabulary (:func:`.outcomes.read`: 已达成, 达到, or 未发生 against a
+    ``target`` that forbids it)."""
+    tiers = tuple(tiers)
     for tier in tiers:
         if name == tier.name or name in tier.aliases:
             return tier
-    return None
+    return tier_of(outcomes.read(name, target), tiers)
+
+
+def tier_of(outcome: str | None, tiers: Iterable[Tier] = DEFAULT_TIERS) -> Tier | None:
+    """The one tier of ``tiers`` that says ``outcome``; None when none does, or several do (优 and 良 both
+    met: which one is the analyst's call, not a guess)."""
+    found = [t for t in tiers if outcome is not None and t.outcome == outcome]
+    return found[0] if len(found) == 1 else None
 
 
 def qualitative_band(score: Decimal, points: Decimal, tier: Tier) -> bool:

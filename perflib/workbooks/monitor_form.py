@@ -25,8 +25,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..errors import InputError, InputErrors
 from ..inputs.params import YEAR_FILE, load_params
+from ..inputs.settings import settings_file
 from ..monitoring.monitor import Inputs, light, rules_of, year_of
-from ..monitoring.rules import available, rules_dir_for
+from ..monitoring.rules import Rules, available, default_rules, find_rules, load_rules, rules_dir_for
 from ..monitoring.snapshot import (
     LIKELY,
     REASON_CATEGORIES,
@@ -34,7 +35,9 @@ from ..monitoring.snapshot import (
     Snapshot,
     check_snapshot,
     load_snapshot,
+    money_unit,
     snapshot_file,
+    year_figures,
     year_file_of,
 )
 from ..present.xlsx import save
@@ -73,8 +76,10 @@ INSTRUCTIONS = """绩效运行监控表（perflib 导入模板）
 生成 params/<部门代码>/<年度>-<月份>.yaml，再用 perflib monitor 或 perflib run 出监控报告。
 灰色单元格来自年度文件（年度绩效目标和预算），无需再填；改动它们不会改变年度目标。
 各工作表：
-- 基本信息：部门代码、部门名称、年度、月份（截至几月末，1–12）、监控规则（下拉选择，如 sichuan-2025）、金额单位。
-- 预算执行：每种资金性质、每个重点项目一行，填 1–N 月累计执行数（金额，不带单位）；没有年度文件时，另填全年预算数。
+- 基本信息：部门代码、部门名称、年度、月份（截至几月末，1–12）、监控规则、金额单位。监控规则决定红黄绿灯，已按
+  --rules 或本地区的默认规则（params/settings.yaml 中的 monitoring.rules）选好，名称在其右侧；改选须经财政部门同意。
+- 预算执行：每种资金性质、每个重点项目一行，填 1–N 月累计执行数（金额，不带单位，按「基本信息」中的金额单位）；没有年度文件时，另填全年预算数。
+  灰色的全年预算数来自年度文件，已换算为本表的金额单位（1 万元 = 10,000 元）。
 - 月度支出（可选）：1–N 月各月末的累计支出（各资金合计），用于绘制支出进度曲线；要么全部填写，要么全部留空。
 - 下一步工作（可选）：每段一行。
 - 绩效指标：每个指标一行，填 1–N 月完成值（按原文，如“9 次”“95.84%”，定性指标写进展）、完成目标可能性（确定能 / 有可能 /
@@ -107,7 +112,7 @@ def template_workbook(path: str | Path, *, month: int | None = None, rules: str 
         raise InputErrors([InputError(path, "month", "须指定月份（--month）", expected="1–12", found=month)])
     rules_dir = rules_dir_for(path)
     choices = available(rules_dir)
-    rules = snapshot.rules if snapshot else (rules or (choices[0] if choices else ""))
+    chosen = _rules(path, rules, snapshot)
 
     wb = Workbook()
     guide = wb.active
@@ -119,13 +124,16 @@ def template_workbook(path: str | Path, *, month: int | None = None, rules: str 
                                "完成目标可能性": list(LIKELY), "偏差原因类别": list(REASON_CATEGORIES)})
     department = (year.department.code, year.department.name) if year else (snapshot.department.code,
                                                                             snapshot.department.name)
-    unit = (snapshot.money_unit if snapshot and snapshot.money_unit else (year.money_unit if year else "万元"))
+    unit = money_unit(snapshot, year)
     basic = wb.create_sheet("基本信息")
-    values = [department[0], department[1], (snapshot or year).year, month, rules, unit]
+    values = [department[0], department[1], (snapshot or year).year, month, chosen.id, unit]
     for row, ((label, _, _), value) in enumerate(zip(BASIC, values), 1):
         basic.cell(row=row, column=1, value=label).font = Font(bold=True)
         basic.cell(row=row, column=2, value=value)
+    rules_row = [b[0] for b in BASIC].index("监控规则") + 1  # the rules' name beside their id: what lights the form
+    basic.cell(row=rules_row, column=3, value=chosen.name).fill = GIVEN_FILL
     basic.column_dimensions["A"].width, basic.column_dimensions["B"].width = 14, 36
+    basic.column_dimensions["C"].width = 40
     for label, ref in (("监控规则", refs["监控规则"]), ("金额单位", refs["金额单位"])):
         from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -135,7 +143,7 @@ def template_workbook(path: str | Path, *, month: int | None = None, rules: str 
 
     spending = wb.create_sheet("预算执行")
     header(spending, [replace(c, header=c.header.replace("N", str(month))) for c in SPENDING])
-    rows = _spending_rows(year, snapshot)
+    rows = _spending_rows(year, snapshot, unit)
     for r, (kind, name, budget, spent, given) in enumerate(rows, 2):
         for c, value in enumerate((kind, name, budget, spent), 1):
             cell = spending.cell(row=r, column=c, value=value)
@@ -175,6 +183,23 @@ def template_workbook(path: str | Path, *, month: int | None = None, rules: str 
     return save(wb)
 
 
+def _rules(path: Path, asked: str | None, snapshot: Snapshot | None) -> Rules:
+    """The rules a form is lit by, chosen — never the first in the alphabet: ``--rules``, else the snapshot's
+    own, else the workspace's (``params/settings.yaml``: ``monitoring.rules``); asked for when none is."""
+    rules_dir = rules_dir_for(path)
+    where, chosen = ("--rules", asked) if asked else ("rules", snapshot.rules) if snapshot else (
+        "--rules", default_rules(path.parent.parent))
+    choices = "、".join(available(rules_dir))
+    if chosen is None:
+        raise InputErrors([InputError(path, "--rules", "未选择监控规则",
+                                      expected=f"--rules 以下之一：{choices}；或在 {settings_file(path.parent.parent)} "
+                                      "中设定本地区的默认规则 monitoring.rules")])
+    found = find_rules(chosen, rules_dir)
+    if found is None:
+        raise InputErrors([InputError(path, where, "找不到该监控规则", expected=f"以下之一：{choices}", found=chosen)])
+    return load_rules(found)
+
+
 def _print_setup(ws: Worksheet) -> None:
     """A4 landscape, every column on one page's width, the header row on every page."""
     ws.page_setup.orientation = "landscape"
@@ -184,15 +209,13 @@ def _print_setup(ws: Worksheet) -> None:
     ws.print_title_rows = "1:1"
 
 
-def _spending_rows(year, snapshot) -> list[tuple[str, str, Any, Any, bool]]:
-    """(类型, 名称, 全年预算数, 1–N 月执行数, from the year file) for every fund and key project."""
+def _spending_rows(year, snapshot, unit: str) -> list[tuple[str, str, Any, Any, bool]]:
+    """(类型, 名称, 全年预算数, 1–N 月执行数, from the year file) for every fund and key project, in ``unit``."""
     rows: list[tuple[str, str, Any, Any, bool]] = []
     spent = {("资金", f.type): (f.budget, f.spent) for f in snapshot.budget.funds} if snapshot else {}
     spent |= {("重点项目", p.name): (p.budget, p.spent) for p in snapshot.budget.key_projects} if snapshot else {}
-    given = {}
-    if year is not None:
-        given |= {("资金", f.type): f.adjusted for f in year.budget.funds}
-        given |= {("重点项目", p.name): p.budget for p in year.key_projects}
+    figures = year_figures(year, unit)
+    given = {("资金", k): v for k, v in figures.budgets.items()} | {("重点项目", k): v for k, v in figures.projects.items()}
     for key in dict.fromkeys([*given, *spent]):
         budget, to_date = spent.get(key, (None, None))
         # the snapshot's own budget (a mid-year adjustment) wins over the year file's
@@ -348,7 +371,10 @@ _FIELD = {"reason_category": "reason", "reason_text": "reason"}
 
 
 def _without_what_the_year_gives(data: dict, year_file: Path) -> dict:
-    """Leave out the targets, categories and budgets the year's file already gives: nothing typed twice."""
+    """Leave out the targets, categories and budgets the year's file already gives: nothing typed twice.
+
+    A budget is the year's when it is the year's figure in the form's unit (as the form greys it), or as the
+    year file writes it (the greyed cell left as it was when the form's unit was switched afterwards)."""
     if not year_file.is_file():
         return data
     try:
@@ -356,18 +382,17 @@ def _without_what_the_year_gives(data: dict, year_file: Path) -> dict:
     except InputErrors:
         return data  # the snapshot's own check names the year file's problem
     targets = {i.name for i in year.indicators}
-    budgets = {f.type: f.adjusted for f in year.budget.funds}
-    projects = {p.name: p.budget for p in year.key_projects}
+    unit = data.get("money_unit") if data.get("money_unit") in ("万元", "元") else year.money_unit
+    written, converted = year_figures(year, year.money_unit), year_figures(year, unit)
     for ind in data.get("indicators", []):
         if ind.get("name") in targets:
             ind.pop("target", None)
             ind.pop("category", None)
-    for fund in data["budget"].get("funds", []):
-        if fund.get("type") in budgets and fund.get("budget") == budgets[fund["type"]]:
-            fund.pop("budget", None)
-    for project in data["budget"].get("key_projects", []):
-        if project.get("name") in projects and project.get("budget") == projects[project["name"]]:
-            project.pop("budget", None)
+    for group, key, figures in (("funds", "type", "budgets"), ("key_projects", "name", "projects")):
+        for item in data["budget"].get(group, []):
+            given = [getattr(f, figures).get(item.get(key)) for f in (converted, written)]
+            if item.get("budget") is not None and item.get("budget") in given:
+                item.pop("budget", None)
     if data.get("money_unit") == year.money_unit:
         data.pop("money_unit")
     return data
