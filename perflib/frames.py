@@ -13,10 +13,16 @@ asked for, so ``import perflib`` stays cheap.
 ``budget_frame(ev)``      one row per fund type, then 合计
 ``monthly_frame(ev)``     one row per month: cumulative spending and rate against the even pace
 ========================  =====================================================================
+
+Every column has one type whatever the data (:data:`COLUMN_TYPES`, applied by :func:`typed` as a frame is
+built): amounts, rates and scores are float64 with NaN where empty (so ``.round()``, ``.mean()`` and plotting
+always work), years and ordinal numbers int64, counts of findings nullable Int64 (empty for a file that did
+not validate), ``grade`` an ordered category (差 < 中 < 良 < 优, so ``frame.grade >= "良"`` and sorting rank).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -44,6 +50,24 @@ LABELS = {
     "budget_spent": "支出（万元）", "status": "状态", "report": "报告",
 }
 
+#: The grades of the bundled frameworks, lowest first: ``grade`` is a category in this order.
+GRADES = ("差", "中", "良", "优")
+
+#: Amounts, rates and scores: float64, NaN where empty.
+FLOATS = ("completion", "ratio", "weight", "score", "rule_score", "self_score", "max", "lost", "rate", "initial",
+          "adjusted", "spent", "execution_rate", "adjustment_rate", "cumulative", "cumulative_rate", "even", "total",
+          "evaluation_rate", "budget_initial", "budget_adjusted", "budget_spent", "change")
+
+#: The dtype of every non-text column perflib returns, in whichever frame it appears; text keeps pandas'
+#: string type. ``grade``: an ordered category, see :func:`grade_dtype`.
+COLUMN_TYPES: dict[str, str] = {
+    **dict.fromkeys(FLOATS, "float64"),
+    "year": "int64", "no": "int64", "level": "int64", "month": "int64",
+    "errors": "Int64", "warnings": "Int64", "infos": "Int64",  # empty for a file that did not validate
+    "met": "bool", "changed": "bool",
+    "grade": "category",
+}
+
 INDICATOR_COLUMNS = ["no", "category", "top", "name", "target", "actual", "unit", "completion", "met", "ratio", "weight",
                      "score", "rule_score", "self_score", "method", "analysis"]
 FINDING_COLUMNS = ["severity", "severity_name", "finding_code", "topic", "subject", "message"]
@@ -68,6 +92,29 @@ def pct(rate: Decimal | None) -> float | None:
 def chinese(frame: pd.DataFrame) -> pd.DataFrame:
     """The frame with Chinese column names, for display and export."""
     return frame.rename(columns=LABELS)
+
+
+def typed(frame: pd.DataFrame, *, scores: Iterable[str] = ()) -> pd.DataFrame:
+    """``frame`` with each column of :data:`COLUMN_TYPES` of its type, and ``scores`` (columns named by a
+    node of the tree, as the portfolio's) float64: the same dtypes whether a column is full, empty or absent
+    from every row."""
+    types = {c: t for c, t in COLUMN_TYPES.items() if c in frame.columns and t != "category"}
+    frame = frame.astype({**types, **dict.fromkeys(scores, "float64")})
+    if "grade" in frame.columns:
+        frame["grade"] = frame["grade"].astype(grade_dtype(frame["grade"], frame["total"]))
+    return frame
+
+
+def grade_dtype(grades: pd.Series, totals: pd.Series) -> pd.CategoricalDtype:
+    """The ordered category of ``grades``: 差 < 中 < 良 < 优, so that 优 > 良 and sorting ranks; a framework
+    of one's own that names its grades otherwise has them in the order of its bands, i.e. of ``totals``
+    (the lowest total seen with each). An empty grade (a file that did not validate) is missing."""
+    pd = _pandas()
+    names = [g for g in dict.fromkeys(grades.dropna()) if g != ""]
+    if set(names) <= set(GRADES):
+        return pd.CategoricalDtype(GRADES, ordered=True)
+    lowest = {name: totals[grades == name].min() for name in names}
+    return pd.CategoricalDtype(sorted(names, key=lambda n: lowest[n]), ordered=True)
 
 
 @exact
@@ -133,8 +180,8 @@ def monthly_frame(ev: Any) -> pd.DataFrame:
     return _frame(rows, ["month", "cumulative", "cumulative_rate", "even"])
 
 
-def _frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
-    return _pandas().DataFrame(rows, columns=columns)
+def _frame(rows: list[dict], columns: list[str], *, scores: Iterable[str] = ()) -> pd.DataFrame:
+    return typed(_pandas().DataFrame(rows, columns=columns), scores=scores)
 
 
 # ---------------------------------------------------------------------- rich display in a notebook

@@ -15,7 +15,17 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import PerflibError
 from .evaluation import Evaluation, evaluate
-from .frames import FINDING_COLUMNS, INDICATOR_COLUMNS, LEVEL_NAMES, _frame, findings_frame, indicators_frame, num
+from .frames import (
+    FINDING_COLUMNS,
+    INDICATOR_COLUMNS,
+    LABELS,
+    LEVEL_NAMES,
+    _frame,
+    findings_frame,
+    indicators_frame,
+    num,
+    typed,
+)
 from .inputs.params import discover
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -76,18 +86,15 @@ def row(ev: Evaluation) -> dict[str, Any]:
 
 
 def table(rows: Iterable[dict[str, Any]], *, tail: Iterable[str] = TAIL) -> pd.DataFrame:
-    """Rows of :func:`summary_row` as a DataFrame: keys first, the node columns in the order they first
-    appear, then ``tail``; counts and years as integers (a failed row leaves them empty, not 0.0)."""
+    """Rows of :func:`summary_row` as a DataFrame: keys first, the node columns (every column without a label
+    in :data:`~perflib.frames.LABELS`, a score) in the order they first appear, then ``tail``; each column of
+    its type (see :func:`perflib.frames.typed`: a failed row leaves counts empty, not 0.0)."""
 
     rows = list(rows)
     tail = list(tail)
     columns = list(dict.fromkeys(c for r in rows for c in r))
     columns = [c for c in columns if c not in tail] + [c for c in tail if c in columns or c not in ("error", "path")]
-    frame = _frame(rows, columns)
-    for c in ("year", *COUNTS):
-        if c in frame:
-            frame[c] = frame[c].astype("Int64")
-    return frame
+    return _frame(rows, columns, scores=[c for c in columns if c not in LABELS])
 
 
 def portfolio(params_dir: str | Path = "params", years: Iterable[int] | None = None,
@@ -126,8 +133,8 @@ def _keyed(evs: Iterable[Evaluation], per: Any, columns: list[str]) -> pd.DataFr
             frame.insert(i, key, value)
         frames.append(frame)
     if not frames:
-        return pd.DataFrame(columns=[*KEYS, *columns])
-    return pd.concat(frames, ignore_index=True)
+        return typed(pd.DataFrame(columns=[*KEYS, *columns]))
+    return typed(pd.concat(frames, ignore_index=True))
 
 
 def portfolio_indicators(params_dir: str | Path = "params", years: Iterable[int] | None = None,

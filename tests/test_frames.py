@@ -9,13 +9,19 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
 
 import perflib
 from perflib import InputErrors, evaluate
-from perflib.demo import generate
-from perflib.frames import LABELS, chinese
+from perflib.batch.outputs import Entry
+from perflib.batch.summary import summary_frame
+from perflib.demo import PROFILES, generate
+from perflib.frames import COLUMN_TYPES, GRADES, LABELS, chinese
+from perflib.portfolios import indicators_table
 
 from .conftest import EXAMPLE, FRAMEWORKS
+
+CODES = [p.code for p in PROFILES]
 
 
 @pytest.fixture(scope="module")
@@ -130,3 +136,112 @@ def test_portfolio_agrees_with_score_json(tmp_path: Path) -> None:
     assert set(indicators.year) == {2023} and indicators.columns[:4].tolist() == ["code", "department", "year",
                                                                                  "framework"]
     assert len(indicators) == sum(len(evaluate(p).scorecard.indicators) for p in tmp_path.glob("demo-*/2023.yaml"))
+
+
+# ---------------------------------------------------------------------- issue 23, item 13: one type per column
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo portfolio: 12 departments × 3 years, and a year snapshot beside some."""
+    root = tmp_path_factory.mktemp("demo")
+    generate(root, frameworks_dir=FRAMEWORKS)
+    return root
+
+
+def _without_monthly(tmp_path: Path) -> perflib.Evaluation:
+    data = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+    del data["execution"]["monthly"]
+    path = tmp_path / "baiyun-emergency" / "2023.yaml"
+    path.parent.mkdir(parents=True)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return evaluate(path)
+
+
+#: (what, the frame from the demo folder and a scratch folder): every frame perflib returns, including ones
+#: whose score columns are all empty (demo-culture 2024 has no self-score) and empty frames
+FRAMES = {
+    "indicators, no self-score": lambda d, t: evaluate(d / "demo-culture" / "2024.yaml").indicators_frame(),
+    "nodes": lambda d, t: evaluate(d / "demo-water" / "2024.yaml").nodes_frame(),
+    "findings": lambda d, t: evaluate(d / "demo-water" / "2024.yaml").findings_frame(),
+    "budget": lambda d, t: evaluate(d / "demo-water" / "2024.yaml").budget_frame(),
+    "monthly": lambda d, t: evaluate(d / "demo-water" / "2024.yaml").monthly_frame(),
+    "monthly, empty": lambda d, t: _without_monthly(t).monthly_frame(),
+    "portfolio": lambda d, t: perflib.portfolio(d),
+    "portfolio indicators": lambda d, t: perflib.portfolio_indicators(d, years=[2024]),
+    "portfolio findings": lambda d, t: perflib.portfolio_findings(d, departments=["demo-water"]),
+    "indicators table, empty": lambda d, t: indicators_table([]),
+    "compare": lambda d, t: perflib.compare(evaluate(d / "demo-water" / "2023.yaml"),
+                                            evaluate(d / "demo-water" / "2024.yaml")),
+    "summary": lambda d, t: summary_frame([Entry(p.parent.name, int(p.stem), "ok", summary=evaluate(p).to_dict())
+                                           for p in sorted(d.glob("demo-w*/2024.yaml"))]),
+    "summary, empty": lambda d, t: summary_frame([]),
+}
+
+
+@pytest.mark.parametrize("what", FRAMES)
+def test_every_column_has_its_type_whatever_the_data(demo: Path, tmp_path: Path, what: str) -> None:
+    frame = FRAMES[what](demo, tmp_path)
+    for column, dtype in frame.dtypes.items():
+        expected = COLUMN_TYPES.get(column)
+        if column == "grade":
+            assert dtype == pd.CategoricalDtype(GRADES, ordered=True), what
+        elif expected is not None:
+            assert str(dtype) == expected, (what, column, dtype)
+        elif not column.isascii():  # the portfolio's node columns, named by the node: scores
+            assert str(dtype) == "float64", (what, column, dtype)
+    frame.select_dtypes("number").round(1)  # what an analyst does first
+
+
+@pytest.mark.parametrize(("frame", "column"), [
+    (lambda d: evaluate(d / "demo-culture" / "2024.yaml").indicators_frame(), "self_score"),  # no self-score at all
+    (lambda d: perflib.portfolio_indicators(d, years=[2024]), "self_score"),  # object once frames are concatenated
+    (lambda d: perflib.portfolio_indicators(d, departments=["demo-culture"], years=[2024]), "self_score"),
+])
+def test_an_empty_score_column_is_numeric(demo: Path, frame, column: str) -> None:
+    values = frame(demo)[column]
+    assert values.dtype == "float64" and values.round(1).isna().sum() == values.isna().sum()
+
+
+def test_grade_is_ordered_best_last(demo: Path) -> None:
+    frame = perflib.portfolio(demo)
+    assert frame.grade.cat.categories.tolist() == ["差", "中", "良", "优"] and frame.grade.cat.ordered
+    assert ((frame.grade > "良") == (frame.grade == "优")).all()
+    assert frame.sort_values("grade").grade.drop_duplicates().tolist() == sorted(set(frame.grade),
+                                                                               key=GRADES.index)
+
+
+@pytest.mark.parametrize(("names", "expected"), [
+    (["优", "良", "中", "差"], ["差", "中", "良", "优"]),
+    (["优秀", "良好", "合格", "不合格"], ["不合格", "合格", "良好", "优秀"]),  # a framework of one's own: by its bands
+])
+def test_grades_are_in_the_order_of_their_bands(demo: Path, params_root: Path, names: list[str],
+                                               expected: list[str]) -> None:
+    fw = yaml.safe_load((params_root / "frameworks" / "guangzhou-department-overall.yaml").read_text(encoding="utf-8"))
+    fw["id"] = "own-grades"
+    for grade, name in zip(fw["grades"], names):
+        grade["name"] = name
+    (params_root / "frameworks" / "own-grades.yaml").write_text(yaml.safe_dump(fw, allow_unicode=True),
+                                                                encoding="utf-8")
+    for path in demo.glob("demo-*/2024.yaml"):  # the demo's departments, every grade, under that framework
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data.pop("stated", None)
+        (params_root / path.parent.name).mkdir()
+        (params_root / path.parent.name / path.name).write_text(
+            yaml.safe_dump({**data, "framework": "own-grades"}, allow_unicode=True), encoding="utf-8")
+    frame = perflib.portfolio(params_root)
+    categories = frame.grade.cat.categories.tolist()
+    assert frame.grade.cat.ordered and set(frame.grade) <= set(categories)
+    assert categories == [n for n in expected if n in categories]
+    assert frame.sort_values(["grade", "total"]).total.is_monotonic_increasing  # the bands, in order
+
+
+@pytest.mark.parametrize("frame", [
+    lambda d: perflib.portfolio(d),
+    lambda d: perflib.portfolio_indicators(d),
+    lambda d: perflib.portfolio_findings(d),
+    lambda d: summary_frame([Entry("demo-water", 2024, "ok", summary=evaluate(d / "demo-water" / "2024.yaml")
+                                   .to_dict()), Entry("broken", 2024, "failed")]),
+])
+def test_year_has_one_dtype_in_every_frame(demo: Path, frame) -> None:
+    assert frame(demo).year.dtype == "int64"
