@@ -32,9 +32,11 @@ from .numbers import HUNDRED, exact, quantize
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-#: English column → Chinese display name, for every frame perflib returns.
+#: English column → Chinese display name, for every frame perflib returns (a column name means one thing
+#: in every frame: ``path`` is a node's place in the indicator tree, ``file`` the input file).
 LABELS = {
-    "code": "部门代码", "department": "部门名称", "year": "年度", "framework": "评价框架", "path": "文件",
+    "code": "部门代码", "department": "部门名称", "year": "年度", "framework": "评价框架", "file": "文件",
+    "path": "指标路径",
     "no": "序号", "category": "指标类别", "top": "一级类别", "name": "名称", "target": "年度指标值",
     "actual": "实际完成值", "unit": "单位", "completion": "完成率（%）", "met": "是否完成", "weight": "分值",
     "score": "得分", "rule_score": "按规则得分", "self_score": "自评得分", "method": "计分方法",
@@ -48,6 +50,7 @@ LABELS = {
     "ratio": "实际÷目标（%）", "month": "月份", "cumulative": "累计支出", "cumulative_rate": "累计执行率（%）",
     "even": "均衡进度（%）", "budget_initial": "年初预算（万元）", "budget_adjusted": "调整后预算（万元）",
     "budget_spent": "支出（万元）", "status": "状态", "report": "报告",
+    "before": "变动前", "after": "变动后", "change": "变动（分）", "changed": "是否变动",
 }
 
 #: The grades of the bundled frameworks, lowest first: ``grade`` is a category in this order.
@@ -90,8 +93,12 @@ def pct(rate: Decimal | None) -> float | None:
 
 
 def chinese(frame: pd.DataFrame) -> pd.DataFrame:
-    """The frame with Chinese column names, for display and export."""
-    return frame.rename(columns=LABELS)
+    """The frame with Chinese column names, and names of its axes (after ``set_index``, ``groupby`` or
+    ``pivot_table``), for display and export; a column named by a node (the portfolio's) is Chinese already."""
+    def label(name: object) -> object:
+        return LABELS.get(name, name) if isinstance(name, str) else name
+
+    return frame.rename(columns=LABELS).rename_axis(index=label, columns=label)
 
 
 def typed(frame: pd.DataFrame, *, scores: Iterable[str] = ()) -> pd.DataFrame:

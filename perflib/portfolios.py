@@ -42,7 +42,7 @@ AMOUNTS = (("budget_initial", "initial_budget"), ("budget_adjusted", "adjusted_b
 RATES = (("execution_rate", "execution_rate"), ("evaluation_rate", "evaluation_rate"),
          ("adjustment_rate", "budget_adjustment_rate"))
 COUNTS = ("errors", "warnings", "infos")
-TAIL = [*(c for c, _ in AMOUNTS), *(c for c, _ in RATES), *COUNTS, "error", "path"]
+TAIL = [*(c for c, _ in AMOUNTS), *(c for c, _ in RATES), *COUNTS, "error", "file"]
 
 
 def evaluations(params_dir: str | Path, years: Iterable[int] | None = None,
@@ -81,8 +81,8 @@ def summary_row(summary: dict[str, Any]) -> dict[str, Any]:
 
 
 def row(ev: Evaluation) -> dict[str, Any]:
-    """An evaluation's row of the portfolio (see :func:`summary_row`), with ``path``."""
-    return {**summary_row(ev.to_dict()), "error": None, "path": str(ev.path) if ev.path else ""}
+    """An evaluation's row of the portfolio (see :func:`summary_row`), with its ``file``."""
+    return {**summary_row(ev.to_dict()), "error": None, "file": str(ev.path) if ev.path else ""}
 
 
 def table(rows: Iterable[dict[str, Any]], *, tail: Iterable[str] = TAIL) -> pd.DataFrame:
@@ -93,7 +93,7 @@ def table(rows: Iterable[dict[str, Any]], *, tail: Iterable[str] = TAIL) -> pd.D
     rows = list(rows)
     tail = list(tail)
     columns = list(dict.fromkeys(c for r in rows for c in r))
-    columns = [c for c in columns if c not in tail] + [c for c in tail if c in columns or c not in ("error", "path")]
+    columns = [c for c in columns if c not in tail] + [c for c in tail if c in columns or c not in ("error", "file")]
     return _frame(rows, columns, scores=[c for c in columns if c not in LABELS])
 
 
@@ -102,12 +102,12 @@ def portfolio(params_dir: str | Path = "params", years: Iterable[int] | None = N
     """One row per department-year: code, department, year, framework, total, grade, the score of every node
     that is not an indicator (a column named by the node: 一级、二级 and the management rows), amounts in 万元
     (``budget_initial``, ``budget_adjusted``, ``budget_spent``), execution, evaluation and adjustment rates
-    (%), the count of findings by level, ``error`` and ``path``. A file that does not validate has a row too,
+    (%), the count of findings by level, ``error`` and ``file``. A file that does not validate has a row too,
     with its ``error`` and nothing scored.
     """
     done, failed = evaluations(params_dir, years, departments)
     rows = [row(ev) for ev in done]
-    rows += [{"code": path.parent.name, "department": "", "year": int(path.stem), "error": error, "path": str(path)}
+    rows += [{"code": path.parent.name, "department": "", "year": int(path.stem), "error": error, "file": str(path)}
              for path, error in failed.items()]
     frame = table(rows)
     return frame.sort_values(["code", "year"], ignore_index=True) if len(frame) else frame
@@ -150,25 +150,27 @@ def portfolio_findings(params_dir: str | Path = "params", years: Iterable[int] |
 
 
 def compare(a: Evaluation, b: Evaluation) -> pd.DataFrame:
-    """What changed from ``a`` to ``b``: every node's score (``before``, ``after``, ``change``) and every
-    finding that appeared or went (``before``/``after`` are 有 or 无). ``changed`` marks the rows that moved.
+    """What changed from ``a`` to ``b``: every node's score (``before``, ``after``, ``change``; ``path`` its
+    place in the tree) and every finding that appeared or went (its ``message``; ``before``/``after`` are 有 or
+    无). ``changed`` marks the rows that moved.
     """
     before = {n.path: n for n in a.scorecard.walk()}
     after = {n.path: n for n in b.scorecard.walk()}
-    rows = [{"kind": "total", "name": "总分", "path": "", "before": num(a.total), "after": num(b.total),
-             "change": num(b.total - a.total), "changed": a.total != b.total}]
-    rows.append({"kind": "grade", "name": "等级", "path": "", "before": a.grade, "after": b.grade, "change": None,
-                 "changed": a.grade != b.grade})
+    rows = [{"kind": "total", "name": "总分", "path": "", "message": "", "before": num(a.total),
+             "after": num(b.total), "change": num(b.total - a.total), "changed": a.total != b.total}]
+    rows.append({"kind": "grade", "name": "等级", "path": "", "message": "", "before": a.grade, "after": b.grade,
+                 "change": None, "changed": a.grade != b.grade})
     for path in dict.fromkeys([*before, *after]):
         x, y = before.get(path), after.get(path)
         sx, sy = (x.score if x else None), (y.score if y else None)
-        rows.append({"kind": "node", "name": path[-1], "path": " / ".join(path), "before": num(sx), "after": num(sy),
-                     "change": num(sy - sx) if sx is not None and sy is not None else None, "changed": sx != sy})
+        rows.append({"kind": "node", "name": path[-1], "path": " / ".join(path), "message": "", "before": num(sx),
+                     "after": num(sy), "change": num(sy - sx) if sx is not None and sy is not None else None,
+                     "changed": sx != sy})
     old = {(f.level, f.code, f.message) for f in a.findings}
     new = {(f.level, f.code, f.message) for f in b.findings}
     for level, code, message in [*(k for k in ((f.level, f.code, f.message) for f in a.findings) if k not in new),
                                  *(k for k in ((f.level, f.code, f.message) for f in b.findings) if k not in old)]:
-        rows.append({"kind": "finding", "name": f"{code}（{LEVEL_NAMES[level]}）", "path": message,
+        rows.append({"kind": "finding", "name": f"{code}（{LEVEL_NAMES[level]}）", "path": "", "message": message,
                      "before": "有" if (level, code, message) in old else "无",
                      "after": "有" if (level, code, message) in new else "无", "change": None, "changed": True})
-    return _frame(rows, ["kind", "name", "path", "before", "after", "change", "changed"])
+    return _frame(rows, ["kind", "name", "path", "message", "before", "after", "change", "changed"])

@@ -93,7 +93,7 @@ def test_what_if_changes_nothing_on_disk_and_compare_shows_what_moved(ev) -> Non
     moved = diff[diff.changed & (diff.kind == "node")]
     assert set(moved.name) == {"履职效能", "产出指标完成情况", name}
     assert moved.set_index("name").loc[name, ["before", "after", "change"]].tolist() == [3.29, 3.5, 0.21]
-    assert diff.iloc[0].tolist() == ["total", "总分", "", 91.88, 92.09, 0.21, True]
+    assert diff.iloc[0].tolist() == ["total", "总分", "", "", 91.88, 92.09, 0.21, True]
     gone = diff[(diff.kind == "finding") & (diff.after == "无")]
     assert gone.name.str.startswith("TARGET_MISSED").all() and len(gone) == 1
     leaf = ev.what_if({"财务管理合规性": {"deductions": []}})
@@ -245,3 +245,40 @@ def test_grades_are_in_the_order_of_their_bands(demo: Path, params_root: Path, n
 ])
 def test_year_has_one_dtype_in_every_frame(demo: Path, frame) -> None:
     assert frame(demo).year.dtype == "int64"
+
+
+@pytest.mark.parametrize("what", FRAMES)
+def test_chinese_labels_every_column(demo: Path, tmp_path: Path, what: str) -> None:
+    frame = FRAMES[what](demo, tmp_path)
+    labelled = chinese(frame).columns.tolist()
+    assert not [c for c in labelled if c.isascii()], what  # every English column has its label
+    assert len(set(labelled)) == len(labelled), what  # and no two the same
+
+
+@pytest.mark.parametrize(("frame", "column", "label", "holds"), [
+    (lambda d: evaluate(d / "demo-water" / "2024.yaml").nodes_frame(), "path", "指标路径", "履职效能 / "),
+    (lambda d: perflib.compare(evaluate(d / "demo-water" / "2023.yaml"), evaluate(d / "demo-water" / "2024.yaml")),
+     "path", "指标路径", "履职效能 / "),
+    (lambda d: perflib.portfolio(d), "file", "文件", "2024.yaml"),
+])
+def test_a_column_name_means_one_thing(demo: Path, frame, column: str, label: str, holds: str) -> None:
+    values = frame(demo)
+    assert LABELS[column] == label and values[column].str.contains(holds, regex=False).any()
+
+
+def test_compare_gives_a_finding_its_message(demo: Path) -> None:
+    diff = perflib.compare(evaluate(demo / "demo-water" / "2023.yaml"), evaluate(demo / "demo-water" / "2024.yaml"))
+    findings = diff[diff.kind == "finding"]
+    assert len(findings) and (findings.message != "").all() and (findings.path == "").all()
+    assert (diff[diff.kind != "finding"].message == "").all()
+
+
+@pytest.mark.parametrize(("frame", "index", "columns"), [
+    (lambda d: evaluate(d / "demo-water" / "2024.yaml").nodes_frame().set_index("path"), ["指标路径"], [None]),
+    (lambda d: perflib.portfolio(d).groupby(["year", "grade"], observed=True)[["total"]].mean(), ["年度", "等级"],
+     [None]),
+    (lambda d: perflib.portfolio(d).pivot_table(index="code", columns="year", values="total"), ["部门代码"], ["年度"]),
+])
+def test_chinese_labels_the_axes_too(demo: Path, frame, index: list, columns: list) -> None:
+    labelled = chinese(frame(demo))
+    assert (labelled.index.names, labelled.columns.names) == (index, columns)
