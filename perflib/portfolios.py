@@ -8,8 +8,9 @@ described in :mod:`perflib.frames` (English names, Chinese labels in ``perflib.f
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
+from numbers import Integral
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,7 +27,7 @@ from .frames import (
     num,
     typed,
 )
-from .inputs.params import discover
+from .inputs.params import YEAR_FILE, discover
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -45,17 +46,74 @@ COUNTS = ("errors", "warnings", "infos")
 TAIL = [*(c for c, _ in AMOUNTS), *(c for c, _ in RATES), *COUNTS, "error", "file"]
 
 
-def evaluations(params_dir: str | Path, years: Iterable[int] | None = None,
-                departments: Iterable[str] | None = None) -> tuple[list[Evaluation], dict[Path, str]]:
-    """Every department-year under ``params_dir`` evaluated, and the files that could not be, with why."""
+def evaluations(params_dir: str | Path, years: int | Iterable[int] | None = None,
+                departments: str | Iterable[str] | None = None) -> tuple[list[Evaluation], dict[Path, str]]:
+    """Every department-year under ``params_dir`` evaluated, and the files that could not be, with why.
+
+    ``years`` and ``departments`` select: one (``2024``, ``"demo-water"``) or several (a list); None: all.
+    Raise PerflibError when ``params_dir`` is not a folder or nothing in it is selected, ValueError for a
+    selection that is not years or department codes."""
+    chosen_years, chosen_codes = selected_years(years), selected_departments(departments)
+    paths = discover(params_dir, departments=chosen_codes, years=chosen_years)
+    if not paths:
+        raise PerflibError(_nothing_found(params_dir, chosen_years, chosen_codes))
     done, failed = [], {}
-    for path in discover(params_dir, departments=list(departments or []) or None, years=list(years or []) or None):
+    for path in paths:
         try:
             done.append(evaluate(path))
         except PerflibError as exc:
             failed[path] = str(exc).splitlines()[0] + (f"（另有 {len(str(exc).splitlines()) - 1} 处）"
                                                        if len(str(exc).splitlines()) > 1 else "")
     return done, failed
+
+
+def selected_years(years: int | str | Iterable[int | str] | None) -> list[int] | None:
+    """``years`` as a list of years: one year (``2024``) or several; None (or none listed): every year."""
+    items = [years] if isinstance(years, (Integral, str)) else years
+    return _listed(items, "years", "年度（如 2024）或年度的列表", _year)
+
+
+def selected_departments(departments: str | Iterable[str] | None) -> list[str] | None:
+    """``departments`` as a list of codes: one code (``"demo-water"``) or several; None: every department."""
+    items = [departments] if isinstance(departments, str) else departments
+    return _listed(items, "departments", "部门代码（如 demo-water）或部门代码的列表",
+                   lambda v: v if isinstance(v, str) and v else None)
+
+
+def _year(value: object) -> int | None:
+    if isinstance(value, Integral) and not isinstance(value, bool):
+        return int(value)
+    if isinstance(value, str) and YEAR_FILE.match(value.strip()):
+        return int(value)
+    return None
+
+
+def _listed(items: object, name: str, expected: str, read: Any) -> list | None:
+    if items is None:
+        return None
+    if not isinstance(items, Iterable) or isinstance(items, (bytes, Mapping)):
+        raise ValueError(f"{name}: 应为{expected}，实际为 {items!r}")
+    out = []
+    for item in items:
+        value = read(item)
+        if value is None:
+            raise ValueError(f"{name}: 应为{expected}，实际为 {item!r}")
+        out.append(value)
+    return out or None
+
+
+def _nothing_found(params_dir: str | Path, years: list[int] | None, codes: list[str] | None) -> str:
+    """Why nothing was selected: what was asked for, and what there is."""
+    there = discover(params_dir)
+    if not there:
+        return f"{params_dir}: 没有找到 <部门代码>/<年度>.yaml 输入文件"
+    asked = "；".join(filter(None, [f"部门 {'、'.join(codes)}" if codes else "",
+                                    f"年度 {'、'.join(map(str, years))}" if years else ""]))
+    have_codes = sorted({p.parent.name for p in there})
+    have_years = sorted({int(p.stem) for p in there})
+    shown = "、".join(have_codes[:5]) + (f" 等 {len(have_codes)} 个" if len(have_codes) > 5 else "")
+    return (f"{params_dir}: 没有找到所选的输入文件（{asked}）；该目录中有部门 {shown}，"
+            f"年度 {'、'.join(map(str, have_years))}")
 
 
 def _two(value: float | None, factor: Decimal = Decimal(1)) -> float | None:
@@ -97,13 +155,14 @@ def table(rows: Iterable[dict[str, Any]], *, tail: Iterable[str] = TAIL) -> pd.D
     return _frame(rows, columns, scores=[c for c in columns if c not in LABELS])
 
 
-def portfolio(params_dir: str | Path = "params", years: Iterable[int] | None = None,
-              departments: Iterable[str] | None = None) -> pd.DataFrame:
+def portfolio(params_dir: str | Path = "params", years: int | Iterable[int] | None = None,
+              departments: str | Iterable[str] | None = None) -> pd.DataFrame:
     """One row per department-year: code, department, year, framework, total, grade, the score of every node
     that is not an indicator (a column named by the node: 一级、二级 and the management rows), amounts in 万元
     (``budget_initial``, ``budget_adjusted``, ``budget_spent``), execution, evaluation and adjustment rates
     (%), the count of findings by level, ``error`` and ``file``. A file that does not validate has a row too,
-    with its ``error`` and nothing scored.
+    with its ``error`` and nothing scored. ``years`` and ``departments`` select one or several (see
+    :func:`evaluations`); a folder that does not exist, or a selection of nothing, is an error.
     """
     done, failed = evaluations(params_dir, years, departments)
     rows = [row(ev) for ev in done]
@@ -137,14 +196,14 @@ def _keyed(evs: Iterable[Evaluation], per: Any, columns: list[str]) -> pd.DataFr
     return typed(pd.concat(frames, ignore_index=True))
 
 
-def portfolio_indicators(params_dir: str | Path = "params", years: Iterable[int] | None = None,
-                         departments: Iterable[str] | None = None) -> pd.DataFrame:
+def portfolio_indicators(params_dir: str | Path = "params", years: int | Iterable[int] | None = None,
+                         departments: str | Iterable[str] | None = None) -> pd.DataFrame:
     """One row per indicator of every valid department-year (see :func:`indicators_table`)."""
     return indicators_table(evaluations(params_dir, years, departments)[0])
 
 
-def portfolio_findings(params_dir: str | Path = "params", years: Iterable[int] | None = None,
-                       departments: Iterable[str] | None = None) -> pd.DataFrame:
+def portfolio_findings(params_dir: str | Path = "params", years: int | Iterable[int] | None = None,
+                       departments: str | Iterable[str] | None = None) -> pd.DataFrame:
     """One row per audit finding of every valid department-year (see :func:`findings_table`)."""
     return findings_table(evaluations(params_dir, years, departments)[0])
 

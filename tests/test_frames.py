@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 import yaml
 
 import perflib
-from perflib import InputErrors, evaluate
+from perflib import InputErrors, PerflibError, evaluate
 from perflib.batch.outputs import Entry
 from perflib.batch.summary import summary_frame
 from perflib.demo import PROFILES, generate
@@ -245,6 +247,50 @@ def test_grades_are_in_the_order_of_their_bands(demo: Path, params_root: Path, n
 ])
 def test_year_has_one_dtype_in_every_frame(demo: Path, frame) -> None:
     assert frame(demo).year.dtype == "int64"
+
+
+@pytest.mark.parametrize("call", [perflib.portfolio, perflib.portfolio_indicators, perflib.portfolio_findings])
+@pytest.mark.parametrize(("where", "kwargs", "says"), [
+    ("nowhere", {}, "没有找到这个目录"),
+    ("demo-water/2024.yaml", {}, "不是目录"),
+    ("", {"departments": "demo-wter"}, r"没有找到所选的输入文件（部门 demo-wter）；该目录中有部门 demo-"),
+    ("", {"years": 2030}, r"没有找到所选的输入文件（年度 2030）.*年度 2022、2023、2024"),
+    ("demo-water", {}, "没有找到 <部门代码>/<年度>.yaml 输入文件"),  # a department's folder for the params folder
+])
+def test_a_folder_or_selection_with_nothing_in_it_is_an_error(demo: Path, call, where: str, kwargs: dict,
+                                                              says: str) -> None:
+    with pytest.raises(PerflibError, match=says):
+        call(demo / where, **kwargs)
+
+
+@pytest.mark.parametrize(("kwargs", "rows"), [
+    ({"years": 2024}, {(c, 2024) for c in CODES}),
+    ({"years": "2024"}, {(c, 2024) for c in CODES}),
+    ({"years": np.int64(2024)}, {(c, 2024) for c in CODES}),  # as frame.year.max() gives it
+    ({"years": [2023, 2024]}, {(c, y) for c in CODES for y in (2023, 2024)}),
+    ({"departments": "demo-water"}, {("demo-water", y) for y in (2022, 2023, 2024)}),
+    ({"departments": ["demo-water"], "years": 2022}, {("demo-water", 2022)}),
+    ({"departments": ("demo-water", "demo-health"), "years": range(2022, 2023)}, {("demo-water", 2022),
+                                                                                  ("demo-health", 2022)}),
+])
+def test_one_year_or_department_selects_as_a_list_of_one_does(demo: Path, kwargs: dict, rows: set) -> None:
+    for call in (perflib.portfolio, perflib.portfolio_indicators):
+        frame = call(demo, **kwargs)
+        assert set(zip(frame.code, frame.year)) == rows, call
+
+
+@pytest.mark.parametrize(("kwargs", "says"), [
+    ({"years": True}, "years: 应为年度（如 2024）或年度的列表，实际为 True"),
+    ({"years": "二〇二四"}, "years: 应为年度"),
+    ({"years": [2024, None]}, "实际为 None"),
+    ({"years": 2024.0}, "实际为 2024.0"),
+    ({"departments": 3}, "departments: 应为部门代码（如 demo-water）或部门代码的列表，实际为 3"),
+    ({"departments": ["demo-water", b"demo-health"]}, "实际为 b'demo-health'"),
+    ({"departments": {"demo-water": 1}}, "departments: 应为部门代码"),
+])
+def test_a_selection_that_is_not_years_or_codes_is_refused(demo: Path, kwargs: dict, says: str) -> None:
+    with pytest.raises(ValueError, match=re.escape(says)):
+        perflib.portfolio(demo, **kwargs)
 
 
 @pytest.mark.parametrize("what", FRAMES)

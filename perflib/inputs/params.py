@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..errors import InputError, InputErrors, Problems
+from ..errors import InputError, InputErrors, PerflibError, Problems
 from .locate import FRAMEWORKS_DIR
 from .schema import CODE_PATTERN, ParamsFile
 from .validation import validate
@@ -42,8 +42,12 @@ def load_params(path: str | Path) -> tuple[ParamsFile, dict[tuple, int]]:
 
 
 def discover(root: str | Path, *, departments: list[str] | None = None, years: list[int] | None = None) -> list[Path]:
-    """Every ``<root>/<code>/<year>.yaml``, sorted, optionally filtered by code and year."""
+    """Every ``<root>/<code>/<year>.yaml``, sorted, optionally filtered by code and year; raise PerflibError
+    when ``root`` is not a folder (a mistyped folder is not a folder without files)."""
     root = Path(root)
+    if not root.is_dir():
+        raise PerflibError(f"{root}: " + ("不是目录，应为输入目录 <部门代码>/<年度>.yaml 所在的目录" if root.exists()
+                                          else "没有找到这个目录，应为输入目录 <部门代码>/<年度>.yaml 所在的目录"))
     found = []
     for path in sorted(root.glob("*/*.yaml")):
         if path.parent.name == FRAMEWORKS_DIR or not YEAR_FILE.match(path.stem):
