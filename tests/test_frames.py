@@ -328,3 +328,50 @@ def test_compare_gives_a_finding_its_message(demo: Path) -> None:
 def test_chinese_labels_the_axes_too(demo: Path, frame, index: list, columns: list) -> None:
     labelled = chinese(frame(demo))
     assert (labelled.index.names, labelled.columns.names) == (index, columns)
+
+
+# ---------------------------------------------------------------------- issue 23, item 14: what-if says or refuses
+
+WATER = "demo-water/2024.yaml"  # 监督检查问题整改率: numerator ÷ denominator, and the department's own score 6
+
+
+@pytest.fixture(scope="module")
+def water(demo: Path) -> perflib.Evaluation:
+    ev = evaluate(demo / WATER)
+    assert str(ev.total) == "79.82"
+    return ev
+
+
+@pytest.mark.parametrize(("changes", "says"), [
+    ({"监督检查问题整改率": "95%"}, "indicators.监督检查问题整改率.actual: 该指标的实际完成值由分子 ÷ 分母算出（1923 ÷ 2774），改 actual 不会改变得分"),
+    ({"投诉办结率": "99%"}, "indicators.投诉办结率.actual: 该指标的实际完成值由分子 ÷ 分母算出"),  # no self-score
+    ({"投诉办结率": {"actual": "99%", "numerator": 1030}}, "由分子 ÷ 分母算出（1030 ÷ 1037）"),
+    ({"监督检查问题整改率": {"numerator": 2700}}, "按部门自评得分 self_score（6 分）计分，改 numerator 不会改变得分"),
+    ({"监督检查问题整改率": {"target": "≥95%", "weight": 7}}, "改 target、weight 不会改变得分"),
+    ({"不发生重大水利工程安全责任事故": {"tier": "未达成"}}, "self_score（4.5 分）计分，改 tier 不会改变得分"),
+])
+def test_what_if_refuses_a_change_the_score_would_not_see(water, changes: dict, says: str) -> None:
+    with pytest.raises(InputErrors, match=re.escape(says)) as info:
+        water.what_if(changes)
+    assert len(info.value.errors) == 1 and ("self_score" in str(info.value) or "numerator" in str(info.value))
+
+
+@pytest.mark.parametrize(("changes", "name", "total", "rule_score"), [
+    ({"监督检查问题整改率": {"self_score": 5}}, "监督检查问题整改率", "78.82", 4.62),
+    ({"监督检查问题整改率": {"numerator": 1000, "self_score": None}}, "监督检查问题整改率", "76.22", 2.4),
+    ({"监督检查问题整改率": {"numerator": 2700, "self_score": 6}}, "监督检查问题整改率", "79.82", 6.0),  # kept, said so
+    ({"监督检查问题整改率": {"analysis": "已复核"}}, "监督检查问题整改率", "79.82", 4.62),  # not scored
+    ({"投诉办结率": {"numerator": None, "denominator": None, "actual": "90%"}}, "投诉办结率", "79.66", 2.84),
+])
+def test_what_if_applies_a_change_that_says_what_becomes_of_the_own_score(water, changes: dict, name: str,
+                                                                        total: str, rule_score: float) -> None:
+    after = water.what_if(changes)
+    assert str(after.total) == total
+    assert after.indicators_frame().set_index("name").loc[name, "rule_score"] == rule_score
+
+
+def test_what_if_refuses_new_deductions_of_a_leaf_scored_by_hand(water) -> None:
+    scored = water.what_if({"财务管理合规性": {"score": 2}})
+    with pytest.raises(InputErrors, match=re.escape("management.财务管理合规性.deductions: 该项按自评得分 score（2 分）计分")):
+        scored.what_if({"财务管理合规性": {"deductions": []}})
+    assert scored.what_if({"财务管理合规性": {"deductions": [], "score": None}}).total > scored.total
