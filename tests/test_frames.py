@@ -375,3 +375,24 @@ def test_what_if_refuses_new_deductions_of_a_leaf_scored_by_hand(water) -> None:
     with pytest.raises(InputErrors, match=re.escape("management.财务管理合规性.deductions: 该项按自评得分 score（2 分）计分")):
         scored.what_if({"财务管理合规性": {"deductions": []}})
     assert scored.what_if({"财务管理合规性": {"deductions": [], "score": None}}).total > scored.total
+
+
+@pytest.mark.parametrize("call", [
+    lambda path: evaluate(path),
+    lambda path: evaluate(path, strict=True),
+    lambda path: perflib.evaluation.load(path),
+])
+def test_evaluate_on_a_monitoring_snapshot_points_to_monitor(demo: Path, call) -> None:
+    snapshot = demo / "demo-water" / "2024-06.yaml"
+    with pytest.raises(InputErrors) as info:
+        call(snapshot)
+    assert str(info.value) == (f"{snapshot}: (文件): 这是绩效运行监控快照（<年度>-<月份>.yaml），不是年度自评输入文件："
+                               "请用 monitor 读取（perflib.monitoring.monitor.monitor(路径)，或命令 perflib monitor 路径）")
+
+
+def test_perflib_score_on_a_snapshot_says_monitor(demo: Path, capsys) -> None:
+    from perflib.cli import main
+
+    assert main(["score", str(demo / "demo-water" / "2024-06.yaml")]) == 2
+    err = capsys.readouterr().err
+    assert len(err.splitlines()) == 1 and "perflib monitor" in err

@@ -11,8 +11,10 @@ from .schema import CODE_PATTERN, ParamsFile
 from .validation import validate
 from .yamlio import load_yaml
 
-#: A year file's name without .yaml: the year (a monitoring snapshot adds -MM, see monitoring.snapshot)
+#: A year file's name without .yaml: the year
 YEAR_FILE = re.compile(r"^\d{4}$")
+#: A monitoring snapshot's name without .yaml: the year and the month, ``2024-06`` (see monitoring.snapshot)
+SNAPSHOT_FILE = re.compile(r"^(\d{4})-(\d{2})$")
 
 
 def year_file(params_dir: str | Path, code: str, year: int) -> Path:
@@ -21,8 +23,14 @@ def year_file(params_dir: str | Path, code: str, year: int) -> Path:
 
 
 def load_params(path: str | Path) -> tuple[ParamsFile, dict[tuple, int]]:
-    """Read and validate a params file (schema only); raise :class:`InputErrors`."""
+    """Read and validate a params file (schema only); raise :class:`InputErrors`, and refuse a monitoring
+    snapshot (``<year>-<MM>.yaml``) in one line naming what reads it, rather than listing every field in
+    which a snapshot differs from a year file."""
     path = Path(path)
+    if SNAPSHOT_FILE.match(path.stem):
+        raise InputErrors([InputError(
+            path, (), "这是绩效运行监控快照（<年度>-<月份>.yaml），不是年度自评输入文件：请用 monitor 读取"
+                      "（perflib.monitoring.monitor.monitor(路径)，或命令 perflib monitor 路径）")])
     try:
         data, lines = load_yaml(path)
     except InputError as exc:

@@ -39,13 +39,12 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from ..errors import InputError, InputErrors, Problems
 from ..inputs.locate import FRAMEWORKS_DIR
-from ..inputs.params import year_file
+from ..inputs.params import SNAPSHOT_FILE, year_file
 from ..inputs.schema import CODE_PATTERN, Amount, Name, _written
 from ..inputs.validation import validate
 from ..inputs.yamlio import load_yaml
 from .rules import RULES_DIR
 
-SNAPSHOT_FILE = re.compile(r"^(\d{4})-(\d{2})$")
 LIKELY = ("确定能", "有可能", "完全不可能")
 REASON_CATEGORIES = ("经费保障", "制度保障", "人员保障", "硬件条件保障", "其他")
 Written = Annotated[str, BeforeValidator(_written), Field(min_length=1, max_length=500)]
