@@ -37,10 +37,9 @@ import pandas as pd
 import perflib
 from perflib.frames import chinese
 from perflib.portfolios import evaluations as evaluate_all
-from perflib.present import charts, report
+from perflib.present import charts
 from perflib.present.html import figure
 
-report.setup()  # 中文字体；图表为黑白打印友好的样式
 pd.set_option("display.max_columns", 30)
 pd.set_option("display.width", 200)
 
