@@ -58,6 +58,22 @@ def test_explore_runs_on_the_demo_portfolio_and_renders(tmp_path: Path) -> None:
     assert "<script" not in html
 
 
+def test_explore_what_if_moves_the_total_where_a_rate_and_a_self_score_come_first(tmp_path: Path) -> None:
+    """demo-water 2024: its first missed indicator is a rate from numerator ÷ denominator with the department's
+    own score; the what-if takes the first one its actual scores, and the total moves (issue 23, item 14)."""
+    params = tmp_path / "params"
+    generate(params, frameworks_dir=FRAMEWORKS)
+    engines.register()
+    nb = pm.execute_notebook(str(BUNDLED_NOTEBOOKS / "explore.ipynb"), str(tmp_path / "explore.ipynb"),
+                             parameters={"params_dir": str(params), "year": 2024, "department": "demo-water"},
+                             kernel_name="python3", engine_name=engines.COLD, progress_bar=False, cwd=str(tmp_path))
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    assert not [o for o in outputs if o.output_type == "error"]
+    text = "\n".join(str(o.get("text", "")) for o in outputs)
+    assert "假设： {'水利工程服务对象受益人数': '15000人'}" in text
+    assert "总分 79.82 → " in text and "总分 79.82 → 79.82" not in text
+
+
 def test_a_pandas_chart_in_a_notebook_shows_chinese_after_import_perflib(tmp_path: Path) -> None:
     """In the analyst's kernel, as in explore.ipynb: ``import perflib``, then a chart of a frame — no setup call,
     and not one "Glyph … missing from font(s)" warning (issue 23, item 15)."""
