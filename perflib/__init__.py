@@ -13,6 +13,9 @@ from __future__ import annotations
 from ._version import __version__
 from .errors import InputError, InputErrors, PerflibError, TargetError
 from .evaluation import Evaluation, evaluate, evaluate_params
+from .present.fonts import install as _install_cjk_font
+
+_install_cjk_font()  # charts an analyst draws show Chinese; matplotlib is not imported for it (see present.fonts)
 
 
 def __getattr__(name: str):  # the analyst's tables: perflib.portfolio pulls in pandas when used

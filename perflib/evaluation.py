@@ -112,7 +112,10 @@ class Evaluation:
         "score": None}``); ``"monthly"`` to twelve month-end cumulative amounts. The figures the published
         report states (``stated``) are left out unless ``keep_stated``: they describe the report as it was,
         and every changed score would otherwise be reported as a mismatch. Raises
-        :class:`~perflib.errors.InputErrors` naming what is not there or not valid.
+        :class:`~perflib.errors.InputErrors` naming what is not there or not valid, and a change the score
+        would not see: a new actual where numerator ÷ denominator gives it, a rule input of an indicator
+        (or the deductions of a leaf) scored by the department's own score without saying what becomes of
+        that score (see :mod:`perflib.inputs.whatif`).
         """
         from .inputs.whatif import apply
 

@@ -13,10 +13,16 @@ asked for, so ``import perflib`` stays cheap.
 ``budget_frame(ev)``      one row per fund type, then 合计
 ``monthly_frame(ev)``     one row per month: cumulative spending and rate against the even pace
 ========================  =====================================================================
+
+Every column has one type whatever the data (:data:`COLUMN_TYPES`, applied by :func:`typed` as a frame is
+built): amounts, rates and scores are float64 with NaN where empty (so ``.round()``, ``.mean()`` and plotting
+always work), years and ordinal numbers int64, counts of findings nullable Int64 (empty for a file that did
+not validate), ``grade`` an ordered category (差 < 中 < 良 < 优, so ``frame.grade >= "良"`` and sorting rank).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -26,9 +32,11 @@ from .numbers import HUNDRED, exact, quantize
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-#: English column → Chinese display name, for every frame perflib returns.
+#: English column → Chinese display name, for every frame perflib returns (a column name means one thing
+#: in every frame: ``path`` is a node's place in the indicator tree, ``file`` the input file).
 LABELS = {
-    "code": "部门代码", "department": "部门名称", "year": "年度", "framework": "评价框架", "path": "文件",
+    "code": "部门代码", "department": "部门名称", "year": "年度", "framework": "评价框架", "file": "文件",
+    "path": "指标路径",
     "no": "序号", "category": "指标类别", "top": "一级类别", "name": "名称", "target": "年度指标值",
     "actual": "实际完成值", "unit": "单位", "completion": "完成率（%）", "met": "是否完成", "weight": "分值",
     "score": "得分", "rule_score": "按规则得分", "self_score": "自评得分", "method": "计分方法",
@@ -42,6 +50,25 @@ LABELS = {
     "ratio": "实际÷目标（%）", "month": "月份", "cumulative": "累计支出", "cumulative_rate": "累计执行率（%）",
     "even": "均衡进度（%）", "budget_initial": "年初预算（万元）", "budget_adjusted": "调整后预算（万元）",
     "budget_spent": "支出（万元）", "status": "状态", "report": "报告",
+    "before": "变动前", "after": "变动后", "change": "变动（分）", "changed": "是否变动",
+}
+
+#: The grades of the bundled frameworks, lowest first: ``grade`` is a category in this order.
+GRADES = ("差", "中", "良", "优")
+
+#: Amounts, rates and scores: float64, NaN where empty.
+FLOATS = ("completion", "ratio", "weight", "score", "rule_score", "self_score", "max", "lost", "rate", "initial",
+          "adjusted", "spent", "execution_rate", "adjustment_rate", "cumulative", "cumulative_rate", "even", "total",
+          "evaluation_rate", "budget_initial", "budget_adjusted", "budget_spent", "change")
+
+#: The dtype of every non-text column perflib returns, in whichever frame it appears; text keeps pandas'
+#: string type. ``grade``: an ordered category, see :func:`grade_dtype`.
+COLUMN_TYPES: dict[str, str] = {
+    **dict.fromkeys(FLOATS, "float64"),
+    "year": "int64", "no": "int64", "level": "int64", "month": "int64",
+    "errors": "Int64", "warnings": "Int64", "infos": "Int64",  # empty for a file that did not validate
+    "met": "bool", "changed": "bool",
+    "grade": "category",
 }
 
 INDICATOR_COLUMNS = ["no", "category", "top", "name", "target", "actual", "unit", "completion", "met", "ratio", "weight",
@@ -66,8 +93,35 @@ def pct(rate: Decimal | None) -> float | None:
 
 
 def chinese(frame: pd.DataFrame) -> pd.DataFrame:
-    """The frame with Chinese column names, for display and export."""
-    return frame.rename(columns=LABELS)
+    """The frame with Chinese column names, and names of its axes (after ``set_index``, ``groupby`` or
+    ``pivot_table``), for display and export; a column named by a node (the portfolio's) is Chinese already."""
+    def label(name: object) -> object:
+        return LABELS.get(name, name) if isinstance(name, str) else name
+
+    return frame.rename(columns=LABELS).rename_axis(index=label, columns=label)
+
+
+def typed(frame: pd.DataFrame, *, scores: Iterable[str] = ()) -> pd.DataFrame:
+    """``frame`` with each column of :data:`COLUMN_TYPES` of its type, and ``scores`` (columns named by a
+    node of the tree, as the portfolio's) float64: the same dtypes whether a column is full, empty or absent
+    from every row."""
+    types = {c: t for c, t in COLUMN_TYPES.items() if c in frame.columns and t != "category"}
+    frame = frame.astype({**types, **dict.fromkeys(scores, "float64")})
+    if "grade" in frame.columns:
+        frame["grade"] = frame["grade"].astype(grade_dtype(frame["grade"], frame["total"]))
+    return frame
+
+
+def grade_dtype(grades: pd.Series, totals: pd.Series) -> pd.CategoricalDtype:
+    """The ordered category of ``grades``: 差 < 中 < 良 < 优, so that 优 > 良 and sorting ranks; a framework
+    of one's own that names its grades otherwise has them in the order of its bands, i.e. of ``totals``
+    (the lowest total seen with each). An empty grade (a file that did not validate) is missing."""
+    pd = _pandas()
+    names = [g for g in dict.fromkeys(grades.dropna()) if g != ""]
+    if set(names) <= set(GRADES):
+        return pd.CategoricalDtype(GRADES, ordered=True)
+    lowest = {name: totals[grades == name].min() for name in names}
+    return pd.CategoricalDtype(sorted(names, key=lambda n: lowest[n]), ordered=True)
 
 
 @exact
@@ -133,8 +187,8 @@ def monthly_frame(ev: Any) -> pd.DataFrame:
     return _frame(rows, ["month", "cumulative", "cumulative_rate", "even"])
 
 
-def _frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
-    return _pandas().DataFrame(rows, columns=columns)
+def _frame(rows: list[dict], columns: list[str], *, scores: Iterable[str] = ()) -> pd.DataFrame:
+    return typed(_pandas().DataFrame(rows, columns=columns), scores=scores)
 
 
 # ---------------------------------------------------------------------- rich display in a notebook

@@ -8,15 +8,26 @@ described in :mod:`perflib.frames` (English names, Chinese labels in ``perflib.f
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
+from numbers import Integral
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import PerflibError
 from .evaluation import Evaluation, evaluate
-from .frames import FINDING_COLUMNS, INDICATOR_COLUMNS, LEVEL_NAMES, _frame, findings_frame, indicators_frame, num
-from .inputs.params import discover
+from .frames import (
+    FINDING_COLUMNS,
+    INDICATOR_COLUMNS,
+    LABELS,
+    LEVEL_NAMES,
+    _frame,
+    findings_frame,
+    indicators_frame,
+    num,
+    typed,
+)
+from .inputs.params import YEAR_FILE, discover
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -32,20 +43,77 @@ AMOUNTS = (("budget_initial", "initial_budget"), ("budget_adjusted", "adjusted_b
 RATES = (("execution_rate", "execution_rate"), ("evaluation_rate", "evaluation_rate"),
          ("adjustment_rate", "budget_adjustment_rate"))
 COUNTS = ("errors", "warnings", "infos")
-TAIL = [*(c for c, _ in AMOUNTS), *(c for c, _ in RATES), *COUNTS, "error", "path"]
+TAIL = [*(c for c, _ in AMOUNTS), *(c for c, _ in RATES), *COUNTS, "error", "file"]
 
 
-def evaluations(params_dir: str | Path, years: Iterable[int] | None = None,
-                departments: Iterable[str] | None = None) -> tuple[list[Evaluation], dict[Path, str]]:
-    """Every department-year under ``params_dir`` evaluated, and the files that could not be, with why."""
+def evaluations(params_dir: str | Path, years: int | Iterable[int] | None = None,
+                departments: str | Iterable[str] | None = None) -> tuple[list[Evaluation], dict[Path, str]]:
+    """Every department-year under ``params_dir`` evaluated, and the files that could not be, with why.
+
+    ``years`` and ``departments`` select: one (``2024``, ``"demo-water"``) or several (a list); None: all.
+    Raise PerflibError when ``params_dir`` is not a folder or nothing in it is selected, ValueError for a
+    selection that is not years or department codes."""
+    chosen_years, chosen_codes = selected_years(years), selected_departments(departments)
+    paths = discover(params_dir, departments=chosen_codes, years=chosen_years)
+    if not paths:
+        raise PerflibError(_nothing_found(params_dir, chosen_years, chosen_codes))
     done, failed = [], {}
-    for path in discover(params_dir, departments=list(departments or []) or None, years=list(years or []) or None):
+    for path in paths:
         try:
             done.append(evaluate(path))
         except PerflibError as exc:
             failed[path] = str(exc).splitlines()[0] + (f"（另有 {len(str(exc).splitlines()) - 1} 处）"
                                                        if len(str(exc).splitlines()) > 1 else "")
     return done, failed
+
+
+def selected_years(years: int | str | Iterable[int | str] | None) -> list[int] | None:
+    """``years`` as a list of years: one year (``2024``) or several; None (or none listed): every year."""
+    items = [years] if isinstance(years, (Integral, str)) else years
+    return _listed(items, "years", "年度（如 2024）或年度的列表", _year)
+
+
+def selected_departments(departments: str | Iterable[str] | None) -> list[str] | None:
+    """``departments`` as a list of codes: one code (``"demo-water"``) or several; None: every department."""
+    items = [departments] if isinstance(departments, str) else departments
+    return _listed(items, "departments", "部门代码（如 demo-water）或部门代码的列表",
+                   lambda v: v if isinstance(v, str) and v else None)
+
+
+def _year(value: object) -> int | None:
+    if isinstance(value, Integral) and not isinstance(value, bool):
+        return int(value)
+    if isinstance(value, str) and YEAR_FILE.match(value.strip()):
+        return int(value)
+    return None
+
+
+def _listed(items: object, name: str, expected: str, read: Any) -> list | None:
+    if items is None:
+        return None
+    if not isinstance(items, Iterable) or isinstance(items, (bytes, Mapping)):
+        raise ValueError(f"{name}: 应为{expected}，实际为 {items!r}")
+    out = []
+    for item in items:
+        value = read(item)
+        if value is None:
+            raise ValueError(f"{name}: 应为{expected}，实际为 {item!r}")
+        out.append(value)
+    return out or None
+
+
+def _nothing_found(params_dir: str | Path, years: list[int] | None, codes: list[str] | None) -> str:
+    """Why nothing was selected: what was asked for, and what there is."""
+    there = discover(params_dir)
+    if not there:
+        return f"{params_dir}: 没有找到 <部门代码>/<年度>.yaml 输入文件"
+    asked = "；".join(filter(None, [f"部门 {'、'.join(codes)}" if codes else "",
+                                    f"年度 {'、'.join(map(str, years))}" if years else ""]))
+    have_codes = sorted({p.parent.name for p in there})
+    have_years = sorted({int(p.stem) for p in there})
+    shown = "、".join(have_codes[:5]) + (f" 等 {len(have_codes)} 个" if len(have_codes) > 5 else "")
+    return (f"{params_dir}: 没有找到所选的输入文件（{asked}）；该目录中有部门 {shown}，"
+            f"年度 {'、'.join(map(str, have_years))}")
 
 
 def _two(value: float | None, factor: Decimal = Decimal(1)) -> float | None:
@@ -71,36 +139,34 @@ def summary_row(summary: dict[str, Any]) -> dict[str, Any]:
 
 
 def row(ev: Evaluation) -> dict[str, Any]:
-    """An evaluation's row of the portfolio (see :func:`summary_row`), with ``path``."""
-    return {**summary_row(ev.to_dict()), "error": None, "path": str(ev.path) if ev.path else ""}
+    """An evaluation's row of the portfolio (see :func:`summary_row`), with its ``file``."""
+    return {**summary_row(ev.to_dict()), "error": None, "file": str(ev.path) if ev.path else ""}
 
 
 def table(rows: Iterable[dict[str, Any]], *, tail: Iterable[str] = TAIL) -> pd.DataFrame:
-    """Rows of :func:`summary_row` as a DataFrame: keys first, the node columns in the order they first
-    appear, then ``tail``; counts and years as integers (a failed row leaves them empty, not 0.0)."""
+    """Rows of :func:`summary_row` as a DataFrame: keys first, the node columns (every column without a label
+    in :data:`~perflib.frames.LABELS`, a score) in the order they first appear, then ``tail``; each column of
+    its type (see :func:`perflib.frames.typed`: a failed row leaves counts empty, not 0.0)."""
 
     rows = list(rows)
     tail = list(tail)
     columns = list(dict.fromkeys(c for r in rows for c in r))
-    columns = [c for c in columns if c not in tail] + [c for c in tail if c in columns or c not in ("error", "path")]
-    frame = _frame(rows, columns)
-    for c in ("year", *COUNTS):
-        if c in frame:
-            frame[c] = frame[c].astype("Int64")
-    return frame
+    columns = [c for c in columns if c not in tail] + [c for c in tail if c in columns or c not in ("error", "file")]
+    return _frame(rows, columns, scores=[c for c in columns if c not in LABELS])
 
 
-def portfolio(params_dir: str | Path = "params", years: Iterable[int] | None = None,
-              departments: Iterable[str] | None = None) -> pd.DataFrame:
+def portfolio(params_dir: str | Path = "params", years: int | Iterable[int] | None = None,
+              departments: str | Iterable[str] | None = None) -> pd.DataFrame:
     """One row per department-year: code, department, year, framework, total, grade, the score of every node
     that is not an indicator (a column named by the node: 一级、二级 and the management rows), amounts in 万元
     (``budget_initial``, ``budget_adjusted``, ``budget_spent``), execution, evaluation and adjustment rates
-    (%), the count of findings by level, ``error`` and ``path``. A file that does not validate has a row too,
-    with its ``error`` and nothing scored.
+    (%), the count of findings by level, ``error`` and ``file``. A file that does not validate has a row too,
+    with its ``error`` and nothing scored. ``years`` and ``departments`` select one or several (see
+    :func:`evaluations`); a folder that does not exist, or a selection of nothing, is an error.
     """
     done, failed = evaluations(params_dir, years, departments)
     rows = [row(ev) for ev in done]
-    rows += [{"code": path.parent.name, "department": "", "year": int(path.stem), "error": error, "path": str(path)}
+    rows += [{"code": path.parent.name, "department": "", "year": int(path.stem), "error": error, "file": str(path)}
              for path, error in failed.items()]
     frame = table(rows)
     return frame.sort_values(["code", "year"], ignore_index=True) if len(frame) else frame
@@ -126,42 +192,44 @@ def _keyed(evs: Iterable[Evaluation], per: Any, columns: list[str]) -> pd.DataFr
             frame.insert(i, key, value)
         frames.append(frame)
     if not frames:
-        return pd.DataFrame(columns=[*KEYS, *columns])
-    return pd.concat(frames, ignore_index=True)
+        return typed(pd.DataFrame(columns=[*KEYS, *columns]))
+    return typed(pd.concat(frames, ignore_index=True))
 
 
-def portfolio_indicators(params_dir: str | Path = "params", years: Iterable[int] | None = None,
-                         departments: Iterable[str] | None = None) -> pd.DataFrame:
+def portfolio_indicators(params_dir: str | Path = "params", years: int | Iterable[int] | None = None,
+                         departments: str | Iterable[str] | None = None) -> pd.DataFrame:
     """One row per indicator of every valid department-year (see :func:`indicators_table`)."""
     return indicators_table(evaluations(params_dir, years, departments)[0])
 
 
-def portfolio_findings(params_dir: str | Path = "params", years: Iterable[int] | None = None,
-                       departments: Iterable[str] | None = None) -> pd.DataFrame:
+def portfolio_findings(params_dir: str | Path = "params", years: int | Iterable[int] | None = None,
+                       departments: str | Iterable[str] | None = None) -> pd.DataFrame:
     """One row per audit finding of every valid department-year (see :func:`findings_table`)."""
     return findings_table(evaluations(params_dir, years, departments)[0])
 
 
 def compare(a: Evaluation, b: Evaluation) -> pd.DataFrame:
-    """What changed from ``a`` to ``b``: every node's score (``before``, ``after``, ``change``) and every
-    finding that appeared or went (``before``/``after`` are 有 or 无). ``changed`` marks the rows that moved.
+    """What changed from ``a`` to ``b``: every node's score (``before``, ``after``, ``change``; ``path`` its
+    place in the tree) and every finding that appeared or went (its ``message``; ``before``/``after`` are 有 or
+    无). ``changed`` marks the rows that moved.
     """
     before = {n.path: n for n in a.scorecard.walk()}
     after = {n.path: n for n in b.scorecard.walk()}
-    rows = [{"kind": "total", "name": "总分", "path": "", "before": num(a.total), "after": num(b.total),
-             "change": num(b.total - a.total), "changed": a.total != b.total}]
-    rows.append({"kind": "grade", "name": "等级", "path": "", "before": a.grade, "after": b.grade, "change": None,
-                 "changed": a.grade != b.grade})
+    rows = [{"kind": "total", "name": "总分", "path": "", "message": "", "before": num(a.total),
+             "after": num(b.total), "change": num(b.total - a.total), "changed": a.total != b.total}]
+    rows.append({"kind": "grade", "name": "等级", "path": "", "message": "", "before": a.grade, "after": b.grade,
+                 "change": None, "changed": a.grade != b.grade})
     for path in dict.fromkeys([*before, *after]):
         x, y = before.get(path), after.get(path)
         sx, sy = (x.score if x else None), (y.score if y else None)
-        rows.append({"kind": "node", "name": path[-1], "path": " / ".join(path), "before": num(sx), "after": num(sy),
-                     "change": num(sy - sx) if sx is not None and sy is not None else None, "changed": sx != sy})
+        rows.append({"kind": "node", "name": path[-1], "path": " / ".join(path), "message": "", "before": num(sx),
+                     "after": num(sy), "change": num(sy - sx) if sx is not None and sy is not None else None,
+                     "changed": sx != sy})
     old = {(f.level, f.code, f.message) for f in a.findings}
     new = {(f.level, f.code, f.message) for f in b.findings}
     for level, code, message in [*(k for k in ((f.level, f.code, f.message) for f in a.findings) if k not in new),
                                  *(k for k in ((f.level, f.code, f.message) for f in b.findings) if k not in old)]:
-        rows.append({"kind": "finding", "name": f"{code}（{LEVEL_NAMES[level]}）", "path": message,
+        rows.append({"kind": "finding", "name": f"{code}（{LEVEL_NAMES[level]}）", "path": "", "message": message,
                      "before": "有" if (level, code, message) in old else "无",
                      "after": "有" if (level, code, message) in new else "无", "change": None, "changed": True})
-    return _frame(rows, ["kind", "name", "path", "before", "after", "change", "changed"])
+    return _frame(rows, ["kind", "name", "path", "message", "before", "after", "change", "changed"])

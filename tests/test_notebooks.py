@@ -56,3 +56,37 @@ def test_explore_runs_on_the_demo_portfolio_and_renders(tmp_path: Path) -> None:
     html = notebook_html(nb, title="组合分析")
     assert "一、得分排名与等级分布" in html and 'src="data:image/svg+xml;base64,' in html
     assert "<script" not in html
+
+
+def test_explore_what_if_moves_the_total_where_a_rate_and_a_self_score_come_first(tmp_path: Path) -> None:
+    """demo-water 2024: its first missed indicator is a rate from numerator ÷ denominator with the department's
+    own score; the what-if takes the first one its actual scores, and the total moves (issue 23, item 14)."""
+    params = tmp_path / "params"
+    generate(params, frameworks_dir=FRAMEWORKS)
+    engines.register()
+    nb = pm.execute_notebook(str(BUNDLED_NOTEBOOKS / "explore.ipynb"), str(tmp_path / "explore.ipynb"),
+                             parameters={"params_dir": str(params), "year": 2024, "department": "demo-water"},
+                             kernel_name="python3", engine_name=engines.COLD, progress_bar=False, cwd=str(tmp_path))
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    assert not [o for o in outputs if o.output_type == "error"]
+    text = "\n".join(str(o.get("text", "")) for o in outputs)
+    assert "假设： {'水利工程服务对象受益人数': '15000人'}" in text
+    assert "总分 79.82 → " in text and "总分 79.82 → 79.82" not in text
+
+
+def test_a_pandas_chart_in_a_notebook_shows_chinese_after_import_perflib(tmp_path: Path) -> None:
+    """In the analyst's kernel, as in explore.ipynb: ``import perflib``, then a chart of a frame — no setup call,
+    and not one "Glyph … missing from font(s)" warning (issue 23, item 15)."""
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("%matplotlib inline\nimport perflib\nimport pandas as pd"),
+        nbformat.v4.new_code_cell('frame = pd.DataFrame({"部门": ["示范区水务局", "示范区教育局"], "得分": [79.82, 91.5]})\n'
+                                  'frame.set_index("部门").plot.bar(title="各部门自评得分");'),
+    ])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, tmp_path / "chart.ipynb")
+    engines.register()
+    done = pm.execute_notebook(str(tmp_path / "chart.ipynb"), str(tmp_path / "out.ipynb"), kernel_name="python3",
+                               engine_name=engines.COLD, progress_bar=False, cwd=str(tmp_path))
+    outputs = [o for c in done.cells if c.cell_type == "code" for o in c.outputs]
+    assert any("image/png" in o.get("data", {}) for o in outputs)  # the chart was drawn
+    assert not [o for o in outputs if o.output_type == "stream" and "missing from font" in o.text]

@@ -64,7 +64,7 @@ def test_summary_is_the_portfolio_of_the_batch(tmp_path: Path) -> None:
                for p in paths]
     summary = summary_frame(entries)
     portfolio = perflib.portfolio(tmp_path, departments=sorted({p.parent.name for p in paths}))
-    shared = [c for c in portfolio.columns if c not in ("error", "path")]
+    shared = [c for c in portfolio.columns if c not in ("error", "file")]
     pd.testing.assert_frame_equal(summary[shared], portfolio[shared])
     assert summary.columns[4] == "status" and summary.columns[-1] == "report"
     assert len(summary) == len(paths) and set(summary.status) == {"成功"}

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from ..frames import LABELS
+from ..frames import LABELS, typed
 from ..portfolios import AMOUNTS, COUNTS, RATES, summary_row, table
 from .outputs import STATUS_NAMES, Entry
 
@@ -42,7 +42,7 @@ def summary_frame(entries: Sequence[Entry]) -> pd.DataFrame:
             row.update((k, v) for k, v in summary_row(e.summary).items() if k not in ("code", "year"))
         rows.append(row)
     if not rows:
-        return pd.DataFrame(columns=[*HEAD, *AMOUNT, *PERCENT, *COUNTS, "report"])
+        return typed(pd.DataFrame(columns=[*HEAD, *AMOUNT, *PERCENT, *COUNTS, "report"]))
     frame = table(rows, tail=[*AMOUNT, *PERCENT, *COUNTS])
     frame["report"] = [e.report_href if e.has_report else "" for e in ordered]
     return frame
@@ -68,8 +68,8 @@ def summary_csv(entries: Sequence[Entry]) -> str:
     import pandas as pd
 
     frame = summary_frame(entries)
-    for column in frame.columns:
-        if frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column]):
+    for column in frame.columns:  # every text: strings, and categories (a framework's own grade names)
+        if not pd.api.types.is_numeric_dtype(frame[column]):
             frame[column] = frame[column].map(spreadsheet_safe)
     return "\ufeff" + frame.rename(columns=HEADERS).to_csv(index=False, float_format="%.2f", lineterminator="\n")
 

@@ -1,6 +1,10 @@
 """What if: a department-year's inputs with some values changed, validated as a params file is.
 
-Used by :meth:`perflib.Evaluation.what_if`; nothing is read from or written to disk.
+Used by :meth:`perflib.Evaluation.what_if`; nothing is read from or written to disk. A change that the
+scoring would ignore is refused, not applied in silence: a new actual of an indicator whose actual is
+computed from numerator ÷ denominator, and a new actual, target, weight, method or tier of an indicator (or
+new deductions of a 管理效率 leaf) whose score is the department's own — unless the change also says what
+becomes of that own score.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..errors import InputError, InputErrors
+from ..numbers import fmt_points
 from .schema import ParamsFile
 from .validation import input_errors
 
@@ -17,6 +22,8 @@ WHERE = "(what-if)"
 INDICATOR_FIELDS = ("actual", "numerator", "denominator", "self_score", "self_score_reason", "tier", "analysis",
                     "target", "weight", "method")
 MANAGEMENT_FIELDS = ("deductions", "score", "reason")
+#: what an indicator's score by the rules is computed from: none of it counts while a self-score does
+RULE_INPUTS = ("actual", "numerator", "denominator", "target", "weight", "method", "tier")
 
 
 def apply(params: ParamsFile, changes: dict[str, Any], *, keep_stated: bool = False) -> ParamsFile:
@@ -33,14 +40,16 @@ def apply(params: ParamsFile, changes: dict[str, Any], *, keep_stated: bool = Fa
         if name == "monthly":
             data.setdefault("execution", {})["monthly"] = {"basis": "cumulative", "values": list(change)}
         elif name in indicators:
-            _update(indicators[name], change if isinstance(change, dict) else {"actual": change},
-                    INDICATOR_FIELDS, ("indicators", name), problems)
+            change = change if isinstance(change, dict) else {"actual": change}
+            _update(indicators[name], change, INDICATOR_FIELDS, ("indicators", name), problems)
+            problems += _ignored_by_indicator(indicators[name], change, ("indicators", name))
         elif name in leaves:
             if not isinstance(change, dict):
                 problems.append(InputError(WHERE, ("management", name), "管理效率指标的变化须写成字典",
                                            expected="如 {'deductions': []} 或 {'score': 2}", found=change))
                 continue
             _update(leaves[name], change, MANAGEMENT_FIELDS, ("management", name), problems)
+            problems += _ignored_by_leaf(leaves[name], change, ("management", name))
         else:
             problems.append(InputError(
                 WHERE, (name,), "没有这个指标",
@@ -51,6 +60,33 @@ def apply(params: ParamsFile, changes: dict[str, Any], *, keep_stated: bool = Fa
         return ParamsFile.model_validate(data)
     except ValidationError as exc:
         raise InputErrors(input_errors(exc, WHERE)) from None
+
+
+def _ignored_by_indicator(entry: dict, change: dict, where: tuple) -> list[InputError]:
+    """The changes to an indicator (``entry`` as changed) that its score would not see."""
+    if entry.get("numerator") is not None and change.get("actual") is not None:
+        return [InputError(
+            WHERE, (*where, "actual"),
+            f"该指标的实际完成值由分子 ÷ 分母算出（{entry['numerator']} ÷ {entry['denominator']}），改 actual 不会改变得分",
+            expected="改分子 numerator 与分母 denominator（或将二者设为 None，以 actual 为准）", found=change["actual"])]
+    moved = [key for key in RULE_INPUTS if key in change]
+    if entry.get("self_score") is not None and moved and "self_score" not in change:
+        return [InputError(
+            WHERE, (*where, moved[0]),
+            f"该指标按部门自评得分 self_score（{fmt_points(entry['self_score'])} 分）计分，"
+            f"改 {'、'.join(moved)} 不会改变得分",
+            expected="同时给出新的 self_score（或 self_score: None，改按评分规则计分）")]
+    return []
+
+
+def _ignored_by_leaf(entry: dict, change: dict, where: tuple) -> list[InputError]:
+    """The changes to a 管理效率 leaf (``entry`` as changed) that its score would not see."""
+    if entry.get("score") is not None and "deductions" in change and "score" not in change:
+        return [InputError(
+            WHERE, (*where, "deductions"),
+            f"该项按自评得分 score（{fmt_points(entry['score'])} 分）计分，改扣分 deductions 不会改变得分",
+            expected="同时给出新的 score（或 score: None，改按扣分计分）")]
+    return []
 
 
 def _update(entry: dict, change: dict, allowed: tuple[str, ...], where: tuple, problems: list[InputError]) -> None:

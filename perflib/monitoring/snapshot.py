@@ -41,7 +41,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from ..errors import InputError, InputErrors, Problems
 from ..inputs.locate import FRAMEWORKS_DIR
-from ..inputs.params import year_file
+from ..inputs.params import SNAPSHOT_FILE, year_file
 from ..inputs.schema import CODE_PATTERN, Amount, Name, ParamsFile, _written
 from ..inputs.validation import validate
 from ..inputs.yamlio import load_yaml
@@ -49,7 +49,6 @@ from ..numbers import exact
 from ..scoring.targets import convert
 from .rules import RULES_DIR
 
-SNAPSHOT_FILE = re.compile(r"^(\d{4})-(\d{2})$")
 DEFAULT_MONEY_UNIT = "万元"
 LIKELY = ("确定能", "有可能", "完全不可能")
 REASON_CATEGORIES = ("经费保障", "制度保障", "人员保障", "硬件条件保障", "其他")

@@ -37,10 +37,9 @@ import pandas as pd
 import perflib
 from perflib.frames import chinese
 from perflib.portfolios import evaluations as evaluate_all
-from perflib.present import charts, report
+from perflib.present import charts
 from perflib.present.html import figure
 
-report.setup()  # 中文字体；图表为黑白打印友好的样式
 pd.set_option("display.max_columns", 30)
 pd.set_option("display.width", 200)
 
@@ -112,10 +111,11 @@ slow.rename(columns=lambda m: f"{m}月")
 # %% [markdown]
 # ## 六、假设分析：如果一个未完成的指标完成了
 #
-# 下面取一个部门（参数 `department`，默认为得分最低的部门）的第一个未完成的定量指标，假设它按目标完成，
-# 看总分和各项得分怎样变化。把 `changes` 改成任何指标的实际值（如 `{"指标名称": "35 家"}`）、
+# 下面取一个部门（参数 `department`，默认为得分最低的部门）的第一个未完成、按实际完成值计分的定量指标，
+# 假设它按目标完成，看总分和各项得分怎样变化。把 `changes` 改成任何指标的实际值（如 `{"指标名称": "35 家"}`）、
 # 管理效率指标的扣分（如 `{"财务管理合规性": {"deductions": []}}`）或 12 个月的累计支出（`{"monthly": [...]}`），
-# 再运行即可；不会改动任何文件。
+# 再运行即可；不会改动任何文件。由分子/分母算出的比率改 `numerator` 与 `denominator`；按部门自评得分计分的
+# 指标同时给出 `self_score`（或 `None`，改按评分规则计分）——否则改了也不影响得分，会被拒绝并说明原因。
 
 # %%
 department = department or ranking.code.iloc[-1]
@@ -123,9 +123,10 @@ ev = perflib.evaluate(f"{params_dir}/{department}/{year}.yaml")
 ev
 
 # %%
-not_met = ev.indicators_frame().query("not met and method != 'qualitative'")
+scored_by_actual = {i.name for i in ev.params.indicators if i.numerator is None and i.self_score is None}
+not_met = ev.indicators_frame().query("not met and method != 'qualitative' and name in @scored_by_actual")
 changes = {row.name: re.sub(r"[≥≤><=＞＜]", "", row.target) for row in not_met.head(1).itertuples()}
-print("假设：", changes or "（该部门的定量指标均已完成）")
+print("假设：", changes or "（该部门按实际完成值计分的定量指标均已完成）")
 after = ev.what_if(changes)
 print(f"总分 {ev.total} → {after.total}，等级 {ev.grade} → {after.grade}")
 diff = perflib.compare(ev, after)
