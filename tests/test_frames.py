@@ -346,9 +346,9 @@ def water(demo: Path) -> perflib.Evaluation:
     ({"监督检查问题整改率": "95%"}, "indicators.监督检查问题整改率.actual: 该指标的实际完成值由分子 ÷ 分母算出（1923 ÷ 2774），改 actual 不会改变得分"),
     ({"投诉办结率": "99%"}, "indicators.投诉办结率.actual: 该指标的实际完成值由分子 ÷ 分母算出"),  # no self-score
     ({"投诉办结率": {"actual": "99%", "numerator": 1030}}, "由分子 ÷ 分母算出（1030 ÷ 1037）"),
-    ({"监督检查问题整改率": {"numerator": 2700}}, "按部门自评得分 self_score（6 分）计分，改 numerator 不会改变得分"),
+    ({"监督检查问题整改率": {"numerator": 2700}}, "按部门自评得分 self_score（6.00 分）计分，改 numerator 不会改变得分"),
     ({"监督检查问题整改率": {"target": "≥95%", "weight": 7}}, "改 target、weight 不会改变得分"),
-    ({"不发生重大水利工程安全责任事故": {"tier": "未达成"}}, "self_score（4.5 分）计分，改 tier 不会改变得分"),
+    ({"不发生重大水利工程安全责任事故": {"tier": "未达成"}}, "self_score（4.50 分）计分，改 tier 不会改变得分"),
 ])
 def test_what_if_refuses_a_change_the_score_would_not_see(water, changes: dict, says: str) -> None:
     with pytest.raises(InputErrors, match=re.escape(says)) as info:
@@ -372,7 +372,7 @@ def test_what_if_applies_a_change_that_says_what_becomes_of_the_own_score(water,
 
 def test_what_if_refuses_new_deductions_of_a_leaf_scored_by_hand(water) -> None:
     scored = water.what_if({"财务管理合规性": {"score": 2}})
-    with pytest.raises(InputErrors, match=re.escape("management.财务管理合规性.deductions: 该项按自评得分 score（2 分）计分")):
+    with pytest.raises(InputErrors, match=re.escape("management.财务管理合规性.deductions: 该项按自评得分 score（2.00 分）计分")):
         scored.what_if({"财务管理合规性": {"deductions": []}})
     assert scored.what_if({"财务管理合规性": {"deductions": [], "score": None}}).total > scored.total
 
