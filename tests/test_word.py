@@ -253,6 +253,7 @@ def _mof(example_data: dict, write_params) -> Path:
     data = example_data
     data["framework"] = "mof-project-self-evaluation"
     data["management"], data["stated"] = [], {}
+    data["project"] = {"name": "应急通信保障项目", "implementer": "区应急指挥中心"}
     groups = {"产出": 50, "效益": 30, "满意度": 10}
     for top, share in groups.items():
         group = [i for i in data["indicators"] if i["category"].startswith(top)]
@@ -277,7 +278,8 @@ def test_the_form_takes_the_layout_its_framework_gives(example_data: dict, write
     ev = evaluate(_mof(example_data, write_params))
     rows = list(load_workbook(io.BytesIO(form_workbook(ev))).active.iter_rows(values_only=True))
     assert rows[0][0] == "项目支出绩效自评表（2023 年度）"
-    assert [v for v in rows[1] if v] == ["项目名称：广州市白云区应急管理局", "主管部门：", "实施单位：", "金额单位：万元"]
+    assert [v for v in rows[1] if v] == ["项目名称：应急通信保障项目", "主管部门：广州市白云区应急管理局",
+                                       "实施单位：区应急指挥中心", "金额单位：万元"]
     assert rows[2] == ("资金来源", None, "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分")
     assert rows[3][0] == "年度资金总额" and rows[3][2:] == (5692.59, 5448.73, 5369.24, 10.0, 0.9854, 9.85)
     assert rows[4][0].startswith("其中：")

@@ -17,6 +17,29 @@ YEAR_FILE = re.compile(r"^\d{4}$")
 SNAPSHOT_FILE = re.compile(r"^(\d{4})-(\d{2})$")
 
 
+#: The folder of a department's project self-evaluations: ``<code>/projects/<year>/<project key>.yaml``
+PROJECTS_DIR = "projects"
+#: What a project key keeps of a project's name: letters (any script, so 中文 stays), digits, - _ ( ) （ ）
+_KEY_DROP = re.compile(r"[^\w\-()（）]+")
+KEY_LENGTH = 60
+
+
+def project_key(name: str) -> str:
+    """The file name (without .yaml) of a project's input: its 项目名称 with whatever a file name or a link
+    should not hold (slashes, quotes, spaces, dots, angle brackets …) turned into "-", at most
+    :data:`KEY_LENGTH` characters. "防汛抗旱/应急 (2024)" → "防汛抗旱-应急-(2024)". ValueError when nothing is left."""
+    key = _KEY_DROP.sub("-", name.strip()).strip("-_")[:KEY_LENGTH].strip("-_")
+    if not key:
+        raise ValueError(f"项目名称「{name}」中没有可用作文件名的文字")
+    return key
+
+
+def project_file(params_dir: str | Path, code: str, year: int, name: str) -> Path:
+    """Where a project self-evaluation's input file is: ``<params_dir>/<code>/projects/<year>/<key>.yaml``,
+    the key made of the project's name by :func:`project_key`."""
+    return Path(params_dir) / code / PROJECTS_DIR / str(year) / f"{project_key(name)}.yaml"
+
+
 def year_file(params_dir: str | Path, code: str, year: int) -> Path:
     """Where a department-year's input file is: ``<params_dir>/<code>/<year>.yaml``."""
     return Path(params_dir) / code / f"{year}.yaml"

@@ -130,6 +130,15 @@ class Department(_Model):
     functions: Text = []  # 部门职能
 
 
+class Project(_Model):
+    """项目: the project of a project self-evaluation (项目支出绩效自评表). The department above it is the one
+    responsible (主管部门); a department has many projects a year, each in a file of its own
+    (``params/<code>/projects/<year>/<project key>.yaml``, see :func:`perflib.inputs.params.project_file`)."""
+
+    name: Name  # 项目名称
+    implementer: Name | None = None  # 实施单位 (when not the department itself)
+
+
 class Fund(_Model):
     """One fund type of the budget (资金性质): 年初预算, 调整后预算, 支出."""
 
@@ -343,6 +352,7 @@ class ParamsFile(_Model):
     year: Annotated[int, Field(ge=2000, le=2100)]
     framework: Annotated[str, Field(pattern=CODE_PATTERN, max_length=100)]
     money_unit: Literal["万元", "元"] = "万元"
+    project: Project | None = None  # 项目: set for a project self-evaluation, absent for the department's own
     title: Name | None = None  # report title, defaults to "<year> 年度<name>部门整体支出绩效自评报告"
     budget: Budget
     execution: Execution = Execution()

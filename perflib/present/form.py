@@ -134,7 +134,9 @@ def form_workbook(ev: Evaluation) -> bytes:
     title.font, title.alignment = Font(bold=True, size=16), centre
     ws.row_dimensions[1].height = 30
     # the header line: the money unit takes one column, the other items share the rest (the first the most)
-    values = {"department": ev.department, "framework": ev.framework.name, "unit": ev.metrics.unit, "blank": ""}
+    project = ev.params.project
+    values = {"department": ev.department, "framework": ev.framework.name, "unit": ev.metrics.unit, "blank": "",
+              "project": project.name if project else "", "implementer": (project.implementer or "") if project else ""}
     wide = [item for item in form.header if item.value != "unit"]
     room = last - (len(form.header) - len(wide))
     spans = [room // len(wide) + (1 if i < room % len(wide) else 0) for i in range(len(wide))] if wide else []

@@ -120,7 +120,9 @@ class FormColumn(_Model):
 
 class FormHeader(_Model):
     label: Annotated[str, Field(min_length=1, max_length=20)]
-    value: Literal["department", "framework", "unit", "blank"] = "blank"
+    # what follows the label: the department's name (主管部门 on a project form), the project's name and its
+    # implementer (项目名称, 实施单位), the framework's name, the money unit, or nothing (filled in by hand)
+    value: Literal["department", "project", "implementer", "framework", "unit", "blank"] = "blank"
 
 
 class FormFunds(_Model):
