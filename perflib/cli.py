@@ -291,7 +291,7 @@ def cmd_monitor(args: argparse.Namespace) -> int:
     out += [f"  {s.name}：执行率 {fmt_percent(s.rate)}  {s.lamp}" for s in m.spending[1:]]
     out += ["", "绩效指标："]
     for i in m.indicators:
-        progress = f"，完成进度 {i.progress.quantize(1)}%" if i.progress is not None else ""
+        progress = f"，完成进度 {fmt_percent(i.progress / 100)}" if i.progress is not None else ""
         out.append(f"  {lamp(i.light)}  {i.name}：目标 {i.target}，1–{m.month} 月 {i.to_date}{progress}"
                    + (f"，完成可能性 {i.likely}" if i.likely else ""))
     out += ["", f"审核发现 {len(m.findings)} 项："]

@@ -532,3 +532,19 @@ def test_a_finding_monitoring_shares_with_the_year_end_keeps_its_year_end_topic(
     shared = [c for c in CODES if c in TOPICS]
     assert shared == ["SPENT_OVER_BUDGET"]
     assert Finding.TOPICS["SPENT_OVER_BUDGET"] == TOPICS["SPENT_OVER_BUDGET"] == "预算执行"
+
+
+def test_an_indicators_progress_is_printed_at_two_decimals_half_up(tmp_path: Path, capsys) -> None:
+    """完成进度 as every percentage: two decimals, half-up (13 of a 24-by-December target at June: 108.33 %;
+    7 of 24: 58.33 %), the same in the report's table and the CLI."""
+    from perflib.present.monitor_report import targets
+
+    path = _snapshot(tmp_path, [{"name": "巡查次数", "target": "≥24次", "to_date": "13次"},
+                                {"name": "培训人次", "target": "≥24人次", "to_date": "7人次", "reason": "r",
+                                 "measures": "m"}])
+    m = monitor(path)
+    html = str(targets(m))
+    assert ">108.33%<" in html and ">58.33%<" in html, html
+    assert main(["monitor", str(path)]) in (0, 1)
+    out = capsys.readouterr().out
+    assert "完成进度 108.33%" in out and "完成进度 58.33%" in out, out

@@ -100,7 +100,7 @@ def _curve(m: Monitoring, figures: list[int]) -> list[HTML]:
 @exact
 def targets(m: Monitoring) -> HTML:
     rows = [[i.name, i.target, i.to_date,
-             "—" if i.progress is None else f"{i.progress.quantize(1)}%", i.likely or "—", i.forecast or "—",
+             "—" if i.progress is None else fmt_percent(i.progress / 100), i.likely or "—", i.forecast or "—",
              lamp(i.light)] for i in m.indicators]
     counts = "，".join(f"{lamp(lt)} {sum(1 for i in m.indicators if i.light == lt)} 个"
                       for lt in LIGHTS if any(i.light == lt for i in m.indicators))
