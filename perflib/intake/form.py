@@ -243,10 +243,10 @@ class _Reader:
             names = [text(v) for v in row[:first] if text(v) and norm(v) not in block]
             name = names[-1] if names else ""
             figures = {key: self.at(r, c) for key, c in cols.items()}
-            if not any(text(v) for v in figures.values()):
-                continue  # a fund type listed and left blank: nothing to read
             where = {key: self.where(r, c, text(self.grid.rows[lay.funds_header][c])) for key, c in cols.items()}
             amounts = {key: self.amount(figures.get(key), where.get(key, "")) for key in ("initial", "adjusted", "spent")}
+            if all(v is None for v in amounts.values()):
+                continue  # a fund type listed and left blank ("—" in 分值 and 得分 aside): nothing to read
             if norm(name) in totals or (not name and total_seen is None and not funds):
                 total_seen = r
                 for key, value in amounts.items():

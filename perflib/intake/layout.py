@@ -19,7 +19,7 @@ from .grid import Grid
 from .labels import labels, norm, text
 
 _YEAR = re.compile(r"(20\d{2})\s*年")
-_UNIT = re.compile(r"[(（]\s*(万元|元)\s*[)）]")
+_UNIT = re.compile(r"[(（]\s*(?:单位[:：]\s*)?([^()（）\s:：]{0,3}元)\s*[)）]")
 _STOP = ("联系人", "填报人", "填表人", "审核人", "填报日期", "单位负责人", "财务负责人")
 
 
