@@ -53,7 +53,7 @@ def project_form(*, title: str = "项目支出绩效自评表", year_line: str |
                  indicators: list[tuple] | None = None,
                  labels: tuple = ("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"),
                  order: tuple[int, ...] = (0, 1, 2, 3, 4, 5, 6, 7), total: object = 99, grade: str | None = "优",
-                 merged: bool = True, extra_rows: list[tuple] | None = None) -> Form:
+                 merged: bool = True, extra_rows: list[tuple] | None = None, dated: bool = False) -> Form:
     """The rows of a filled-in MOF project form; every keyword is one way real forms differ."""
     rows: list[list[object]] = []
     merges: list[tuple[int, int, int, int]] = []
@@ -67,6 +67,8 @@ def project_form(*, title: str = "项目支出绩效自评表", year_line: str |
     if year_line is not None:
         r = add([year_line])
         merges.append((r, 1, r, WIDTH))
+    if dated:  # a header line with the date it was filled in: a year that is not the form's
+        add(["填报单位：示例市排水管理所", None, None, None, None, None, "填报日期：2023年3月10日"])
     r = add(["项目名称", project])
     merges.append((r, 2, r, WIDTH))
     r = add(["主管部门", "示例市水务局", None, None, None, "实施单位", "示例市排水管理所"])

@@ -94,6 +94,7 @@ CASES = {
         "产出指标", "数量指标", "检查井清掏数量", "≥3000座", None, 10, None, "")), "total": 89.5, "grade": "良"},
         "findings", "89.50", "良", {"NOT_FILLED"}, None),
     "a grade out of its band": ({"grade": "良"}, "findings", TOTAL, "优", {"GRADE_OUT_OF_BAND"}, None),
+    "the date it was filled in above the blocks": ({"dated": True}, "read", TOTAL, "优", set(), None),
     "merged headings written once, blank below": ({"merged": False}, "read", TOTAL, "优", set(), None),
     # refusals: one line, naming the sheet and the cell
     "an amount with a decimal comma": ({"funds": _funds(**{"其中：财政拨款": ("其中：财政拨款", 280, "300,5", 286, "—", "95%", "—")})},
