@@ -344,8 +344,8 @@ def test_the_pool_reads_as_one_process_does(tmp_path: Path) -> None:
     assert all(e.evaluation is None and e.findings is not None for e in receipt.entries)
 
 
-def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
+def _cli(*args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(REPO), **(env or {})}
     return subprocess.run([sys.executable, "-m", "perflib.cli", "intake", *args], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=120)
 
@@ -365,3 +365,22 @@ def test_the_command_prints_the_receipt_and_exits_by_it(inbox: Path, tmp_path: P
     assert usage.returncode == 2 and "找不到该评价框架" in usage.stderr and "Traceback" not in usage.stderr
     missing = _cli(str(tmp_path / "nowhere"), "--framework", MOF, cwd=tmp_path)
     assert missing.returncode == 2 and "没有这个文件或文件夹" in missing.stderr
+
+
+def test_a_dask_cluster_reads_as_the_pool_does(tmp_path: Path) -> None:
+    box = tmp_path / "收件" / "water-bureau"
+    save_xlsx(project_form(), box / "a.xlsx")
+    save_xlsx(project_form(project="雨水泵站维护"), box / "b.xlsx")
+    (box / "c.xlsx").write_bytes(b"not a workbook")
+    receipt = intake([box], framework=MOF, out=tmp_path / "params", scheduler="local", jobs=1)
+    assert [e.status for e in receipt.entries] == ["read", "read", "refused"]
+    assert receipt.entries[2].refusal.reason.startswith("文件已损坏") and receipt.exit_code == 1
+    assert project_file(tmp_path / "params", "water-bureau", 2022, "雨水泵站维护").is_file()
+
+
+def test_an_unreachable_scheduler_is_a_usage_error(tmp_path: Path) -> None:
+    save_xlsx(project_form(), tmp_path / "water-bureau" / "a.xlsx")
+    done = _cli(str(tmp_path / "water-bureau"), "--framework", MOF, "--scheduler", "tcp://127.0.0.1:9",
+                "--out", str(tmp_path / "params"), cwd=tmp_path, env={"PERFLIB_DASK_TIMEOUT": "2"})
+    assert done.returncode == 2 and "无法连接 Dask 调度器" in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "params").exists()

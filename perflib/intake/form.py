@@ -541,12 +541,9 @@ class _Reader:
             node = self._node_named(head)
             if node is not None:
                 break
-            top = fw.category_of(f"{head}/x")
-            if top is None:
-                stripped = head.removesuffix("指标").removesuffix("完成情况").removesuffix("指标")
-                node = self._node_of(stripped)
-                if node is not None:
-                    break
+            node = self._node_of(head.removesuffix("完成情况").removesuffix("指标"))  # 产出指标完成情况 → 产出
+            if node is not None:
+                break
         if node is None and len(self.indicator_nodes) == 1:
             node = self.indicator_nodes[0][1]
         if node is None:
