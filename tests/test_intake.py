@@ -195,6 +195,13 @@ def test_a_docx_table_with_merged_cells_reads_as_the_workbook(tmp_path: Path) ->
     assert entry.refusal is None and len(entry.data["indicators"]) == len(INDICATORS)
 
 
+def test_a_form_split_into_two_word_tables_reads_as_one(tmp_path: Path) -> None:
+    path = save_docx(project_form(), tmp_path / "water-bureau" / "报告.docx", split_at="一级指标")
+    entry = read_form(path, framework=MOF)
+    assert (entry.status, str(entry.total), entry.grade) == ("read", TOTAL, "优"), entry.refusal
+    assert entry.data["budget"]["stated"]["adjusted"] == 320
+
+
 @pytest.fixture(scope="session")
 def converted(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """The template form as .xls and .ods, made once per session with LibreOffice (slow: seconds)."""

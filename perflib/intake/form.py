@@ -60,6 +60,15 @@ def read(path: Path, grids: list[Grid], fw: Framework, *, code: str, year: int |
                      expected=f"一行表头同时写明指标名称栏（{cols} 之一）、分值和得分", found="没有这样的一行" if grids else "文件中没有表格")
     grid, header_row, columns = found
     layout = locate(grid, header_row, columns, fw)
+    if layout.funds_header is None and len(grids) > 1 and path.suffix.lower() == ".docx":
+        # a Word report may split the form into tables (the header and funds in one, the indicators in the
+        # next): read the document's tables as one, in order
+        width = max(len(r) for g in grids for r in g.rows) if any(g.rows for g in grids) else 0
+        whole = Grid("表格" + "、".join(g.name.removeprefix("表格") for g in grids),
+                     [list(r) + [None] * (width - len(r)) for g in grids for r in g.rows])
+        again = find_header([whole], fw)
+        if again is not None:
+            layout = locate(whole, again[1], again[2], fw)
     return _Reader(path, fw, layout, code).read(year)
 
 

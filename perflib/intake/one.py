@@ -88,6 +88,9 @@ def _read(path: Path, fw: Framework, code: str | None, year: int | None) -> Inta
         return Intake(path, "refused", code=code, year=year, refusal=_located(exc.errors[0], reading, len(exc.errors)))
     except PerflibError as exc:
         return Intake(path, "refused", code=code, year=year, refusal=Refusal("", "", str(exc)))
+    except Exception as exc:  # noqa: BLE001 - a form nobody foresaw: its refusal, one line, never a traceback
+        return Intake(path, "refused", code=code, year=year,
+                      refusal=Refusal("", "", f"无法读取此表（{type(exc).__name__}：{str(exc)[:200]}）"))
     data = reading.data
     serious = any(f.level in (Level.ERROR, Level.WARNING) for f in ev.findings)
     return Intake(path, "findings" if serious else "read", code=ev.code, year=ev.year, project=reading.project,
