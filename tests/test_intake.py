@@ -81,6 +81,8 @@ CASES = {
                           "read", TOTAL, "优", set(), None),
     "a rate the amounts do not give": ({"funds": _funds(年度资金总额=("年度资金总额", 300, 320, 304, 10, "90%", 9.5))},
                                        "findings", TOTAL, "优", {"RATE_MISMATCH"}, None),
+    "a fund's rate the amounts do not give": ({"funds": _funds(上年结转资金=("上年结转资金", 20, 20, 18, "—", "80%", "—"))},
+                                              "findings", TOTAL, "优", {"RATE_MISMATCH"}, None),
     "a score the rule does not give": ({"indicators": _indicators(检查井清掏数量=(
         "产出指标", "数量指标", "检查井清掏数量", "≥3000座", "2850座", 10, 10, "")), "total": "99.5"},
         "findings", TOTAL, "优", {"SCORE_MISMATCH"}, None),

@@ -286,9 +286,14 @@ class _Reader:
             if amounts["initial"] is not None:
                 fund["initial"] = amounts["initial"]
             fund["spent"] = amounts["spent"]
-            for key in ("initial", "adjusted", "spent"):
-                if key in where:
-                    self.note_cell(("budget", "funds", i, key), where[key])
+            if "rate" in cols:
+                rate = self.percent(figures.get("rate"), where["rate"])
+                if rate is not None:
+                    fund["stated_rate"] = self._rate(rate, amounts)
+            for key, column in (("initial", "initial"), ("adjusted", "adjusted"), ("spent", "spent"),
+                                ("stated_rate", "rate")):
+                if column in where:
+                    self.note_cell(("budget", "funds", i, key), where[column])
             if any(f["type"] == kind for f in funds):
                 raise refuse(self.where(r, first - 1 if first else 0, "资金性质"), f"资金「{kind}」在资金块中出现两次")
             funds.append(fund)
