@@ -365,11 +365,13 @@ def test_the_command_prints_the_receipt_and_exits_by_it(inbox: Path, tmp_path: P
     assert done.returncode == 1, done.stderr
     assert "Traceback" not in done.stdout + done.stderr
     refused = [line for line in done.stdout.splitlines() if line.startswith("拒收")]
-    assert len(refused) == 1 and "坏表.xlsx: 自评表!E7（全年预算数）：逗号用法不明确" in refused[0]
+    assert len(refused) == 1 and "坏表.xlsx" in refused[0] and "自评表!E7（全年预算数）：逗号用法不明确" in refused[0]
+    assert done.stdout.splitlines()[0].split() == ["状态", "文件", "部门代码", "年度", "项目", "总分", "等级", "审核发现", "原因或输入文件"]
     assert "收件 3 份" in done.stdout and (tmp_path / "r.xlsx").is_file()
     ok = _cli(str(inbox / "departments"), "--framework", "guangzhou-department-overall", "--out",
               str(tmp_path / "params"), cwd=tmp_path)
-    assert ok.returncode == 0 and "91.88 分 优" in ok.stdout
+    line = ok.stdout.splitlines()[1].split()
+    assert ok.returncode == 0 and line[1:6] == ["baiyun-emergency.xlsx", "baiyun-emergency", "2023", "91.88", "优"]
     usage = _cli(str(inbox), "--framework", "no-such-framework", cwd=tmp_path)
     assert usage.returncode == 2 and "找不到该评价框架" in usage.stderr and "Traceback" not in usage.stderr
     missing = _cli(str(tmp_path / "nowhere"), "--framework", MOF, cwd=tmp_path)
