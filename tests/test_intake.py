@@ -107,6 +107,11 @@ CASES = {
     "an indicator without points": ({"indicators": _indicators(检查井清掏数量=(
         "产出指标", "数量指标", "检查井清掏数量", "≥3000座", "2850座", None, 9.5, ""))},
         "refused", None, None, set(), "G14（分值）"),
+    "an amount beyond any budget": ({"funds": _funds(**{"其中：财政拨款": ("其中：财政拨款", 280, 3e16, 286, "—", None, "—")})},
+                                    "refused", None, None, set(), "E7（全年预算数）"),
+    "a target longer than any": ({"indicators": _indicators(检查井清掏数量=(
+        "产出指标", "数量指标", "检查井清掏数量", "≥3000座" + "。" * 600, "2850座", 10, 9.5, ""))},
+        "refused", None, None, set(), "E14（年度指标值）"),
     "a unit that is no unit": ({"unit": "千元"}, "refused", None, None, set(), "A5（金额单位）"),
     "no project name": ({"project": ""}, "refused", None, None, set(), ""),
 }
