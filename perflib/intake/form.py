@@ -532,10 +532,10 @@ class _Reader:
         if result is not None and not problems.errors:
             return None
         detail = problems.errors[0].detail if problems.errors else "规则无法计分"
-        if "实际完成值" in detail or "actual" in (problems.errors[0].field if problems.errors else ""):
-            return f"实际完成值「{ind.get('actual')}」无法与年度指标值「{ind.get('target')}」比较"
         if "定性" in detail:
-            return "定性指标的档次无法从实际完成值读出"
+            return "定性指标的档次（达成 / 部分达成 / 未达成）无法从实际完成值读出"
+        if "实际完成值" in detail or "actual" in (problems.errors[0].field if problems.errors else ""):
+            return f"实际完成值「{_short(ind.get('actual'))}」无法与年度指标值「{_short(ind.get('target'))}」比较"
         return detail
 
     def _category(self, names: dict, name: str, where: str) -> tuple[str, str]:
@@ -608,6 +608,11 @@ class _Reader:
 
 
 _FIELD = {"target": "target", "actual": "actual", "weight": "points", "self_score": "score", "analysis": "analysis"}
+
+
+def _short(value: object, limit: int = 30) -> str:
+    shown = str(value)
+    return shown if len(shown) <= limit else shown[: limit - 1] + "…"
 
 
 def _label(found: tuple[str, str]) -> str:
