@@ -400,3 +400,22 @@ def test_an_unreachable_scheduler_is_a_usage_error(tmp_path: Path) -> None:
                 "--out", str(tmp_path / "params"), cwd=tmp_path, env={"PERFLIB_DASK_TIMEOUT": "2"})
     assert done.returncode == 2 and "无法连接 Dask 调度器" in done.stderr and "Traceback" not in done.stderr
     assert not (tmp_path / "params").exists()
+
+
+# ---------------------------------------------------------------------- the scoring layer: method "stated"
+
+
+def test_an_indicator_scored_as_stated(example_data: dict, write_params) -> None:
+    data = example_data
+    ind = data["indicators"][1]  # 34 家 against 32 家: 3.29 by the rule
+    ind.update(method="stated", self_score=3, self_score_reason="实际完成值无法与指标值比较", actual="若干家")
+    ev = evaluate(write_params(data))
+    r = ev.scorecard.indicators[1]
+    assert (r.method, r.score, r.rule_score, r.completion) == ("stated", D(3), None, None)
+    assert r.actual_display == "若干家" and ev.total == D("91.59")
+    (f,) = [f for f in ev.findings if f.code == "NOT_RECOMPUTABLE"]
+    assert f.level == "warning" and "按表上得分 3.00 分计（分值 3.50 分）：实际完成值无法与指标值比较，规则无法重算。" in f.message
+    assert not [f for f in ev.findings if f.subject == r.name and f.code in ("TARGET_MISSED", "MISSED_WITHOUT_ANALYSIS")]
+    del ind["self_score"]
+    with pytest.raises(Exception, match="self_score"):
+        evaluate(write_params(data))
