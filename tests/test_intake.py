@@ -419,3 +419,32 @@ def test_an_indicator_scored_as_stated(example_data: dict, write_params) -> None
     del ind["self_score"]
     with pytest.raises(Exception, match="self_score"):
         evaluate(write_params(data))
+
+
+def test_a_department_form_as_people_fill_it_in(tmp_path: Path) -> None:
+    """perflib's own form of the worked example, retouched as a department would: other labels, a score typed as
+    text, an amount with thousands separators, the year in another place, a blank line in the middle."""
+    from openpyxl import load_workbook
+
+    ev = evaluate(EXAMPLE)
+    path = tmp_path / "baiyun-emergency.xlsx"
+    write_atomic(path, form_workbook(ev))
+    wb = load_workbook(path)
+    ws = wb.active
+    ws["A1"] = "部门整体支出绩效自评表（2023年度）"
+    renamed = {"年度指标值": "年初目标值", "实际完成值": "全年实际值", "分值": "权重", "得分": "自评得分",
+               "偏差原因分析及改进措施": "偏差原因", "全年预算数": "调整后预算数", "全年执行数": "实际支出"}
+    for row in ws.iter_rows():
+        for cell in row:
+            if cell.value in renamed:
+                cell.value = renamed[cell.value]
+            elif cell.value == 3.29:
+                cell.value = "3.29分"
+            elif cell.value == 5448.73:
+                cell.value = "5,448.73"
+    wb.save(path)
+    entry = read_form(path, framework="guangzhou-department-overall")
+    assert entry.refusal is None
+    assert (str(entry.total), entry.grade, entry.code, entry.year) == ("91.88", "优", "baiyun-emergency", 2023)
+    assert entry.data["budget"]["stated"]["adjusted"] == D("5448.73")
+    assert not [f for f in entry.findings if f.code in ("SCORE_MISMATCH", "BUDGET_SUM_MISMATCH")]
