@@ -448,3 +448,18 @@ def test_a_department_form_as_people_fill_it_in(tmp_path: Path) -> None:
     assert (str(entry.total), entry.grade, entry.code, entry.year) == ("91.88", "优", "baiyun-emergency", 2023)
     assert entry.data["budget"]["stated"]["adjusted"] == D("5448.73")
     assert not [f for f in entry.findings if f.code in ("SCORE_MISMATCH", "BUDGET_SUM_MISMATCH")]
+
+
+def test_a_management_row_with_other_points_is_refused_at_its_cell(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    path = tmp_path / "baiyun-emergency.xlsx"
+    write_atomic(path, form_workbook(evaluate(EXAMPLE)))
+    wb = load_workbook(path)
+    ws = wb.active
+    row = next(r for r in ws.iter_rows() if r[2].value == "预算编制完整性")
+    row[5].value = 4
+    wb.save(path)
+    entry = read_form(path, framework="guangzhou-department-overall")
+    assert entry.status == "refused" and entry.refusal.cell == f"F{row[5].row}（分值）"
+    assert entry.refusal.reason.startswith("分值与评价框架不一致；应为2")

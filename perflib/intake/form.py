@@ -402,6 +402,10 @@ class _Reader:
                 raise refuse(label.get("score", label.get("level1", "")), f"管理效率指标「{name}」未填得分",
                              expected="该项的自评得分", found="（空）")
             leaf: dict = {"group": parent, "name": name, "score": score}
+            weight = self.points(values.get("points"), label.get("points", "")) if "points" in values else None
+            if weight is not None:  # the framework fixes it: a form printing other points is another framework
+                leaf["weight"] = weight
+                self.note_cell(("management", len(management), "weight"), label.get("points", ""))
             if analysis:
                 leaf["reason"] = analysis
             target, actual = text(values.get("target")), text(values.get("actual"))
