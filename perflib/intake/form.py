@@ -415,7 +415,11 @@ class _Reader:
                 leaf["actual"] = actual
             self.note_cell(("management", len(management), "score"), label.get("score", ""))
             management.append(leaf)
-        elif node.method == "execution_rate":
+        elif (points := self.points(values.get("points"), label.get("points", "")) if "points" in values else None) \
+                is not None and points != node.points:
+            raise refuse(label["points"], "分值与评价框架不一致", expected=f"{node.points}（评价框架「{self.fw.name}」）",
+                         found=points)
+        if node.method == "execution_rate":
             rule = execution_rule(node.params)
             if rule.strategy != "year_end" and not rule.part:
                 rate = self.percent(values.get("actual"), label.get("actual", "")) if "actual" in values else None
