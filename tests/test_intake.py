@@ -463,3 +463,15 @@ def test_a_management_row_with_other_points_is_refused_at_its_cell(tmp_path: Pat
     entry = read_form(path, framework="guangzhou-department-overall")
     assert entry.status == "refused" and entry.refusal.cell == f"F{row[5].row}（分值）"
     assert entry.refusal.reason.startswith("分值与评价框架不一致；应为2")
+
+
+def test_a_bureaus_own_framework_in_the_params_folder_is_found(tmp_path: Path) -> None:
+    out = tmp_path / "params"
+    (out / "frameworks").mkdir(parents=True)
+    own = (REPO / "perflib" / "data" / "frameworks" / f"{MOF}.yaml").read_text(encoding="utf-8")
+    (out / "frameworks" / "bureau-project.yaml").write_text(own.replace(f"id: {MOF}", "id: bureau-project"),
+                                                             encoding="utf-8")
+    save_xlsx(project_form(), tmp_path / "收件" / "water-bureau" / "a.xlsx")
+    receipt = intake(tmp_path / "收件", framework="bureau-project", out=out)
+    assert receipt.exit_code == 0 and receipt.entries[0].data["framework"] == "bureau-project"
+    assert evaluate(receipt.entries[0].written, frameworks_dir=out / "frameworks").total == D(TOTAL)
