@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+from decimal import Decimal
 from pathlib import Path
 
 from ..errors import InputError, InputErrors, Level, PerflibError
@@ -126,7 +127,7 @@ def write(entry: Intake, out: str | Path, *, overwrite: bool = False) -> Intake:
         return entry
     target = target_of(entry, out)
     shown = " ".join(entry.path.name.split())
-    content = f"# 由 perflib intake 从 {shown} 读入\n" + yaml_text(entry.data)
+    content = f"# 由 perflib intake 从 {shown} 读入\n" + yaml_text(_tidy(entry.data))
     try:
         if target.exists():
             if target.read_text(encoding="utf-8") == content:
@@ -143,6 +144,17 @@ def write(entry: Intake, out: str | Path, *, overwrite: bool = False) -> Intake:
         return _refused(entry, f"写入 {target} 失败：{exc}")
     entry.written = target
     return entry
+
+
+def _tidy(value: object) -> object:
+    """The input as written: whole numbers as integers (95.00 → 95, not !!float '95'), empty parts left out."""
+    if isinstance(value, dict):
+        return {k: _tidy(v) for k, v in value.items() if v not in ({}, [], None)}
+    if isinstance(value, list):
+        return [_tidy(v) for v in value]
+    if isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
+        return int(value)
+    return value
 
 
 def _create(path: Path, content: str) -> bool:
