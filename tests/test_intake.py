@@ -66,6 +66,10 @@ CASES = {
         ("效益指标", "生态效益指标", "xxx", None, None, None, None, None)]}, "read", TOTAL, "优", set(), None),
     "rows marked not applicable": ({"extra_rows": [
         ("效益指标", "经济效益指标", "带动就业人数", "/", "/", None, None, "本项目不适用")]}, "read", TOTAL, "优", set(), None),
+    "a percentage kept as a number in its cell": ({"indicators": _indicators(清淤后管道验收合格率=(
+        "产出指标", "质量指标", "清淤后管道验收合格率", "≥95%", 0.98, 10, 10, ""))}, "read", TOTAL, "优", {"RECONSTRUCTED"}, None),
+    "points written into the headings": ({"indicators": [(f"{r[0]}（{ {'产出指标': 50, '效益指标': 30}.get(r[0], 10)}分）", *r[1:])
+                                                          for r in INDICATORS]}, "read", TOTAL, "优", set(), None),
     "columns in another order": ({"order": (0, 1, 2, 4, 3, 6, 5, 7)}, "read", TOTAL, "优", set(), None),
     "labels written otherwise": ({"labels": ("一级指标", "二级指标", "三级指标", "指标值", "实际值", "权重", "自评得分", "偏差原因"),
                                   "funds_labels": ("年初预算", "预算数", "执行数", "分值", "预算执行率", "得分")},

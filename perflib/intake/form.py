@@ -478,6 +478,11 @@ class _Reader:
         target = "" if not_applicable(target) else target
         actual = text(values.get("actual"))
         actual = "" if not_applicable(actual) else actual
+        raw = values.get("actual")
+        if isinstance(raw, float) and "%" in unicodedata.normalize("NFKC", target) and 0 <= raw <= 1.5:
+            # a number in a cell formatted as a percentage (Excel keeps 0.98 and shows 98%)
+            actual = f"{format((_decimal(raw) * HUNDRED).normalize(), 'f')}%"
+            self.notes.append(f"「{name}」的实际完成值单元格为数值 {text(raw)}，按百分比读作 {actual}（年度指标值为百分比）")
         if not target and (m := _IN_NAME.match(unicodedata.normalize("NFKC", name))):
             name, target = m.group("name").strip(), m.group("target").strip()
             self.notes.append(f"「{name}」的年度指标值写在指标名称中，读作「{target}」")
@@ -549,7 +554,7 @@ class _Reader:
     def _category(self, names: dict, name: str, where: str) -> tuple[str, str]:
         """The indicator's category: from the 一级 / 二级 cells when they name one, else the node it sits under."""
         fw = self.fw
-        heads = [names.get(f, "") for f in ("level1", "level2") if names.get(f) and names.get(f) != name]
+        heads = [norm(names[f]) for f in ("level1", "level2") if names.get(f) and names.get(f) != name]  # 产出指标（50分）
         for top in heads:
             for sub in heads:
                 if top != sub and (found := fw.category_of(f"{top}/{sub}")):
