@@ -503,8 +503,12 @@ class _Reader:
             self.note_cell(("indicators", i, key), label.get(f, name_cell) if f else name_cell)
         self.note_cell(("indicators", i), name_cell)
         if score is not None:
-            self.stated["nodes"][name] = score
-            self.note_cell(("stated", "nodes", name), label.get("score", ""))
+            key, n = name, 1
+            while key in self.stated["nodes"]:  # two indicators of one name (DUPLICATE_INDICATOR): both kept
+                n += 1
+                key = f"{name}（第 {n} 项）"
+            self.stated["nodes"][key] = score
+            self.note_cell(("stated", "nodes", key), label.get("score", ""))
         self._decide(ind, score, label, name_cell)
         indicators.append(ind)
 
