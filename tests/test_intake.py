@@ -100,6 +100,7 @@ CASES = {
         "产出指标", "数量指标", "检查井清掏数量", "≥3000座", None, 10, None, "")), "total": 89.5, "grade": "良"},
         "findings", "89.50", "良", {"NOT_FILLED"}, None),
     "a grade out of its band": ({"grade": "良"}, "findings", TOTAL, "优", {"GRADE_OUT_OF_BAND"}, None),
+    "a year in the project's name": ({"project": "2021年汛后排水管网清淤维护"}, "read", TOTAL, "优", set(), None),
     "the date it was filled in above the blocks": ({"dated": True}, "read", TOTAL, "优", set(), None),
     "merged headings written once, blank below": ({"merged": False}, "read", TOTAL, "优", set(), None),
     # refusals: one line, naming the sheet and the cell
@@ -146,7 +147,7 @@ def test_a_filled_form_reads_as_its_case_says(case: str, forms: dict[str, Path])
         return
     assert entry.refusal is None
     assert (str(entry.total), entry.grade) == (total, grade)
-    assert entry.code == "water-bureau" and entry.year == 2022 and entry.project == "城区排水管网清淤维护"
+    assert entry.code == "water-bureau" and entry.year == 2022 and entry.project in ("城区排水管网清淤维护", "2021年汛后排水管网清淤维护")
     found = {f.code for f in entry.findings}
     assert codes <= found, found
     if status == "read":
