@@ -480,3 +480,16 @@ def test_a_bureaus_own_framework_in_the_params_folder_is_found(tmp_path: Path) -
     receipt = intake(tmp_path / "收件", framework="bureau-project", out=out)
     assert receipt.exit_code == 0 and receipt.entries[0].data["framework"] == "bureau-project"
     assert evaluate(receipt.entries[0].written, frameworks_dir=out / "frameworks").total == D(TOTAL)
+
+
+def test_the_receipt_workbook_and_a_dry_run(inbox: Path, tmp_path: Path) -> None:
+    from python_calamine import CalamineWorkbook
+
+    receipt = intake([inbox / "water-bureau"], framework=MOF, out=tmp_path / "params", write=False, jobs=1)
+    assert not (tmp_path / "params").exists() and all(e.written is None for e in receipt.entries)
+    rows = CalamineWorkbook.from_path(str(receipt.write_xlsx(tmp_path / "收件清单.xlsx"))).get_sheet_by_name(
+        "收件清单").to_python()
+    assert rows[0] == ["文件", "状态", "部门代码", "年度", "项目", "总分", "等级", "审核发现", "工作表", "单元格", "原因"]
+    assert [r[1] for r in rows[1:]] == ["拒收", "已读取", "已读取"]
+    assert rows[1][8:10] == ["自评表", "E7（全年预算数）"] and rows[2][5] == 99.0
+    assert "拒收" in repr(receipt.entries[0]) and "99.00 分" in repr(receipt.entries[1])
