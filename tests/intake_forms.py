@@ -144,13 +144,20 @@ def save_xlsx(form: Form, path: Path) -> Path:
     return path
 
 
-def save_docx(form: Form, path: Path, *, split_at: str | None = None) -> Path:
+def save_docx(form: Form, path: Path, *, split_at: str | None = None, title_above: bool = False) -> Path:
     """The form as the table of a Word report (a heading paragraph, then the table, cells merged); with
-    ``split_at``, two tables, the second from the row whose second cell is ``split_at``."""
+    ``split_at``, two tables, the second from the row whose second cell is ``split_at``; with ``title_above``,
+    the title rows as paragraphs above the table, as Word reports often have them."""
     from docx import Document
 
     doc = Document()
     doc.add_paragraph("附件：项目支出绩效自评表")
+    if title_above:
+        form = copy.deepcopy(form)
+        while form.rows and form.rows[0][1] is None and form.rows[0][0] and "项目名称" not in str(form.rows[0][0]):
+            doc.add_paragraph(str(form.rows[0][0]))
+            form.rows.pop(0)
+            form.merges = [(a - 1, b, c - 1, d) for a, b, c, d in form.merges if a > 1]
     cut = next((i for i, row in enumerate(form.rows) if split_at and row[1] == split_at), len(form.rows))
     for lo, hi in ((0, cut), (cut, len(form.rows))):
         if hi <= lo:

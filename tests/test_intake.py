@@ -207,6 +207,14 @@ def test_a_docx_table_with_merged_cells_reads_as_the_workbook(tmp_path: Path) ->
     assert entry.refusal is None and len(entry.data["indicators"]) == len(INDICATORS)
 
 
+def test_a_word_report_with_the_title_above_its_table(tmp_path: Path) -> None:
+    path = save_docx(project_form(), tmp_path / "water-bureau" / "报告.docx", title_above=True)
+    entry = read_form(path, framework=MOF)
+    assert (entry.status, entry.year, str(entry.total)) == ("read", 2022, TOTAL), entry.refusal
+    conflict = read_form(path, framework=MOF, year=2021)
+    assert conflict.refusal.sheet == "表格1" and conflict.refusal.cell == "表前文字（标题）"
+
+
 def test_a_form_split_into_two_word_tables_reads_as_one(tmp_path: Path) -> None:
     path = save_docx(project_form(), tmp_path / "water-bureau" / "报告.docx", split_at="一级指标")
     entry = read_form(path, framework=MOF)

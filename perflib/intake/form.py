@@ -65,7 +65,7 @@ def read(path: Path, grids: list[Grid], fw: Framework, *, code: str, year: int |
         # next): read the document's tables as one, in order
         width = max(len(r) for g in grids for r in g.rows) if any(g.rows for g in grids) else 0
         whole = Grid("表格" + "、".join(g.name.removeprefix("表格") for g in grids),
-                     [list(r) + [None] * (width - len(r)) for g in grids for r in g.rows])
+                     [list(r) + [None] * (width - len(r)) for g in grids for r in g.rows], grids[0].preamble)
         again = find_header([whole], fw)
         if again is not None:
             layout = locate(whole, again[1], again[2], fw)

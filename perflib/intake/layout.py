@@ -136,6 +136,13 @@ def _read_top(out: Layout, top: int) -> None:
     """Title, year and header line: the rows above the first block."""
     lab = labels()
     items = {label: item for item, names in lab.header.items() for label in names}
+    for line in out.grid.preamble:  # a Word report's title and year, in the paragraphs above the table
+        plain = unicodedata.normalize("NFKC", line)
+        label, sep, _ = plain.replace("：", ":").partition(":")
+        if not sep or norm(label) in _YEAR_LABELS:
+            out.years += [(int(m.group(1)), -1, 0) for m in _YEAR.finditer(plain)]
+        if not out.title and "表" in line and not sep:
+            out.title = line
     for r in range(top):
         row = out.grid.rows[r]
         seen = set()
