@@ -26,7 +26,7 @@ from ..numbers import HUNDRED, AmbiguousNumber, number_text, quantize
 from ..scoring.frameworks import Framework, Node, execution_rule
 from ..scoring.indicators import score_indicator
 from ..scoring.methods import STATED
-from .grid import Grid, cell_name, column_letter
+from .grid import Grid, cell_name
 from .labels import labels, norm, not_applicable, placeholder, text
 from .layout import Layout, find_header, locate
 from .refusal import refuse
@@ -659,4 +659,4 @@ def _decimal(value: int | float) -> Decimal:
     return number.quantize(Decimal(1)) if number == number.to_integral_value() and abs(number) < Decimal("1e15") else number
 
 
-__all__ = ["Reading", "read", "column_letter"]
+__all__ = ["Reading", "read"]
