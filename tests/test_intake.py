@@ -76,6 +76,10 @@ CASES = {
                                  "read", TOTAL, "优", set(), None),
     "full-width digits": ({"funds": _funds(**{"其中：财政拨款": ("其中：财政拨款", "２８０", "３００．００", "２８６", "—", "95.33%", "—")})},
                           "read", TOTAL, "优", set(), None),
+    "amounts written with their unit": ({"funds": _funds(**{"其中：财政拨款": ("其中：财政拨款", "280万元", "300万", "286 万元", "—", "95.33%", "—")})},
+                                        "read", TOTAL, "优", set(), None),
+    "an amount in 元 on a form in 万元": ({"funds": _funds(**{"其中：财政拨款": ("其中：财政拨款", 280, "3000000元", 286, "—", "95.33%", "—")})},
+                                        "refused", None, None, set(), "E7（全年预算数）"),
     "amounts in 元": ({"unit": "元", "funds": [(n, *(v * TEN_THOUSAND if isinstance(v, int) and i < 3 else v
                                                        for i, v in enumerate(rest))) for n, *rest in FUNDS]},
                      "read", TOTAL, "优", set(), None),

@@ -43,7 +43,7 @@ def _number(raw: str, value: object, where: str, what: str, example: str) -> Dec
 
 
 def amount(value: object, where: str, unit: str) -> Decimal | None:
-    """An amount: a number, or text with 万元 / 元 (which must be the form's ``unit``) and full-width digits."""
+    """An amount: a number, or text with 万元 / 万 / 元 (which must be the form's ``unit``) and full-width digits."""
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, (int, float)):
@@ -51,9 +51,9 @@ def amount(value: object, where: str, unit: str) -> Decimal | None:
     raw = _text(value, drop=("￥", "¥"))
     if not raw or not_applicable(raw):
         return None
-    for written in ("万元", "元"):
+    for written, meaning in (("万元", "万元"), ("元", "元"), ("万", "万元")):
         if raw.endswith(written):
-            if written != unit:
+            if meaning != unit:
                 raise refuse(where, "金额的单位与表头的金额单位不一致", expected=unit, found=text(value))
             raw = raw[: -len(written)].strip()
             break
