@@ -254,19 +254,18 @@ def test_an_old_xls_and_an_ods_read_as_the_xlsx(kind: str, converted: dict[str, 
 
 
 def _project_input() -> dict:
-    """A project self-evaluation input for the MOF project framework (its form is what a department hands in)."""
+    """A project self-evaluation input for the MOF project framework, made of the worked example's first three
+    indicators of each kind, their weights sharing the framework's points (产出 50, 效益 30, 满意度 10)."""
     base = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
-    weights = {"产出": 50, "效益": 30, "满意度": 10}
     indicators = []
-    for top, points in weights.items():
-        mine = [i for i in base["indicators"] if i["category"].startswith(top)][:3]
-        share = [D(points) / len(mine)] * len(mine)
-        share[-1] = D(points) - sum(share[:-1])
-        for ind, w in zip(mine, share):
-            ind = dict(ind, weight=w.quantize(D("0.01")) if ind is not mine[-1] else D(points) - sum(
-                s.quantize(D("0.01")) for s in share[:-1]))
-            if "self_score" in ind:
-                ind["self_score"] = ind["weight"]
+    for top, points in {"产出": D(50), "效益": D(30), "满意度": D(10)}.items():
+        mine = [dict(i) for i in base["indicators"] if i["category"].startswith(top)][:3]
+        weights = [(points / len(mine)).quantize(D("0.01")) for _ in mine]
+        weights[-1] = points - sum(weights[:-1])
+        for ind, weight in zip(mine, weights):
+            ind["weight"] = weight
+            if "self_score" in ind:  # qualitative, scored full as in the example
+                ind["self_score"] = weight
             indicators.append(ind)
     return {"department": {"code": "baiyun-emergency", "name": base["department"]["name"]}, "year": 2023,
             "framework": MOF, "project": {"name": "森林防火物资储备", "implementer": "白云区森林火灾救援中心"},
