@@ -466,6 +466,12 @@ def test_a_department_form_as_people_fill_it_in(tmp_path: Path) -> None:
     assert not [f for f in entry.findings if f.code in ("SCORE_MISMATCH", "BUDGET_SUM_MISMATCH")]
 
 
+def test_a_form_of_another_framework_is_refused_saying_so(forms: dict[str, Path]) -> None:
+    entry = read_form(forms["as the template"], framework="guangzhou-department-overall", code="water-bureau")
+    assert entry.status == "refused" and "可能不是该框架的自评表" in entry.refusal.reason
+    assert "--framework" in entry.refusal.reason and entry.refusal.sheet == "自评表"
+
+
 def test_a_management_row_with_other_points_is_refused_at_its_cell(tmp_path: Path) -> None:
     from openpyxl import load_workbook
 

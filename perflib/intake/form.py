@@ -138,6 +138,11 @@ class _Reader:
         stated: dict = {"nodes": {}}
         self.stated = stated
         indicators, management, standard, execution = self._rows()
+        wanted = [n.name for _, n in fw.walk() if n.input == "management"]
+        if wanted and not management:
+            raise refuse(self.grid.name, f"表上没有评价框架「{fw.name}」的管理效率指标，这张表可能不是该框架的自评表"
+                                         "（请检查 --framework）", expected="、".join(wanted[:3]) + " 等各行",
+                         found="没有这些行")
         data["execution"] = execution
         data["indicators"] = indicators
         data["management"] = management
