@@ -362,7 +362,8 @@ def put(data: dict, path: tuple, value: object) -> None:
 
 
 class _Dumper(yaml.SafeDumper):
-    pass
+    def ignore_aliases(self, data: object) -> bool:  # an input file never holds aliases (the loader refuses them)
+        return True
 
 
 def _represent_decimal(dumper: yaml.SafeDumper, value: Decimal) -> yaml.Node:
