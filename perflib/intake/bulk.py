@@ -18,7 +18,7 @@ from pathlib import Path
 from ..errors import PerflibError, RunError
 from ..inputs.locate import FRAMEWORKS_DIR
 from .grid import SUFFIXES
-from .one import _read, framework_for, write
+from .one import _read, content_of, framework_for, target_of, write
 from .receipt import Intake, Receipt
 from .refusal import Refusal
 
@@ -43,20 +43,44 @@ def forms_in(paths: Iterable[str | Path]) -> list[Path]:
     return list(dict.fromkeys(out))
 
 
-def _one(args: tuple) -> Intake:
-    """Read (and write) one file; never raises. Runs in a worker process, or here."""
-    path, framework, frameworks_dir, code, year, out, do_write, overwrite, keep = args
+def _one(args: tuple) -> tuple[Intake, str | None]:
+    """Read one file and make the text of its input file (``do_write``); never raises. Runs in a worker
+    process, or here. Nothing is written here: :func:`_commit` writes, in the order the files were handed in,
+    so that of two forms of one department, year and project the first is written and the second refused
+    naming it — whichever worker finished first."""
+    path, framework, frameworks_dir, code, year, do_write, keep = args
+    content = None
     try:
         fw = framework_for(framework, frameworks_dir)
         entry = _read(Path(path), fw, code, year)
-        if do_write:
-            entry = write(entry, out, overwrite=overwrite)
+        if do_write and entry.status != "refused" and entry.data is not None:
+            content = content_of(entry)
     except Exception as exc:  # noqa: BLE001 - one file's failure is its refusal, never the batch's
         entry = Intake(Path(path), "refused", code=code, year=year,
                        refusal=Refusal("", "", f"读取时出错（{type(exc).__name__}：{str(exc)[:200]}）"))
     if not keep:
         entry.evaluation = None
-    return entry
+    return entry, content
+
+
+def _commit(results: list[tuple[Intake, str | None]], out: str | Path, *, overwrite: bool) -> list[Intake]:
+    """Write each read form's input file, in the order handed in; a second form for the same input file
+    (one department, year and project) is refused naming the first."""
+    first: dict[Path, Intake] = {}
+    entries = []
+    for entry, content in results:
+        if content is not None:
+            target = target_of(entry, out)
+            if target in first:
+                other = first[target]
+                entry.status = "refused"
+                entry.refusal = Refusal("", "", f"与同批的 {other.path} 是同一部门、年度"
+                                        + ("、项目" if entry.project else "") + f"的自评表（{target}），只写入第一份")
+            else:
+                first[target] = entry
+                entry = write(entry, out, overwrite=overwrite, content=content)
+        entries.append(entry)
+    return entries
 
 
 def intake(paths: Iterable[str | Path] | str | Path, *, framework: str, out: str | Path = "params",
@@ -75,19 +99,20 @@ def intake(paths: Iterable[str | Path] | str | Path, *, framework: str, out: str
     framework_for(framework, frameworks_dir)  # a usage error, before any file is read
     files = forms_in(paths)
     jobs = max(1, jobs if jobs is not None else (os.cpu_count() or 1))
-    common = (str(framework), None if frameworks_dir is None else str(frameworks_dir), code, year, str(out), write,
-              overwrite)
+    common = (str(framework), None if frameworks_dir is None else str(frameworks_dir), code, year, write)
     if scheduler:
-        return Receipt(_on_dask(files, common, scheduler, jobs))
-    if jobs == 1 or len(files) < POOL_FROM:
-        return Receipt([_one((str(p), *common, True)) for p in files])
-    return Receipt(_in_pool(files, common, jobs))
+        results = _on_dask(files, common, scheduler, jobs)
+    elif jobs == 1 or len(files) < POOL_FROM:
+        results = [_one((str(p), *common, True)) for p in files]
+    else:
+        results = _in_pool(files, common, jobs)
+    return Receipt(_commit(results, out, overwrite=overwrite))
 
 
-def _in_pool(files: list[Path], common: tuple, jobs: int) -> list[Intake]:
+def _in_pool(files: list[Path], common: tuple, jobs: int) -> list[tuple[Intake, str | None]]:
     args = [(str(p), *common, False) for p in files]
     chunk = max(1, len(args) // (jobs * 8))
-    results: list[Intake] = []
+    results: list[tuple[Intake, str | None]] = []
     try:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             for entry in pool.map(_one, args, chunksize=chunk):
@@ -97,7 +122,7 @@ def _in_pool(files: list[Path], common: tuple, jobs: int) -> list[Intake]:
     return results
 
 
-def _on_dask(files: list[Path], common: tuple, scheduler: str, jobs: int) -> list[Intake]:
+def _on_dask(files: list[Path], common: tuple, scheduler: str, jobs: int) -> list[tuple[Intake, str | None]]:
     from distributed import Client, LocalCluster
 
     cluster = None

@@ -121,13 +121,19 @@ def target_of(entry: Intake, out: str | Path) -> Path:
     return year_file(out, entry.code, entry.year)
 
 
-def write(entry: Intake, out: str | Path, *, overwrite: bool = False) -> Intake:
-    """Write a read form's input file, atomically; refuse (naming the file) to replace a different one."""
+def content_of(entry: Intake) -> str:
+    """The text of a read form's input file: a line naming the form it was read from, then the YAML."""
+    shown = " ".join(entry.path.name.split())
+    return f"# 由 perflib intake 从 {shown} 读入\n" + yaml_text(_tidy(entry.data))
+
+
+def write(entry: Intake, out: str | Path, *, overwrite: bool = False, content: str | None = None) -> Intake:
+    """Write a read form's input file, atomically; refuse (naming the file) to replace a different one.
+    ``content``: the text, when already made (in a worker process) — else made here."""
     if entry.status == "refused" or entry.data is None:
         return entry
     target = target_of(entry, out)
-    shown = " ".join(entry.path.name.split())
-    content = f"# 由 perflib intake 从 {shown} 读入\n" + yaml_text(_tidy(entry.data))
+    content = content_of(entry) if content is None else content
     try:
         if target.exists():
             if target.read_text(encoding="utf-8") == content:
@@ -138,7 +144,7 @@ def write(entry: Intake, out: str | Path, *, overwrite: bool = False) -> Intake:
             write_atomic(target, content)
         elif not _create(target, content):
             if target.read_text(encoding="utf-8") != content and not overwrite:
-                return _refused(entry, f"输入文件 {target} 已由同批的另一份表写入且内容不同，未覆盖（同一部门、年度、项目的表只能交一份）")
+                return _refused(entry, f"输入文件 {target} 已由另一进程写入且内容不同，未覆盖")
             write_atomic(target, content)
     except (OSError, PerflibError) as exc:
         return _refused(entry, f"写入 {target} 失败：{exc}")

@@ -49,8 +49,8 @@ class Intake:
         r = self.refusal
         return {"文件": str(self.path), "状态": STATUS_NAMES[self.status], "部门代码": self.code or "",
                 "年度": self.year, "项目": self.project or "",
-                "总分": None if self.total is None else float(self.total), "等级": self.grade or "",
-                "审核发现": len(self.findings), "工作表": r.sheet if r else "", "单元格": r.cell if r else "",
+                "总分": None if self.total is None or r else float(self.total), "等级": "" if r else self.grade or "",
+                "审核发现": None if r else len(self.findings), "工作表": r.sheet if r else "", "单元格": r.cell if r else "",
                 "原因": r.reason if r else ""}
 
 
@@ -81,8 +81,9 @@ class Receipt:
         for e in self.entries:
             r = e.refusal
             where = (f"{r.sheet}!{r.cell}" if r.sheet and r.cell else r.sheet or r.cell) if r else ""
-            rows.append((STATUS_NAMES[e.status], e.path.name, e.code or "", str(e.year or ""), e.project or "",
-                         fmt_points(e.total) if e.total is not None else "", e.grade or "",
+            rows.append((STATUS_NAMES[e.status], str(e.path), e.code or "", str(e.year or ""), e.project or "",
+                         fmt_points(e.total) if e.total is not None and r is None else "",
+                         "" if r else e.grade or "",
                          str(len(e.findings)) if r is None else "",
                          (f"{where}：" if where else "") + r.reason if r else (f"→ {e.written}" if e.written else "")))
         widths = [max([int(display_width(h))] + [int(display_width(row[i])) for row in rows]) for i, h in
@@ -90,8 +91,8 @@ class Receipt:
         lines = ["  ".join(pad(c, w) for c, w in zip(head[:-1], widths)) + "  " + head[-1]]
         lines += ["  ".join(pad(c, w) for c, w in zip(row[:-1], widths)) + "  " + row[-1] for row in rows]
         counts = {s: sum(1 for e in self.entries if e.status == s) for s in STATUS_NAMES}
-        lines.append(f"收件 {len(self.entries)} 份：已读取 {counts['read']} 份，有审核发现 {counts['findings']} 份，"
-                     f"拒收 {counts['refused']} 份。")
+        lines.append(f"收件 {len(self.entries)} 份：已读取 {counts['read'] + counts['findings']} 份"
+                     f"（其中有审核发现 {counts['findings']} 份），拒收 {counts['refused']} 份。")
         return "\n".join(lines)
 
     def write_xlsx(self, path: str | Path) -> Path:
