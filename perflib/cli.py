@@ -165,11 +165,17 @@ def cmd_run(args: argparse.Namespace) -> int:
         return 130
     for entry in report.failed:
         first = (entry.error or "").splitlines()[0] if entry.error else ""
-        print(f"失败 {entry.code} {entry.year}：{first}", file=sys.stderr)
+        print(f"失败 {entry.code} {entry.year}{_project(entry)}：{first}", file=sys.stderr)
     for entry, fmt, why in report.failed_documents:
-        print(f"失败 {entry.code} {entry.year} {fmt}：{why.splitlines()[0] if why else ''}", file=sys.stderr)
+        print(f"失败 {entry.code} {entry.year}{_project(entry)} {fmt}：{why.splitlines()[0] if why else ''}",
+              file=sys.stderr)
     print(report.line() + f"。索引：{opts.outputs_dir / 'index.html'}")
     return 1 if report.failed or report.failed_documents else 0
+
+
+def _project(entry) -> str:  # an outputs.Entry
+    """What names a project form's entry in a line (「 项目 <name>」); nothing for any other entry."""
+    return f" 项目 {entry.project_name}" if entry.project else ""
 
 
 @command("demo-data")

@@ -4,6 +4,7 @@ how they are found (issue 25, item 5)."""
 from __future__ import annotations
 
 import copy
+import json
 import os
 from pathlib import Path
 
@@ -145,3 +146,129 @@ def test_a_project_files_framework_is_found_in_the_params_folder(example_data: d
     own.write_text(own.read_text(encoding="utf-8").replace("name: 财政部项目支出绩效自评表",
                                                            "name: 本局项目支出绩效自评表"), encoding="utf-8")
     assert evaluate(write_project(params_root, project_data(example_data))).framework.name == "本局项目支出绩效自评表"
+
+
+def test_a_linked_project_file_is_listed_and_refused_by_the_batch(example_data: dict, params_root: Path,
+                                                                   tmp_path: Path) -> None:
+    from perflib.batch.jobs import Evaluations, ProjectJob
+
+    outside = tmp_path / "secret.yaml"
+    outside.write_text(dump(project_data(example_data)), encoding="utf-8")
+    link = params_root / CODE / "projects" / "2023" / f"{NAME}.yaml"
+    link.parent.mkdir(parents=True)
+    os.symlink(outside, link)
+    assert discover_projects(params_root) == [link]
+    with pytest.raises(InputErrors, match="输入目录之外的链接"):
+        ProjectJob.of(link).check(Evaluations(params_root.resolve()))
+
+
+# ---------------------------------------------------------------------- the batch
+
+
+def _tree(root: Path, example: dict) -> Path:
+    """A params folder: the worked example's department-year, two projects of it (one weak), one project
+    form that does not validate."""
+    import shutil
+
+    from .conftest import EXAMPLE, FRAMEWORKS
+
+    params = root / "params"
+    shutil.copytree(FRAMEWORKS, params / "frameworks")
+    (params / CODE).mkdir()
+    shutil.copy(EXAMPLE, params / CODE / "2023.yaml")
+    write_project(params, project_data(example))
+    weak = project_data(example, "森林防火巡护", scale=0.5)
+    for ind in weak["indicators"]:
+        if ind["category"].startswith("效益") and "self_score" in ind:
+            ind["self_score"] = 0
+    write_project(params, weak)
+    bad = project_data(example, "坏项目")
+    del bad["project"]
+    write_project(params, bad, name="坏项目")
+    return params
+
+
+def test_projects_without_rendering_are_scored_for_the_index_and_the_summary(example_data: dict,
+                                                                              tmp_path: Path) -> None:
+    from perflib.batch import RunOptions, run
+
+    params = _tree(tmp_path, example_data)
+    (params / CODE / "2023.yaml").unlink()  # only project forms: scored here, no worker or kernel started
+    out = tmp_path / "outputs"
+    report = run(RunOptions(params_dir=params, outputs_dir=out, departments=[CODE], progress=False, excel=False),
+                 executor=object())  # an executor that would fail if it were used
+    projects = {e.project: e for e in report.entries if e.kind == "project"}
+    assert set(projects) == {"应急通信保障项目", "森林防火巡护", "坏项目"}
+    assert projects["坏项目"].status == "failed" and "须填写 project" in projects["坏项目"].error
+    good = projects["应急通信保障项目"]
+    assert good.status == "ok" and not good.has_report and good.summary["project"] == "应急通信保障项目"
+    assert not (out / CODE / "2023" / "projects").exists()
+    assert "项目自评 3 份（失败 1）" in report.line()
+    rows = (out / "summary-projects.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert rows[0].startswith("部门代码,部门名称,年度,项目名称,实施单位,评价框架,调整后预算（万元）,支出（万元）")
+    assert len(rows) == 4 and any(r.startswith(f"{CODE},,2023,坏项目,") for r in rows)
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "项目：" in index and "已评分，未渲染报告" in index
+
+
+def test_a_batch_renders_a_report_per_project_form_and_rolls_them_up(example_data: dict, tmp_path: Path) -> None:
+    """One department with projects, ``--projects``: the project pages and their 自评表, the index's links under
+    the department-year, the overview's section, the summaries and the frames (real notebooks)."""
+    import lxml.html
+    from openpyxl import load_workbook
+
+    import perflib
+    from perflib.batch import RunOptions, run
+    from perflib.cli import main
+
+    params = _tree(tmp_path, example_data)
+    out = tmp_path / "outputs"
+    code = main(["run", "--params", str(params), "--outputs", str(out), "--projects", "--quiet", "--jobs", "2",
+                 "--engine", "cold"])
+    assert code == 1  # the bad project form failed, alone
+    folder = out / CODE / "2023" / "projects"
+    assert sorted(p.name for p in folder.iterdir()) == ["应急通信保障项目", "森林防火巡护"]
+    page = (folder / "应急通信保障项目" / "report.html").read_text(encoding="utf-8")
+    assert "2023 年度应急通信保障项目支出绩效自评报告" in page and "一、项目基本情况" in page
+    assert "主管部门为广州市白云区应急管理局，实施单位为区应急指挥中心" in page
+    assert (folder / "应急通信保障项目" / "自评表.xlsx").is_file()
+    assert (out / CODE / "2023" / "report.html").is_file()
+
+    index = lxml.html.fromstring((out / "index.html").read_text(encoding="utf-8"))
+    rows = index.xpath("//table[contains(@class,'pf-index')]//tbody/tr")
+    names = [r.xpath("string(td[1])").strip() for r in rows]
+    assert names[0] == "项目：坏项目" or names[0].startswith("广州市白云区应急管理局")
+    department_row = next(i for i, n in enumerate(names) if n == "广州市白云区应急管理局")
+    under = names[department_row + 1:department_row + 4]
+    assert under == ["项目：坏项目", "项目：应急通信保障项目", "项目：森林防火巡护"]
+    links = index.xpath("//a/@href")
+    assert f"{CODE}/2023/projects/应急通信保障项目/report.html" in links
+    assert f"{CODE}/2023/projects/应急通信保障项目/自评表.xlsx" in links
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert {p["key"]: p["status"] for p in manifest["projects"]} == {"坏项目": "failed", "应急通信保障项目": "ok",
+                                                                     "森林防火巡护": "ok"}
+
+    overview = (out / "overview-2023.html").read_text(encoding="utf-8")
+    assert "项目支出绩效自评汇总" in overview and "森林防火巡护" in overview and "坏项目" in overview
+
+    sheets = load_workbook(out / "summary.xlsx").sheetnames
+    assert sheets[-2:] == ["项目", "项目汇总"]
+
+    projects = perflib.projects_frame(params)
+    assert list(projects.columns) == ["code", "department", "year", "project", "implementer", "framework",
+                                      "budget_adjusted", "budget_spent", "execution_rate", "total", "grade",
+                                      "findings", "main_finding", "error", "file"]
+    assert projects.project.tolist() == ["坏项目", "应急通信保障项目", "森林防火巡护"]
+    good, weak = projects.iloc[1], projects.iloc[2]
+    assert weak.total < good.total and weak.budget_spent == pytest.approx(good.budget_spent / 2, abs=0.01)
+    rolled = perflib.project_rollup(params)
+    assert len(rolled) == 1
+    r = rolled.iloc[0]
+    assert (r.projects, r.invalid) == (3, 1)
+    assert r.budget_adjusted == pytest.approx(good.budget_adjusted * 2, abs=0.01)
+    assert r.min_total == weak.total and r.mean_total == pytest.approx((good.total + weak.total) / 2, abs=0.006)
+    assert int(r[good.grade]) + int(r[weak.grade]) - (good.grade == weak.grade) * int(r[good.grade]) >= 1
+
+    again = run(RunOptions(params_dir=params, outputs_dir=out, projects=True, progress=False, engine="cold"))
+    assert {e.project: e.status for e in again.entries if e.kind == "project"} == {
+        "坏项目": "failed", "应急通信保障项目": "skipped", "森林防火巡护": "skipped"}
