@@ -17,7 +17,7 @@ from .errors import LEVEL_NAMES, InputError, InputErrors, PerflibError
 from .evaluation import Evaluation, evaluate, evaluate_params, load
 from .files import write_atomic
 from .inputs.locate import FRAMEWORKS_DIR, available, find_framework
-from .inputs.params import before_year_end, year_file
+from .inputs.params import before_year_end, discover_projects, year_file
 from .numbers import fmt_number, fmt_percent, fmt_points
 from .scoring.frameworks import load_framework
 from .text import pad
@@ -187,7 +187,8 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
         raise PerflibError(f"{out}: 目录中已有输入文件；换一个目录，或加 --overwrite 覆盖")
     written = generate(out, seed=args.seed, frameworks_dir=args.frameworks)
     departments = len({p.parent.name for p in written})
-    print(f"已生成 {len(written)} 个演示用部门年度（{departments} 个虚构部门）：{out}")
+    projects = len(discover_projects(out, departments=sorted({p.parent.name for p in written})))
+    print(f"已生成 {len(written)} 个演示用部门年度（{departments} 个虚构部门）及 {projects} 份项目支出绩效自评表：{out}")
     return 0
 
 
