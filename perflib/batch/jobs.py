@@ -17,6 +17,7 @@ evaluation.
 
 from __future__ import annotations
 
+import glob
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,7 +29,7 @@ from ..engine.handover import Handover
 from ..errors import InputError, InputErrors, PerflibError
 from ..evaluation import Evaluation, evaluate
 from ..inputs.locate import DATA, FRAMEWORKS_DIR, MONITOR_TEMPLATE, OVERVIEW_TEMPLATE, REPORT_TEMPLATE
-from ..inputs.params import discover, discover_projects, project_key, project_place
+from ..inputs.params import YEAR_FILE, discover, discover_projects, project_key, project_place
 from ..inputs.schema import CODE_PATTERN
 from .documents import FORMATS, MONITOR_FORMATS, document_name
 from .fingerprint import inputs_digest
@@ -52,6 +53,13 @@ def _folder_is_a_code(path: Path, folder: Path | None = None) -> None:
     if not re.fullmatch(CODE_PATTERN, folder.name) or len(folder.name) > 64:
         raise InputErrors([InputError(folder, "(目录名)", "目录名不是有效的部门代码", expected="小写字母、数字和连字符，"
                                       "与文件中的 department.code 相同", found=folder.name)])
+
+
+def earlier_projects(path: Path, year: int) -> list[Path]:
+    """The files of the same project (same key) in the years before ``year``, by year, beside ``path``
+    (``<code>/projects/<year>/<key>.yaml``)."""
+    return sorted(p for p in path.parents[1].glob(f"*/{glob.escape(path.name)}")
+                  if YEAR_FILE.match(p.parent.name) and int(p.parent.name) < year)
 
 
 def _named_by_a_key(path: Path) -> None:
@@ -258,9 +266,9 @@ class ProjectJob(_Page):
         return tuple(f for f in asked if f != "html" and f in FORMATS)
 
     def _earlier(self, ev: Evaluations) -> list[Path]:
-        """The same project's files of earlier years (same key), for the report's trend."""
-        return [p for p in discover_projects(ev.params_dir, departments=[self.code])
-                if p.stem == self.project and project_place(p)[1] < self.year]
+        """The same project's files of earlier years (same key), for the report's trend: looked up in its
+        department's projects/ folder, not in all of params/ (a batch has thousands of project forms)."""
+        return earlier_projects(self.path, self.year)
 
     def inputs(self, ev: Evaluations) -> list[Path]:
         return [*self._earlier(ev), self.path, *ev.frameworks]

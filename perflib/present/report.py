@@ -75,7 +75,7 @@ def load(params_dir: str | Path, department: str, year: int, project: str = "") 
                      if project else discover(params_dir, departments=[department]))
     for earlier in earlier_files:
         if (project_place(earlier)[1] if project else int(earlier.stem)) >= year:
-            continue
+            continue  # (one notebook, one project: listing the department's project forms is cheap)
         try:
             history.append(evaluate(earlier))
         except PerflibError as exc:
