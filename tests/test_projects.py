@@ -202,7 +202,13 @@ def test_projects_without_rendering_are_scored_for_the_index_and_the_summary(exa
     assert projects["坏项目"].status == "failed" and "须填写 project" in projects["坏项目"].error
     good = projects["应急通信保障项目"]
     assert good.status == "ok" and not good.has_report and good.summary["project"] == "应急通信保障项目"
-    assert not (out / CODE / "2023" / "projects").exists()
+    assert not list((out / CODE / "2023").rglob("*.html"))
+    again = run(RunOptions(params_dir=params, outputs_dir=out, departments=[CODE], progress=False, excel=False),
+                executor=object())  # unchanged: not evaluated again (the bad form is: a failure is not kept)
+    assert {e.project: e.status for e in again.entries} == {"应急通信保障项目": "skipped", "森林防火巡护": "skipped",
+                                                            "坏项目": "failed"}
+    assert {e.project: e.summary["total"] for e in again.entries if e.summary} == {
+        k: e.summary["total"] for k, e in projects.items() if e.summary}
     assert "项目自评 3 份（失败 1）" in report.line()
     rows = (out / "summary-projects.csv").read_text(encoding="utf-8-sig").splitlines()
     assert rows[0].startswith("部门代码,部门名称,年度,项目名称,实施单位,评价框架,调整后预算（万元）,支出（万元）")

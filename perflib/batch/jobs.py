@@ -155,6 +155,11 @@ class _Page:
         """The JSON beside the notebook: the fingerprint and summary of the last good rendering."""
         return outputs / self.folder / f"{self.stem}.json"
 
+    def scored(self, outputs: Path) -> Path:
+        """The JSON of a job only evaluated (a project form without ``--projects``): the fingerprint and
+        summary of its last good evaluation, so an unchanged form is not evaluated again."""
+        return outputs / self.folder / f"{self.stem}.scored.json"
+
     def document(self, fmt: str) -> str:
         """A document's path relative to the outputs folder (report.docx, 自评表.xlsx, monitor-06.pdf …)."""
         return f"{self.folder}/{document_name(fmt, self.month)}"

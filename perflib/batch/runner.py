@@ -252,6 +252,10 @@ def plan(opts: RunOptions) -> Batch:
             entry.status, entry.summary, p.pending = Status.SKIPPED, sidecar["summary"] or None, False
         elif not _renders(job):  # evaluated only: a page of other inputs beside it is not linked
             entry.has_report, entry.documents = False, ()
+            scored = read_json(job.scored(out))
+            if not opts.force and scored and scored.get("fingerprint") == page and isinstance(scored.get("summary"), dict):
+                entry.status, entry.summary, p.pending = Status.SKIPPED, scored["summary"], False
+            entry.fingerprint = page
         planned.append(p)
     return Batch(opts, evaluations, planned)
 
@@ -353,8 +357,13 @@ def check(p: Planned, batch: Batch) -> None:
         return
     out = opts.outputs_dir.resolve()
     p.entry.summary = checked.summary or None
-    if not _renders(job):
-        return  # evaluated: its summary is all the index, the summary and the rollups want of it
+    if not _renders(job):  # evaluated: its summary is all the index, the summary and the rollups want of it
+        try:  # a cache: when it cannot be written, the form is evaluated again next time
+            write_atomic(job.scored(out), json.dumps({"fingerprint": p.entry.fingerprint, "scored": _now(),
+                                                      "summary": checked.summary}, ensure_ascii=False, indent=1))
+        except OSError:
+            pass
+        return
     p.task = RenderTask(
         key=job.key, template=str(p.template), parameters=tuple(job.parameters(batch.evaluations.params_dir).items()),
         notebook=str(job.notebook(out)), html=str(job.html(out)), title=checked.title, timeout=opts.timeout,
