@@ -261,13 +261,16 @@ def project_year(profile: Profile, year: int, seed: int, department_budget: Deci
     kinds = rng.sample(PROJECT_KINDS, k=rng.randint(2, 5))
     out = []
     for name_form, implementer in kinds:
-        weak = rng.random() < 0.08 + 0.3 * (1 - quality)
-        q = rng.uniform(0.1, 0.35) if weak else min(1.0, quality + rng.uniform(-0.1, 0.1))
+        draw = rng.random()
+        weak = draw < 0.08 + 0.3 * (1 - quality)  # far behind; else now and then merely behind (良, 中)
+        behind = not weak and draw < 0.2 + 0.4 * (1 - quality)
+        q = rng.uniform(0.1, 0.35) if weak or behind else min(1.0, quality + rng.uniform(-0.1, 0.1))
         budget = _q(float(department_budget) * rng.uniform(0.02, 0.08))
         funds = []
         for kind, share in (("财政拨款", 0.85), ("其他资金", 0.15)):
             adjusted = _q(float(budget) * share)
-            rate = rng.uniform(0.4, 0.7) if weak else min(1.0, 0.82 + 0.18 * q + rng.uniform(-0.04, 0.02))
+            rate = (rng.uniform(0.4, 0.7) if weak else rng.uniform(0.75, 0.9) if behind
+                    else min(1.0, 0.82 + 0.18 * q + rng.uniform(-0.04, 0.02)))
             funds.append({"type": kind, "initial": float(_q(float(adjusted) * rng.uniform(0.95, 1.05))),
                           "adjusted": float(adjusted), "spent": float(_q(float(adjusted) * rate))})
         indicators = []
@@ -277,11 +280,12 @@ def project_year(profile: Profile, year: int, seed: int, department_budget: Deci
             weights = _split(total, len(chosen), rng) if len(chosen) > 1 else [D(total)]
             for template, weight in zip(chosen, weights):
                 indicators.append(_indicator(template, q, weight, profile.field, rng, tier_ok=q > 0.55))
-        if weak:  # far from its targets, not just short of them
+        if weak or behind:  # short of its targets (a weak one far from them)
+            low, high = (0.3, 0.6) if weak else (0.7, 0.9)
             for ind in indicators:
                 number = _LEADING.match(ind.get("actual", "")) if ind["target"].startswith("≥") else None
                 if number and not ind.get("numerator"):
-                    value = D(number[0]) * D(str(round(rng.uniform(0.3, 0.6), 2)))
+                    value = D(number[0]) * D(str(round(rng.uniform(low, high), 2)))
                     ind["actual"] = f"{value.quantize(D(1) if '.' not in number[0] else D('0.01'), ROUND_HALF_UP)}" \
                                     + ind["actual"][len(number[0]):]
         name = name_form.format(field=profile.field)

@@ -240,7 +240,7 @@ def compare(a: Evaluation, b: Evaluation) -> pd.DataFrame:
 # ---------------------------------------------------------------------- project self-evaluations
 
 #: One row per project self-evaluation (项目支出绩效自评): amounts in 万元, the rate in percent, ``findings``
-#: the count of errors and warnings, ``main_finding`` the first of them (an error before a warning).
+#: the count of errors and warnings, ``main_finding`` what most explains the score (see :func:`main_finding`).
 PROJECT_COLUMNS = ["code", "department", "year", "project", "implementer", "framework", "budget_adjusted",
                    "budget_spent", "execution_rate", "total", "grade", "findings", "main_finding", "error", "file"]
 #: The grades a rollup counts, best first (the bundled frameworks'; a framework's own grades are counted too).
@@ -254,14 +254,32 @@ def project_summary_row(summary: dict[str, Any]) -> dict[str, Any]:
     keeps for every project form)."""
     metrics = summary.get("metrics", {})
     factor = UNIT_FACTORS.get(summary.get("money_unit", PORTFOLIO_UNIT), Decimal(1))
-    serious = [f for level in ("error", "warning") for f in summary.get("findings", []) if f["level"] == level]
+    serious = [f for f in summary.get("findings", []) if f["level"] in ("error", "warning")]
     return {"code": summary.get("code", ""), "department": summary.get("department", ""),
             "year": summary.get("year"), "project": summary.get("project") or "",
             "implementer": summary.get("implementer") or "", "framework": summary.get("framework", ""),
             "budget_adjusted": _two(metrics.get("adjusted_budget"), factor),
             "budget_spent": _two(metrics.get("spent"), factor), "execution_rate": _two(metrics.get("execution_rate")),
             "total": _two(summary.get("total")), "grade": summary.get("grade", ""), "findings": len(serious),
-            "main_finding": serious[0]["message"] if serious else ""}
+            "main_finding": main_finding(summary)}
+
+
+def main_finding(summary: dict[str, Any]) -> str:
+    """What most explains a score, from its JSON form: the first error (the form itself is wrong); else the
+    finding on the indicator that lost the most points (a target missed far); else the first warning; else
+    nothing."""
+    findings = summary.get("findings", [])
+    errors = [f for f in findings if f["level"] == "error"]
+    if errors:
+        return errors[0]["message"]
+    lost = {i["name"]: i["weight"] - i["score"] for i in summary.get("indicators", [])
+            if i.get("weight") is not None and i.get("score") is not None and i["weight"] > i["score"]}
+    for name in sorted(lost, key=lambda n: -lost[n]):
+        about = [f for f in findings if f.get("subject") == name]
+        if about:
+            return about[0]["message"]
+    warnings = [f for f in findings if f["level"] == "warning"]
+    return warnings[0]["message"] if warnings else ""
 
 
 def projects_table(rows: Iterable[dict[str, Any]]) -> pd.DataFrame:

@@ -271,13 +271,16 @@ def projects(p: Portfolio, *, top: int = 10) -> HTML:
                f"{fmt_number(_dec(whole.budget_spent))} 万元，执行率 {_pct(whole.execution_rate)}；平均得分 "
                f"{fmt_points(_dec(whole.mean_total))} 分，最低 {fmt_points(_dec(whole.min_total))} 分"
                + (f"；其中{grades}" if grades else "") if len(valid) else "") + "。")
-    rows = [[r.department or "—", r.code, int(r.projects), int(r.invalid), _dec(r.budget_adjusted),
+    invalid = bool(int(whole.invalid))  # its column only when a form did not validate: the table fits the page
+    rows = [[r.department or r.code, int(r.projects), *([int(r.invalid)] if invalid else []), _dec(r.budget_adjusted),
              _dec(r.budget_spent), _pct(r.execution_rate), _dec(r.mean_total), _dec(r.min_total), int(r.优), int(r.良),
              int(r.中), int(r.差)] for r in [*per.itertuples(index=False), whole]]
-    rows[-1][:2] = ["合计", ""]
-    parts: list[object] = [para(text), html_table(
-        ["部门", "代码", "项目数", "未通过校验", "调整后预算", "支出", "执行率", "平均分", "最低分", "优", "良", "中", "差"],
-        rows, numeric=range(2, 13), emphasis=[len(rows) - 1], caption="各部门项目支出绩效自评汇总", unit="万元")]
+    rows[-1][0] = "合计"
+    headers = ["部门", "项目数", *(["未通过校验"] if invalid else []), "调整后预算", "支出", "执行率", "平均分", "最低分",
+               "优", "良", "中", "差"]
+    parts: list[object] = [para(text), html_table(headers, rows, numeric=range(1, len(headers)),
+                                                  emphasis=[len(rows) - 1], caption="各部门项目支出绩效自评汇总",
+                                                  unit="万元")]
     low = weakest(f, top)
     if len(low):
         parts.append(html_table(
