@@ -106,6 +106,8 @@ def render_text(ev: Evaluation) -> str:
     out = [
         f"{ev.title}",
         f"部门：{ev.department}（{ev.code}）  年度：{ev.year}  评价框架：{ev.framework.name}",
+        *([f"项目：{ev.project}" + (f"  实施单位：{ev.params.project.implementer}" if ev.params.project.implementer
+                                   else "")] if ev.project else []),
         "",
         f"自评得分 {fmt_points(ev.total)} 分（满分 {fmt_points(ev.framework.total)}），等级「{ev.grade}」",
         "",

@@ -278,3 +278,63 @@ def test_a_batch_renders_a_report_per_project_form_and_rolls_them_up(example_dat
     again = run(RunOptions(params_dir=params, outputs_dir=out, projects=True, progress=False, engine="cold"))
     assert {e.project: e.status for e in again.entries if e.kind == "project"} == {
         "坏项目": "failed", "应急通信保障项目": "skipped", "森林防火巡护": "skipped"}
+
+
+def test_score_and_export_take_a_project_form(example_data: dict, params_root: Path, tmp_path: Path,
+                                              capsys) -> None:
+    from openpyxl import load_workbook
+
+    from perflib.cli import main
+
+    path = write_project(params_root, project_data(example_data))
+    assert main(["score", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "2023 年度应急通信保障项目支出绩效自评报告" in out and "项目：应急通信保障项目  实施单位：区应急指挥中心" in out
+    form = tmp_path / "自评表.xlsx"
+    assert main(["export", str(path), "--to", str(form)]) == 0
+    assert load_workbook(form).active["A1"].value == "项目支出绩效自评表（2023 年度）"
+
+
+def _row(code: str, project: str, total: float | None, grade: str | None, budget: float | None, spent: float | None,
+         error: str | None = None) -> dict:
+    return {"code": code, "department": f"{code}局", "year": 2023, "project": project, "total": total, "grade": grade,
+            "budget_adjusted": budget, "budget_spent": spent, "error": error}
+
+
+ROLLUPS = [  # (why, rows, expected rollup of the one department: projects, invalid, budget, spent, rate, mean, min)
+    ("half-up mean of two decimals", [_row("a", "x", 90.01, "优", 100, 99), _row("a", "y", 80.00, "良", 50, 25)],
+     (2, 0, 150.0, 124.0, 82.67, 85.01, 80.0)),  # 85.005 → 85.01, 124/150 = 82.666… → 82.67
+    ("an invalid form counted, not summed", [_row("a", "x", 60.0, "中", 10, 5), _row("a", "bad", None, None, None, None,
+                                                                                    "project: 须填写")],
+     (2, 1, 10.0, 5.0, 50.0, 60.0, 60.0)),
+    ("only invalid forms: nothing to average", [_row("a", "bad", None, None, None, None, "坏")],
+     (1, 1, None, None, None, None, None)),
+]
+
+
+@pytest.mark.parametrize(("why", "rows", "expected"), ROLLUPS, ids=[c[0] for c in ROLLUPS])
+def test_a_rollup_per_department_year(why, rows, expected) -> None:
+    import math
+
+    from perflib.portfolios import projects_table, rollup
+
+    r = rollup(projects_table(rows)).iloc[0]
+    got = (int(r.projects), int(r.invalid), r.budget_adjusted, r.budget_spent, r.execution_rate, r.mean_total,
+           r.min_total)
+    assert [None if isinstance(v, float) and math.isnan(v) else v for v in got] == list(expected)
+    grades = [g for g in ("优", "良", "中", "差") for _ in range(int(r[g]))]
+    assert sorted(grades) == sorted(row["grade"] for row in rows if row["grade"])
+
+
+def test_main_finding_is_what_cost_most() -> None:
+    from perflib.portfolios import main_finding
+
+    findings = [{"level": "warning", "code": "CATEGORY_MISSING", "subject": "产出/质量", "message": "未设置质量指标"},
+                {"level": "info", "code": "TARGET_MISSED", "subject": "甲", "message": "甲未达到目标"},
+                {"level": "info", "code": "TARGET_MISSED", "subject": "乙", "message": "乙未达到目标"}]
+    indicators = [{"name": "甲", "weight": 10, "score": 8}, {"name": "乙", "weight": 20, "score": 5}]
+    assert main_finding({"findings": findings, "indicators": indicators}) == "乙未达到目标"
+    assert main_finding({"findings": findings, "indicators": []}) == "未设置质量指标"
+    error = {"level": "error", "code": "X", "subject": "", "message": "表上空白"}
+    assert main_finding({"findings": [*findings, error], "indicators": indicators}) == "表上空白"
+    assert main_finding({"findings": [], "indicators": indicators}) == ""
