@@ -338,3 +338,23 @@ def test_main_finding_is_what_cost_most() -> None:
     error = {"level": "error", "code": "X", "subject": "", "message": "表上空白"}
     assert main_finding({"findings": [*findings, error], "indicators": indicators}) == "表上空白"
     assert main_finding({"findings": [], "indicators": indicators}) == ""
+
+
+REFUSED = [  # (why, department folder, file name, what the batch says)
+    ("a department folder that is not a code", "Bad Dept", f"{NAME}.yaml", "目录名不是有效的部门代码"),
+    ("a file name that is not a key", CODE, "a<b>.yaml", "文件名不是有效的项目键"),
+    ("a file name with a quote", CODE, "x'y.yaml", "文件名不是有效的项目键"),
+]
+
+
+@pytest.mark.parametrize(("why", "folder", "name", "says"), REFUSED, ids=[c[0] for c in REFUSED])
+def test_the_batch_refuses_what_would_reach_a_path_or_a_link(example_data: dict, params_root: Path, why, folder,
+                                                              name, says) -> None:
+    from perflib.batch.jobs import Evaluations, ProjectJob
+
+    path = params_root / folder / "projects" / "2023" / name
+    path.parent.mkdir(parents=True)
+    path.write_text(dump(project_data(example_data)), encoding="utf-8")
+    assert path in discover_projects(params_root)
+    with pytest.raises(InputErrors, match=says):
+        ProjectJob.of(path).check(Evaluations(params_root.resolve()))
