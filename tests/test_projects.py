@@ -358,3 +358,11 @@ def test_the_batch_refuses_what_would_reach_a_path_or_a_link(example_data: dict,
     assert path in discover_projects(params_root)
     with pytest.raises(InputErrors, match=says):
         ProjectJob.of(path).check(Evaluations(params_root.resolve()))
+
+
+def test_a_project_reports_word_cover_names_the_project(example_data: dict, params_root: Path) -> None:
+    from perflib.present.word import report_cover
+
+    rows = dict(report_cover(evaluate(write_project(params_root, project_data(example_data)))))
+    assert (rows["项目名称"], rows["主管部门"], rows["实施单位"]) == (NAME, "广州市白云区应急管理局", "区应急指挥中心")
+    assert "部门名称" not in rows
