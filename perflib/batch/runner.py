@@ -358,10 +358,11 @@ def check(p: Planned, batch: Batch) -> None:
     out = opts.outputs_dir.resolve()
     p.entry.summary = checked.summary or None
     if not _renders(job):  # evaluated: its summary is all the index, the summary and the rollups want of it
-        try:  # a cache: when it cannot be written, the form is evaluated again next time
+        try:  # a cache (not synced, compact): when it cannot be written or read, the form is evaluated again
             write_atomic(job.scored(out), json.dumps({"fingerprint": p.entry.fingerprint, "scored": _now(),
-                                                      "summary": checked.summary}, ensure_ascii=False, indent=1))
-        except OSError:
+                                                      "summary": checked.summary}, ensure_ascii=False),
+                         durable=False)
+        except (OSError, PerflibError):
             pass
         return
     p.task = RenderTask(
