@@ -207,6 +207,7 @@ def test_projects_without_rendering_are_scored_for_the_index_and_the_summary(exa
                 executor=object())  # unchanged: not evaluated again (the bad form is: a failure is not kept)
     assert {e.project: e.status for e in again.entries} == {"应急通信保障项目": "skipped", "森林防火巡护": "skipped",
                                                             "坏项目": "failed"}
+    assert "项目自评 3 份（失败 1，未变化跳过 2）" in again.line()
     assert {e.project: e.summary["total"] for e in again.entries if e.summary} == {
         k: e.summary["total"] for k, e in projects.items() if e.summary}
     assert "项目自评 3 份（失败 1）" in report.line()

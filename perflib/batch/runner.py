@@ -70,8 +70,11 @@ class RunReport:
                 f"未变化跳过 {counts[Status.SKIPPED]}" + (f"，未完成 {unfinished}" if unfinished else ""))
         projects = [e for e in self.entries if e.kind is Kind.PROJECT]
         if projects:
-            failed = sum(1 for e in projects if e.status is Status.FAILED)
-            text += f"；项目自评 {len(projects)} 份" + (f"（失败 {failed}）" if failed else "")
+            said = [f"{label} {n}" for label, n in (
+                ("渲染报告", sum(1 for e in projects if e.status is Status.OK and e.has_report)),
+                ("失败", sum(1 for e in projects if e.status is Status.FAILED)),
+                ("未变化跳过", sum(1 for e in projects if e.status is Status.SKIPPED))) if n]
+            text += f"；项目自评 {len(projects)} 份" + (f"（{'，'.join(said)}）" if said else "")
         for kind, label in ((Kind.MONITOR, "监控报告"), (Kind.OVERVIEW, "年度总览")):
             pages = [e for e in self.entries if e.kind is kind]
             if pages:
