@@ -487,6 +487,8 @@ def write_outputs(entries: list[Entry], opts: RunOptions, started_at: str, secon
     write_atomic(out / "summary.csv", summary_csv(reports))
     if projects:
         write_atomic(out / "summary-projects.csv", projects_csv(projects))
+    else:  # not one of an earlier batch's, beside this batch's summary.csv
+        (out / "summary-projects.csv").unlink(missing_ok=True)
     if opts.excel:
         from .summary import summary_workbook
 
