@@ -19,7 +19,8 @@ _install_cjk_font()  # charts an analyst draws show Chinese; matplotlib is not i
 
 
 def __getattr__(name: str):  # the analyst's tables: perflib.portfolio pulls in pandas when used
-    if name in ("portfolio", "portfolio_indicators", "portfolio_findings", "compare"):
+    if name in ("portfolio", "portfolio_indicators", "portfolio_findings", "compare", "projects_frame",
+                "project_rollup"):
         from . import portfolios
 
         return getattr(portfolios, name)
@@ -37,5 +38,7 @@ __all__ = [
     "portfolio",
     "portfolio_findings",
     "portfolio_indicators",
+    "project_rollup",
+    "projects_frame",
     "__version__",
 ]

@@ -17,7 +17,7 @@ from .errors import LEVEL_NAMES, InputError, InputErrors, PerflibError
 from .evaluation import Evaluation, evaluate, evaluate_params, load
 from .files import write_atomic
 from .inputs.locate import FRAMEWORKS_DIR, available, find_framework
-from .inputs.params import before_year_end, year_file
+from .inputs.params import before_year_end, discover_projects, year_file
 from .numbers import fmt_number, fmt_percent, fmt_points
 from .scoring.frameworks import load_framework
 from .text import pad
@@ -106,6 +106,8 @@ def render_text(ev: Evaluation) -> str:
     out = [
         f"{ev.title}",
         f"部门：{ev.department}（{ev.code}）  年度：{ev.year}  评价框架：{ev.framework.name}",
+        *([f"项目：{ev.project}" + (f"  实施单位：{ev.params.project.implementer}" if ev.params.project.implementer
+                                   else "")] if ev.project else []),
         "",
         f"自评得分 {fmt_points(ev.total)} 分（满分 {fmt_points(ev.framework.total)}），等级「{ev.grade}」",
         "",
@@ -165,11 +167,17 @@ def cmd_run(args: argparse.Namespace) -> int:
         return 130
     for entry in report.failed:
         first = (entry.error or "").splitlines()[0] if entry.error else ""
-        print(f"失败 {entry.code} {entry.year}：{first}", file=sys.stderr)
+        print(f"失败 {entry.code} {entry.year}{_project(entry)}：{first}", file=sys.stderr)
     for entry, fmt, why in report.failed_documents:
-        print(f"失败 {entry.code} {entry.year} {fmt}：{why.splitlines()[0] if why else ''}", file=sys.stderr)
+        print(f"失败 {entry.code} {entry.year}{_project(entry)} {fmt}：{why.splitlines()[0] if why else ''}",
+              file=sys.stderr)
     print(report.line() + f"。索引：{opts.outputs_dir / 'index.html'}")
     return 1 if report.failed or report.failed_documents else 0
+
+
+def _project(entry) -> str:  # an outputs.Entry
+    """What names a project form's entry in a line (「 项目 <name>」); nothing for any other entry."""
+    return f" 项目 {entry.project_name}" if entry.project else ""
 
 
 @command("demo-data")
@@ -181,7 +189,8 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
         raise PerflibError(f"{out}: 目录中已有输入文件；换一个目录，或加 --overwrite 覆盖")
     written = generate(out, seed=args.seed, frameworks_dir=args.frameworks)
     departments = len({p.parent.name for p in written})
-    print(f"已生成 {len(written)} 个演示用部门年度（{departments} 个虚构部门）：{out}")
+    projects = len(discover_projects(out, departments=sorted({p.parent.name for p in written})))
+    print(f"已生成 {len(written)} 个演示用部门年度（{departments} 个虚构部门）及 {projects} 份项目支出绩效自评表：{out}")
     return 0
 
 

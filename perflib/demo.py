@@ -2,14 +2,18 @@
 
 ``perflib demo-data OUT_DIR`` writes about 12 departments × 3 years of plausible inputs under
 ``OUT_DIR/<code>/<year>.yaml`` (under perflib's bundled Guangzhou framework), with varied outcomes: every grade, missed and
-far-exceeded targets, back-loaded spending, and reports whose stated figures trip the audit. Every
-file says ``synthetic: true``, every department is of the fictitious 示范区, and every report shows a
-演示数据 notice. The same seed always gives the same files.
+far-exceeded targets, back-loaded spending, and reports whose stated figures trip the audit. Each
+department-year also has 2–5 project self-evaluations (项目支出绩效自评表) under the bundled MOF project
+framework, ``OUT_DIR/<code>/projects/<year>/<project>.yaml`` (:func:`project_year`), a few of them weak
+(low spending, targets missed), so the overview's and the portfolio's project rollups have something to
+show. Every file says ``synthetic: true``, every department is of the fictitious 示范区, and every report
+shows a 演示数据 notice. The same seed always gives the same files.
 """
 
 from __future__ import annotations
 
 import random
+import re
 import shutil
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -20,12 +24,13 @@ import yaml
 from .errors import PerflibError
 from .evaluation import evaluate_params
 from .inputs.locate import FRAMEWORKS_DIR, find_framework
-from .inputs.params import year_file
+from .inputs.params import project_file, year_file
 from .inputs.schema import ParamsFile
 from .monitoring.snapshot import snapshot_path
 from .scoring.frameworks import load_framework
 
 FRAMEWORK = "guangzhou-department-overall"
+PROJECT_FRAMEWORK = "mof-project-self-evaluation"
 
 D = Decimal
 YEARS = (2022, 2023, 2024)
@@ -237,6 +242,75 @@ def department_year(profile: Profile, year: int, seed: int) -> dict:
     return data
 
 
+#: A project's name: the department's field and one of these (项目名称 as departments write them)
+PROJECT_KINDS = (("{field}能力提升项目", "示范区{field}服务中心"), ("{field}设施运行维护项目", "示范区{field}设施管理所"),
+                 ("{field}专项补助资金", None), ("{field}信息化建设项目", "示范区{field}信息中心"),
+                 ("{field}宣传培训项目", None))
+_LEADING = re.compile(r"^\d+(\.\d+)?")
+#: How the MOF project framework's 90 points of indicators are shared: 产出 50, 效益 30, 满意度 10
+PROJECT_SHARES = (("产出", 50), ("效益", 30), ("满意度", 10))
+
+
+def project_year(profile: Profile, year: int, seed: int, department_budget: Decimal) -> list[dict]:
+    """A department-year's synthetic project self-evaluations (2–5), as dicts under the MOF project
+    framework: each a few per cent of the department's budget; a weak one now and then (a weaker department
+    has more), with low spending and missed targets."""
+    i = YEARS.index(year)
+    rng = random.Random(f"{seed}-{profile.code}-{year}-projects")
+    quality = profile.quality[i]
+    kinds = rng.sample(PROJECT_KINDS, k=rng.randint(2, 5))
+    out = []
+    for name_form, implementer in kinds:
+        draw = rng.random()
+        weak = draw < 0.08 + 0.3 * (1 - quality)  # far behind; else now and then merely behind (良, 中)
+        behind = not weak and draw < 0.2 + 0.4 * (1 - quality)
+        q = rng.uniform(0.1, 0.35) if weak or behind else min(1.0, quality + rng.uniform(-0.1, 0.1))
+        budget = _q(float(department_budget) * rng.uniform(0.02, 0.08))
+        funds = []
+        for kind, share in (("财政拨款", 0.85), ("其他资金", 0.15)):
+            adjusted = _q(float(budget) * share)
+            rate = (rng.uniform(0.4, 0.7) if weak else rng.uniform(0.75, 0.9) if behind
+                    else min(1.0, 0.82 + 0.18 * q + rng.uniform(-0.04, 0.02)))
+            funds.append({"type": kind, "initial": float(_q(float(adjusted) * rng.uniform(0.95, 1.05))),
+                          "adjusted": float(adjusted), "spent": float(_q(float(adjusted) * rate))})
+        indicators = []
+        for group, total in PROJECT_SHARES:
+            pool = [t for t in (INDICATORS["产出"] + INDICATORS["效益"]) if t[0].startswith(group)]
+            chosen = sorted(rng.sample(pool, k=min(len(pool), rng.randint(3, 4))), key=pool.index)
+            weights = _split(total, len(chosen), rng) if len(chosen) > 1 else [D(total)]
+            for template, weight in zip(chosen, weights):
+                indicators.append(_indicator(template, q, weight, profile.field, rng, tier_ok=q > 0.55))
+        if weak or behind:  # short of its targets (a weak one far from them)
+            low, high = (0.3, 0.6) if weak else (0.7, 0.9)
+            for ind in indicators:
+                number = _LEADING.match(ind.get("actual", "")) if ind["target"].startswith("≥") else None
+                if number and not ind.get("numerator"):
+                    value = D(number[0]) * D(str(round(rng.uniform(low, high), 2)))
+                    ind["actual"] = f"{value.quantize(D(1) if '.' not in number[0] else D('0.01'), ROUND_HALF_UP)}" \
+                                    + ind["actual"][len(number[0]):]
+        name = name_form.format(field=profile.field)
+        out.append({
+            "schema_version": 1,
+            "synthetic": True,
+            "title": f"{year} 年度{name.removesuffix('项目')}项目支出绩效自评报告（演示数据）",
+            "department": {"code": profile.code, "name": profile.name, "region": REGION, "level": "区级"},
+            "project": {"name": name, **({"implementer": implementer.format(field=profile.field)} if implementer else {})},
+            "year": year,
+            "framework": PROJECT_FRAMEWORK,
+            "money_unit": "万元",
+            "budget": {"funds": funds},
+            "indicators": indicators,
+            "narrative": {
+                "tasks": [f"实施{name}，完成年度绩效目标。"],
+                "achievements": [f"{name}按计划实施，服务对象获得感有所提升。"] if not weak else [],
+                "problems": ["项目前期准备不足，资金支付和绩效目标完成均滞后。"] if weak else [],
+                "improvements": ["加强项目前期论证和执行监控，及时调整实施计划。"],
+            },
+            "sources": ["perflib demo-data 生成的虚构数据"],
+        })
+    return out
+
+
 def _trip(data: dict, trip: str, ev) -> None:  # Evaluation
     """Introduce one mistake of the kind published reports contain."""
     if trip == "stated-total":
@@ -270,7 +344,8 @@ def _trip(data: dict, trip: str, ev) -> None:  # Evaluation
 
 
 def generate(out_dir: str | Path, *, seed: int = 2024, frameworks_dir: str | Path | None = None) -> list[Path]:
-    """Write the demo portfolio under ``out_dir``; return the params files written."""
+    """Write the demo portfolio under ``out_dir``; return the department-year files written (the project
+    forms beside them: :func:`perflib.inputs.params.discover_projects`)."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     if frameworks_dir:  # a bureau's own frameworks go with the demo; else the bundled ones are found
@@ -281,6 +356,7 @@ def generate(out_dir: str | Path, *, seed: int = 2024, frameworks_dir: str | Pat
     if fw_file is None:  # pragma: no cover - the bundled framework ships with perflib
         raise PerflibError(f"找不到评价框架 {FRAMEWORK}")
     fw = load_framework(fw_file)
+    project_fw = load_framework(find_framework(PROJECT_FRAMEWORK, out_dir / FRAMEWORKS_DIR))
     written = []
     for profile in PROFILES:
         for year in YEARS:
@@ -304,11 +380,29 @@ def generate(out_dir: str | Path, *, seed: int = 2024, frameworks_dir: str | Pat
             path.write_text(header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=120),
                             encoding="utf-8")
             written.append(path)
+            budget = sum((D(str(f["adjusted"])) for f in data["budget"]["funds"]), D(0))
+            _forget_projects(project_file(out_dir, profile.code, year, "x").parent, header)
+            for project in project_year(profile, year, seed, budget):
+                project_ev = evaluate_params(ParamsFile.model_validate(project), project_fw)
+                project["stated"] = {"total": float(project_ev.total), "grade": project_ev.grade}
+                where = project_file(out_dir, profile.code, year, project["project"]["name"])
+                where.parent.mkdir(parents=True, exist_ok=True)
+                where.write_text(header + yaml.safe_dump(project, allow_unicode=True, sort_keys=False, width=120),
+                                 encoding="utf-8")
             if year == YEARS[-1]:  # the latest year also has its mid-year monitoring snapshot
                 snapshot = snapshot_path(path, MONITOR_MONTH)
                 snapshot.write_text(header + yaml.safe_dump(monitoring_snapshot(data, seed), allow_unicode=True,
                                                             sort_keys=False, width=120), encoding="utf-8")
     return written
+
+
+def _forget_projects(folder: Path, header: str) -> None:
+    """Remove the demo's own project forms of an earlier generation (another seed names other projects);
+    a file without the demo's header line is not the demo's and stays."""
+    for path in folder.glob("*.yaml") if folder.is_dir() else ():
+        with path.open(encoding="utf-8", errors="replace") as f:
+            if f.readline() == header:
+                path.unlink()
 
 
 MONITOR_MONTH = 6

@@ -28,7 +28,7 @@ from .scoring.tree import NodeResult, Scorecard, score
 
 @dataclass(frozen=True)
 class Evaluation:
-    """Everything perflib knows of one department-year."""
+    """Everything perflib knows of one department-year (or of one of its projects: :attr:`project`)."""
 
     path: Path | None
     params: ParamsFile
@@ -58,8 +58,17 @@ class Evaluation:
         return self.params.year
 
     @property
+    def project(self) -> str | None:
+        """The project's name (项目名称) of a project self-evaluation; None for a department's own."""
+        return self.params.project.name if self.params.project else None
+
+    @property
     def title(self) -> str:
-        return self.params.title or f"{self.year} 年度{self.department}部门整体支出绩效自评报告"
+        if self.params.title:
+            return self.params.title
+        if self.project:  # "…防汛项目" is not "…防汛项目项目"
+            return f"{self.year} 年度{self.project.removesuffix('项目')}项目支出绩效自评报告"
+        return f"{self.year} 年度{self.department}部门整体支出绩效自评报告"
 
     def findings_at(self, level: str) -> list[Finding]:
         return [f for f in self.findings if f.level == level]
@@ -139,6 +148,7 @@ class Evaluation:
             "metrics": metrics_dict(m),
             "indicators": [_indicator_dict(r) for r in self.scorecard.indicators],
             "findings": [f.as_dict() for f in self.findings],
+            **({"project": self.project, "implementer": self.params.project.implementer} if self.project else {}),
         }
 
 
@@ -257,7 +267,15 @@ def load(path: str | Path, *, frameworks_dir: str | Path | None = None) -> Loade
             path, "framework", "找不到该评价框架", expected=f"以下之一：{'、'.join(available(fw_dir))}",
             found=params.framework, line=line_of(lines, ("framework",)),
         )])
-    return Loaded(path, params, load_framework(fw_file), lines)
+    framework = load_framework(fw_file)
+    if params.project is not None and framework.kind != "project":
+        projects = [f for f in available(fw_dir) if load_framework(find_framework(f, fw_dir)).kind == "project"]
+        raise InputErrors([InputError(
+            path, "framework", "项目支出绩效自评须用项目类评价框架（kind: project）",
+            expected=f"以下之一：{'、'.join(projects)}", found=f"{params.framework}（{framework.name}，部门整体）",
+            line=line_of(lines, ("framework",)),
+        )])
+    return Loaded(path, params, framework, lines)
 
 
 def evaluate(path: str | Path, *, frameworks_dir: str | Path | None = None, strict: bool = False) -> Evaluation:

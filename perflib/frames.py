@@ -51,6 +51,8 @@ LABELS = {
     "even": "均衡进度（%）", "budget_initial": "年初预算（万元）", "budget_adjusted": "调整后预算（万元）",
     "budget_spent": "支出（万元）", "status": "状态", "report": "报告",
     "before": "变动前", "after": "变动后", "change": "变动（分）", "changed": "是否变动",
+    "project": "项目名称", "implementer": "实施单位", "findings": "错误和警示", "main_finding": "主要发现",
+    "projects": "项目数", "invalid": "未通过校验", "mean_total": "平均分", "min_total": "最低分",
 }
 
 #: The grades of the bundled frameworks, lowest first: ``grade`` is a category in this order.
@@ -59,7 +61,7 @@ GRADES = ("差", "中", "良", "优")
 #: Amounts, rates and scores: float64, NaN where empty.
 FLOATS = ("completion", "ratio", "weight", "score", "rule_score", "self_score", "max", "lost", "rate", "initial",
           "adjusted", "spent", "execution_rate", "adjustment_rate", "cumulative", "cumulative_rate", "even", "total",
-          "evaluation_rate", "budget_initial", "budget_adjusted", "budget_spent", "change")
+          "evaluation_rate", "budget_initial", "budget_adjusted", "budget_spent", "change", "mean_total", "min_total")
 
 #: The dtype of every non-text column perflib returns, in whichever frame it appears; text keeps pandas'
 #: string type. ``grade``: an ordered category, see :func:`grade_dtype`.
@@ -67,6 +69,7 @@ COLUMN_TYPES: dict[str, str] = {
     **dict.fromkeys(FLOATS, "float64"),
     "year": "int64", "no": "int64", "level": "int64", "month": "int64",
     "errors": "Int64", "warnings": "Int64", "infos": "Int64",  # empty for a file that did not validate
+    "findings": "Int64", "projects": "int64", "invalid": "int64",
     "met": "bool", "changed": "bool",
     "grade": "category",
 }

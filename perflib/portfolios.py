@@ -2,7 +2,9 @@
 
 ``portfolio(params_dir)`` evaluates every ``<code>/<year>.yaml`` under ``params_dir`` and returns one row
 per department-year; ``portfolio_indicators(params_dir)`` one row per indicator across them all;
-``compare(a, b)`` what changed between two evaluations (e.g. an evaluation and its what-if). Columns are
+``compare(a, b)`` what changed between two evaluations (e.g. an evaluation and its what-if);
+``projects_frame(params_dir)`` one row per project self-evaluation (``<code>/projects/<year>/<key>.yaml``),
+``project_rollup(params_dir)`` those rolled up per department-year. Columns are
 described in :mod:`perflib.frames` (English names, Chinese labels in ``perflib.frames.LABELS``).
 """
 
@@ -27,7 +29,7 @@ from .frames import (
     num,
     typed,
 )
-from .inputs.params import YEAR_FILE, discover
+from .inputs.params import YEAR_FILE, discover, discover_projects, project_place
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -233,3 +235,118 @@ def compare(a: Evaluation, b: Evaluation) -> pd.DataFrame:
                      "before": "有" if (level, code, message) in old else "无",
                      "after": "有" if (level, code, message) in new else "无", "change": None, "changed": True})
     return _frame(rows, ["kind", "name", "path", "message", "before", "after", "change", "changed"])
+
+
+# ---------------------------------------------------------------------- project self-evaluations
+
+#: One row per project self-evaluation (项目支出绩效自评): amounts in 万元, the rate in percent, ``findings``
+#: the count of errors and warnings, ``main_finding`` what most explains the score (see :func:`main_finding`).
+PROJECT_COLUMNS = ["code", "department", "year", "project", "implementer", "framework", "budget_adjusted",
+                   "budget_spent", "execution_rate", "total", "grade", "findings", "main_finding", "error", "file"]
+#: The grades a rollup counts, best first (the bundled frameworks'; a framework's own grades are counted too).
+ROLLUP_GRADES = ("优", "良", "中", "差")
+ROLLUP_COLUMNS = ["code", "department", "year", "projects", "invalid", "budget_adjusted", "budget_spent",
+                  "execution_rate", "mean_total", "min_total", *ROLLUP_GRADES]
+
+
+def project_summary_row(summary: dict[str, Any]) -> dict[str, Any]:
+    """A project's row of :func:`projects_frame` from its JSON form (``Evaluation.to_dict()``, which the batch
+    keeps for every project form)."""
+    metrics = summary.get("metrics", {})
+    factor = UNIT_FACTORS.get(summary.get("money_unit", PORTFOLIO_UNIT), Decimal(1))
+    serious = [f for f in summary.get("findings", []) if f["level"] in ("error", "warning")]
+    return {"code": summary.get("code", ""), "department": summary.get("department", ""),
+            "year": summary.get("year"), "project": summary.get("project") or "",
+            "implementer": summary.get("implementer") or "", "framework": summary.get("framework", ""),
+            "budget_adjusted": _two(metrics.get("adjusted_budget"), factor),
+            "budget_spent": _two(metrics.get("spent"), factor), "execution_rate": _two(metrics.get("execution_rate")),
+            "total": _two(summary.get("total")), "grade": summary.get("grade", ""), "findings": len(serious),
+            "main_finding": main_finding(summary)}
+
+
+def main_finding(summary: dict[str, Any]) -> str:
+    """What most explains a score, from its JSON form: the first error (the form itself is wrong); else the
+    finding on the indicator that lost the most points (a target missed far); else the first warning; else
+    nothing."""
+    findings = summary.get("findings", [])
+    errors = [f for f in findings if f["level"] == "error"]
+    if errors:
+        return errors[0]["message"]
+    lost = {i["name"]: i["weight"] - i["score"] for i in summary.get("indicators", [])
+            if i.get("weight") is not None and i.get("score") is not None and i["weight"] > i["score"]}
+    for name in sorted(lost, key=lambda n: -lost[n]):
+        about = [f for f in findings if f.get("subject") == name]
+        if about:
+            return about[0]["message"]
+    warnings = [f for f in findings if f["level"] == "warning"]
+    return warnings[0]["message"] if warnings else ""
+
+
+def projects_table(rows: Iterable[dict[str, Any]]) -> pd.DataFrame:
+    """Rows of :func:`project_summary_row` as a typed DataFrame of :data:`PROJECT_COLUMNS`, sorted by code,
+    year and project."""
+    frame = _frame(list(rows), PROJECT_COLUMNS)
+    return frame.sort_values(["code", "year", "project", "file"], ignore_index=True) if len(frame) else frame
+
+
+def projects_frame(params_dir: str | Path = "params", years: int | Iterable[int] | None = None,
+                   departments: str | Iterable[str] | None = None) -> pd.DataFrame:
+    """One row per project self-evaluation ``<code>/projects/<year>/<key>.yaml``: code, department, year,
+    project (项目名称), implementer, framework, ``budget_adjusted`` and ``budget_spent`` (万元),
+    ``execution_rate`` (%), total, grade, ``findings`` (errors and warnings), ``main_finding``, ``error`` and
+    ``file``. A file that does not validate has a row too, with its ``error`` and nothing scored. ``years``
+    and ``departments`` select as :func:`portfolio`'s; none found is an empty frame, not an error."""
+    chosen_years, chosen_codes = selected_years(years), selected_departments(departments)
+    return projects_table(project_rows(discover_projects(params_dir, departments=chosen_codes, years=chosen_years)))
+
+
+def project_rows(paths: Iterable[Path]) -> list[dict[str, Any]]:
+    """The rows of :func:`projects_frame` of these project files, each evaluated (a failure: its ``error``)."""
+    rows = []
+    for path in paths:
+        try:
+            rows.append({**project_summary_row(evaluate(path).to_dict()), "error": None, "file": str(path)})
+        except PerflibError as exc:
+            lines = str(exc).splitlines()
+            code, year = project_place(path) or ("", None)
+            rows.append({"code": code, "year": year, "project": path.stem, "file": str(path),
+                         "error": lines[0] + (f"（另有 {len(lines) - 1} 处）" if len(lines) > 1 else "")})
+    return rows
+
+
+def rollup(projects: pd.DataFrame) -> pd.DataFrame:
+    """:func:`projects_frame`'s rows rolled up per department and year: the number of projects (``invalid``:
+    of them not validated, left out of the rest), ``budget_adjusted`` and ``budget_spent`` (万元, summed),
+    ``execution_rate`` (spent ÷ budget, %), ``mean_total`` and ``min_total``, and the count of each grade."""
+    import pandas as pd
+
+    rows = []
+    for (code, year), group in projects.groupby(["code", "year"], sort=True):
+        valid = group[group.error.isna()]
+        totals = [Decimal(repr(float(v))) for v in valid.total.dropna()]
+        budget = sum((Decimal(repr(float(v))) for v in valid.budget_adjusted.dropna()), Decimal(0))
+        spent = sum((Decimal(repr(float(v))) for v in valid.budget_spent.dropna()), Decimal(0))
+        names = [d for d in valid.department if d]
+        rows.append({
+            "code": code, "department": names[0] if names else "", "year": int(year), "projects": len(group),
+            "invalid": len(group) - len(valid), "budget_adjusted": num(budget) if len(valid) else None,
+            "budget_spent": num(spent) if len(valid) else None,
+            "execution_rate": num(spent / budget * 100) if budget else None,
+            "mean_total": num(sum(totals, Decimal(0)) / len(totals)) if totals else None,
+            "min_total": num(min(totals)) if totals else None,
+            **{g: int((valid.grade.astype("string") == g).sum()) for g in ROLLUP_GRADES},
+        })
+    frame = typed(pd.DataFrame(rows, columns=ROLLUP_COLUMNS))
+    return frame.astype(dict.fromkeys(ROLLUP_GRADES, "int64"))
+
+
+def project_rollup(params_dir: str | Path = "params", years: int | Iterable[int] | None = None,
+                   departments: str | Iterable[str] | None = None) -> pd.DataFrame:
+    """One row per department and year of its project self-evaluations (see :func:`rollup`)."""
+    return rollup(projects_frame(params_dir, years, departments))
+
+
+def weakest(projects: pd.DataFrame, n: int = 10) -> pd.DataFrame:
+    """The ``n`` projects of lowest total (those that validated), lowest first; ties by code and project."""
+    valid = projects[projects.total.notna()]
+    return valid.sort_values(["total", "code", "project"], kind="stable", ignore_index=True).head(n)

@@ -54,3 +54,24 @@ def test_cli_refuses_to_overwrite(tmp_path: Path, capsys) -> None:
     assert main(["demo-data", str(tmp_path), "--frameworks", str(FRAMEWORKS)]) == 2
     assert "--overwrite" in capsys.readouterr().err
     assert main(["validate", str(tmp_path)]) == 0
+
+
+def test_each_department_year_has_its_project_forms(demo, tmp_path: Path) -> None:
+    """2–5 project forms per department-year under the MOF project framework, every one valid and labelled,
+    a few weak: the rollups have every grade but 优 to show, and the same seed gives the same files."""
+    from perflib.inputs.params import discover_projects, project_place
+
+    root, evs = demo
+    files = discover_projects(root)
+    per = Counter(project_place(p) for p in files)
+    assert set(per) == {(ev.code, ev.year) for ev in evs} and set(per.values()) <= {2, 3, 4, 5}
+    projects = [evaluate(p) for p in files]
+    assert all(ev.framework.kind == "project" and ev.params.synthetic and ev.project for ev in projects)
+    assert all("演示数据" in ev.title and "项目支出绩效自评报告" in ev.title for ev in projects)
+    assert {"优", "中", "差"} <= {ev.grade for ev in projects}
+    generate(tmp_path, frameworks_dir=FRAMEWORKS)
+    assert [p.read_bytes() for p in discover_projects(tmp_path)] == [p.read_bytes() for p in files]
+    generate(tmp_path, seed=7, frameworks_dir=FRAMEWORKS)  # overwritten: no project of the first seed is left
+    generate(tmp_path / "fresh", seed=7, frameworks_dir=FRAMEWORKS)
+    assert ([p.relative_to(tmp_path) for p in discover_projects(tmp_path)]
+            == [p.relative_to(tmp_path / "fresh") for p in discover_projects(tmp_path / "fresh")])

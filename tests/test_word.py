@@ -18,7 +18,7 @@ from perflib.cli import main
 from perflib.present import report
 from perflib.present.word import report_docx
 
-from .conftest import EXAMPLE, FRAMEWORKS
+from .conftest import EXAMPLE, FRAMEWORKS, dump
 
 
 @pytest.fixture(scope="module")
@@ -248,8 +248,11 @@ def test_the_batch_writes_the_monitoring_report_as_word_too(snapshot: Path, tmp_
     assert (folder / "monitor-06.docx").read_bytes() == before and (folder / "monitor-06.html").is_file()
 
 
-def _mof(example_data: dict, write_params) -> Path:
-    """The worked example's indicators under the MOF project framework (its weights made to fit)."""
+def _mof(example_data: dict, params_root: Path) -> Path:
+    """The worked example's indicators under the MOF project framework (its weights made to fit), as a
+    project's form in its place, ``<code>/projects/<year>/<key>.yaml``."""
+    from perflib.inputs.params import project_file
+
     data = example_data
     data["framework"] = "mof-project-self-evaluation"
     data["management"], data["stated"] = [], {}
@@ -263,10 +266,13 @@ def _mof(example_data: dict, write_params) -> Path:
         for ind in group:
             if "self_score" in ind:
                 ind["self_score"] = ind["weight"]
-    return write_params(data, code="baiyun-emergency", year=2023)
+    path = project_file(params_root, "baiyun-emergency", 2023, data["project"]["name"])
+    path.parent.mkdir(parents=True)
+    path.write_text(dump(data), encoding="utf-8")
+    return path
 
 
-def test_the_form_takes_the_layout_its_framework_gives(example_data: dict, write_params) -> None:
+def test_the_form_takes_the_layout_its_framework_gives(example_data: dict, params_root: Path) -> None:
     """The MOF project form: 项目名称 / 主管部门 / 实施单位, 年度资金总额 first, 分值 before 执行率."""
     import io
 
@@ -275,7 +281,7 @@ def test_the_form_takes_the_layout_its_framework_gives(example_data: dict, write
     from perflib import evaluate
     from perflib.present.form import form_workbook
 
-    ev = evaluate(_mof(example_data, write_params))
+    ev = evaluate(_mof(example_data, params_root))
     rows = list(load_workbook(io.BytesIO(form_workbook(ev))).active.iter_rows(values_only=True))
     assert rows[0][0] == "项目支出绩效自评表（2023 年度）"
     assert [v for v in rows[1] if v] == ["项目名称：应急通信保障项目", "主管部门：广州市白云区应急管理局",

@@ -2,6 +2,9 @@
 
 * :class:`ReportJob` — a department-year's report, ``<code>/<year>.yaml`` → ``<code>/<year>/report.html``
   (and its Word, PDF and 自评表);
+* :class:`ProjectJob` — a project self-evaluation's report, ``<code>/projects/<year>/<key>.yaml`` →
+  ``<code>/<year>/projects/<key>/report.html`` (and its documents); without ``--projects`` it is only
+  evaluated (no notebook), for the index, the summary and the overview's rollups (:attr:`ProjectJob.renders`);
 * :class:`MonitorJob` — a mid-year monitoring report, ``<code>/<year>-<MM>.yaml`` → ``monitor-<MM>.html``;
 * :class:`OverviewJob` — a year across departments → ``overview-<year>.html``.
 
@@ -14,6 +17,7 @@ evaluation.
 
 from __future__ import annotations
 
+import glob
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,7 +29,7 @@ from ..engine.handover import Handover
 from ..errors import InputError, InputErrors, PerflibError
 from ..evaluation import Evaluation, evaluate
 from ..inputs.locate import DATA, FRAMEWORKS_DIR, MONITOR_TEMPLATE, OVERVIEW_TEMPLATE, REPORT_TEMPLATE
-from ..inputs.params import discover
+from ..inputs.params import YEAR_FILE, discover, discover_projects, project_key, project_place
 from ..inputs.schema import CODE_PATTERN
 from .documents import FORMATS, MONITOR_FORMATS, document_name
 from .fingerprint import inputs_digest
@@ -41,18 +45,40 @@ def _inside(path: Path, ev: Evaluations) -> None:
                                       expected=f"{ev.params_dir} 之内的文件")])
 
 
-def _folder_is_a_code(path: Path) -> None:
-    """A department's folder is named by its code: its pages are written under that name, so any other name
-    (capitals, quotes, "<", "javascript:") is refused before anything is rendered."""
-    if not re.fullmatch(CODE_PATTERN, path.parent.name) or len(path.parent.name) > 64:
-        raise InputErrors([InputError(path.parent, "(目录名)", "目录名不是有效的部门代码", expected="小写字母、数字和连字符，"
-                                      "与文件中的 department.code 相同", found=path.parent.name)])
+def _folder_is_a_code(path: Path, folder: Path | None = None) -> None:
+    """A department's folder (``folder``, by default the file's) is named by its code: its pages are written
+    under that name, so any other name (capitals, quotes, "<", "javascript:") is refused before anything is
+    rendered."""
+    folder = folder or path.parent
+    if not re.fullmatch(CODE_PATTERN, folder.name) or len(folder.name) > 64:
+        raise InputErrors([InputError(folder, "(目录名)", "目录名不是有效的部门代码", expected="小写字母、数字和连字符，"
+                                      "与文件中的 department.code 相同", found=folder.name)])
+
+
+def earlier_projects(path: Path, year: int) -> list[Path]:
+    """The files of the same project (same key) in the years before ``year``, by year, beside ``path``
+    (``<code>/projects/<year>/<key>.yaml``)."""
+    return sorted(p for p in path.parents[1].glob(f"*/{glob.escape(path.name)}")
+                  if YEAR_FILE.match(p.parent.name) and int(p.parent.name) < year)
+
+
+def _named_by_a_key(path: Path) -> None:
+    """A project's file is named by its key (:func:`~perflib.inputs.params.project_key`): its pages are
+    written in a folder of that name, so no other name reaches a path or a link."""
+    try:
+        ok = project_key(path.stem) == path.stem
+    except ValueError:
+        ok = False
+    if not ok:
+        raise InputErrors([InputError(path, "(文件名)", "文件名不是有效的项目键", expected="项目名称（字母、汉字、"
+                                      "数字、- _ ( )）.yaml", found=path.name)])
 
 
 class Kind(StrEnum):
     """The kinds of page a batch renders (the values are what manifest.json and the task keys say)."""
 
     REPORT = "report"
+    PROJECT = "project"
     MONITOR = "monitor"
     OVERVIEW = "overview"
 
@@ -129,6 +155,11 @@ class _Page:
         """The JSON beside the notebook: the fingerprint and summary of the last good rendering."""
         return outputs / self.folder / f"{self.stem}.json"
 
+    def scored(self, outputs: Path) -> Path:
+        """The JSON of a job only evaluated (a project form without ``--projects``): the fingerprint and
+        summary of its last good evaluation, so an unchanged form is not evaluated again."""
+        return outputs / self.folder / f"{self.stem}.scored.json"
+
     def document(self, fmt: str) -> str:
         """A document's path relative to the outputs folder (report.docx, 自评表.xlsx, monitor-06.pdf …)."""
         return f"{self.folder}/{document_name(fmt, self.month)}"
@@ -196,6 +227,77 @@ class ReportJob(_Page):
                 except PerflibError:
                     pass
         return Checked(main.to_dict(), main.title, Handover(ev.relative(self.path), results))
+
+
+@dataclass(frozen=True)
+class ProjectJob(_Page):
+    """The self-evaluation report of one project (项目支出绩效自评) of a department-year; ``renders`` False:
+    evaluated only, for the index, the summary and the rollups (``perflib run`` without ``--projects``)."""
+
+    code: str
+    year: int
+    project: str  # its key: the file's name without .yaml, the folder of its pages
+    path: Path  # <code>/projects/<year>/<key>.yaml, under the batch's params folder
+    renders: bool = True
+
+    kind: ClassVar[Kind] = Kind.PROJECT
+    template_name: ClassVar[str] = REPORT_TEMPLATE
+    what: ClassVar[str] = "项目报告"
+    month: ClassVar[int] = 0
+
+    @classmethod
+    def of(cls, path: Path, *, renders: bool = True) -> ProjectJob:
+        """The job of a project file ``<code>/projects/<year>/<key>.yaml``."""
+        code, year = project_place(path) or (path.parent.name, 0)
+        return cls(code, year, path.stem, path, renders)
+
+    @property
+    def key(self) -> str:
+        return f"project/{self.code}/{self.year}/{self.project}"
+
+    @property
+    def folder(self) -> str:
+        return f"{self.code}/{self.year}/projects/{self.project}"
+
+    @property
+    def stem(self) -> str:
+        return "report"
+
+    @property
+    def page(self) -> str:
+        return f"{self.folder}/report.html"
+
+    def formats(self, asked: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(f for f in asked if f != "html" and f in FORMATS)
+
+    def _earlier(self, ev: Evaluations) -> list[Path]:
+        """The same project's files of earlier years (same key), for the report's trend: looked up in its
+        department's projects/ folder, not in all of params/ (a batch has thousands of project forms)."""
+        return earlier_projects(self.path, self.year)
+
+    def inputs(self, ev: Evaluations) -> list[Path]:
+        return [*self._earlier(ev), self.path, *ev.frameworks]
+
+    def parameters(self, params_dir: Path) -> dict[str, str | int]:
+        return {"department": self.code, "year": self.year, "project": self.project, "params_dir": str(params_dir)}
+
+    def check(self, ev: Evaluations, *, strict: bool = False) -> Checked:
+        """Evaluate the project (as a year file's report is: the same refusals) and its earlier years."""
+        _folder_is_a_code(self.path, self.path.parents[2])
+        _named_by_a_key(self.path)
+        _inside(self.path, ev)
+        main = ev.evaluation(self.path, strict=strict)
+        if main.framework.path:
+            _inside(Path(main.framework.path), ev)
+        results = {ev.relative(self.path): main}
+        for earlier in self._earlier(ev):
+            try:
+                _inside(earlier, ev)
+                results[ev.relative(earlier)] = ev.evaluation(earlier)
+            except PerflibError:
+                pass
+        return Checked({**main.to_dict(), "project_key": self.project}, main.title,
+                       Handover(ev.relative(self.path), results))
 
 
 @dataclass(frozen=True)
@@ -285,15 +387,18 @@ class OverviewJob(_Page):
         return ()
 
     def inputs(self, ev: Evaluations) -> list[Path]:
-        return [*discover(ev.params_dir, years=[self.year - 1, self.year]), *ev.frameworks]
+        return [*discover(ev.params_dir, years=[self.year - 1, self.year]),
+                *discover_projects(ev.params_dir, years=[self.year]), *ev.frameworks]
 
     def parameters(self, params_dir: Path) -> dict[str, str | int]:
         return {"year": self.year, "params_dir": str(params_dir)}
 
     def check(self, ev: Evaluations, *, strict: bool = False) -> Checked:
-        """The year's and the year before's evaluations (one that does not validate is listed by the overview)."""
+        """The year's and the year before's evaluations, and the year's projects (one that does not validate is
+        listed by the overview)."""
         results: dict[str, object] = {}
-        for path in discover(ev.params_dir, years=[self.year - 1, self.year]):
+        for path in [*discover(ev.params_dir, years=[self.year - 1, self.year]),
+                     *discover_projects(ev.params_dir, years=[self.year])]:
             try:
                 _inside(path, ev)
                 results[ev.relative(path)] = ev.evaluation(path)
@@ -302,19 +407,23 @@ class OverviewJob(_Page):
         return Checked({}, f"{self.year} 年度部门整体支出绩效自评总览", Handover("", results))
 
 
-Job = ReportJob | MonitorJob | OverviewJob
+Job = ReportJob | ProjectJob | MonitorJob | OverviewJob
 
 
-def job_for(path: Path) -> ReportJob | MonitorJob:
-    """The page a params file is rendered as: a year file ``<code>/<year>.yaml``'s report, a snapshot
-    ``<code>/<year>-<MM>.yaml``'s monitoring report; a :class:`PerflibError` for any other name."""
+def job_for(path: Path) -> ReportJob | ProjectJob | MonitorJob:
+    """The page a params file is rendered as: a year file ``<code>/<year>.yaml``'s report, a project's
+    ``<code>/projects/<year>/<key>.yaml``'s report, a snapshot ``<code>/<year>-<MM>.yaml``'s monitoring
+    report; a :class:`PerflibError` for any other name."""
     from ..inputs.params import YEAR_FILE
     from ..monitoring.snapshot import SNAPSHOT_FILE
 
     path = Path(path)
+    if path.suffix == ".yaml" and project_place(path):
+        return ProjectJob.of(path)
     snapshot = SNAPSHOT_FILE.match(path.stem)
     if path.suffix == ".yaml" and snapshot:
         return MonitorJob(path.parent.name, int(snapshot[1]), int(snapshot[2]), path)
     if path.suffix == ".yaml" and YEAR_FILE.match(path.stem):
         return ReportJob(path.parent.name, int(path.stem), path)
-    raise PerflibError(f"{path}: 应为年度文件 <部门代码>/<年度>.yaml，或监控快照 <部门代码>/<年度>-<月份>.yaml")
+    raise PerflibError(f"{path}: 应为年度文件 <部门代码>/<年度>.yaml、项目自评文件 <部门代码>/projects/<年度>/<项目>.yaml，"
+                       "或监控快照 <部门代码>/<年度>-<月份>.yaml")

@@ -150,6 +150,10 @@ class RunOptions:
                                 cli=lambda v: v or Progress.AUTO)
     overview: bool = option(True, flag("--no-overview", action="store_false",
                                        help="不渲染年度总览 outputs/overview-<年度>.html"))
+    projects: bool = option(False, flag("--projects", action="store_true",
+                                        help="为每份项目支出绩效自评表（<部门代码>/projects/<年度>/<项目>.yaml）渲染报告 "
+                                             "<部门代码>/<年度>/projects/<项目>/report.html；不加时只评分，"
+                                             "用于索引、汇总表和年度总览"))
     formats: tuple[str, ...] = option(DEFAULT_FORMATS, flag(
         "--formats", type=formats, metavar="LIST",
         help=f"每份报告生成的格式，逗号分隔：{'、'.join(FORMATS)}（默认 %(default)s）"))

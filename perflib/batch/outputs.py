@@ -46,6 +46,7 @@ class Entry:
     month: int = 0  # a monitoring report's month
     document_errors: dict[str, str] = field(default_factory=dict)  # format → why it could not be made
     page: str = ""  # the page, relative to the outputs folder ("" : the department-year's report.html)
+    project: str = ""  # a project form's key (its file's name), "" for any other page
 
     def __post_init__(self) -> None:
         self.status, self.kind = Status(self.status), Kind(self.kind)
@@ -57,11 +58,17 @@ class Entry:
         return (self.summary or {}).get("department") or self.code
 
     @property
+    def project_name(self) -> str:
+        """A project form's 项目名称 (its key when it did not validate)."""
+        return (self.summary or {}).get("project") or self.project
+
+    @property
     def report_href(self) -> str:
         return self.page or f"{self.code}/{self.year}/report.html"
 
     def document_href(self, fmt: str) -> str:
-        return f"{self.code}/{self.year}/{document_name(fmt, self.month)}"
+        """A document beside the page: in the page's folder."""
+        return f"{self.report_href.rpartition('/')[0]}/{document_name(fmt, self.month)}"
 
 
 def manifest(entries: Sequence[Entry], *, started: str, finished: str, seconds: float, engine: str) -> str:
@@ -76,6 +83,14 @@ def manifest(entries: Sequence[Entry], *, started: str, finished: str, seconds: 
              "documents": {fmt: e.document_href(fmt) for fmt in e.documents},
              "document_errors": e.document_errors}
             for e in entries if e.kind is Kind.REPORT
+        ],
+        "projects": [
+            {"department": e.code, "year": e.year, "project": e.project_name, "key": e.project, "status": e.status,
+             "seconds": round(e.seconds, 3), "error": e.error, "error_kind": e.error_kind,
+             "report": e.report_href if e.has_report else None, "fingerprint": e.fingerprint,
+             "documents": {fmt: e.document_href(fmt) for fmt in e.documents},
+             "document_errors": e.document_errors}
+            for e in entries if e.kind is Kind.PROJECT
         ],
         "overviews": [
             {"year": e.year, "status": e.status, "seconds": round(e.seconds, 3), "error": e.error,
@@ -109,20 +124,27 @@ def index_html(entries: Sequence[Entry], info: IndexInfo) -> str:
     rest = sorted((e for e in reports if e.status is not Status.FAILED), key=lambda e: (e.code, e.year))
     counts = {s: sum(1 for e in reports if e.status is s) for s in Status}
     intro = (f"共 {len(reports)} 份报告：成功 {counts[Status.OK]}，失败 {counts[Status.FAILED]}，"
-             f"未变化跳过 {counts[Status.SKIPPED]}。生成时间 {info.generated}，用时 {info.seconds:.1f} 秒。")
-    rows = []
+             f"未变化跳过 {counts[Status.SKIPPED]}。")
+    n_projects = sum(1 for e in entries if e.kind is Kind.PROJECT)
+    if n_projects:
+        bad = sum(1 for e in entries if e.kind is Kind.PROJECT and e.status is Status.FAILED)
+        intro += (f"项目支出绩效自评 {n_projects} 份（列在所属部门年度之下" + (f"，失败 {bad}" if bad else "")
+                  + "）。")
+    intro += f"生成时间 {info.generated}，用时 {info.seconds:.1f} 秒。"
+    projects: dict[tuple[str, int], list[Entry]] = {}
+    for e in sorted((e for e in entries if e.kind is Kind.PROJECT), key=lambda e: (e.code, e.year, e.project)):
+        projects.setdefault((e.code, e.year), []).append(e)
+    rows, classes = [], []
     for e in [*sorted(failed, key=lambda e: (e.code, e.year)), *rest]:
-        s = e.summary or {}
-        levels = [f["level"] for f in s.get("findings", [])]
-        findings = (f"{len(levels)}（" + "，".join(f"{name} {levels.count(level)}" for level, name in LEVEL_NAMES.items())
-                    + "）" if s else "—")
-        link: object = tag("a", "打开报告", href=e.report_href) if e.has_report else "—"
-        if e.status is Status.FAILED and e.has_report:
-            link = tag("a", "上次成功的报告", href=e.report_href)
-        link, status = _with_documents(e, link)
-        total = s.get("total")
-        rows.append([e.department, e.code, e.year, fmt_number(total) if total is not None else "—",
-                     s.get("grade", "—"), findings, status, link])
+        rows.append(_row(e, e.department))
+        classes.append("pf-failed" if e.status is Status.FAILED else None)
+        for p in projects.pop((e.code, e.year), []):  # a department-year's projects under it
+            rows.append(_row(p, join("　项目：", p.project_name)))
+            classes.append("pf-failed pf-project" if p.status is Status.FAILED else "pf-project")
+    for _, alone in sorted(projects.items()):  # projects of a department-year not in this batch
+        for p in alone:
+            rows.append(_row(p, join(f"{p.department}　项目：", p.project_name)))
+            classes.append("pf-failed pf-project" if p.status is Status.FAILED else "pf-project")
     body = [tag("h1", info.title), para(intro, cls="pf-noindent")]
     if overviews:
         links = []
@@ -134,7 +156,7 @@ def index_html(entries: Sequence[Entry], info: IndexInfo) -> str:
             links.append(join(item, "　"))
         body.append(para("年度总览：", *links, cls="pf-noindent"))
     body.append(table(["部门", "代码", "年度", "总分", "等级", "审核发现", "状态", "报告"], rows, numeric=[2, 3],
-                      row_classes=["pf-failed"] * len(failed), cls="pf-index"))
+                      row_classes=classes, cls="pf-index"))
     monitors = sorted((e for e in entries if e.kind is Kind.MONITOR),
                       key=lambda e: (e.status is not Status.FAILED, e.code, e.year, e.month))
     if monitors:
@@ -152,6 +174,23 @@ def index_html(entries: Sequence[Entry], info: IndexInfo) -> str:
                           row_classes=["pf-failed" if e.status is Status.FAILED else None for e in monitors],
                           cls="pf-index"))
     return page(info.title, join(*body))
+
+
+def _row(e: Entry, name: object) -> list[object]:
+    """A report's (or a project form's) row of the index: its scores, findings, status and links."""
+    s = e.summary or {}
+    levels = [f["level"] for f in s.get("findings", [])]
+    findings = (f"{len(levels)}（" + "，".join(f"{name} {levels.count(level)}" for level, name in LEVEL_NAMES.items())
+                + "）" if s else "—")
+    link: object = tag("a", "打开报告", href=e.report_href) if e.has_report else "—"
+    if e.status is Status.FAILED and e.has_report:
+        link = tag("a", "上次成功的报告", href=e.report_href)
+    link, status = _with_documents(e, link)
+    if e.kind is Kind.PROJECT and not e.has_report and e.status is not Status.FAILED:
+        status = join(status, "（已评分，未渲染报告：加 --projects）")
+    total = s.get("total")
+    return [name, e.code, e.year, fmt_number(total) if total is not None else "—", s.get("grade", "—"), findings,
+            status, link]
 
 
 def _with_documents(e: Entry, link: object) -> tuple[object, object]:

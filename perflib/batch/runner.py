@@ -35,15 +35,15 @@ from ..engine import Engine
 from ..errors import InputError, InputErrors, PerflibError, RunError
 from ..files import read_limited, write_atomic
 from ..inputs.locate import notebook_template
-from ..inputs.params import discover
+from ..inputs.params import discover, discover_projects, project_place
 from .documents import FORMATS
 from .failures import Failure, classify
 from .fingerprint import code_digest, inputs_digest, sha
-from .jobs import Evaluations, Job, Kind, MonitorJob, OverviewJob, ReportJob
+from .jobs import Evaluations, Job, Kind, MonitorJob, OverviewJob, ProjectJob, ReportJob
 from .lock import outputs_lock, remove_leftovers
 from .options import Progress, RunOptions
 from .outputs import Entry, IndexInfo, Status, index_html, manifest, read_json
-from .summary import summary_csv
+from .summary import projects_csv, summary_csv
 from .tasks import RenderResult, RenderTask
 
 
@@ -68,6 +68,13 @@ class RunReport:
         unfinished = sum(1 for e in reports if e.error_kind == Failure.INTERRUPTED)
         text = (f"{len(reports)} 份报告：成功 {counts[Status.OK]}，失败 {counts[Status.FAILED] - unfinished}，"
                 f"未变化跳过 {counts[Status.SKIPPED]}" + (f"，未完成 {unfinished}" if unfinished else ""))
+        projects = [e for e in self.entries if e.kind is Kind.PROJECT]
+        if projects:
+            said = [f"{label} {n}" for label, n in (
+                ("渲染报告", sum(1 for e in projects if e.status is Status.OK and e.has_report)),
+                ("失败", sum(1 for e in projects if e.status is Status.FAILED)),
+                ("未变化跳过", sum(1 for e in projects if e.status is Status.SKIPPED))) if n]
+            text += f"；项目自评 {len(projects)} 份" + (f"（{'，'.join(said)}）" if said else "")
         for kind, label in ((Kind.MONITOR, "监控报告"), (Kind.OVERVIEW, "年度总览")):
             pages = [e for e in self.entries if e.kind is kind]
             if pages:
@@ -194,21 +201,25 @@ class Batch:
 
 
 def jobs(opts: RunOptions, params_dir: Path) -> list[Job]:
-    """The pages a batch renders: the year files' reports, each year's overview (not when only some
-    departments were asked for), each snapshot's monitoring report."""
+    """The pages a batch renders: the year files' reports, the project forms (each rendered with
+    ``--projects``, else only evaluated), each year's overview (not when only some departments were asked
+    for), each snapshot's monitoring report."""
     from ..monitoring.snapshot import snapshots
 
-    files = discover(params_dir, departments=list(opts.departments) or None, years=list(opts.years) or None)
-    if not files:
+    chosen = {"departments": list(opts.departments) or None, "years": list(opts.years) or None}
+    files = discover(params_dir, **chosen)
+    project_files = discover_projects(params_dir, **chosen)
+    if not files and not project_files:
         raise RunError(f"{opts.params_dir}: 没有找到 <部门代码>/<年度>.yaml 输入文件"
                        + ("（请检查 --department / --year）" if opts.departments or opts.years else ""))
     reports = [ReportJob(path.parent.name, int(path.stem), path) for path in files]
-    overviews = ([OverviewJob(year) for year in sorted({j.year for j in reports})]
+    projects = [ProjectJob.of(path, renders=opts.projects) for path in project_files]
+    overviews = ([OverviewJob(year) for year in sorted({j.year for j in [*reports, *projects]})]
                  if opts.overview and not opts.departments else [])
     monitors = ([MonitorJob(path.parent.name, year, month, path)
                  for path, year, month in snapshots(params_dir, departments=opts.departments, years=opts.years)]
                 if opts.monitoring else [])
-    return [*reports, *overviews, *monitors]
+    return [*reports, *projects, *overviews, *monitors]
 
 
 def plan(opts: RunOptions) -> Batch:
@@ -228,26 +239,33 @@ def plan(opts: RunOptions) -> Batch:
         digest = inputs_digest(inputs)
         formats = job.formats(opts.formats)
         page = sha(digest.encode(), template_hash.encode(), code_hash.encode(),
-                   b"strict" if opts.strict and job.kind is Kind.REPORT else b"")
+                   b"strict" if opts.strict and job.kind in (Kind.REPORT, Kind.PROJECT) else b"")
         # what each document is made from: the page's sources (and the Word template for Word)
         sources = {fmt: sha(page.encode(), (docx_hash if fmt == "docx" else "").encode())
                    for fmt in job.formats(tuple(FORMATS))}
         fingerprint = sha(page.encode(), *(f"{fmt}:{sources[fmt]}".encode() for fmt in formats))
         out = opts.outputs_dir.resolve()
         entry = Entry(job.code, job.year, Status.OK, kind=job.kind, month=job.month, page=job.page,
-                      has_report=job.html(out).is_file(), fingerprint=fingerprint)
+                      has_report=job.html(out).is_file(), fingerprint=fingerprint,
+                      project=getattr(job, "project", ""))
         p = Planned(job, entry, inputs, digest, template, sources)
         entry.documents = _current(out, job, sources, read_json(job.sidecar(out)))
         sidecar = _unchanged(opts, job, fingerprint)
         if sidecar is not None:  # same inputs, template, options and code as the last good rendering
             entry.status, entry.summary, p.pending = Status.SKIPPED, sidecar["summary"] or None, False
+        elif not _renders(job):  # evaluated only: a page of other inputs beside it is not linked
+            entry.has_report, entry.documents = False, ()
+            scored = read_json(job.scored(out))
+            if not opts.force and scored and scored.get("fingerprint") == page and isinstance(scored.get("summary"), dict):
+                entry.status, entry.summary, p.pending = Status.SKIPPED, scored["summary"], False
+            entry.fingerprint = page
         planned.append(p)
     return Batch(opts, evaluations, planned)
 
 
 def _template(opts: RunOptions, job: Job) -> tuple[Path, str]:
     """The job's notebook template (the option's, else notebooks/ here, else the bundled one) and its hash."""
-    chosen = {Kind.REPORT: opts.template, Kind.OVERVIEW: opts.overview_template,
+    chosen = {Kind.REPORT: opts.template, Kind.PROJECT: opts.template, Kind.OVERVIEW: opts.overview_template,
               Kind.MONITOR: opts.monitor_template}[job.kind]
     path = (chosen or notebook_template(job.template_name)).resolve()
     if not path.is_file():
@@ -274,6 +292,11 @@ def _docx_template(opts: RunOptions) -> str:
     except PerflibError as exc:
         raise RunError(str(exc)) from None
     return sha(opts.docx_template.read_bytes())
+
+
+def _renders(job: Job) -> bool:
+    """Whether a job renders a page (a project form without ``--projects`` is only evaluated)."""
+    return getattr(job, "renders", True)
 
 
 def _unchanged(opts: RunOptions, job: Job, fingerprint: str) -> dict | None:
@@ -337,6 +360,14 @@ def check(p: Planned, batch: Batch) -> None:
         return
     out = opts.outputs_dir.resolve()
     p.entry.summary = checked.summary or None
+    if not _renders(job):  # evaluated: its summary is all the index, the summary and the rollups want of it
+        try:  # a cache (not synced, compact): when it cannot be written or read, the form is evaluated again
+            write_atomic(job.scored(out), json.dumps({"fingerprint": p.entry.fingerprint, "scored": _now(),
+                                                      "summary": checked.summary}, ensure_ascii=False),
+                         durable=False)
+        except (OSError, PerflibError):
+            pass
+        return
     p.task = RenderTask(
         key=job.key, template=str(p.template), parameters=tuple(job.parameters(batch.evaluations.params_dir).items()),
         notebook=str(job.notebook(out)), html=str(job.html(out)), title=checked.title, timeout=opts.timeout,
@@ -361,7 +392,13 @@ def render(batch: Batch, opts: RunOptions, executor=None) -> None:  # executors.
 
     if not batch.todo:
         return
-    executor = batch.executor = executor or make_executor(opts, len(batch.todo))
+    if not any(_renders(p.job) for p in batch.todo):  # project forms to evaluate only: no workers, no kernels
+        try:
+            batch.check()
+        except KeyboardInterrupt:
+            batch.interrupted = True
+        return
+    executor = batch.executor = executor or make_executor(opts, sum(1 for p in batch.todo if _renders(p.job)))
     try:
         with ExitStack() as running:
             try:  # the workers and their kernels start now, while this process checks the inputs
@@ -446,11 +483,16 @@ def write_outputs(entries: list[Entry], opts: RunOptions, started_at: str, secon
     engine = str(opts.engine) + (f", dask {opts.scheduler}" if opts.scheduler else "")
     write_atomic(out / "manifest.json", manifest(entries, started=started_at, finished=finished, seconds=seconds,
                                                  engine=engine))
+    projects = [e for e in entries if e.kind is Kind.PROJECT]
     write_atomic(out / "summary.csv", summary_csv(reports))
+    if projects:
+        write_atomic(out / "summary-projects.csv", projects_csv(projects))
+    else:  # not one of an earlier batch's, beside this batch's summary.csv
+        (out / "summary-projects.csv").unlink(missing_ok=True)
     if opts.excel:
         from .summary import summary_workbook
 
-        write_atomic(out / "summary.xlsx", summary_workbook(reports))
+        write_atomic(out / "summary.xlsx", summary_workbook(reports, projects))
     if not opts.departments:  # a bureau's overview is of every department, not of a chosen few
         info.monitor_overviews = _write_monitor_overviews(entries, out)
     write_atomic(out / "index.html", index_html(entries, info))
@@ -499,7 +541,7 @@ def export(path: Path, fmt: str, opts: RunOptions | None = None) -> bytes:
     if fmt not in job.formats((fmt,)):
         raise PerflibError(f"{path.name} → .{fmt}: 不支持的格式；{'监控快照' if job.kind is Kind.MONITOR else '年度文件'}"
                            f"可导出：{'、'.join(f'.{f}' for f in job.formats(('docx', 'pdf', 'xlsx')))}")
-    params_dir = path.parent.parent
+    params_dir = path.parents[3] if project_place(path) else path.parent.parent
     evaluations = Evaluations(params_dir, frameworks_dir=opts.frameworks_dir.resolve() if opts.frameworks_dir else None)
     checked = job.check(evaluations, strict=opts.strict)  # every problem of the file, named, before any work
     if fmt == "xlsx":  # the form needs the evaluation only

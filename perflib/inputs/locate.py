@@ -10,6 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 FRAMEWORKS_DIR = "frameworks"
+#: The folder of a department's project self-evaluations: ``<code>/projects/<year>/<project key>.yaml``
+PROJECTS_DIR = "projects"
 DATA = Path(__file__).resolve().parent.parent / "data"
 BUNDLED_FRAMEWORKS = DATA / "frameworks"
 BUNDLED_NOTEBOOKS = DATA / "notebooks"
@@ -20,7 +22,12 @@ MONITOR_TEMPLATE = "monitor.ipynb"
 
 
 def frameworks_dir_for(path: Path) -> Path:
-    """The frameworks folder of a params file laid out as ``<root>/<code>/<year>.yaml``."""
+    """The frameworks folder of a params file laid out as ``<root>/<code>/<year>.yaml`` (or, a project's,
+    ``<root>/<code>/projects/<year>/<key>.yaml``)."""
+    if len(path.parents) > 3 and path.parent.parent.name == PROJECTS_DIR:
+        candidate = path.parents[3] / FRAMEWORKS_DIR
+        if candidate.is_dir():
+            return candidate
     for candidate in (path.parent.parent / FRAMEWORKS_DIR, path.parent / FRAMEWORKS_DIR):
         if candidate.is_dir():
             return candidate

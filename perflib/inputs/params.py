@@ -1,4 +1,11 @@
-"""Reading a department-year's input file, ``params/<department-code>/<year>.yaml``, and finding them all."""
+"""Reading an input file and finding them all: a department-year's, ``params/<department-code>/<year>.yaml``,
+and a project self-evaluation's, ``params/<department-code>/projects/<year>/<project key>.yaml``.
+
+A department has one 部门整体支出绩效自评 a year and many 项目支出绩效自评: each project's form is a file of
+its own, named by the project (:func:`project_key`), in the folder of its department and year. What the
+location says must be what the file says: the year, the department's code, and whether it is a project's
+(``project:``) or the department's own (no ``project:``). A project's framework is one of kind ``project``
+(checked where the framework is read, :func:`perflib.evaluation.load`)."""
 
 from __future__ import annotations
 
@@ -6,7 +13,7 @@ import re
 from pathlib import Path
 
 from ..errors import InputError, InputErrors, PerflibError, Problems
-from .locate import FRAMEWORKS_DIR
+from .locate import FRAMEWORKS_DIR, PROJECTS_DIR
 from .schema import CODE_PATTERN, ParamsFile
 from .validation import validate
 from .yamlio import load_yaml
@@ -16,9 +23,6 @@ YEAR_FILE = re.compile(r"^\d{4}$")
 #: A monitoring snapshot's name without .yaml: the year and the month, ``2024-06`` (see monitoring.snapshot)
 SNAPSHOT_FILE = re.compile(r"^(\d{4})-(\d{2})$")
 
-
-#: The folder of a department's project self-evaluations: ``<code>/projects/<year>/<project key>.yaml``
-PROJECTS_DIR = "projects"
 #: What a project key keeps of a project's name: letters (any script, so 中文 stays), digits, - _ ( ) （ ）
 _KEY_DROP = re.compile(r"[^\w\-()（）]+")
 KEY_LENGTH = 60
@@ -60,16 +64,51 @@ def load_params(path: str | Path) -> tuple[ParamsFile, dict[tuple, int]]:
         raise InputErrors([exc]) from None
     params = validate(ParamsFile, data, path, lines)
     problems = Problems(path, lines)
-    if YEAR_FILE.match(path.stem):
+    place = project_place(path)
+    if place is not None:
+        _check_project_place(params, path, place, problems)
+    elif YEAR_FILE.match(path.stem):
         if path.stem != str(params.year):
             problems.add(("year",), "年度与文件名不一致", expected=f"{path.stem}（文件名）", found=params.year)
-        if re.match(CODE_PATTERN, path.parent.name) and path.parent.name != params.department.code:
-            problems.add(
-                ("department", "code"), "部门代码与所在目录名不一致",
-                expected=f"{path.parent.name}（目录名）", found=params.department.code,
-            )
+        _check_code(params, path.parent.name, problems)
+        if params.project is not None:
+            problems.add(("project",), "部门整体支出自评文件不应填写 project；项目支出绩效自评应放在 "
+                         f"{PROJECTS_DIR}/<年度>/<项目>.yaml", expected="（不填写）", found=params.project.name)
     problems.raise_if_any()
     return params, lines
+
+
+def project_place(path: str | Path) -> tuple[str, int] | None:
+    """(department folder, year folder) of a file laid out as a project's, ``<code>/projects/<year>/<key>.yaml``;
+    None for any other file."""
+    path = Path(path)
+    if len(path.parents) < 3 or path.parent.parent.name != PROJECTS_DIR or not YEAR_FILE.match(path.parent.name):
+        return None
+    return path.parents[2].name, int(path.parent.name)
+
+
+def _check_code(params: ParamsFile, folder: str, problems: Problems) -> None:
+    if re.match(CODE_PATTERN, folder) and folder != params.department.code:
+        problems.add(("department", "code"), "部门代码与所在目录名不一致", expected=f"{folder}（目录名）",
+                     found=params.department.code)
+
+
+def _check_project_place(params: ParamsFile, path: Path, place: tuple[str, int], problems: Problems) -> None:
+    """A project's file: it says it is a project's, of its folder's year and department, and is named by a key."""
+    folder, year = place
+    if params.project is None:
+        problems.add(("project",), f"{PROJECTS_DIR}/ 下的文件是项目支出绩效自评，须填写 project",
+                     expected="project: {name: 项目名称, implementer: 实施单位}", found="（未填写）")
+    if params.year != year:
+        problems.add(("year",), "年度与所在目录名不一致", expected=f"{year}（目录名）", found=params.year)
+    _check_code(params, folder, problems)
+    try:
+        key = project_key(path.stem)
+    except ValueError:
+        key = ""
+    if key != path.stem:
+        problems.add(("(文件名)",), "文件名不是有效的项目键（字母、汉字、数字、- _ ( )，至多 "
+                     f"{KEY_LENGTH} 个字符）", expected=f"{key or '项目名称'}.yaml", found=path.name)
 
 
 def before_year_end(params: ParamsFile) -> bool:
@@ -106,6 +145,28 @@ def discover(root: str | Path, *, departments: list[str] | None = None, years: l
         if departments and path.parent.name not in departments:
             continue
         if years and int(path.stem) not in years:
+            continue
+        found.append(path)
+    return found
+
+
+def discover_projects(root: str | Path, *, departments: list[str] | None = None,
+                      years: list[int] | None = None) -> list[Path]:
+    """Every project self-evaluation ``<root>/<code>/projects/<year>/<key>.yaml``, sorted by code, year and
+    key, optionally filtered by code and year; raise PerflibError when ``root`` is not a folder. Like
+    :func:`discover`, it only lists: whether a file is inside the params folder (not a link leading out),
+    under a folder named by a code and named by a key is checked where the file is read."""
+    root = Path(root)
+    if not root.is_dir():
+        raise PerflibError(f"{root}: " + ("不是目录，应为输入目录" if root.exists() else "没有找到这个目录，应为输入目录"))
+    found = []
+    for path in sorted(root.glob(f"*/{PROJECTS_DIR}/*/*.yaml")):
+        code, year = path.parents[2].name, path.parent.name
+        if code == FRAMEWORKS_DIR or not YEAR_FILE.match(year) or not path.is_file():
+            continue
+        if departments and code not in departments:
+            continue
+        if years and int(year) not in years:
             continue
         found.append(path)
     return found

@@ -4,7 +4,8 @@
 computed from the portfolio's DataFrames (:mod:`perflib.portfolio`: one row per department-year, per
 indicator, per finding) — the tables an analyst gets from ``perflib.portfolio(...)``; the charts draw the
 evaluations. A department-year whose input does not validate is listed, not fatal: the overview shows
-the others.
+the others. The year's project self-evaluations (``<code>/projects/<year>/*.yaml``) are rolled up per
+department and their weakest listed (:func:`projects`), from :func:`perflib.portfolio.projects_frame`'s rows.
 """
 
 from __future__ import annotations
@@ -14,10 +15,21 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import LEVEL_NAMES
+from ..errors import LEVEL_NAMES, PerflibError
 from ..evaluation import Evaluation
+from ..inputs.params import discover_projects
 from ..numbers import exact, fmt_number, fmt_percent, fmt_points, quantize
-from ..portfolios import evaluations, findings_table, indicators_table, row, table
+from ..portfolios import (
+    evaluations,
+    findings_table,
+    indicators_table,
+    project_rows,
+    projects_table,
+    rollup,
+    row,
+    table,
+    weakest,
+)
 from . import charts
 from .html import HTML, heading, items, join, note, para
 from .html import table as html_table
@@ -36,6 +48,12 @@ class Portfolio:
     previous: dict[str, Evaluation] = field(default_factory=dict)  # code → last year's evaluation
     invalid: tuple[tuple[str, str], ...] = ()  # (file, first error) of inputs that did not validate
     figures: list[int] = field(default_factory=lambda: [0])
+    project_rows: tuple[dict, ...] = ()  # this year's project forms (perflib.portfolio.project_rows)
+
+    @property
+    def projects(self) -> pd.DataFrame:
+        """This year's project self-evaluations, one row each (:func:`perflib.portfolio.projects_frame`)."""
+        return projects_table(self.project_rows)
 
     @property
     def table(self) -> pd.DataFrame:
@@ -61,12 +79,18 @@ class Portfolio:
 @exact
 def load(params_dir: str | Path, year: int) -> Portfolio:
     """Evaluate every ``<params_dir>/<code>/<year>.yaml`` (and the year before)."""
-    done, failed = evaluations(params_dir, years=[year - 1, year])
+    try:
+        done, failed = evaluations(params_dir, years=[year - 1, year])
+    except PerflibError:  # no department-year file: a year of project forms only
+        if not discover_projects(params_dir, years=[year]):
+            raise
+        done, failed = [], {}
     current = [ev for ev in done if ev.year == year]
     previous = {ev.code: ev for ev in done if ev.year == year - 1}
     invalid = [(f"{path.parent.name}/{path.name}", error) for path, error in failed.items() if int(path.stem) == year]
     ranked = sorted(current, key=lambda ev: (-ev.total, ev.code))
-    return Portfolio(year, tuple(ranked), previous, tuple(invalid))
+    projects = project_rows(discover_projects(params_dir, years=[year]))
+    return Portfolio(year, tuple(ranked), previous, tuple(invalid), project_rows=tuple(projects))
 
 
 def _dec(value: object) -> Decimal | None:
@@ -228,3 +252,44 @@ def changes(p: Portfolio) -> HTML:
     return join(para(f"与 {p.year - 1} 年度相比，{better} 个部门得分提高，{worse} 个部门得分下降。"),
                 html_table(["部门", f"{p.year - 1} 年总分", f"{p.year} 年总分", "变化", "等级变化", "年度预算执行率变化"],
                            rows, numeric=[1, 2, 3, 5], caption="各部门同比变化"))
+
+
+@exact
+def projects(p: Portfolio, *, top: int = 10) -> HTML:
+    """项目支出绩效自评汇总: per department the number of project forms, their budget and spending, the
+    execution rate, the mean and lowest score and the grades; then the ``top`` weakest projects."""
+    f = p.projects
+    if f.empty:
+        return para(f"{p.year} 年度未提交项目支出绩效自评表。")
+    per = rollup(f)
+    whole = rollup(f.assign(code="合计", department="合计")).iloc[0]
+    valid = f[f.error.isna()]
+    grades = "，".join(f"“{g}”{int(whole[g])} 个" for g in ("优", "良", "中", "差") if int(whole[g]))
+    text = (f"{p.year} 年度 {len(per)} 个部门提交项目支出绩效自评表 {len(f)} 份"
+            + (f"（其中 {int(whole.invalid)} 份未通过校验，不计入金额和得分）" if int(whole.invalid) else "")
+            + (f"，调整后预算合计 {fmt_number(_dec(whole.budget_adjusted))} 万元，支出 "
+               f"{fmt_number(_dec(whole.budget_spent))} 万元，执行率 {_pct(whole.execution_rate)}；平均得分 "
+               f"{fmt_points(_dec(whole.mean_total))} 分，最低 {fmt_points(_dec(whole.min_total))} 分"
+               + (f"；其中{grades}" if grades else "") if len(valid) else "") + "。")
+    invalid = bool(int(whole.invalid))  # its column only when a form did not validate: the table fits the page
+    rows = [[r.department or r.code, int(r.projects), *([int(r.invalid)] if invalid else []), _dec(r.budget_adjusted),
+             _dec(r.budget_spent), _pct(r.execution_rate), _dec(r.mean_total), _dec(r.min_total), int(r.优), int(r.良),
+             int(r.中), int(r.差)] for r in [*per.itertuples(index=False), whole]]
+    rows[-1][0] = "合计"
+    headers = ["部门", "项目数", *(["未通过校验"] if invalid else []), "调整后预算", "支出", "执行率", "平均分", "最低分",
+               "优", "良", "中", "差"]
+    parts: list[object] = [para(text), html_table(headers, rows, numeric=range(1, len(headers)),
+                                                  emphasis=[len(rows) - 1], caption="各部门项目支出绩效自评汇总",
+                                                  unit="万元")]
+    low = weakest(f, top)
+    if len(low):
+        parts.append(html_table(
+            ["序号", "部门", "项目", "得分", "等级", "执行率", "主要发现"],
+            [[i, r.department, r.project, _dec(r.total), r.grade, _pct(r.execution_rate), r.main_finding or "—"]
+             for i, r in enumerate(low.itertuples(index=False), 1)],
+            numeric=[0, 3, 5], caption=f"得分最低的 {len(low)} 个项目"))
+    bad = f[f.error.notna()]
+    if len(bad):
+        parts.append(note("以下项目自评表未通过校验：", items([f"{r.code}/{r.year}/{r.project}：{r.error}"
+                                                        for r in bad.itertuples(index=False)])))
+    return join(*parts)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..errors import LEVEL_NAMES, Finding, Level, PerflibError
 from ..evaluation import Evaluation, evaluate
-from ..inputs.params import discover, year_file
+from ..inputs.params import discover, discover_projects, project_file, project_place, year_file
 from ..numbers import exact, fmt_percent, fmt_points, quantize
 from ..scoring.budget import DEFAULT_SCHEDULE
 from ..scoring.tree import NodeResult
@@ -57,21 +57,25 @@ class Report:
 
 
 @exact
-def load(params_dir: str | Path, department: str, year: int) -> Report:
-    """Evaluate ``<params_dir>/<department>/<year>.yaml`` and the department's earlier years.
+def load(params_dir: str | Path, department: str, year: int, project: str = "") -> Report:
+    """Evaluate ``<params_dir>/<department>/<year>.yaml`` and the department's earlier years — or, given a
+    ``project`` (its key, the file's name), the project's form ``<department>/projects/<year>/<project>.yaml``
+    and the same project's earlier years.
 
     An earlier year that does not validate is left out of the trend with a warning rather than
     failing this year's report.
     """
     params_dir = Path(params_dir)
-    path = year_file(params_dir, department, year)
+    path = project_file(params_dir, department, year, project) if project else year_file(params_dir, department, year)
     if not path.is_file():
-        raise PerflibError(f"{path}: 找不到该部门年度的输入文件")
+        raise PerflibError(f"{path}: 找不到该{'项目' if project else '部门年度'}的输入文件")
     ev = evaluate(path)
     history = []
-    for earlier in discover(params_dir, departments=[department]):
-        if int(earlier.stem) >= year:
-            continue
+    earlier_files = ([p for p in discover_projects(params_dir, departments=[department]) if p.stem == path.stem]
+                     if project else discover(params_dir, departments=[department]))
+    for earlier in earlier_files:
+        if (project_place(earlier)[1] if project else int(earlier.stem)) >= year:
+            continue  # (one notebook, one project: listing the department's project forms is cheap)
         try:
             history.append(evaluate(earlier))
         except PerflibError as exc:
@@ -98,6 +102,16 @@ def numbered_figure(counter: list[int], fig, caption: str) -> HTML:  # Figure or
 
 def _figure(report: Report, fig, caption: str) -> HTML:
     return numbered_figure(report.figures, fig, caption)
+
+
+def _who(ev: Evaluation) -> str:
+    """Whom the report is of: the project (a project's form), else the department."""
+    return ev.project or ev.department
+
+
+def _what(ev: Evaluation) -> str:
+    """What the self-evaluation is of: 项目支出, or 部门整体支出."""
+    return "项目支出" if ev.project else "部门整体支出"
 
 
 def _paragraphs(texts: list[str], missing: str, numbering: str | None = None) -> HTML:
@@ -150,9 +164,9 @@ def budget(report: Report) -> HTML:
 
     sentences = []
     if m.initial is not None:
-        sentences.append(f"{ev.year} 年度{ev.department}年初预算为 {amount(m.initial, unit)}{by_fund('initial')}")
+        sentences.append(f"{ev.year} 年度{_who(ev)}年初预算为 {amount(m.initial, unit)}{by_fund('initial')}")
     sentences.append(f"调整后年度预算为 {amount(m.adjusted, unit)}{by_fund('adjusted')}")
-    sentences.append(f"截至 12 月 31 日，部门整体支出 {amount(m.spent, unit)}{by_fund('spent', '支出')}")
+    sentences.append(f"截至 12 月 31 日，{_what(ev)} {amount(m.spent, unit)}{by_fund('spent', '支出')}")
     text = "；".join(sentences) + "。"
     text += f"年度预算执行率为 {fmt_percent(m.execution_rate)}"
     if m.adjustment_rate is not None:
@@ -166,7 +180,7 @@ def budget(report: Report) -> HTML:
     rows.append(["合计", m.initial, m.adjusted, fmt_percent(m.adjustment_rate), m.spent, fmt_percent(m.execution_rate)])
     tbl = table(
         ["资金性质", "年初预算", "调整后预算", "预算调整率", "支出", "预算执行率"], rows,
-        numeric=range(1, 6), emphasis=[len(rows) - 1], caption="部门预算及执行情况", unit=unit,
+        numeric=range(1, 6), emphasis=[len(rows) - 1], caption=f"{'项目' if ev.project else '部门'}预算及执行情况", unit=unit,
     )
     extra = paras(ev.params.narrative.budget_overview)
     return join(para(text), extra, tbl, _figure(report, charts.budget_by_fund(ev), "预算与支出（按资金性质）"))
@@ -197,7 +211,7 @@ def _bands_text(ev: Evaluation) -> str:
 def conclusion(report: Report) -> HTML:
     ev = report.ev
     firsts = "，".join(f"{n.name}得分 {fmt_points(n.score)} 分（满分 {fmt_points(n.max)} 分）" for n in ev.scorecard.nodes)
-    text = (f"经综合自评，{ev.department} {ev.year} 年度部门整体支出绩效自评结果为“{ev.grade}”，"
+    text = (f"经综合自评，{_who(ev)} {ev.year} 年度{_what(ev)}绩效自评结果为“{ev.grade}”，"
             f"自评得分 {fmt_points(ev.total)} 分（满分 {fmt_points(ev.framework.total)} 分）。其中，{firsts}。")
     parts: list[object] = [para(text), para(f"评价等级：{_bands_text(ev)}。", cls="pf-small")]
     stated = ev.params.stated
@@ -422,7 +436,7 @@ def trend(report: Report) -> HTML:
     """历年对比 when earlier years exist."""
     history = report.history
     if len(history) < 2:
-        return para(f"{report.ev.department}暂无 {report.ev.year} 年度以前的自评数据，无法进行历年对比。")
+        return para(f"{_who(report.ev)}暂无 {report.ev.year} 年度以前的自评数据，无法进行历年对比。")
     names = [n.name for n in report.ev.scorecard.nodes]
     rows = []
     for ev in history:
@@ -431,7 +445,7 @@ def trend(report: Report) -> HTML:
                      fmt_percent(ev.metrics.execution_rate), fmt_percent(ev.metrics.evaluation_rate)])
     first, last = history[0], history[-1]
     change = last.total - first.total
-    text = (f"{first.year}—{last.year} 年度，{report.ev.department}自评得分由 {fmt_points(first.total)} 分"
+    text = (f"{first.year}—{last.year} 年度，{_who(report.ev)}自评得分由 {fmt_points(first.total)} 分"
             f"{'提高' if change > 0 else '下降' if change < 0 else '持平于'}"
             f"{'' if change == 0 else f'至 {fmt_points(last.total)} 分（{change:+.2f} 分）'}"
             f"，年度预算执行率由 {fmt_percent(first.metrics.execution_rate)} 变为 {fmt_percent(last.metrics.execution_rate)}。")
@@ -532,15 +546,46 @@ OUTLINE: tuple[tuple[str, object], ...] = (
 
 
 @exact
+def project_overview(report: Report) -> HTML:
+    """（一）项目概况 of a project's report: the project, who is responsible for it and who carries it out."""
+    ev = report.ev
+    implementer = ev.params.project.implementer if ev.params.project else None
+    text = (f"{ev.project}的主管部门为{ev.department}" + (f"，实施单位为{implementer}" if implementer else "")
+            + f"；本报告为该项目 {ev.year} 年度支出绩效自评报告，按「{ev.framework.name}」评分。")
+    return para(text)
+
+
+#: A project's report (项目支出绩效自评报告): the department's outline with the project in its place.
+PROJECT_OUTLINE: tuple[tuple[str, object], ...] = (
+    ("一、项目基本情况", (("（一）项目概况", project_overview),
+                   ("（二）年度绩效目标和主要工作", tasks),
+                   ("（三）项目资金使用情况", budget))),
+    ("二、绩效自评情况", (("（一）自评结论", conclusion),
+                   ("（二）绩效目标完成情况分析", scoring_details),
+                   ("（三）主要工作成效", achievements),
+                   ("（四）历年情况对比", trend))),
+    ("三、存在的主要问题", problems),
+    ("四、下一步改进措施", improvements),
+    ("附录　审核发现", findings_appendix),
+)
+
+
+def outline(report: Report) -> tuple[tuple[str, object], ...]:
+    """The report's chapters: :data:`PROJECT_OUTLINE` for a project's form, else :data:`OUTLINE`."""
+    return PROJECT_OUTLINE if report.ev.project else OUTLINE
+
+
+@exact
 def chapter(report: Report, number: int) -> HTML:
-    """Chapter ``number`` (1-based) of :data:`OUTLINE`: its heading, its sections' headings and content.
+    """Chapter ``number`` (1-based) of :func:`outline`: its heading, its sections' headings and content.
 
     One cell per chapter rather than per section: every executed cell costs papermill, nbclient and
     the kernel ~5 ms of bookkeeping, and a markdown cell between two sections some more.
     """
-    if not 1 <= number <= len(OUTLINE):
-        raise PerflibError(f"报告共 {len(OUTLINE)} 章，没有第 {number} 章")
-    title, body = OUTLINE[number - 1]
+    chapters = outline(report)
+    if not 1 <= number <= len(chapters):
+        raise PerflibError(f"报告共 {len(chapters)} 章，没有第 {number} 章")
+    title, body = chapters[number - 1]
     if callable(body):
         return join(heading(2, title), body(report))
     return join(heading(2, title), *(join(heading(3, sub), section(report)) for sub, section in body))

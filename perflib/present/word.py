@@ -598,14 +598,20 @@ def report_docx(report: sections.Report, *, template: str | Path | None = None) 
     its content — its cover, say — with the report appended after it; see :func:`check_template`.
     """
     report = replace(report, figures=[0])  # figures numbered from 1, as on the page
-    html = join(sections.title(report), *(sections.chapter(report, n) for n in range(1, len(sections.OUTLINE) + 1)))
+    html = join(sections.title(report), *(sections.chapter(report, n)
+                                          for n in range(1, len(sections.outline(report)) + 1)))
     return page_docx(html, cover_rows=report_cover(report.ev), author=report.ev.department, template=template)
 
 
 def report_cover(ev: Evaluation) -> list[tuple[str, str]]:
-    """The year-end report's cover rows: 部门名称, 评价年度, 评价方式, 评价框架, 报告日期 (blank)."""
-    return [("部门名称", ev.department), ("评价年度", f"{ev.year}年度"), ("评价方式", "自评"),
-            ("评价框架", ev.framework.name), ("报告日期", BLANK_DATE)]
+    """The year-end report's cover rows: 部门名称, 评价年度, 评价方式, 评价框架, 报告日期 (blank); a project's
+    report names the project, its 主管部门 and its 实施单位 (when given) instead of 部门名称."""
+    project = ev.params.project
+    who = ([("项目名称", project.name), ("主管部门", ev.department),
+            *([("实施单位", project.implementer)] if project.implementer else [])] if project
+           else [("部门名称", ev.department)])
+    return [*who, ("评价年度", f"{ev.year}年度"), ("评价方式", "自评"), ("评价框架", ev.framework.name),
+            ("报告日期", BLANK_DATE)]
 
 
 @exact

@@ -72,3 +72,9 @@ overview.findings(p)
 
 # %%
 overview.changes(p)
+
+# %% [markdown]
+# ## 八、项目支出绩效自评汇总
+
+# %%
+overview.projects(p)

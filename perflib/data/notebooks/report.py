@@ -18,20 +18,22 @@
 #      每章一个单元（章节标题由 perflib 按 report.OUTLINE 生成）；也可改为逐节调用 report.functions(r) 等。 -->
 
 # %% tags=["parameters"]
-# 参数：部门代码（ASCII）、年度、params 目录。默认值为工作示例，可在 JupyterLab 中直接运行。
+# 参数：部门代码（ASCII）、年度、params 目录；项目支出绩效自评报告另给项目键（projects/<年度>/ 下的文件名）。
+# 默认值为工作示例，可在 JupyterLab 中直接运行。
 department = "baiyun-emergency"
 year = 2023
 params_dir = "../params"
+project = ""
 
 # %%
 from perflib.present import report
 
 report.setup()
-r = report.load(params_dir, department, year)
+r = report.load(params_dir, department, year, project)
 report.title(r)
 
 # %%
-report.chapter(r, 1)  # 一、部门基本情况
+report.chapter(r, 1)  # 一、部门基本情况（项目报告：一、项目基本情况）
 
 # %%
 report.chapter(r, 2)  # 二、绩效自评情况
