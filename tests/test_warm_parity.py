@@ -220,3 +220,25 @@ def test_papermills_own_notebooks_behave_alike_under_every_engine(name: str, par
         runs[engine] = (outcome, _without_cell_ids(normalized_notebook(out)) if out.exists() else None)
     assert len({r[0] for r in runs.values()}) == 1, {k or "papermill": v[0] for k, v in runs.items()}
     assert len({r[1] for r in runs.values()}) == 1, name
+
+
+def test_a_notebooks_printed_text_split_in_two_messages_is_the_same_notebook(tmp_path: Path) -> None:
+    """The parity flake ('process', no line differs): one run's cell printed its text in one stream output,
+    the other's in two (the kernel flushes on a clock). Normalised, they are the same; other outputs are not
+    joined, and stdout is never joined with stderr."""
+    import nbformat
+
+    from perflib.engine.parity import normalized_notebook
+
+    def saved(name: str, outputs: list) -> Path:
+        cell = nbformat.v4.new_code_cell("print('a'); print('b')", outputs=outputs)
+        cell.id = "same"
+        nb = nbformat.v4.new_notebook(cells=[cell])
+        nbformat.write(nb, tmp_path / name)
+        return tmp_path / name
+
+    stream = nbformat.v4.new_output
+    one = saved("one.ipynb", [stream("stream", name="stdout", text="a\nb\n")])
+    two = saved("two.ipynb", [stream("stream", name="stdout", text="a\n"), stream("stream", name="stdout", text="b\n")])
+    mixed = saved("mixed.ipynb", [stream("stream", name="stdout", text="a\n"), stream("stream", name="stderr", text="b\n")])
+    assert normalized_notebook(one) == normalized_notebook(two) != normalized_notebook(mixed)

@@ -18,8 +18,13 @@ VOLATILE_RUN = ("start_time", "end_time", "duration", "input_path", "output_path
 
 def normalized_notebook(path: Path) -> str:
     """The notebook as JSON without timestamps, durations, paths, the injected cell's random id
-    and memory addresses."""
+    and memory addresses; consecutive stream outputs of one name joined, since how a kernel splits its
+    printed text into messages follows the clock (ipykernel flushes every 0.2 s), not the notebook's state
+    — under load one cell's text came back as two outputs in one run and one in the other."""
     nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if cell.get("outputs"):
+            cell.outputs = _joined_streams(cell.outputs)
     for key in VOLATILE_RUN:
         nb.metadata.get("papermill", {}).pop(key, None)
     for cell in nb.cells:
@@ -29,6 +34,22 @@ def normalized_notebook(path: Path) -> str:
         if "injected-parameters" in cell.metadata.get("tags", []):
             cell["id"] = "injected-parameters"
     return re.sub(r"0x[0-9a-f]{6,}", "0x…", json.dumps(nb, sort_keys=True, ensure_ascii=False))
+
+
+def _joined_streams(outputs: list) -> list:
+    joined: list = []
+    for out in outputs:
+        if (out.get("output_type") == "stream" and joined and joined[-1].get("output_type") == "stream"
+                and joined[-1].get("name") == out.get("name")):
+            joined[-1] = nbformat.from_dict({**joined[-1], "text": _text(joined[-1]) + _text(out)})
+        else:
+            joined.append(out)
+    return joined
+
+
+def _text(out) -> str:
+    text = out.get("text", "")
+    return "".join(text) if isinstance(text, list) else text
 
 
 def same_report(a: Path, b: Path) -> tuple[bool, bool]:
