@@ -48,6 +48,7 @@ TOPICS: dict[str, str | None] = {
     "SELF_SCORE_DIFFERS": "评分准确性",
     "QUALITATIVE_OUT_OF_BAND": "评分准确性",
     "DEDUCTION_WITHOUT_REASON": "扣分依据",
+    "NOT_RECOMPUTABLE": "评分依据",
     "INDICATOR_COUNT_MISMATCH": "数据表述一致性",
     "FIGURE_STATED_TWO_WAYS": "数据表述一致性",
     "CATEGORY_MISSING": "绩效指标设置",
@@ -369,7 +370,7 @@ def targets(ctx: Context) -> Iterator[Finding]:
                 f"超过 {fmt_percent(threshold)}，请说明原因或检查目标是否偏低。",
                 r.name,
             )
-        if r.method == "missing":  # 未填: reported as NOT_FILLED; met or missed cannot be said
+        if r.method in ("missing", methods.STATED):  # 未填 / 按表上得分: met or missed cannot be said
             continue
         if not r.met:
             if not (r.analysis or "").strip():
@@ -464,6 +465,17 @@ def provenance(ctx: Context) -> Iterator[Finding]:
         yield Finding("info", "RECONSTRUCTED", f"以下数据为重建，非原始公开数据：{notes}。", "数据来源")
 
 
+def not_recomputable(ctx: Context) -> Iterator[Finding]:
+    """An indicator scored as its form states (method ``stated``): the rule cannot recompute it, and the points
+    at stake are said."""
+    for r in ctx.scorecard.indicators:
+        if r.method == methods.STATED:
+            why = (r.self_score_reason or "表上未给出计分规则所需的数据").rstrip("。；")
+            yield Finding("warning", "NOT_RECOMPUTABLE",
+                          f"「{r.name}」按表上得分 {fmt_points(r.score)} 分计（分值 {fmt_points(r.weight)} 分）：{why}，"
+                          "规则无法重算。", r.name)
+
+
 def form_defects(ctx: Context) -> Iterator[Finding]:
     """What the form got wrong and was read anyway (blank cells, weights that do not add up): errors."""
     for code, message, subject in ctx.scorecard.defects:
@@ -487,7 +499,7 @@ def standard_values(ctx: Context) -> Iterator[Finding]:
 
 CHECKS: tuple[Check, ...] = (
     form_defects, standard_values, budget_sums, stated_rates, evaluation_source, spending_checks, back_loaded, stated_scores,
-    indicator_counts, self_scores, categories, targets, duplicate_indicators, narrative_consistency, provenance,
+    indicator_counts, self_scores, not_recomputable, categories, targets, duplicate_indicators, narrative_consistency, provenance,
 )
 
 

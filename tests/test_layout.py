@@ -31,6 +31,7 @@ LAYERS = (
     ("perflib.workbooks",),
     ("perflib.engine",),
     ("perflib.batch",),
+    ("perflib.intake",),
     ("perflib.demo", "perflib.workspace", "perflib.cli", "perflib"),
 )
 #: The most modules perflib's top level may hold: the rest live in the rooms of the pipeline.

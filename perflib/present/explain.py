@@ -68,6 +68,10 @@ def explain(ev: Evaluation) -> str:
                        + (f"；自评得分 {fmt_points(r.self_score)} 分计入" if r.self_score is not None else ""))
             out.append("")
             continue
+        if r.method == "stated":
+            out.append(f"   按表上得分 {fmt_points(r.score)} 分计：{r.self_score_reason or '规则无法重算'}")
+            out.append("")
+            continue
         if r.qualitative:
             out.append(f"   定性指标：档次「{r.tier.name if r.tier else '—'}」，自评得分 {fmt_points(r.self_score)}")
             out.append("")

@@ -155,6 +155,26 @@ def _not_filled(index: int, ind: Indicator, fw: Framework, category, blank: list
     )
 
 
+def _stated(index: int, ind: Indicator, category, here: tuple, problems) -> IndicatorResult | None:
+    """An indicator scored as its form states (method ``stated``): the rule cannot recompute it, so its
+    self_score counts; target and actual are kept as written (read for display where they can be)."""
+    if ind.self_score is None:
+        problems.add(here + ("self_score",), "按表上得分（stated）计分的指标须填写自评得分 self_score",
+                     expected="表上的得分，如 4.5", found=None)
+        return None
+    if ind.self_score > ind.weight:
+        problems.add(here + ("self_score",), "自评得分超过该指标分值", expected=f"≤ {ind.weight}", found=ind.self_score)
+        return None
+    if category is None:
+        return None
+    return IndicatorResult(
+        index=index, name=ind.name, category=category, target=_parsed_or(ind.target, NOT_FILLED),  # type: ignore[arg-type]
+        actual=_parsed_or(ind.actual, None), computed=None, rate_unit=ind.rate_unit, parts=(), tier=None,
+        weight=ind.weight, completion=None, rule_score=None, self_score=ind.self_score, score=ind.self_score,
+        method=methods.STATED, analysis=ind.analysis, self_score_reason=ind.self_score_reason, source=ind,
+    )
+
+
 def _parsed_or(text: str | None, blank: str | None) -> Parsed | None:
     """``text`` as read (for display beside a blank cell), or ``blank`` read when it cannot be."""
     for candidate in (text, blank):
@@ -183,6 +203,8 @@ def score_indicator(index: int, ind: Indicator, fw: Framework, problems) -> Indi
             expected=f"以下之一：{'、'.join(sorted(methods.INDICATOR_METHODS))}", found=method,
         )
         return None
+    if method == methods.STATED:
+        return _stated(index, ind, category, here, problems)
     blank = [field for field, given in (("target", ind.target is not None),
                                         ("actual", ind.actual is not None or ind.numerator is not None
                                          or ind.tier is not None)) if not given]

@@ -285,6 +285,7 @@ METHODS: dict[str, dict[str, object]] = {
     "zero_target": {"compound": "mean"},
     "range": {"reverse": "linear", "compound": "mean"},
     "qualitative": {},
+    "stated": {},
     "deduction": {},
     "banded": {"bands": None, "metric": None},
     "execution_rate": {"strategy": "monthly_mean", "budget": "adjusted", "schedule": None, "part": None},
@@ -295,5 +296,10 @@ METHODS: dict[str, dict[str, object]] = {
 #: Methods that score the department's own indicators (绩效指标) rather than a framework leaf.
 INDICATOR_METHODS = frozenset(
     {"auto", "positive", "equal", "reverse", "reverse_linear", "reverse_ratio", "zero_target",
-     "range", "qualitative"}
+     "range", "qualitative", "stated"}
 )
+
+#: 按表上得分: an indicator whose score is the one its form states, because the form does not hold what the
+#: rule needs (no target, no actual, an actual the rule cannot compare with its target). Requires self_score;
+#: never an error for being incomparable; reported by the audit as NOT_RECOMPUTABLE with the points at stake.
+STATED = "stated"

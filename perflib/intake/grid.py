@@ -1,0 +1,160 @@
+"""Any handed-in file → its sheets as grids of cell values, merged cells filled in, within the limits.
+
+.xlsx, .xlsm, .xls and .ods are read with python-calamine (one reader for all three, fast, values only);
+the tables of a .docx with python-docx, a cell spanning columns (``gridSpan``) or rows (``vMerge``) read
+as that many cells. A merged range holds its top-left value in every cell it covers, so a merged 一级 /
+二级 heading is there on every row beneath it. The size limits of filled-in workbooks
+(:mod:`perflib.workbooks.sheets`) apply before a file is opened and while it is read, so memory per form is
+bounded whatever the file claims.
+"""
+
+from __future__ import annotations
+
+import stat
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import InputError
+from ..workbooks.sheets import MAX_CELLS, MAX_FILE_BYTES, MAX_PART_BYTES, MAX_ROWS, MAX_UNPACKED_BYTES
+
+#: The kinds of file intake reads (a folder is searched for these)
+WORKBOOKS = (".xlsx", ".xlsm", ".xls", ".ods")
+DOCUMENTS = (".docx",)
+SUFFIXES = WORKBOOKS + DOCUMENTS
+
+
+@dataclass(frozen=True)
+class Grid:
+    """One sheet (or one table of a document): ``rows[r][c]`` the value of a cell, None when empty."""
+
+    name: str
+    rows: list[list[object]]
+
+
+def column_letter(index: int) -> str:
+    """0 → A, 25 → Z, 26 → AA."""
+    out = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        out = chr(65 + rest) + out
+    return out
+
+
+def cell_name(grid: Grid, row: int, col: int, label: str = "") -> str:
+    """``自评表!F12（得分）``: where a value is, as a person looking at the file finds it."""
+    return f"{grid.name}!{column_letter(col)}{row + 1}" + (f"（{label}）" if label else "")
+
+
+def read_grids(path: Path) -> list[Grid]:
+    """The grids of ``path``; :class:`InputError` (field "(文件)") when it cannot be read or is too large."""
+    _within_limits(path)
+    suffix = path.suffix.lower()
+    if suffix in DOCUMENTS:
+        return _docx(path)
+    if suffix not in WORKBOOKS:
+        raise InputError(path, "(文件)", "不是可读取的自评表文件", expected="、".join(SUFFIXES), found=suffix or "（无扩展名）")
+    return _workbook(path)
+
+
+def _within_limits(path: Path) -> None:
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise InputError(path, "(文件)", "文件不存在") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError(path, "(文件)", "不是普通文件（目录、管道或设备），不予读取")
+    if info.st_size > MAX_FILE_BYTES:
+        raise InputError(path, "(文件)", "文件过大", expected=f"不超过 {MAX_FILE_BYTES:,} 字节", found=f"{info.st_size:,} 字节")
+    if path.suffix.lower() in (".xlsx", ".xlsm", ".ods", ".docx"):
+        try:
+            with zipfile.ZipFile(path) as archive:
+                parts = archive.infolist()
+        except (zipfile.BadZipFile, OSError):
+            raise InputError(path, "(文件)", "文件已损坏或不是所示的格式（不是有效的压缩包）",
+                             expected=f"{path.suffix} 文件") from None
+        for part in parts:
+            if part.file_size > MAX_PART_BYTES:
+                raise InputError(path, f"(文件内 {part.filename})", "解压后过大（疑为压缩炸弹）",
+                                 expected=f"不超过 {MAX_PART_BYTES:,} 字节", found=f"{part.file_size:,} 字节")
+        unpacked = sum(part.file_size for part in parts)
+        if unpacked > MAX_UNPACKED_BYTES:
+            raise InputError(path, "(文件)", "解压后过大（疑为压缩炸弹）", expected=f"不超过 {MAX_UNPACKED_BYTES:,} 字节",
+                             found=f"{unpacked:,} 字节")
+
+
+def _bounded(path: Path, name: str, height: int, width: int, cells: int) -> int:
+    if height > MAX_ROWS:
+        raise InputError(path, f"(工作表 {name})", "行数过多", expected=f"不超过 {MAX_ROWS:,} 行", found=f"{height:,} 行")
+    cells += height * max(width, 1)
+    if cells > MAX_CELLS:
+        raise InputError(path, "(文件)", "单元格过多", expected=f"不超过 {MAX_CELLS:,} 个", found=f"至少 {cells:,} 个")
+    return cells
+
+
+def _workbook(path: Path) -> list[Grid]:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # noqa: BLE001 - calamine raises its own types for every kind of damage
+        raise InputError(path, "(文件)", f"无法打开工作簿：文件已损坏或不是 {path.suffix} 格式（{type(exc).__name__}）") from None
+    grids, cells = [], 0
+    for index, name in enumerate(book.sheet_names):
+        try:
+            sheet = book.get_sheet_by_index(index)
+            cells = _bounded(path, name, sheet.total_height or sheet.height, sheet.total_width or sheet.width, cells)
+            rows = [[None if v == "" else v for v in row] for row in sheet.to_python(skip_empty_area=False)]
+            merged = sheet.merged_cell_ranges or []
+        except InputError:
+            raise
+        except Exception as exc:  # noqa: BLE001
+            raise InputError(path, f"(工作表 {name})", f"无法读取工作表（{type(exc).__name__}）") from None
+        for (r0, c0), (r1, c1) in merged:
+            _fill(rows, r0, c0, r1, c1)
+        grids.append(Grid(name, rows))
+    return grids
+
+
+def _fill(rows: list[list[object]], r0: int, c0: int, r1: int, c1: int) -> None:
+    """Every cell of a merged range holds its top-left value."""
+    if r0 >= len(rows):
+        return
+    value = rows[r0][c0] if c0 < len(rows[r0]) else None
+    for r in range(r0, min(r1, len(rows) - 1) + 1):
+        row = rows[r]
+        if len(row) <= c1:
+            row.extend([None] * (c1 + 1 - len(row)))
+        for c in range(c0, c1 + 1):
+            row[c] = value
+
+
+def _docx(path: Path) -> list[Grid]:
+    from docx import Document
+    from docx.oxml.ns import qn
+
+    try:
+        document = Document(str(path))
+    except Exception as exc:  # noqa: BLE001
+        raise InputError(path, "(文件)", f"无法打开 Word 文档：文件已损坏或不是 .docx 格式（{type(exc).__name__}）") from None
+    grids, cells = [], 0
+    for t, table in enumerate(document.tables, 1):
+        rows: list[list[object]] = []
+        for tr in table._tbl.tr_lst:
+            row: list[object] = []
+            for tc in tr.tc_lst:
+                span = tc.grid_span
+                text = "\n".join(p.text for p in tc.iter_inner_content() if hasattr(p, "text")).strip() or None
+                vmerge = tc.tcPr.find(qn("w:vMerge")) if tc.tcPr is not None else None
+                if vmerge is not None and vmerge.get(qn("w:val")) in (None, "continue") and rows:
+                    above = rows[-1]
+                    text = above[len(row)] if len(row) < len(above) else None
+                row.extend([text] * span)
+            rows.append(row)
+            if len(rows) > MAX_ROWS:
+                _bounded(path, f"表格{t}", len(rows), len(row), cells)
+        width = max((len(r) for r in rows), default=0)
+        cells = _bounded(path, f"表格{t}", len(rows), width, cells)
+        grids.append(Grid(f"表格{t}", [r + [None] * (width - len(r)) for r in rows]))
+    return grids

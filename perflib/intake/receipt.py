@@ -1,0 +1,116 @@
+"""The receipt (收件清单): one line per file handed in — read, read with findings, or refused."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..numbers import fmt_points
+from .refusal import Refusal
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..errors import Finding
+    from ..evaluation import Evaluation
+
+#: status → how the receipt says it
+STATUS_NAMES = {"read": "已读取", "findings": "已读取（有审核发现）", "refused": "拒收"}
+COLUMNS = ("文件", "状态", "部门代码", "年度", "项目", "总分", "等级", "审核发现", "工作表", "单元格", "原因")
+
+
+@dataclass
+class Intake:
+    """One file handed in, as read: its status (``read``, ``findings``, ``refused``), what was read, its
+    evaluation (None when refused, or when read in another process), the audit's findings, where its input
+    file was written (None when nothing was written)."""
+
+    path: Path
+    status: str
+    code: str | None = None
+    year: int | None = None
+    project: str | None = None
+    data: dict | None = None
+    evaluation: Evaluation | None = None
+    findings: tuple[Finding, ...] = ()
+    refusal: Refusal | None = None
+    total: Decimal | None = None
+    grade: str | None = None
+    written: Path | None = None
+
+    def __repr__(self) -> str:
+        if self.refusal is not None:
+            return f"<Intake {self.path.name}：拒收，{self.refusal.line('')[2:]}>"
+        return (f"<Intake {self.path.name}：{STATUS_NAMES[self.status]}，{self.code} {self.year}，"
+                f"{fmt_points(self.total)} 分，{self.grade}，审核发现 {len(self.findings)} 项>")
+
+    def row(self) -> dict[str, Any]:
+        """This file's line of the receipt."""
+        r = self.refusal
+        return {"文件": str(self.path), "状态": STATUS_NAMES[self.status], "部门代码": self.code or "",
+                "年度": self.year, "项目": self.project or "",
+                "总分": None if self.total is None else float(self.total), "等级": self.grade or "",
+                "审核发现": len(self.findings), "工作表": r.sheet if r else "", "单元格": r.cell if r else "",
+                "原因": r.reason if r else ""}
+
+
+@dataclass
+class Receipt:
+    """Every file of one intake, in the order handed in."""
+
+    entries: list[Intake] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        """0 when every file was read, 1 when some were refused."""
+        return 1 if any(e.status == "refused" for e in self.entries) else 0
+
+    def frame(self):  # pandas.DataFrame
+        """The receipt as a table with Chinese column names (see :data:`COLUMNS`)."""
+        import pandas as pd
+
+        return pd.DataFrame([e.row() for e in self.entries], columns=list(COLUMNS))
+
+    def text(self) -> str:
+        """The receipt as printed by ``perflib intake``: one line per file, then the counts."""
+        lines = []
+        for e in self.entries:
+            if e.refusal is not None:
+                lines.append(f"拒收　{e.refusal.line(e.path)}")
+            else:
+                where = f" → {e.written}" if e.written else ""
+                project = f"「{e.project}」" if e.project else ""
+                lines.append(f"{'已读取' if e.status == 'read' else '有发现'}　{e.path}: {e.code} {e.year}{project}"
+                             f" {fmt_points(e.total)} 分 {e.grade}，审核发现 {len(e.findings)} 项{where}")
+        counts = {s: sum(1 for e in self.entries if e.status == s) for s in STATUS_NAMES}
+        lines.append(f"收件 {len(self.entries)} 份：已读取 {counts['read']} 份，有审核发现 {counts['findings']} 份，"
+                     f"拒收 {counts['refused']} 份。")
+        return "\n".join(lines)
+
+    def write_xlsx(self, path: str | Path) -> Path:
+        """The receipt as an .xlsx workbook (sheet 收件清单), written atomically."""
+        from openpyxl import Workbook
+        from openpyxl.styles import Font
+
+        from ..files import write_atomic
+        from ..present.xlsx import save
+
+        wb = Workbook()
+        ws = wb.active
+        ws.title = "收件清单"
+        ws.append(list(COLUMNS))
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        for e in self.entries:
+            ws.append([e.row()[c] for c in COLUMNS])
+        for col, width in zip("ABCDEFGHIJK", (40, 16, 18, 8, 24, 8, 6, 8, 10, 18, 60)):
+            ws.column_dimensions[col].width = width
+        for cell in ws["F"][1:]:
+            cell.number_format = "0.00"
+        ws.freeze_panes = "A2"
+        path = Path(path)
+        write_atomic(path, save(wb))
+        return path
+
+    def __repr__(self) -> str:
+        return f"<Receipt {len(self.entries)} 份，拒收 {sum(1 for e in self.entries if e.status == 'refused')} 份>"
