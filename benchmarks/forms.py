@@ -4,14 +4,15 @@
 
 ``generate(n, seed)`` writes ``n`` forms as .xlsx with perflib's own form writer
 (:func:`perflib.present.form.form_workbook`) and returns the folder; the same ``n`` and ``seed`` give
-the same files, cached in ``$TMPDIR/perflib-bench-forms/n<N>-s<SEED>/`` (a ``done`` marker is written
+the same files, cached in ``$TMPDIR/perflib-bench-forms/v<LAYOUT>-n<N>-s<SEED>/`` (a ``done`` marker is written
 last, so an interrupted generation is started again). Two kinds, each in a folder of its own, since an
 intake runs under one framework:
 
 * ``department/<year>/<code>.xlsx`` — 部门整体支出绩效自评表 under guangzhou-department-overall (about 30 %),
   one per department code ``bench-d<i>``, its year 2022–2024;
-* ``project/<code>/<year>/<code>--p<i>.xlsx`` — 项目支出绩效自评表 under mof-project-self-evaluation (about 70 %:
-  departments have many projects a year), spread over 60 department codes ``bench-<k>``.
+* ``project/<year>/<code>/p<i>.xlsx`` — 项目支出绩效自评表 under mof-project-self-evaluation (about 70 %:
+  departments have many projects a year), spread over 60 department codes ``bench-<k>``: in a folder named
+  by the department's code, as intake takes a project form's code from its folder.
 
 Every form has 10–40 indicators, budgets from 50 万元 to 60,000 万元, every kind of outcome (targets
 met, missed, far exceeded; qualitative tiers; slow spending). About a third are then made messy with
@@ -43,6 +44,7 @@ DEPARTMENT_SHARE = 0.3
 MESSY_SHARE = 0.35
 DEPARTMENT_CODES = 60  # the project forms' departments
 YEARS = (2022, 2023, 2024)
+LAYOUT = 2  # the cache's version: raised whenever what is generated changes
 
 FIELDS = ("基础教育", "公共卫生", "社会救助", "交通基础设施", "乡村振兴", "公共文化服务", "市场监管", "污染防治",
           "水利工程", "市容环境", "就业创业", "公共法律服务", "应急管理", "住房保障", "科技创新", "养老服务")
@@ -58,7 +60,7 @@ def _cache_root() -> Path:
 
 def folder_for(n: int, seed: int) -> Path:
     """Where the ``n`` forms of ``seed`` are (or will be) cached."""
-    return _cache_root() / f"n{n}-s{seed}"
+    return _cache_root() / f"v{LAYOUT}-n{n}-s{seed}"
 
 
 def _indicators(rng: random.Random, groups: list[tuple[str, int, int]], quality: float, field: str) -> list[dict]:
@@ -254,7 +256,7 @@ def relative_path(kind: str, data: dict, i: int) -> str:
     code, year = data["department"]["code"], data["year"]
     if kind == "department":
         return f"department/{year}/{code}.xlsx"
-    return f"project/{code}/{year}/{code}--p{i:05d}.xlsx"
+    return f"project/{year}/{code}/p{i:05d}.xlsx"
 
 
 def make_form(i: int, seed: int) -> tuple[str, bytes, dict]:
