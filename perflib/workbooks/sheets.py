@@ -362,7 +362,10 @@ def put(data: dict, path: tuple, value: object) -> None:
 
 
 class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # libyaml's emitter: ~4× faster, the same text
-    pass
+    def ignore_aliases(self, data: object) -> bool:
+        """Never an anchor and alias: a value used twice (one Decimal as weight and as self_score) is written
+        twice, since perflib's loader refuses aliases (and a person editing the file should not meet them)."""
+        return True
 
 
 def _represent_decimal(dumper: yaml.SafeDumper, value: Decimal) -> yaml.Node:
