@@ -1,7 +1,7 @@
 """The ``perflib`` command.
 
-Exit codes: 0 success; 1 some report of a batch failed; 2 a usage or input error (one line per
-problem, never a traceback); 130 interrupted.
+Exit codes: 0 success; 1 some report of a batch failed (``intake``: some form refused); 2 a usage or input
+error (one line per problem, never a traceback); 130 interrupted.
 """
 
 from __future__ import annotations
@@ -323,6 +323,21 @@ def cmd_init(args: argparse.Namespace) -> int:
     return 0
 
 
+@command("intake")
+def cmd_intake(args: argparse.Namespace) -> int:
+    from .intake import intake
+
+    if args.jobs is not None and args.jobs < 1:
+        raise PerflibError(f"--jobs: 应为正整数，实际为 {args.jobs}")
+    receipt = intake(args.paths, framework=args.framework, out=args.out, frameworks_dir=args.frameworks,
+                     code=args.code, year=args.year, jobs=args.jobs, scheduler=args.scheduler,
+                     overwrite=args.overwrite)
+    print(receipt.text())
+    if args.receipt:
+        print(f"收件清单：{receipt.write_xlsx(args.receipt)}")
+    return receipt.exit_code
+
+
 # ---------------------------------------------------------------------- parser
 
 
@@ -396,6 +411,19 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("excel-export", help="把已有的输入文件导出为 Excel 填报表")
     p.add_argument("params_file", metavar="PARAMS_FILE")
     p.add_argument("out", metavar="OUT.xlsx")
+    FRAMEWORKS.add_to(p)
+
+    p = sub.add_parser("intake", help="收件：读取各部门填好的自评表（.xlsx/.xls/.ods/.docx），写成输入文件，并列出收件清单")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="自评表文件或文件夹（递归查找）")
+    p.add_argument("--framework", required=True, metavar="ID", help="自评表所用的评价框架，如 mof-project-self-evaluation")
+    p.add_argument("--out", default=str(DEFAULT_PARAMS), metavar="DIR",
+                   help="输入文件目录（默认 params）：<部门代码>/<年度>.yaml，项目表写 <部门代码>/projects/<年度>/<项目>.yaml")
+    p.add_argument("--code", metavar="CODE", help="部门代码（默认取文件名；项目表取所在文件夹名）")
+    p.add_argument("--year", type=int, metavar="YEAR", help="年度（标题中没有年度时；与标题不一致的表拒收）")
+    p.add_argument("--receipt", metavar="FILE", help="把收件清单另存为 .xlsx")
+    p.add_argument("--jobs", type=int, metavar="N", help="并行进程数（默认：CPU 核数）")
+    p.add_argument("--scheduler", metavar="ADDR", help="Dask 调度器地址（tcp://主机:8786），或 local")
+    p.add_argument("--overwrite", action="store_true", help="覆盖内容不同的已有输入文件")
     FRAMEWORKS.add_to(p)
 
     p = sub.add_parser("demo-data", help="生成演示用的合成部门年度数据")

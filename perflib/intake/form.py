@@ -22,7 +22,7 @@ from pydantic import ValidationError
 
 from ..errors import Problems, format_field
 from ..inputs.schema import Indicator
-from ..numbers import HUNDRED, AmbiguousNumber, number_text
+from ..numbers import HUNDRED, AmbiguousNumber, number_text, quantize
 from ..scoring.frameworks import Framework, Node, execution_rule
 from ..scoring.indicators import score_indicator
 from ..scoring.methods import STATED
@@ -243,10 +243,10 @@ class _Reader:
             names = [text(v) for v in row[:first] if text(v) and norm(v) not in block]
             name = names[-1] if names else ""
             figures = {key: self.at(r, c) for key, c in cols.items()}
-            if not any(text(v) for v in figures.values()):
-                continue  # a fund type listed and left blank: nothing to read
             where = {key: self.where(r, c, text(self.grid.rows[lay.funds_header][c])) for key, c in cols.items()}
             amounts = {key: self.amount(figures.get(key), where.get(key, "")) for key in ("initial", "adjusted", "spent")}
+            if all(v is None for v in amounts.values()):
+                continue  # a fund type listed and left blank ("—" in 分值 and 得分 aside): nothing to read
             if norm(name) in totals or (not name and total_seen is None and not funds):
                 total_seen = r
                 for key, value in amounts.items():
@@ -402,7 +402,7 @@ class _Reader:
             if rule.strategy != "year_end" and not rule.part:
                 rate = self.percent(values.get("actual"), label.get("actual", "")) if "actual" in values else None
                 if rate is not None:
-                    execution["stated_rate"] = rate[0]
+                    execution["stated_rate"] = self._printed_rate(node, rate[0], score)
                     self.note_cell(("execution", "stated_rate"), label.get("actual", ""))
             if analysis and "未填写原因" not in analysis:
                 execution["analysis"] = analysis
@@ -422,6 +422,30 @@ class _Reader:
             if row:
                 standard[name] = row
         # banded leaves are computed from the funds block: their stated score is all the form adds
+
+    def _printed_rate(self, node: Node, rate: Decimal, score: Decimal | None) -> Decimal:
+        """The execution rate to score: as printed — unless the printed rate is rounded and the row's stated score
+        is what a rate within that rounding gives (45.65 % printed, 4.56 of 10 stated: 45.645 %); then the
+        nearest such rate, and a note saying so. Otherwise a difference stays for the audit (SCORE_MISMATCH)."""
+        if score is None or execution_rule(node.params).strategy != "monthly_mean":
+            return rate
+        rounding = self.fw.rounding
+
+        def scored(value: Decimal) -> Decimal:
+            share = min(max(value / HUNDRED, Decimal(0)), Decimal(1))
+            return quantize(share * node.points, rounding.places, rounding.mode)
+
+        if scored(rate) == score:
+            return rate
+        places = max(-rate.normalize().as_tuple().exponent, 0) if rate == rate else 0
+        half, step = Decimal(5).scaleb(-places - 1), Decimal(1).scaleb(-places - 1)
+        candidates = sorted((rate + k * step for k in range(-5, 5)), key=lambda v: (abs(v - rate), v))
+        for value in candidates:
+            if abs(value - rate) <= half and scored(value) == score:
+                self.notes.append(f"「{node.name}」表上执行率 {rate}% 为舍入后的数，与表上得分 {score} 分相符；"
+                                  f"按舍入区间内与得分相符的 {value}% 计分")
+                return value
+        return rate
 
     def _indicator(self, r: int, names: dict, name: str, name_cell: str, values: dict, label: dict,
                    score: Decimal | None, indicators: list, guessed: list) -> None:
@@ -597,9 +621,9 @@ def _leaf_index(fw: Framework) -> dict[str, tuple[str, Node]]:
 
 
 def _decimal(value: int | float) -> Decimal:
-    if isinstance(value, float):
-        return Decimal(repr(value))
-    return Decimal(value)
+    """A cell's number as the digits it shows (3024.25 stays 3024.25; 2.0 is 2)."""
+    number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    return number.quantize(Decimal(1)) if number == number.to_integral_value() and abs(number) < Decimal("1e15") else number
 
 
 __all__ = ["Reading", "read", "column_letter"]

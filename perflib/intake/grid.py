@@ -145,7 +145,7 @@ def _docx(path: Path) -> list[Grid]:
             row: list[object] = []
             for tc in tr.tc_lst:
                 span = tc.grid_span
-                text = "\n".join(p.text for p in tc.iter_inner_content() if hasattr(p, "text")).strip() or None
+                text = "\n".join("".join(t.text or "" for t in p.iter(qn("w:t"))) for p in tc.iter(qn("w:p"))).strip() or None
                 vmerge = tc.tcPr.find(qn("w:vMerge")) if tc.tcPr is not None else None
                 if vmerge is not None and vmerge.get(qn("w:val")) in (None, "continue") and rows:
                     above = rows[-1]

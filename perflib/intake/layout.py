@@ -18,8 +18,8 @@ from ..scoring.frameworks import FORM_FIELDS, FUND_FIELDS, Framework
 from .grid import Grid
 from .labels import labels, norm, text
 
-_YEAR = re.compile(r"(20\d{2})\s*年")
-_UNIT = re.compile(r"[(（]\s*(万元|元)\s*[)）]")
+_YEAR = re.compile(r"(20\d{2})\s*年(?!\s*\d{1,2}\s*月)")  # 2022 年度, 2022年; not a date (填报日期：2023年3月15日)
+_UNIT = re.compile(r"[(（]\s*(?:单位[:：]\s*)?([^()（）\s:：]{0,3}元)\s*[)）]")
 _STOP = ("联系人", "填报人", "填表人", "审核人", "填报日期", "单位负责人", "财务负责人")
 
 
@@ -113,12 +113,14 @@ def locate(grid: Grid, header_row: int, columns: dict[str, int], fw: Framework) 
         _goals(out, 0, header_row)
     for r in range(header_row + 1, len(grid.rows)):
         row = grid.rows[r]
-        first = next((norm(v) for v in row if text(v)), "")
-        if not first:
+        firsts = list(dict.fromkeys(norm(v) for v in row if text(v)))[:3]
+        if not firsts:
             out.rows.append(r)
             continue
-        if first in lab.total_row or first.startswith("总分") or first.startswith(_STOP):
-            out.total_row = r if not first.startswith(_STOP) else None
+        if firsts[0].startswith(_STOP):
+            break
+        if any(f in lab.total_row or f.startswith("总分") for f in firsts):
+            out.total_row = r
             break
         out.rows.append(r)
     if out.total_row is not None:

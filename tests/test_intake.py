@@ -1,0 +1,367 @@
+"""perflib intake (issue 25): filled-in forms as departments hand them in → input files and a receipt.
+
+Every variant of :func:`tests.intake_forms.project_form` is one way a real form differs from the template;
+each states what reading it must give: the status, the total and grade, the findings, or the refusal with
+its sheet and cell.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import yaml
+
+from perflib.evaluation import evaluate, load
+from perflib.files import write_atomic
+from perflib.inputs.params import project_file
+from perflib.intake import Receipt, intake, read_form
+from perflib.present.form import form_workbook
+from perflib.workbooks.sheets import yaml_text
+
+from .conftest import EXAMPLE, REPO
+from .intake_forms import FUNDS, INDICATORS, TOTAL, blank_under_headings, project_form, save_docx, save_xlsx
+
+MOF = "mof-project-self-evaluation"
+D = Decimal
+
+
+def _indicators(**changes: tuple) -> list[tuple]:
+    """The base indicators with some rows replaced (by 三级指标 name) or removed (None)."""
+    out = []
+    for row in INDICATORS:
+        new = changes.get(row[2], row)
+        if new is not None:
+            out.append(new)
+    return out
+
+
+def _funds(**changes: tuple) -> list[tuple]:
+    return [changes.get(row[0], row) for row in FUNDS]
+
+
+TEN_THOUSAND = 10_000
+# name → (form keywords, expected status, total, grade, finding codes that must be there, refusal cell or None)
+CASES = {
+    "as the template": ({}, "read", TOTAL, "优", set(), None),
+    "scores typed as text": ({"indicators": _indicators(检查井清掏数量=(
+        "产出指标", "数量指标", "检查井清掏数量", "≥3000座", "2850座", "10分", "9.5分", "顺延至次年"))},
+        "read", TOTAL, "优", set(), None),
+    "a target inside the name": ({"indicators": _indicators(检查井清掏数量=(
+        "产出指标", "数量指标", "检查井清掏数量≥3000座", None, "2850座", 10, 9.5, "顺延至次年"))},
+        "read", TOTAL, "优", {"RECONSTRUCTED"}, None),
+    "an actual written as ≥90%": ({"indicators": _indicators(沿街商户满意度=(
+        "满意度指标", "服务对象满意度指标", "沿街商户满意度", "≥90%", "≥90%", 10, 10, ""))},
+        "read", TOTAL, "优", set(), None),
+    "a total row of zeros above its parts": ({"funds": _funds(年度资金总额=("年度资金总额", 0, 0, 0, 10, "0%", 9.5))},
+                                             "findings", TOTAL, "优", {"BUDGET_SUM_MISMATCH"}, None),
+    "placeholder rows left in": ({"extra_rows": [
+        ("效益指标", "经济效益指标", "指标1：……", None, None, None, None, None),
+        ("效益指标", "生态效益指标", "……", "……", "……", None, None, None),
+        ("效益指标", "生态效益指标", "xxx", None, None, None, None, None)]}, "read", TOTAL, "优", set(), None),
+    "rows marked not applicable": ({"extra_rows": [
+        ("效益指标", "经济效益指标", "带动就业人数", "/", "/", None, None, "本项目不适用")]}, "read", TOTAL, "优", set(), None),
+    "columns in another order": ({"order": (0, 1, 2, 4, 3, 6, 5, 7)}, "read", TOTAL, "优", set(), None),
+    "labels written otherwise": ({"labels": ("一级指标", "二级指标", "三级指标", "指标值", "实际值", "权重", "自评得分", "偏差原因"),
+                                  "funds_labels": ("年初预算", "预算数", "执行数", "分值", "预算执行率", "得分")},
+                                 "read", TOTAL, "优", set(), None),
+    "full-width digits": ({"funds": _funds(**{"其中：财政拨款": ("其中：财政拨款", "２８０", "３００．００", "２８６", "—", "95.33%", "—")})},
+                          "read", TOTAL, "优", set(), None),
+    "amounts in 元": ({"unit": "元", "funds": [(n, *(v * TEN_THOUSAND if isinstance(v, int) and i < 3 else v
+                                                       for i, v in enumerate(rest))) for n, *rest in FUNDS]},
+                     "read", TOTAL, "优", set(), None),
+    "a rate as a fraction": ({"funds": _funds(年度资金总额=("年度资金总额", 300, 320, 304, 10, 0.95, 9.5))},
+                             "read", TOTAL, "优", set(), None),
+    "a rate left blank": ({"funds": _funds(年度资金总额=("年度资金总额", 300, 320, 304, 10, None, 9.5))},
+                          "read", TOTAL, "优", set(), None),
+    "a rate the amounts do not give": ({"funds": _funds(年度资金总额=("年度资金总额", 300, 320, 304, 10, "90%", 9.5))},
+                                       "findings", TOTAL, "优", {"RATE_MISMATCH"}, None),
+    "a score the rule does not give": ({"indicators": _indicators(检查井清掏数量=(
+        "产出指标", "数量指标", "检查井清掏数量", "≥3000座", "2850座", 10, 10, "")), "total": "99.5"},
+        "findings", TOTAL, "优", {"SCORE_MISMATCH"}, None),
+    "an actual left blank, its score given": ({"indicators": _indicators(检查井清掏数量=(
+        "产出指标", "数量指标", "检查井清掏数量", "≥3000座", None, 10, 9.5, "台账未汇总"))},
+        "findings", TOTAL, "优", {"NOT_RECOMPUTABLE"}, None),
+    "an actual the rule cannot compare": ({"indicators": _indicators(检查井清掏数量=(
+        "产出指标", "数量指标", "检查井清掏数量", "≥3000座", "基本完成", 10, 9.5, ""))},
+        "findings", TOTAL, "优", {"NOT_RECOMPUTABLE"}, None),
+    "an actual and its score both blank": ({"indicators": _indicators(检查井清掏数量=(
+        "产出指标", "数量指标", "检查井清掏数量", "≥3000座", None, 10, None, "")), "total": 89.5, "grade": "良"},
+        "findings", "89.50", "良", {"NOT_FILLED"}, None),
+    "a grade out of its band": ({"grade": "良"}, "findings", TOTAL, "优", {"GRADE_OUT_OF_BAND"}, None),
+    "the date it was filled in above the blocks": ({"dated": True}, "read", TOTAL, "优", set(), None),
+    "merged headings written once, blank below": ({"merged": False}, "read", TOTAL, "优", set(), None),
+    # refusals: one line, naming the sheet and the cell
+    "an amount with a decimal comma": ({"funds": _funds(**{"其中：财政拨款": ("其中：财政拨款", 280, "300,5", 286, "—", "95%", "—")})},
+                                       "refused", None, None, set(), "E7（全年预算数）"),
+    "a score that is no number": ({"indicators": _indicators(检查井清掏数量=(
+        "产出指标", "数量指标", "检查井清掏数量", "≥3000座", "2850座", 10, "良好", ""))},
+        "refused", None, None, set(), "H14（得分）"),
+    "an indicator without points": ({"indicators": _indicators(检查井清掏数量=(
+        "产出指标", "数量指标", "检查井清掏数量", "≥3000座", "2850座", None, 9.5, ""))},
+        "refused", None, None, set(), "G14（分值）"),
+    "a unit that is no unit": ({"unit": "千元"}, "refused", None, None, set(), "A5（金额单位）"),
+    "no project name": ({"project": ""}, "refused", None, None, set(), ""),
+}
+
+
+@pytest.fixture(scope="module")
+def forms(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    root = tmp_path_factory.mktemp("forms") / "water-bureau"
+    out = {}
+    for i, (name, (changes, *_)) in enumerate(CASES.items()):
+        form = project_form(**changes)
+        if changes.get("merged") is False:
+            form = blank_under_headings(project_form())
+        out[name] = save_xlsx(form, root / f"form{i:02d}.xlsx")
+    return out
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_a_filled_form_reads_as_its_case_says(case: str, forms: dict[str, Path]) -> None:
+    _, status, total, grade, codes, cell = CASES[case]
+    entry = read_form(forms[case], framework=MOF)
+    assert entry.status == status, (entry.refusal, [f.message for f in entry.findings])
+    if status == "refused":
+        assert entry.refusal is not None and entry.data is None and entry.evaluation is None
+        assert entry.refusal.sheet == ("自评表" if cell else entry.refusal.sheet)
+        assert entry.refusal.cell == cell or (not cell and "项目名称" in entry.refusal.reason)
+        assert "\n" not in entry.refusal.reason and "Traceback" not in entry.refusal.reason
+        return
+    assert entry.refusal is None
+    assert (str(entry.total), entry.grade) == (total, grade)
+    assert entry.code == "water-bureau" and entry.year == 2022 and entry.project == "城区排水管网清淤维护"
+    found = {f.code for f in entry.findings}
+    assert codes <= found, found
+    if status == "read":
+        assert not [f for f in entry.findings if f.level in ("error", "warning")]
+
+
+def test_what_the_form_states_is_kept(forms: dict[str, Path]) -> None:
+    entry = read_form(forms["an actual the rule cannot compare"], framework=MOF)
+    ind = next(i for i in entry.data["indicators"] if i["name"] == "检查井清掏数量")
+    assert (ind["method"], ind["self_score"], ind["actual"]) == ("stated", D("9.5"), "基本完成")
+    assert "无法与年度指标值" in ind["self_score_reason"]
+    (finding,) = [f for f in entry.findings if f.code == "NOT_RECOMPUTABLE"]
+    assert finding.message.startswith("「检查井清掏数量」按表上得分 9.50 分计（分值 10.00 分）：")
+    assert finding.message.endswith("规则无法重算。") and finding.topic == "评分依据"
+    stated = entry.data["stated"]
+    assert (stated["total"], stated["grade"], stated["nodes"]["检查井清掏数量"]) == (99, "优", D("9.5"))
+    assert stated["nodes"]["预算执行率"] == D("9.5")
+    assert entry.data["budget"]["stated"] == {"initial": 300, "adjusted": 320, "spent": 304, "execution_rate": D("95.00")}
+    assert [f["type"] for f in entry.data["budget"]["funds"]] == ["财政拨款", "上年结转"]  # 其他资金 left blank
+
+
+def test_a_form_in_yuan_stays_in_yuan(forms: dict[str, Path]) -> None:
+    entry = read_form(forms["amounts in 元"], framework=MOF)
+    assert entry.data["money_unit"] == "元" and entry.data["budget"]["funds"][0]["adjusted"] == 3_000_000
+
+
+def test_a_target_inside_the_name_is_taken_out_and_said(forms: dict[str, Path]) -> None:
+    entry = read_form(forms["a target inside the name"], framework=MOF)
+    ind = next(i for i in entry.data["indicators"] if i["name"] == "检查井清掏数量")
+    assert ind["target"] == "≥3000座"
+    assert any("写在指标名称中" in n for n in entry.data["reconstructed"])
+
+
+def test_the_year_comes_from_the_title_or_is_asked_for(tmp_path: Path) -> None:
+    path = save_xlsx(project_form(year_line=None), tmp_path / "water-bureau" / "a.xlsx")
+    refused = read_form(path, framework=MOF)
+    assert refused.status == "refused" and "年度" in refused.refusal.reason and "--year" in refused.refusal.reason
+    assert read_form(path, framework=MOF, year=2022).year == 2022
+    titled = save_xlsx(project_form(), tmp_path / "water-bureau" / "b.xlsx")
+    conflict = read_form(titled, framework=MOF, year=2021)
+    assert conflict.status == "refused" and conflict.refusal.cell == "A2（标题）" and "2021" in conflict.refusal.reason
+
+
+def test_a_file_whose_name_is_not_a_code(tmp_path: Path) -> None:
+    path = save_xlsx(project_form(), tmp_path / "水务局" / "排水项目.xlsx")
+    refused = read_form(path, framework=MOF)
+    assert refused.status == "refused" and "部门代码" in refused.refusal.reason and "--code" in refused.refusal.reason
+    assert read_form(path, framework=MOF, code="water-bureau").code == "water-bureau"
+    named = save_xlsx(project_form(), tmp_path / "收件" / "water-bureau.排水项目.xlsx")
+    assert read_form(named, framework=MOF).code == "water-bureau"
+
+
+def test_a_docx_table_with_merged_cells_reads_as_the_workbook(tmp_path: Path) -> None:
+    path = save_docx(project_form(), tmp_path / "water-bureau" / "自评报告.docx")
+    entry = read_form(path, framework=MOF)
+    assert (entry.status, str(entry.total), entry.grade) == ("read", TOTAL, "优")
+    assert entry.refusal is None and len(entry.data["indicators"]) == len(INDICATORS)
+
+
+@pytest.fixture(scope="session")
+def converted(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The template form as .xls and .ods, made once per session with LibreOffice (slow: seconds)."""
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed: the .xls and .ods forms cannot be made")
+    root = tmp_path_factory.mktemp("converted")
+    source = save_xlsx(project_form(), root / "water-bureau.xlsx")
+    out = {}
+    for kind in ("xls", "ods"):
+        folder = root / kind
+        profile = (root / f"profile-{kind}").as_uri()
+        subprocess.run([soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", kind,
+                        "--outdir", str(folder), str(source)], check=True, capture_output=True, timeout=120)
+        out[kind] = folder / f"water-bureau.{kind}"
+    return out
+
+
+@pytest.mark.parametrize("kind", ["xls", "ods"])
+def test_an_old_xls_and_an_ods_read_as_the_xlsx(kind: str, converted: dict[str, Path]) -> None:
+    entry = read_form(converted[kind], framework=MOF, code="water-bureau")
+    assert (entry.status, str(entry.total), entry.grade) == ("read", TOTAL, "优"), entry.refusal
+
+
+# ---------------------------------------------------------------------- the round trip of perflib's own form
+
+
+def _project_input() -> dict:
+    """A project self-evaluation input for the MOF project framework (its form is what a department hands in)."""
+    base = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+    weights = {"产出": 50, "效益": 30, "满意度": 10}
+    indicators = []
+    for top, points in weights.items():
+        mine = [i for i in base["indicators"] if i["category"].startswith(top)][:3]
+        share = [D(points) / len(mine)] * len(mine)
+        share[-1] = D(points) - sum(share[:-1])
+        for ind, w in zip(mine, share):
+            ind = dict(ind, weight=w.quantize(D("0.01")) if ind is not mine[-1] else D(points) - sum(
+                s.quantize(D("0.01")) for s in share[:-1]))
+            if "self_score" in ind:
+                ind["self_score"] = ind["weight"]
+            indicators.append(ind)
+    return {"department": {"code": "baiyun-emergency", "name": base["department"]["name"]}, "year": 2023,
+            "framework": MOF, "project": {"name": "森林防火物资储备", "implementer": "白云区森林火灾救援中心"},
+            "budget": {"funds": base["budget"]["funds"]}, "indicators": indicators}
+
+
+ROUND_TRIPS = [EXAMPLE, REPO / "docs" / "examples" / "cq-kxc-media" / "2021.yaml",
+               REPO / "docs" / "examples" / "demo-mof-finance" / "2024.yaml", "project"]
+
+
+@pytest.mark.parametrize("source", ROUND_TRIPS, ids=lambda s: s if isinstance(s, str) else s.parent.name)
+def test_perflibs_own_form_reads_back_to_its_total_and_grade(source, tmp_path: Path) -> None:
+    if source == "project":
+        path = tmp_path / "baiyun-emergency" / "projects" / "2023" / "森林防火物资储备.yaml"
+        path.parent.mkdir(parents=True)
+        path.write_text(yaml_text(_project_input()), encoding="utf-8")
+        ev = evaluate(path)
+    else:
+        ev = evaluate(source)
+    form = tmp_path / "forms" / ev.code / f"{ev.code}.xlsx"
+    write_atomic(form, form_workbook(ev))
+    entry = read_form(form, framework=ev.framework.id)
+    assert entry.refusal is None
+    assert (entry.total, entry.grade) == (ev.total, ev.grade)
+    assert not [f for f in entry.findings if f.code in ("SCORE_MISMATCH", "GRADE_OUT_OF_BAND", "SUBSCORES_DO_NOT_ADD_UP")]
+    if ev.code == "baiyun-emergency" and source == EXAMPLE:
+        assert (str(entry.total), entry.grade) == ("91.88", "优")
+        assert entry.data["execution"]["stated_rate"] == D("47.78")
+
+
+def test_the_demo_departments_round_trip(tmp_path: Path) -> None:
+    """Every demo department-year: the form reads back to the same total and grade — or, where the analyst's own
+    score overrode the rule on a row the form makes recomputable, the difference is reported, not lost."""
+    from perflib.demo import generate
+
+    generate(tmp_path / "demo")
+    for path in sorted((tmp_path / "demo").glob("*/20??.yaml")):
+        ev = evaluate(path)
+        form = tmp_path / "forms" / f"{ev.code}-{ev.year}.xlsx"
+        write_atomic(form, form_workbook(ev))
+        entry = read_form(form, framework=ev.framework.id, code=ev.code)
+        overridden = {r.name for r in ev.scorecard.indicators
+                      if r.rule_score is not None and r.self_score is not None and r.self_score != r.rule_score}
+        if overridden:
+            mismatched = {f.subject for f in entry.findings if f.code == "SCORE_MISMATCH"}
+            assert overridden <= mismatched, path
+        else:
+            assert (entry.total, entry.grade) == (ev.total, ev.grade), path
+
+
+# ---------------------------------------------------------------------- many files: intake, the receipt, the command
+
+
+@pytest.fixture
+def inbox(tmp_path: Path) -> Path:
+    box = tmp_path / "收件"
+    save_xlsx(project_form(), box / "water-bureau" / "排水管网.xlsx")
+    save_xlsx(project_form(project="雨水泵站维护"), box / "water-bureau" / "泵站.xlsx")
+    save_xlsx(project_form(funds=_funds(**{"其中：财政拨款": ("其中：财政拨款", 280, "300,5", 286, "—", "95%", "—")})),
+              box / "water-bureau" / "坏表.xlsx")
+    (box / "water-bureau" / "~$排水管网.xlsx").write_bytes(b"lock")
+    ev = evaluate(EXAMPLE)
+    write_atomic(box / "departments" / "baiyun-emergency.xlsx", form_workbook(ev))
+    return box
+
+
+def test_intake_writes_one_input_per_form_and_a_receipt(inbox: Path, tmp_path: Path) -> None:
+    out = tmp_path / "params"
+    receipt = intake([inbox / "water-bureau"], framework=MOF, out=out, jobs=1)
+    assert isinstance(receipt, Receipt) and receipt.exit_code == 1
+    assert [e.status for e in receipt.entries] == ["refused", "read", "read"]  # sorted by name; the lock file skipped
+    written = project_file(out, "water-bureau", 2022, "城区排水管网清淤维护")
+    assert written.is_file() and receipt.entries[1].written == written
+    assert evaluate(written).total == D(TOTAL)
+    frame = receipt.frame()
+    assert list(frame.columns) == ["文件", "状态", "部门代码", "年度", "项目", "总分", "等级", "审核发现", "工作表", "单元格", "原因"]
+    assert frame.loc[0, "单元格"] == "E7（全年预算数）" and frame.loc[0, "状态"] == "拒收"
+    path = receipt.write_xlsx(tmp_path / "收件清单.xlsx")
+    assert path.is_file()
+    # the same forms again: the same files, nothing refused for them; a changed form is not written over
+    again = intake([inbox / "water-bureau"], framework=MOF, out=out, jobs=1)
+    assert [e.status for e in again.entries] == ["refused", "read", "read"]
+    save_xlsx(project_form(total=98), inbox / "water-bureau" / "排水管网.xlsx")
+    changed = intake([inbox / "water-bureau" / "排水管网.xlsx"], framework=MOF, out=out, jobs=1)
+    assert changed.entries[0].status == "refused" and "--overwrite" in changed.entries[0].refusal.reason
+    assert intake([inbox / "water-bureau" / "排水管网.xlsx"], framework=MOF, out=out, jobs=1,
+                  overwrite=True).exit_code == 0
+
+
+def test_a_department_form_goes_to_its_year_file(inbox: Path, tmp_path: Path) -> None:
+    out = tmp_path / "params"
+    receipt = intake(inbox / "departments", framework="guangzhou-department-overall", out=out)
+    assert receipt.exit_code == 0
+    assert receipt.entries[0].written == out / "baiyun-emergency" / "2023.yaml"
+    loaded = load(out / "baiyun-emergency" / "2023.yaml")
+    assert loaded.params.execution.stated_rate == D("47.78")
+
+
+def test_the_pool_reads_as_one_process_does(tmp_path: Path) -> None:
+    box = tmp_path / "many" / "water-bureau"
+    for i in range(20):
+        save_xlsx(project_form(project=f"排水项目{i:02d}"), box / f"p{i:02d}.xlsx")
+    receipt = intake([box.parent], framework=MOF, out=tmp_path / "params", jobs=2)
+    assert receipt.exit_code == 0 and len(receipt.entries) == 20
+    assert {str(e.total) for e in receipt.entries} == {TOTAL}
+    assert all(e.evaluation is None and e.findings is not None for e in receipt.entries)
+
+
+def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    return subprocess.run([sys.executable, "-m", "perflib.cli", "intake", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_the_command_prints_the_receipt_and_exits_by_it(inbox: Path, tmp_path: Path) -> None:
+    done = _cli(str(inbox / "water-bureau"), "--framework", MOF, "--out", str(tmp_path / "params"),
+                "--receipt", str(tmp_path / "r.xlsx"), "--jobs", "1", cwd=tmp_path)
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stdout + done.stderr
+    refused = [line for line in done.stdout.splitlines() if line.startswith("拒收")]
+    assert len(refused) == 1 and "坏表.xlsx: 自评表!E7（全年预算数）：逗号用法不明确" in refused[0]
+    assert "收件 3 份" in done.stdout and (tmp_path / "r.xlsx").is_file()
+    ok = _cli(str(inbox / "departments"), "--framework", "guangzhou-department-overall", "--out",
+              str(tmp_path / "params"), cwd=tmp_path)
+    assert ok.returncode == 0 and "91.88 分 优" in ok.stdout
+    usage = _cli(str(inbox), "--framework", "no-such-framework", cwd=tmp_path)
+    assert usage.returncode == 2 and "找不到该评价框架" in usage.stderr and "Traceback" not in usage.stderr
+    missing = _cli(str(tmp_path / "nowhere"), "--framework", MOF, cwd=tmp_path)
+    assert missing.returncode == 2 and "没有这个文件或文件夹" in missing.stderr
