@@ -166,6 +166,14 @@ def stated_rates(ctx: Context) -> Iterator[Finding]:
             f"为 {fmt_percent(m.evaluation.rate)}；计分采用后者。",
             "年度评价执行率",
         )
+    for fund, computed in zip(params.budget.funds, m.funds):
+        if fund.stated_rate is not None and computed.execution_rate is not None and _differs(
+                fund.stated_rate, computed.execution_rate * 100):
+            yield Finding(
+                "error", "RATE_MISMATCH",
+                f"「{fund.type}」执行率表述为 {fund.stated_rate}%，按支出 ÷ 调整后预算重算为 {fmt_percent(computed.execution_rate)}。",
+                fund.type,
+            )
     for p in m.projects:
         if p.stated_rate is not None and p.execution_rate is not None and _differs(p.stated_rate * 100, p.execution_rate * 100):
             yield Finding(

@@ -332,6 +332,8 @@ def cmd_intake(args: argparse.Namespace) -> int:
     receipt = intake(args.paths, framework=args.framework, out=args.out, frameworks_dir=args.frameworks,
                      code=args.code, year=args.year, jobs=args.jobs, scheduler=args.scheduler,
                      overwrite=args.overwrite)
+    if not receipt.entries:
+        raise PerflibError(f"{'、'.join(args.paths)}: 没有找到自评表文件（.xlsx、.xlsm、.xls、.ods、.docx）")
     print(receipt.text())
     if args.receipt:
         print(f"收件清单：{receipt.write_xlsx(args.receipt)}")

@@ -144,22 +144,36 @@ def save_xlsx(form: Form, path: Path) -> Path:
     return path
 
 
-def save_docx(form: Form, path: Path) -> Path:
-    """The form as the table of a Word report (a heading paragraph, then the table, cells merged)."""
+def save_docx(form: Form, path: Path, *, split_at: str | None = None, title_above: bool = False) -> Path:
+    """The form as the table of a Word report (a heading paragraph, then the table, cells merged); with
+    ``split_at``, two tables, the second from the row whose second cell is ``split_at``; with ``title_above``,
+    the title rows as paragraphs above the table, as Word reports often have them."""
     from docx import Document
 
     doc = Document()
     doc.add_paragraph("附件：项目支出绩效自评表")
-    table = doc.add_table(rows=len(form.rows), cols=WIDTH)
-    for r, row in enumerate(form.rows):
-        for c, value in enumerate(row):
-            if value is not None:
-                table.cell(r, c).text = str(value)
-    for r0, c0, r1, c1 in form.merges:
-        first = table.cell(r0 - 1, c0 - 1)
-        text = first.text
-        merged = first.merge(table.cell(r1 - 1, c1 - 1))
-        merged.text = text
+    if title_above:
+        form = copy.deepcopy(form)
+        while form.rows and form.rows[0][1] is None and form.rows[0][0] and "项目名称" not in str(form.rows[0][0]):
+            doc.add_paragraph(str(form.rows[0][0]))
+            form.rows.pop(0)
+            form.merges = [(a - 1, b, c - 1, d) for a, b, c, d in form.merges if a > 1]
+    cut = next((i for i, row in enumerate(form.rows) if split_at and row[1] == split_at), len(form.rows))
+    for lo, hi in ((0, cut), (cut, len(form.rows))):
+        if hi <= lo:
+            continue
+        table = doc.add_table(rows=hi - lo, cols=WIDTH)
+        for r, row in enumerate(form.rows[lo:hi]):
+            for c, value in enumerate(row):
+                if value is not None:
+                    table.cell(r, c).text = str(value)
+        for r0, c0, r1, c1 in form.merges:
+            if lo < r0 <= hi and lo < r1 <= hi:
+                first = table.cell(r0 - 1 - lo, c0 - 1)
+                text = first.text
+                merged = first.merge(table.cell(r1 - 1 - lo, c1 - 1))
+                merged.text = text
+        doc.add_paragraph("")
     path.parent.mkdir(parents=True, exist_ok=True)
     doc.save(path)
     return path

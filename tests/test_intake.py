@@ -66,6 +66,10 @@ CASES = {
         ("效益指标", "生态效益指标", "xxx", None, None, None, None, None)]}, "read", TOTAL, "优", set(), None),
     "rows marked not applicable": ({"extra_rows": [
         ("效益指标", "经济效益指标", "带动就业人数", "/", "/", None, None, "本项目不适用")]}, "read", TOTAL, "优", set(), None),
+    "a percentage kept as a number in its cell": ({"indicators": _indicators(清淤后管道验收合格率=(
+        "产出指标", "质量指标", "清淤后管道验收合格率", "≥95%", 0.98, 10, 10, ""))}, "read", TOTAL, "优", {"RECONSTRUCTED"}, None),
+    "points written into the headings": ({"indicators": [(f"{r[0]}（{ {'产出指标': 50, '效益指标': 30}.get(r[0], 10)}分）", *r[1:])
+                                                          for r in INDICATORS]}, "read", TOTAL, "优", set(), None),
     "columns in another order": ({"order": (0, 1, 2, 4, 3, 6, 5, 7)}, "read", TOTAL, "优", set(), None),
     "labels written otherwise": ({"labels": ("一级指标", "二级指标", "三级指标", "指标值", "实际值", "权重", "自评得分", "偏差原因"),
                                   "funds_labels": ("年初预算", "预算数", "执行数", "分值", "预算执行率", "得分")},
@@ -81,6 +85,8 @@ CASES = {
                           "read", TOTAL, "优", set(), None),
     "a rate the amounts do not give": ({"funds": _funds(年度资金总额=("年度资金总额", 300, 320, 304, 10, "90%", 9.5))},
                                        "findings", TOTAL, "优", {"RATE_MISMATCH"}, None),
+    "a fund's rate the amounts do not give": ({"funds": _funds(上年结转资金=("上年结转资金", 20, 20, 18, "—", "80%", "—"))},
+                                              "findings", TOTAL, "优", {"RATE_MISMATCH"}, None),
     "a score the rule does not give": ({"indicators": _indicators(检查井清掏数量=(
         "产出指标", "数量指标", "检查井清掏数量", "≥3000座", "2850座", 10, 10, "")), "total": "99.5"},
         "findings", TOTAL, "优", {"SCORE_MISMATCH"}, None),
@@ -94,6 +100,7 @@ CASES = {
         "产出指标", "数量指标", "检查井清掏数量", "≥3000座", None, 10, None, "")), "total": 89.5, "grade": "良"},
         "findings", "89.50", "良", {"NOT_FILLED"}, None),
     "a grade out of its band": ({"grade": "良"}, "findings", TOTAL, "优", {"GRADE_OUT_OF_BAND"}, None),
+    "a year in the project's name": ({"project": "2021年汛后排水管网清淤维护"}, "read", TOTAL, "优", set(), None),
     "the date it was filled in above the blocks": ({"dated": True}, "read", TOTAL, "优", set(), None),
     "merged headings written once, blank below": ({"merged": False}, "read", TOTAL, "优", set(), None),
     # refusals: one line, naming the sheet and the cell
@@ -105,6 +112,11 @@ CASES = {
     "an indicator without points": ({"indicators": _indicators(检查井清掏数量=(
         "产出指标", "数量指标", "检查井清掏数量", "≥3000座", "2850座", None, 9.5, ""))},
         "refused", None, None, set(), "G14（分值）"),
+    "an amount beyond any budget": ({"funds": _funds(**{"其中：财政拨款": ("其中：财政拨款", 280, 3e16, 286, "—", None, "—")})},
+                                    "refused", None, None, set(), "E7（全年预算数）"),
+    "a target longer than any": ({"indicators": _indicators(检查井清掏数量=(
+        "产出指标", "数量指标", "检查井清掏数量", "≥3000座" + "。" * 600, "2850座", 10, 9.5, ""))},
+        "refused", None, None, set(), "E14（年度指标值）"),
     "a unit that is no unit": ({"unit": "千元"}, "refused", None, None, set(), "A5（金额单位）"),
     "no project name": ({"project": ""}, "refused", None, None, set(), ""),
 }
@@ -135,7 +147,7 @@ def test_a_filled_form_reads_as_its_case_says(case: str, forms: dict[str, Path])
         return
     assert entry.refusal is None
     assert (str(entry.total), entry.grade) == (total, grade)
-    assert entry.code == "water-bureau" and entry.year == 2022 and entry.project == "城区排水管网清淤维护"
+    assert entry.code == "water-bureau" and entry.year == 2022 and entry.project in ("城区排水管网清淤维护", "2021年汛后排水管网清淤维护")
     found = {f.code for f in entry.findings}
     assert codes <= found, found
     if status == "read":
@@ -193,6 +205,21 @@ def test_a_docx_table_with_merged_cells_reads_as_the_workbook(tmp_path: Path) ->
     entry = read_form(path, framework=MOF)
     assert (entry.status, str(entry.total), entry.grade) == ("read", TOTAL, "优")
     assert entry.refusal is None and len(entry.data["indicators"]) == len(INDICATORS)
+
+
+def test_a_word_report_with_the_title_above_its_table(tmp_path: Path) -> None:
+    path = save_docx(project_form(), tmp_path / "water-bureau" / "报告.docx", title_above=True)
+    entry = read_form(path, framework=MOF)
+    assert (entry.status, entry.year, str(entry.total)) == ("read", 2022, TOTAL), entry.refusal
+    conflict = read_form(path, framework=MOF, year=2021)
+    assert conflict.refusal.sheet == "表格1" and conflict.refusal.cell == "表前文字（标题）"
+
+
+def test_a_form_split_into_two_word_tables_reads_as_one(tmp_path: Path) -> None:
+    path = save_docx(project_form(), tmp_path / "water-bureau" / "报告.docx", split_at="一级指标")
+    entry = read_form(path, framework=MOF)
+    assert (entry.status, str(entry.total), entry.grade) == ("read", TOTAL, "优"), entry.refusal
+    assert entry.data["budget"]["stated"]["adjusted"] == 320
 
 
 @pytest.fixture(scope="session")
@@ -344,8 +371,8 @@ def test_the_pool_reads_as_one_process_does(tmp_path: Path) -> None:
     assert all(e.evaluation is None and e.findings is not None for e in receipt.entries)
 
 
-def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
+def _cli(*args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(REPO), **(env or {})}
     return subprocess.run([sys.executable, "-m", "perflib.cli", "intake", *args], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=120)
 
@@ -356,12 +383,121 @@ def test_the_command_prints_the_receipt_and_exits_by_it(inbox: Path, tmp_path: P
     assert done.returncode == 1, done.stderr
     assert "Traceback" not in done.stdout + done.stderr
     refused = [line for line in done.stdout.splitlines() if line.startswith("拒收")]
-    assert len(refused) == 1 and "坏表.xlsx: 自评表!E7（全年预算数）：逗号用法不明确" in refused[0]
+    assert len(refused) == 1 and "坏表.xlsx" in refused[0] and "自评表!E7（全年预算数）：逗号用法不明确" in refused[0]
+    assert done.stdout.splitlines()[0].split() == ["状态", "文件", "部门代码", "年度", "项目", "总分", "等级", "审核发现", "原因或输入文件"]
     assert "收件 3 份" in done.stdout and (tmp_path / "r.xlsx").is_file()
     ok = _cli(str(inbox / "departments"), "--framework", "guangzhou-department-overall", "--out",
               str(tmp_path / "params"), cwd=tmp_path)
-    assert ok.returncode == 0 and "91.88 分 优" in ok.stdout
+    line = ok.stdout.splitlines()[1].split()
+    assert ok.returncode == 0 and line[1:6] == ["baiyun-emergency.xlsx", "baiyun-emergency", "2023", "91.88", "优"]
     usage = _cli(str(inbox), "--framework", "no-such-framework", cwd=tmp_path)
     assert usage.returncode == 2 and "找不到该评价框架" in usage.stderr and "Traceback" not in usage.stderr
     missing = _cli(str(tmp_path / "nowhere"), "--framework", MOF, cwd=tmp_path)
     assert missing.returncode == 2 and "没有这个文件或文件夹" in missing.stderr
+
+
+def test_a_dask_cluster_reads_as_the_pool_does(tmp_path: Path) -> None:
+    box = tmp_path / "收件" / "water-bureau"
+    save_xlsx(project_form(), box / "a.xlsx")
+    save_xlsx(project_form(project="雨水泵站维护"), box / "b.xlsx")
+    (box / "c.xlsx").write_bytes(b"not a workbook")
+    receipt = intake([box], framework=MOF, out=tmp_path / "params", scheduler="local", jobs=1)
+    assert [e.status for e in receipt.entries] == ["read", "read", "refused"]
+    assert receipt.entries[2].refusal.reason.startswith("文件已损坏") and receipt.exit_code == 1
+    assert project_file(tmp_path / "params", "water-bureau", 2022, "雨水泵站维护").is_file()
+
+
+def test_an_unreachable_scheduler_is_a_usage_error(tmp_path: Path) -> None:
+    save_xlsx(project_form(), tmp_path / "water-bureau" / "a.xlsx")
+    done = _cli(str(tmp_path / "water-bureau"), "--framework", MOF, "--scheduler", "tcp://127.0.0.1:9",
+                "--out", str(tmp_path / "params"), cwd=tmp_path, env={"PERFLIB_DASK_TIMEOUT": "2"})
+    assert done.returncode == 2 and "无法连接 Dask 调度器" in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "params").exists()
+
+
+# ---------------------------------------------------------------------- the scoring layer: method "stated"
+
+
+def test_an_indicator_scored_as_stated(example_data: dict, write_params) -> None:
+    data = example_data
+    ind = data["indicators"][1]  # 34 家 against 32 家: 3.29 by the rule
+    ind.update(method="stated", self_score=3, self_score_reason="实际完成值无法与指标值比较", actual="若干家")
+    ev = evaluate(write_params(data))
+    r = ev.scorecard.indicators[1]
+    assert (r.method, r.score, r.rule_score, r.completion) == ("stated", D(3), None, None)
+    assert r.actual_display == "若干家" and ev.total == D("91.59")
+    (f,) = [f for f in ev.findings if f.code == "NOT_RECOMPUTABLE"]
+    assert f.level == "warning" and "按表上得分 3.00 分计（分值 3.50 分）：实际完成值无法与指标值比较，规则无法重算。" in f.message
+    assert not [f for f in ev.findings if f.subject == r.name and f.code in ("TARGET_MISSED", "MISSED_WITHOUT_ANALYSIS")]
+    del ind["self_score"]
+    with pytest.raises(Exception, match="self_score"):
+        evaluate(write_params(data))
+
+
+def test_a_department_form_as_people_fill_it_in(tmp_path: Path) -> None:
+    """perflib's own form of the worked example, retouched as a department would: other labels, a score typed as
+    text, an amount with thousands separators, the year in another place, a blank line in the middle."""
+    from openpyxl import load_workbook
+
+    ev = evaluate(EXAMPLE)
+    path = tmp_path / "baiyun-emergency.xlsx"
+    write_atomic(path, form_workbook(ev))
+    wb = load_workbook(path)
+    ws = wb.active
+    ws["A1"] = "部门整体支出绩效自评表（2023年度）"
+    renamed = {"年度指标值": "年初目标值", "实际完成值": "全年实际值", "分值": "权重", "得分": "自评得分",
+               "偏差原因分析及改进措施": "偏差原因", "全年预算数": "调整后预算数", "全年执行数": "实际支出"}
+    for row in ws.iter_rows():
+        for cell in row:
+            if cell.value in renamed:
+                cell.value = renamed[cell.value]
+            elif cell.value == 3.29:
+                cell.value = "3.29分"
+            elif cell.value == 5448.73:
+                cell.value = "5,448.73"
+    wb.save(path)
+    entry = read_form(path, framework="guangzhou-department-overall")
+    assert entry.refusal is None
+    assert (str(entry.total), entry.grade, entry.code, entry.year) == ("91.88", "优", "baiyun-emergency", 2023)
+    assert entry.data["budget"]["stated"]["adjusted"] == D("5448.73")
+    assert not [f for f in entry.findings if f.code in ("SCORE_MISMATCH", "BUDGET_SUM_MISMATCH")]
+
+
+def test_a_management_row_with_other_points_is_refused_at_its_cell(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    path = tmp_path / "baiyun-emergency.xlsx"
+    write_atomic(path, form_workbook(evaluate(EXAMPLE)))
+    wb = load_workbook(path)
+    ws = wb.active
+    row = next(r for r in ws.iter_rows() if r[2].value == "预算编制完整性")
+    row[5].value = 4
+    wb.save(path)
+    entry = read_form(path, framework="guangzhou-department-overall")
+    assert entry.status == "refused" and entry.refusal.cell == f"F{row[5].row}（分值）"
+    assert entry.refusal.reason.startswith("分值与评价框架不一致；应为2")
+
+
+def test_a_bureaus_own_framework_in_the_params_folder_is_found(tmp_path: Path) -> None:
+    out = tmp_path / "params"
+    (out / "frameworks").mkdir(parents=True)
+    own = (REPO / "perflib" / "data" / "frameworks" / f"{MOF}.yaml").read_text(encoding="utf-8")
+    (out / "frameworks" / "bureau-project.yaml").write_text(own.replace(f"id: {MOF}", "id: bureau-project"),
+                                                             encoding="utf-8")
+    save_xlsx(project_form(), tmp_path / "收件" / "water-bureau" / "a.xlsx")
+    receipt = intake(tmp_path / "收件", framework="bureau-project", out=out)
+    assert receipt.exit_code == 0 and receipt.entries[0].data["framework"] == "bureau-project"
+    assert evaluate(receipt.entries[0].written, frameworks_dir=out / "frameworks").total == D(TOTAL)
+
+
+def test_the_receipt_workbook_and_a_dry_run(inbox: Path, tmp_path: Path) -> None:
+    from python_calamine import CalamineWorkbook
+
+    receipt = intake([inbox / "water-bureau"], framework=MOF, out=tmp_path / "params", write=False, jobs=1)
+    assert not (tmp_path / "params").exists() and all(e.written is None for e in receipt.entries)
+    rows = CalamineWorkbook.from_path(str(receipt.write_xlsx(tmp_path / "收件清单.xlsx"))).get_sheet_by_name(
+        "收件清单").to_python()
+    assert rows[0] == ["文件", "状态", "部门代码", "年度", "项目", "总分", "等级", "审核发现", "工作表", "单元格", "原因"]
+    assert [r[1] for r in rows[1:]] == ["拒收", "已读取", "已读取"]
+    assert rows[1][8:10] == ["自评表", "E7（全年预算数）"] and rows[2][5] == 99.0
+    assert "拒收" in repr(receipt.entries[0]) and "99.00 分" in repr(receipt.entries[1])

@@ -146,6 +146,7 @@ class Fund(_Model):
     initial: Amount | None = None  # 年初预算
     adjusted: Amount  # 调整后预算
     spent: Amount | None = None  # 支出（实际支出）; blank before the year ends (monitoring only, see before_year_end)
+    stated_rate: Percent | None = None  # 执行率 as the form prints it for this fund (checked: RATE_MISMATCH)
 
 
 class StatedBudget(_Model):

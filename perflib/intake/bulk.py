@@ -16,6 +16,7 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from ..errors import PerflibError, RunError
+from ..inputs.locate import FRAMEWORKS_DIR
 from .grid import SUFFIXES
 from .one import _read, framework_for, write
 from .receipt import Intake, Receipt
@@ -64,10 +65,13 @@ def intake(paths: Iterable[str | Path] | str | Path, *, framework: str, out: str
            overwrite: bool = False) -> Receipt:
     """Read every form in ``paths`` (files, or folders searched recursively) and, with ``write``, write each
     read form's input file under ``out`` (``<code>/<year>.yaml``; a project form
-    ``<code>/projects/<year>/<project key>.yaml``). Raises only for a usage error (an unknown framework, a path
+    ``<code>/projects/<year>/<project key>.yaml``). The framework is looked for in ``frameworks_dir`` (by default
+    ``<out>/frameworks``), then among the bundled. Raises only for a usage error (an unknown framework, a path
     that does not exist, a scheduler that cannot be reached); every file's own problem is on the receipt."""
     if isinstance(paths, (str, Path)):
         paths = [paths]
+    if frameworks_dir is None:  # the params folder's own frameworks first, as every command looks for them
+        frameworks_dir = Path(out) / FRAMEWORKS_DIR
     framework_for(framework, frameworks_dir)  # a usage error, before any file is read
     files = forms_in(paths)
     jobs = max(1, jobs if jobs is not None else (os.cpu_count() or 1))

@@ -26,7 +26,7 @@ from ..numbers import HUNDRED, AmbiguousNumber, number_text, quantize
 from ..scoring.frameworks import Framework, Node, execution_rule
 from ..scoring.indicators import score_indicator
 from ..scoring.methods import STATED
-from .grid import Grid, cell_name, column_letter
+from .grid import Grid, cell_name
 from .labels import labels, norm, not_applicable, placeholder, text
 from .layout import Layout, find_header, locate
 from .refusal import refuse
@@ -60,6 +60,15 @@ def read(path: Path, grids: list[Grid], fw: Framework, *, code: str, year: int |
                      expected=f"一行表头同时写明指标名称栏（{cols} 之一）、分值和得分", found="没有这样的一行" if grids else "文件中没有表格")
     grid, header_row, columns = found
     layout = locate(grid, header_row, columns, fw)
+    if layout.funds_header is None and len(grids) > 1 and path.suffix.lower() == ".docx":
+        # a Word report may split the form into tables (the header and funds in one, the indicators in the
+        # next): read the document's tables as one, in order
+        width = max(len(r) for g in grids for r in g.rows) if any(g.rows for g in grids) else 0
+        whole = Grid("表格" + "、".join(g.name.removeprefix("表格") for g in grids),
+                     [list(r) + [None] * (width - len(r)) for g in grids for r in g.rows], grids[0].preamble)
+        again = find_header([whole], fw)
+        if again is not None:
+            layout = locate(whole, again[1], again[2], fw)
     return _Reader(path, fw, layout, code).read(year)
 
 
@@ -277,9 +286,14 @@ class _Reader:
             if amounts["initial"] is not None:
                 fund["initial"] = amounts["initial"]
             fund["spent"] = amounts["spent"]
-            for key in ("initial", "adjusted", "spent"):
-                if key in where:
-                    self.note_cell(("budget", "funds", i, key), where[key])
+            if "rate" in cols:
+                rate = self.percent(figures.get("rate"), where["rate"])
+                if rate is not None:
+                    fund["stated_rate"] = self._rate(rate, amounts)
+            for key, column in (("initial", "initial"), ("adjusted", "adjusted"), ("spent", "spent"),
+                                ("stated_rate", "rate")):
+                if column in where:
+                    self.note_cell(("budget", "funds", i, key), where[column])
             if any(f["type"] == kind for f in funds):
                 raise refuse(self.where(r, first - 1 if first else 0, "资金性质"), f"资金「{kind}」在资金块中出现两次")
             funds.append(fund)
@@ -388,6 +402,10 @@ class _Reader:
                 raise refuse(label.get("score", label.get("level1", "")), f"管理效率指标「{name}」未填得分",
                              expected="该项的自评得分", found="（空）")
             leaf: dict = {"group": parent, "name": name, "score": score}
+            weight = self.points(values.get("points"), label.get("points", "")) if "points" in values else None
+            if weight is not None:  # the framework fixes it: a form printing other points is another framework
+                leaf["weight"] = weight
+                self.note_cell(("management", len(management), "weight"), label.get("points", ""))
             if analysis:
                 leaf["reason"] = analysis
             target, actual = text(values.get("target")), text(values.get("actual"))
@@ -397,7 +415,11 @@ class _Reader:
                 leaf["actual"] = actual
             self.note_cell(("management", len(management), "score"), label.get("score", ""))
             management.append(leaf)
-        elif node.method == "execution_rate":
+        elif (points := self.points(values.get("points"), label.get("points", "")) if "points" in values else None) \
+                is not None and points != node.points:
+            raise refuse(label["points"], "分值与评价框架不一致", expected=f"{node.points}（评价框架「{self.fw.name}」）",
+                         found=points)
+        if node.method == "execution_rate":
             rule = execution_rule(node.params)
             if rule.strategy != "year_end" and not rule.part:
                 rate = self.percent(values.get("actual"), label.get("actual", "")) if "actual" in values else None
@@ -456,6 +478,11 @@ class _Reader:
         target = "" if not_applicable(target) else target
         actual = text(values.get("actual"))
         actual = "" if not_applicable(actual) else actual
+        raw = values.get("actual")
+        if isinstance(raw, float) and "%" in unicodedata.normalize("NFKC", target) and 0 <= raw <= 1.5:
+            # a number in a cell formatted as a percentage (Excel keeps 0.98 and shows 98%)
+            actual = f"{format((_decimal(raw) * HUNDRED).normalize(), 'f')}%"
+            self.notes.append(f"「{name}」的实际完成值单元格为数值 {text(raw)}，按百分比读作 {actual}（年度指标值为百分比）")
         if not target and (m := _IN_NAME.match(unicodedata.normalize("NFKC", name))):
             name, target = m.group("name").strip(), m.group("target").strip()
             self.notes.append(f"「{name}」的年度指标值写在指标名称中，读作「{target}」")
@@ -476,8 +503,12 @@ class _Reader:
             self.note_cell(("indicators", i, key), label.get(f, name_cell) if f else name_cell)
         self.note_cell(("indicators", i), name_cell)
         if score is not None:
-            self.stated["nodes"][name] = score
-            self.note_cell(("stated", "nodes", name), label.get("score", ""))
+            key, n = name, 1
+            while key in self.stated["nodes"]:  # two indicators of one name (DUPLICATE_INDICATOR): both kept
+                n += 1
+                key = f"{name}（第 {n} 项）"
+            self.stated["nodes"][key] = score
+            self.note_cell(("stated", "nodes", key), label.get("score", ""))
         self._decide(ind, score, label, name_cell)
         indicators.append(ind)
 
@@ -518,16 +549,16 @@ class _Reader:
         if result is not None and not problems.errors:
             return None
         detail = problems.errors[0].detail if problems.errors else "规则无法计分"
-        if "实际完成值" in detail or "actual" in (problems.errors[0].field if problems.errors else ""):
-            return f"实际完成值「{ind.get('actual')}」无法与年度指标值「{ind.get('target')}」比较"
         if "定性" in detail:
-            return "定性指标的档次无法从实际完成值读出"
+            return "定性指标的档次（达成 / 部分达成 / 未达成）无法从实际完成值读出"
+        if "实际完成值" in detail or "actual" in (problems.errors[0].field if problems.errors else ""):
+            return f"实际完成值「{_short(ind.get('actual'))}」无法与年度指标值「{_short(ind.get('target'))}」比较"
         return detail
 
     def _category(self, names: dict, name: str, where: str) -> tuple[str, str]:
         """The indicator's category: from the 一级 / 二级 cells when they name one, else the node it sits under."""
         fw = self.fw
-        heads = [names.get(f, "") for f in ("level1", "level2") if names.get(f) and names.get(f) != name]
+        heads = [norm(names[f]) for f in ("level1", "level2") if names.get(f) and names.get(f) != name]  # 产出指标（50分）
         for top in heads:
             for sub in heads:
                 if top != sub and (found := fw.category_of(f"{top}/{sub}")):
@@ -541,12 +572,9 @@ class _Reader:
             node = self._node_named(head)
             if node is not None:
                 break
-            top = fw.category_of(f"{head}/x")
-            if top is None:
-                stripped = head.removesuffix("指标").removesuffix("完成情况").removesuffix("指标")
-                node = self._node_of(stripped)
-                if node is not None:
-                    break
+            node = self._node_of(head.removesuffix("完成情况").removesuffix("指标"))  # 产出指标完成情况 → 产出
+            if node is not None:
+                break
         if node is None and len(self.indicator_nodes) == 1:
             node = self.indicator_nodes[0][1]
         if node is None:
@@ -599,6 +627,11 @@ class _Reader:
 _FIELD = {"target": "target", "actual": "actual", "weight": "points", "self_score": "score", "analysis": "analysis"}
 
 
+def _short(value: object, limit: int = 30) -> str:
+    shown = str(value)
+    return shown if len(shown) <= limit else shown[: limit - 1] + "…"
+
+
 def _label(found: tuple[str, str]) -> str:
     top, sub = found
     return top if sub == top else f"{top}/{sub}"
@@ -626,4 +659,4 @@ def _decimal(value: int | float) -> Decimal:
     return number.quantize(Decimal(1)) if number == number.to_integral_value() and abs(number) < Decimal("1e15") else number
 
 
-__all__ = ["Reading", "read", "column_letter"]
+__all__ = ["Reading", "read"]

@@ -30,6 +30,7 @@ class Grid:
 
     name: str
     rows: list[list[object]]
+    preamble: tuple[str, ...] = ()  # a document's paragraphs just above the table (its title and year)
 
 
 def column_letter(index: int) -> str:
@@ -43,7 +44,10 @@ def column_letter(index: int) -> str:
 
 
 def cell_name(grid: Grid, row: int, col: int, label: str = "") -> str:
-    """``自评表!F12（得分）``: where a value is, as a person looking at the file finds it."""
+    """``自评表!F12（得分）``: where a value is, as a person looking at the file finds it; a row below 0 is the
+    document's text above the table."""
+    if row < 0:
+        return f"{grid.name}!表前文字" + (f"（{label}）" if label else "")
     return f"{grid.name}!{column_letter(col)}{row + 1}" + (f"（{label}）" if label else "")
 
 
@@ -139,6 +143,17 @@ def _docx(path: Path) -> list[Grid]:
     except Exception as exc:  # noqa: BLE001
         raise InputError(path, "(文件)", f"无法打开 Word 文档：文件已损坏或不是 .docx 格式（{type(exc).__name__}）") from None
     grids, cells = [], 0
+    preambles: dict[int, list[str]] = {}  # table → the paragraphs between it and the previous table
+    texts: list[str] = []
+    count = 0
+    for block in document.element.body.iterchildren():
+        if block.tag == qn("w:p"):
+            t = "".join(x.text or "" for x in block.iter(qn("w:t"))).strip()
+            if t:
+                texts.append(t)
+        elif block.tag == qn("w:tbl"):
+            preambles[count] = texts[-5:]
+            texts, count = [], count + 1
     for t, table in enumerate(document.tables, 1):
         rows: list[list[object]] = []
         for tr in table._tbl.tr_lst:
@@ -156,5 +171,5 @@ def _docx(path: Path) -> list[Grid]:
                 _bounded(path, f"表格{t}", len(rows), len(row), cells)
         width = max((len(r) for r in rows), default=0)
         cells = _bounded(path, f"表格{t}", len(rows), width, cells)
-        grids.append(Grid(f"表格{t}", [r + [None] * (width - len(r)) for r in rows]))
+        grids.append(Grid(f"表格{t}", [r + [None] * (width - len(r)) for r in rows], tuple(preambles.get(t - 1, ()))))
     return grids

@@ -20,6 +20,7 @@ from .labels import labels, norm, text
 
 _YEAR = re.compile(r"(20\d{2})\s*年(?!\s*\d{1,2}\s*月)")  # 2022 年度, 2022年; not a date (填报日期：2023年3月15日)
 _UNIT = re.compile(r"[(（]\s*(?:单位[:：]\s*)?([^()（）\s:：]{0,3}元)\s*[)）]")
+_YEAR_LABELS = {"年度", "评价年度", "自评年度", "所属年度", "预算年度"}
 _STOP = ("联系人", "填报人", "填表人", "审核人", "填报日期", "单位负责人", "财务负责人")
 
 
@@ -135,6 +136,13 @@ def _read_top(out: Layout, top: int) -> None:
     """Title, year and header line: the rows above the first block."""
     lab = labels()
     items = {label: item for item, names in lab.header.items() for label in names}
+    for line in out.grid.preamble:  # a Word report's title and year, in the paragraphs above the table
+        plain = unicodedata.normalize("NFKC", line)
+        label, sep, _ = plain.replace("：", ":").partition(":")
+        if not sep or norm(label) in _YEAR_LABELS:
+            out.years += [(int(m.group(1)), -1, 0) for m in _YEAR.finditer(plain)]
+        if not out.title and "表" in line and not sep:
+            out.title = line
     for r in range(top):
         row = out.grid.rows[r]
         seen = set()
@@ -144,11 +152,12 @@ def _read_top(out: Layout, top: int) -> None:
                 continue
             seen.add(t)
             plain = unicodedata.normalize("NFKC", t)
-            for m in _YEAR.finditer(plain):
-                out.years.append((int(m.group(1)), r, c))
+            label, sep, rest = plain.replace("：", ":").partition(":")
+            if not sep or norm(label) in _YEAR_LABELS:  # the title, or "评价年度：2022"; not 项目名称：2021年…
+                for m in _YEAR.finditer(plain):
+                    out.years.append((int(m.group(1)), r, c))
             if not out.title and ("表" in t) and "：" not in t and ":" not in t:
                 out.title = t
-            label, sep, rest = plain.replace("：", ":").partition(":")
             if sep:
                 item = items.get(norm(label))
                 if item is not None and item not in out.header:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+from decimal import Decimal
 from pathlib import Path
 
 from ..errors import InputError, InputErrors, Level, PerflibError
@@ -88,6 +89,9 @@ def _read(path: Path, fw: Framework, code: str | None, year: int | None) -> Inta
         return Intake(path, "refused", code=code, year=year, refusal=_located(exc.errors[0], reading, len(exc.errors)))
     except PerflibError as exc:
         return Intake(path, "refused", code=code, year=year, refusal=Refusal("", "", str(exc)))
+    except Exception as exc:  # noqa: BLE001 - a form nobody foresaw: its refusal, one line, never a traceback
+        return Intake(path, "refused", code=code, year=year,
+                      refusal=Refusal("", "", f"无法读取此表（{type(exc).__name__}：{str(exc)[:200]}）"))
     data = reading.data
     serious = any(f.level in (Level.ERROR, Level.WARNING) for f in ev.findings)
     return Intake(path, "findings" if serious else "read", code=ev.code, year=ev.year, project=reading.project,
@@ -123,7 +127,7 @@ def write(entry: Intake, out: str | Path, *, overwrite: bool = False) -> Intake:
         return entry
     target = target_of(entry, out)
     shown = " ".join(entry.path.name.split())
-    content = f"# 由 perflib intake 从 {shown} 读入\n" + yaml_text(entry.data)
+    content = f"# 由 perflib intake 从 {shown} 读入\n" + yaml_text(_tidy(entry.data))
     try:
         if target.exists():
             if target.read_text(encoding="utf-8") == content:
@@ -140,6 +144,17 @@ def write(entry: Intake, out: str | Path, *, overwrite: bool = False) -> Intake:
         return _refused(entry, f"写入 {target} 失败：{exc}")
     entry.written = target
     return entry
+
+
+def _tidy(value: object) -> object:
+    """The input as written: whole numbers as integers (95.00 → 95, not !!float '95'), empty parts left out."""
+    if isinstance(value, dict):
+        return {k: _tidy(v) for k, v in value.items() if v not in ({}, [], None)}
+    if isinstance(value, list):
+        return [_tidy(v) for v in value]
+    if isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
+        return int(value)
+    return value
 
 
 def _create(path: Path, content: str) -> bool:

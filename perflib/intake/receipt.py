@@ -72,16 +72,23 @@ class Receipt:
         return pd.DataFrame([e.row() for e in self.entries], columns=list(COLUMNS))
 
     def text(self) -> str:
-        """The receipt as printed by ``perflib intake``: one line per file, then the counts."""
-        lines = []
+        """The receipt as printed by ``perflib intake``: a table, one line per file, then the counts; a refusal's
+        sheet, cell and reason at the end of its line."""
+        from ..text import display_width, pad
+
+        head = ("状态", "文件", "部门代码", "年度", "项目", "总分", "等级", "审核发现", "原因或输入文件")
+        rows = []
         for e in self.entries:
-            if e.refusal is not None:
-                lines.append(f"拒收　{e.refusal.line(e.path)}")
-            else:
-                where = f" → {e.written}" if e.written else ""
-                project = f"「{e.project}」" if e.project else ""
-                lines.append(f"{'已读取' if e.status == 'read' else '有发现'}　{e.path}: {e.code} {e.year}{project}"
-                             f" {fmt_points(e.total)} 分 {e.grade}，审核发现 {len(e.findings)} 项{where}")
+            r = e.refusal
+            where = (f"{r.sheet}!{r.cell}" if r.sheet and r.cell else r.sheet or r.cell) if r else ""
+            rows.append((STATUS_NAMES[e.status], e.path.name, e.code or "", str(e.year or ""), e.project or "",
+                         fmt_points(e.total) if e.total is not None else "", e.grade or "",
+                         str(len(e.findings)) if r is None else "",
+                         (f"{where}：" if where else "") + r.reason if r else (f"→ {e.written}" if e.written else "")))
+        widths = [max([int(display_width(h))] + [int(display_width(row[i])) for row in rows]) for i, h in
+                  enumerate(head[:-1])]
+        lines = ["  ".join(pad(c, w) for c, w in zip(head[:-1], widths)) + "  " + head[-1]]
+        lines += ["  ".join(pad(c, w) for c, w in zip(row[:-1], widths)) + "  " + row[-1] for row in rows]
         counts = {s: sum(1 for e in self.entries if e.status == s) for s in STATUS_NAMES}
         lines.append(f"收件 {len(self.entries)} 份：已读取 {counts['read']} 份，有审核发现 {counts['findings']} 份，"
                      f"拒收 {counts['refused']} 份。")

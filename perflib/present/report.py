@@ -287,7 +287,8 @@ def _indicator_node(report: Report, node: NodeResult, number: int | None) -> HTM
         return join(*parts)
     rows = []
     for r in indicators:
-        completion = "未填" if r.method == "missing" else "定性" if r.qualitative else fmt_percent(r.completion)
+        completion = ("未填" if r.method == "missing" else "按表上得分" if r.method == "stated" else "定性" if r.qualitative
+                      else fmt_percent(r.completion))
         rows.append([circled(r.index + 1), r.name, r.category_label, r.target_short, r.actual_short, completion,
                      r.weight, r.score])
     parts.append(table(["序号", "指标名称", "类别", "目标值", "实际完成值", "完成程度", "分值", "得分"], rows,
@@ -300,7 +301,9 @@ def _indicator_node(report: Report, node: NodeResult, number: int | None) -> HTM
             detail.append(para(f"计算依据：{r.source.numerator} ÷ {r.source.denominator} = "
                                f"{quantize(r.computed, 4).normalize():f}{r.rate_unit}", cls="pf-noindent"))
         score_text = f"得分：{fmt_points(r.score)} 分（分值 {fmt_points(r.weight)} 分"
-        if r.qualitative and r.tier is not None:
+        if r.method == "stated":
+            score_text += f"，按表上得分计：{r.self_score_reason or '规则无法重算'}"
+        elif r.qualitative and r.tier is not None:
             score_text += f"，定性评价“{r.tier.name}”"
         elif r.completion is not None:
             score_text += f"，完成程度 {fmt_percent(r.completion)}"
