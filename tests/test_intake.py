@@ -76,6 +76,10 @@ CASES = {
                                  "read", TOTAL, "优", set(), None),
     "full-width digits": ({"funds": _funds(**{"其中：财政拨款": ("其中：财政拨款", "２８０", "３００．００", "２８６", "—", "95.33%", "—")})},
                           "read", TOTAL, "优", set(), None),
+    "amounts written with their unit": ({"funds": _funds(**{"其中：财政拨款": ("其中：财政拨款", "280万元", "300万", "286 万元", "—", "95.33%", "—")})},
+                                        "read", TOTAL, "优", set(), None),
+    "an amount in 元 on a form in 万元": ({"funds": _funds(**{"其中：财政拨款": ("其中：财政拨款", 280, "3000000元", 286, "—", "95.33%", "—")})},
+                                        "refused", None, None, set(), "E7（全年预算数）"),
     "amounts in 元": ({"unit": "元", "funds": [(n, *(v * TEN_THOUSAND if isinstance(v, int) and i < 3 else v
                                                        for i, v in enumerate(rest))) for n, *rest in FUNDS]},
                      "read", TOTAL, "优", set(), None),
@@ -250,19 +254,18 @@ def test_an_old_xls_and_an_ods_read_as_the_xlsx(kind: str, converted: dict[str, 
 
 
 def _project_input() -> dict:
-    """A project self-evaluation input for the MOF project framework (its form is what a department hands in)."""
+    """A project self-evaluation input for the MOF project framework, made of the worked example's first three
+    indicators of each kind, their weights sharing the framework's points (产出 50, 效益 30, 满意度 10)."""
     base = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
-    weights = {"产出": 50, "效益": 30, "满意度": 10}
     indicators = []
-    for top, points in weights.items():
-        mine = [i for i in base["indicators"] if i["category"].startswith(top)][:3]
-        share = [D(points) / len(mine)] * len(mine)
-        share[-1] = D(points) - sum(share[:-1])
-        for ind, w in zip(mine, share):
-            ind = dict(ind, weight=w.quantize(D("0.01")) if ind is not mine[-1] else D(points) - sum(
-                s.quantize(D("0.01")) for s in share[:-1]))
-            if "self_score" in ind:
-                ind["self_score"] = ind["weight"]
+    for top, points in {"产出": D(50), "效益": D(30), "满意度": D(10)}.items():
+        mine = [dict(i) for i in base["indicators"] if i["category"].startswith(top)][:3]
+        weights = [(points / len(mine)).quantize(D("0.01")) for _ in mine]
+        weights[-1] = points - sum(weights[:-1])
+        for ind, weight in zip(mine, weights):
+            ind["weight"] = weight
+            if "self_score" in ind:  # qualitative, scored full as in the example
+                ind["self_score"] = weight
             indicators.append(ind)
     return {"department": {"code": "baiyun-emergency", "name": base["department"]["name"]}, "year": 2023,
             "framework": MOF, "project": {"name": "森林防火物资储备", "implementer": "白云区森林火灾救援中心"},
@@ -461,6 +464,12 @@ def test_a_department_form_as_people_fill_it_in(tmp_path: Path) -> None:
     assert (str(entry.total), entry.grade, entry.code, entry.year) == ("91.88", "优", "baiyun-emergency", 2023)
     assert entry.data["budget"]["stated"]["adjusted"] == D("5448.73")
     assert not [f for f in entry.findings if f.code in ("SCORE_MISMATCH", "BUDGET_SUM_MISMATCH")]
+
+
+def test_a_form_of_another_framework_is_refused_saying_so(forms: dict[str, Path]) -> None:
+    entry = read_form(forms["as the template"], framework="guangzhou-department-overall", code="water-bureau")
+    assert entry.status == "refused" and "可能不是该框架的自评表" in entry.refusal.reason
+    assert "--framework" in entry.refusal.reason and entry.refusal.sheet == "自评表"
 
 
 def test_a_management_row_with_other_points_is_refused_at_its_cell(tmp_path: Path) -> None:

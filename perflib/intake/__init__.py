@@ -8,7 +8,8 @@
 
 Modules, one concept each: :mod:`.grid` (any file → grids of cells, merged cells filled, bounded),
 :mod:`.labels` (the labels and synonyms, data in ``perflib/data/intake/labels.yaml``), :mod:`.layout`
-(where the blocks are, by their labels), :mod:`.form` (the rows → the input dict), :mod:`.one` (one file:
+(where the blocks are, by their labels), :mod:`.values` (a cell → an exact amount, score or rate),
+:mod:`.form` (the rows → the input dict), :mod:`.one` (one file:
 read, scored, audited, written), :mod:`.bulk` (many files, in a process pool or on Dask), :mod:`.receipt`
 (the 收件清单). See ``docs/intake.md``.
 """

@@ -22,10 +22,11 @@ from pydantic import ValidationError
 
 from ..errors import Problems, format_field
 from ..inputs.schema import Indicator
-from ..numbers import HUNDRED, AmbiguousNumber, number_text, quantize
+from ..numbers import HUNDRED, quantize
 from ..scoring.frameworks import Framework, Node, execution_rule
 from ..scoring.indicators import score_indicator
 from ..scoring.methods import STATED
+from . import values as read_value
 from .grid import Grid, cell_name
 from .labels import labels, norm, not_applicable, placeholder, text
 from .layout import Layout, find_header, locate
@@ -94,63 +95,13 @@ class _Reader:
         return values[col] if col < len(values) else None
 
     def amount(self, value: object, where: str) -> Decimal | None:
-        """An amount as written: a number, or text with 万元 / 元 and full-width digits; '—' and blank: none."""
-        if value is None or isinstance(value, bool):
-            return None
-        if isinstance(value, (int, float)):
-            return _decimal(value)
-        raw = unicodedata.normalize("NFKC", text(value)).replace("￥", "").replace("¥", "").strip()
-        if not raw or not_applicable(raw):
-            return None
-        for unit in ("万元", "元"):
-            if raw.endswith(unit):
-                if unit != self.unit:
-                    raise refuse(where, "金额的单位与表头的金额单位不一致", expected=self.unit, found=text(value))
-                raw = raw[: -len(unit)].strip()
-                break
-        try:
-            return number_text(raw)
-        except AmbiguousNumber as exc:
-            raise refuse(where, str(exc)) from None
-        except ValueError:
-            raise refuse(where, "无法读作金额", expected="数值，如 3024.25 或 3,024.25 万元", found=text(value)) from None
+        return read_value.amount(value, where, self.unit)
 
     def points(self, value: object, where: str) -> Decimal | None:
-        """A score or points as written: a number, or text such as "4.5分"."""
-        if value is None or isinstance(value, bool):
-            return None
-        if isinstance(value, (int, float)):
-            return _decimal(value)
-        raw = unicodedata.normalize("NFKC", text(value)).strip().removesuffix("分").strip()
-        if not raw or not_applicable(raw):
-            return None
-        try:
-            return number_text(raw)
-        except AmbiguousNumber as exc:
-            raise refuse(where, str(exc)) from None
-        except ValueError:
-            raise refuse(where, "无法读作分数", expected="数值，如 4.5 或 4.5分", found=text(value)) from None
+        return read_value.points(value, where)
 
     def percent(self, value: object, where: str) -> tuple[Decimal, bool] | None:
-        """A rate as written → (percent, whether it could be a fraction: 0.985 or "1" with no % sign)."""
-        if value is None or isinstance(value, bool):
-            return None
-        if isinstance(value, (int, float)):
-            number = _decimal(value)
-            return (number * HUNDRED, True) if number <= Decimal("1.5") else (number, False)
-        raw = unicodedata.normalize("NFKC", text(value)).strip()
-        if not raw or not_applicable(raw):
-            return None
-        has_sign = raw.endswith("%")
-        try:
-            number = number_text(raw.removesuffix("%").strip())
-        except AmbiguousNumber as exc:
-            raise refuse(where, str(exc)) from None
-        except ValueError:
-            raise refuse(where, "无法读作执行率", expected="百分比，如 98.5%、0.985 或 98.5", found=text(value)) from None
-        if has_sign or number > Decimal("1.5"):
-            return number, False
-        return number * HUNDRED, True
+        return read_value.percent(value, where)
 
     def note_cell(self, path: tuple, where: str) -> None:
         self.cells[format_field(path)] = where
@@ -187,6 +138,11 @@ class _Reader:
         stated: dict = {"nodes": {}}
         self.stated = stated
         indicators, management, standard, execution = self._rows()
+        wanted = [n.name for _, n in fw.walk() if n.input == "management"]
+        if wanted and not management:
+            raise refuse(self.grid.name, f"表上没有评价框架「{fw.name}」的管理效率指标，这张表可能不是该框架的自评表"
+                                         "（请检查 --framework）", expected="、".join(wanted[:3]) + " 等各行",
+                         found="没有这些行")
         data["execution"] = execution
         data["indicators"] = indicators
         data["management"] = management
@@ -481,7 +437,7 @@ class _Reader:
         raw = values.get("actual")
         if isinstance(raw, float) and "%" in unicodedata.normalize("NFKC", target) and 0 <= raw <= 1.5:
             # a number in a cell formatted as a percentage (Excel keeps 0.98 and shows 98%)
-            actual = f"{format((_decimal(raw) * HUNDRED).normalize(), 'f')}%"
+            actual = f"{format((read_value.exact(raw) * HUNDRED).normalize(), 'f')}%"
             self.notes.append(f"「{name}」的实际完成值单元格为数值 {text(raw)}，按百分比读作 {actual}（年度指标值为百分比）")
         if not target and (m := _IN_NAME.match(unicodedata.normalize("NFKC", name))):
             name, target = m.group("name").strip(), m.group("target").strip()
@@ -651,12 +607,6 @@ def _leaf_index(fw: Framework) -> dict[str, tuple[str, Node]]:
             if node.full_name:
                 out.setdefault(_key(node.full_name), (parent, node))
     return out
-
-
-def _decimal(value: int | float) -> Decimal:
-    """A cell's number as the digits it shows (3024.25 stays 3024.25; 2.0 is 2)."""
-    number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
-    return number.quantize(Decimal(1)) if number == number.to_integral_value() and abs(number) < Decimal("1e15") else number
 
 
 __all__ = ["Reading", "read"]

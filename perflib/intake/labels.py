@@ -32,7 +32,14 @@ def text(value: object) -> str:
 
 def norm(value: object) -> str:
     """A label as compared: NFKC, no whitespace, no trailing bracketed note, one kind of quote."""
-    out = _SPACE.sub("", unicodedata.normalize("NFKC", text(value))).translate(_QUOTES)
+    if value is None:
+        return ""
+    return _norm(text(value))
+
+
+@lru_cache(maxsize=65536)  # a form repeats its labels and headings on every row
+def _norm(value: str) -> str:
+    out = _SPACE.sub("", unicodedata.normalize("NFKC", value)).translate(_QUOTES)
     while True:
         stripped = _NOTE.sub("", out)
         if stripped == out or not stripped:

@@ -73,6 +73,8 @@ def fund_labels(fw: Framework) -> dict[str, str]:
 def _mapped(row: list[object], names: dict[str, str]) -> dict[str, int]:
     found: dict[str, int] = {}
     for col, value in enumerate(row):
+        if not isinstance(value, str):  # a label is text; numbers and blanks are not
+            continue
         name = names.get(norm(value))
         if name is not None and name not in found:
             found[name] = col
