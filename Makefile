@@ -8,10 +8,10 @@ BIN := $(VENV)/bin
 # Its kernel "perflib (Python 3)" is perflib's environment.
 LAB ?= .venv-lab
 
-.PHONY: setup run demo test lint clean help bench lab
+.PHONY: setup run demo test lint clean help bench bench-intake lab
 
 help:  ## list the targets
-	@grep -E '^[a-z]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## / — /'
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## / — /'
 
 setup: $(VENV)/.installed $(LAB)/.installed  ## create .venv (perflib and its test tools) and .venv-lab (JupyterLab)
 
@@ -48,6 +48,9 @@ test: setup  ## run the tests (on every core)
 
 bench: setup  ## benchmark the batch against a naive papermill + nbconvert loop (minutes)
 	$(BIN)/python benchmarks/bench_batch.py
+
+bench-intake: setup  ## benchmark the intake of 1,000 generated forms against opening them with openpyxl (goal ≤ 60 s)
+	$(BIN)/python benchmarks/bench_intake.py
 
 lint: setup  ## ruff
 	$(BIN)/ruff check perflib tests benchmarks

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import Decimal
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -239,12 +239,28 @@ class Framework(_Model):
             out[top] = {top: subs} if isinstance(subs, str) else dict(subs)
         return out
 
+    @cached_property
+    def _category_memo(self) -> tuple[object, dict[str, tuple[str, str] | None]]:
+        """:meth:`category_of`'s answers so far, by what was written, with the categories they hold for."""
+        return self.categories, {}
+
     def category_of(self, written: str) -> tuple[str, str] | None:
         """``"效益/社会效益指标"`` → ``("效益", "社会效益")``; None if the framework has no such category.
 
         Accepts the second level with or without 指标/效益 suffixes and a missing second level for a
-        top category that has a single one (e.g. ``满意度``).
+        top category that has a single one (e.g. ``满意度``). Remembered per framework: scoring and the
+        intake ask it about every indicator, over and over.
         """
+        categories, memo = self._category_memo
+        if categories is not self.categories:  # a copy with other categories (model_copy) carried the memo over
+            return self._category_of(written)
+        if written not in memo:
+            if len(memo) >= 4096:
+                memo.clear()
+            memo[written] = self._category_of(written)
+        return memo[written]
+
+    def _category_of(self, written: str) -> tuple[str, str] | None:
         top, _, sub = written.replace("／", "/").partition("/")
         cats = self.expected_categories()
         top = top.strip()

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from enum import StrEnum
+from functools import cached_property
 
 from ..errors import Problems, TargetError
 from ..inputs.schema import ManagementLeaf, ParamsFile
@@ -139,7 +140,15 @@ class Scorecard:
             yield from node.walk()
 
     def node(self, name: str) -> NodeResult | None:
-        return next((n for n in self.walk() if n.name == name), None)
+        """The first node of that name (parents first), or None."""
+        return self._by_name.get(name)
+
+    @cached_property
+    def _by_name(self) -> dict[str, NodeResult]:  # the audit looks up every stated node: not a walk each
+        out: dict[str, NodeResult] = {}
+        for n in self.walk():
+            out.setdefault(n.name, n)
+        return out
 
 
 def score(params: ParamsFile, fw: Framework, metrics: Metrics, problems: Problems) -> Scorecard:
