@@ -341,7 +341,8 @@ def test_intake_writes_one_input_per_form_and_a_receipt(inbox: Path, tmp_path: P
     assert written.is_file() and receipt.entries[1].written == written
     assert evaluate(written).total == D(TOTAL)
     frame = receipt.frame()
-    assert list(frame.columns) == ["文件", "状态", "部门代码", "年度", "项目", "总分", "等级", "审核发现", "工作表", "单元格", "原因"]
+    assert list(frame.columns) == ["文件", "状态", "部门代码", "年度", "项目", "总分", "等级", "审核发现", "工作表", "单元格", "原因",
+                                    "输入文件"]
     assert frame.loc[0, "单元格"] == "E7（全年预算数）" and frame.loc[0, "状态"] == "拒收"
     path = receipt.write_xlsx(tmp_path / "收件清单.xlsx")
     assert path.is_file()
@@ -508,10 +509,16 @@ def test_the_receipt_workbook_and_a_dry_run(inbox: Path, tmp_path: Path) -> None
     assert not (tmp_path / "params").exists() and all(e.written is None for e in receipt.entries)
     rows = CalamineWorkbook.from_path(str(receipt.write_xlsx(tmp_path / "收件清单.xlsx"))).get_sheet_by_name(
         "收件清单").to_python()
-    assert rows[0] == ["文件", "状态", "部门代码", "年度", "项目", "总分", "等级", "审核发现", "工作表", "单元格", "原因"]
+    assert rows[0] == ["文件", "状态", "部门代码", "年度", "项目", "总分", "等级", "审核发现", "工作表", "单元格", "原因",
+                                    "输入文件"]
     assert [r[1] for r in rows[1:]] == ["拒收", "已读取", "已读取"]
     assert rows[1][8:10] == ["自评表", "E7（全年预算数）"] and rows[2][5] == 99.0
     assert "拒收" in repr(receipt.entries[0]) and "99.00 分" in repr(receipt.entries[1])
+    from openpyxl import load_workbook
+
+    ws = load_workbook(tmp_path / "收件清单.xlsx").active  # printed as filed: A4 landscape, one page wide
+    assert (ws.page_setup.orientation, ws.page_setup.fitToWidth, ws.print_title_rows) == ("landscape", 1, "$1:$1")
+    assert ws.row_dimensions[2].height >= 30  # the refusal's reason wraps, and its row is as tall as it needs
 
 
 def test_two_forms_of_one_project_in_one_intake_the_second_is_refused_naming_the_first(tmp_path: Path) -> None:

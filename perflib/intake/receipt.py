@@ -16,7 +16,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 #: status → how the receipt says it
 STATUS_NAMES = {"read": "已读取", "findings": "已读取（有审核发现）", "refused": "拒收"}
-COLUMNS = ("文件", "状态", "部门代码", "年度", "项目", "总分", "等级", "审核发现", "工作表", "单元格", "原因")
+COLUMNS = ("文件", "状态", "部门代码", "年度", "项目", "总分", "等级", "审核发现", "工作表", "单元格", "原因", "输入文件")
 
 
 @dataclass
@@ -51,7 +51,7 @@ class Intake:
                 "年度": self.year, "项目": self.project or "",
                 "总分": None if self.total is None or r else float(self.total), "等级": "" if r else self.grade or "",
                 "审核发现": None if r else len(self.findings), "工作表": r.sheet if r else "", "单元格": r.cell if r else "",
-                "原因": r.reason if r else ""}
+                "原因": r.reason if r else "", "输入文件": str(self.written) if self.written else ""}
 
 
 @dataclass
@@ -98,24 +98,42 @@ class Receipt:
     def write_xlsx(self, path: str | Path) -> Path:
         """The receipt as an .xlsx workbook (sheet 收件清单), written atomically."""
         from openpyxl import Workbook
-        from openpyxl.styles import Font
+        from openpyxl.styles import Alignment, Border, Font
 
         from ..files import write_atomic
-        from ..present.xlsx import save
+        from ..present.xlsx import HEADER_FILL, THIN, save
+        from ..text import display_width
 
         wb = Workbook()
         ws = wb.active
         ws.title = "收件清单"
         ws.append(list(COLUMNS))
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
         for e in self.entries:
             ws.append([e.row()[c] for c in COLUMNS])
-        for col, width in zip("ABCDEFGHIJK", (40, 16, 18, 8, 24, 8, 6, 8, 10, 18, 60)):
+        box = Border(top=THIN, bottom=THIN, left=THIN, right=THIN)
+        for row in ws.iter_rows():
+            for cell in row:
+                cell.border = box
+                cell.alignment = Alignment(vertical="top", wrap_text=True)
+        for cell in ws[1]:
+            cell.font, cell.fill = Font(bold=True), HEADER_FILL
+            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        widths = dict(zip("ABCDEFGHIJKL", (36, 18, 16, 6, 22, 8, 5, 9, 8, 10, 50, 40)))
+        for col, width in widths.items():
             ws.column_dimensions[col].width = width
+        for row in ws.iter_rows(min_row=2):  # wrapped text needs its height: spreadsheets do not grow a row on opening
+            lines = max(-(-int(display_width(str(c.value or ""))) // max(widths[c.column_letter] - 1, 1)) for c in row)
+            ws.row_dimensions[row[0].row].height = 15 * max(lines, 1)
         for cell in ws["F"][1:]:
             cell.number_format = "0.00"
         ws.freeze_panes = "A2"
+        # printed as a bureau files it: A4 landscape, one page wide, the header on every page
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.print_title_rows = "1:1"
+        ws.oddFooter.center.text = "收件清单　第 &P 页，共 &N 页"
         path = Path(path)
         write_atomic(path, save(wb))
         return path
