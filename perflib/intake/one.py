@@ -127,9 +127,11 @@ def content_of(entry: Intake) -> str:
     return f"# 由 perflib intake 从 {shown} 读入\n" + yaml_text(_tidy(entry.data))
 
 
-def write(entry: Intake, out: str | Path, *, overwrite: bool = False, content: str | None = None) -> Intake:
+def write(entry: Intake, out: str | Path, *, overwrite: bool = False, content: str | None = None,
+          sync: bool = True) -> Intake:
     """Write a read form's input file, atomically; refuse (naming the file) to replace a different one.
-    ``content``: the text, when already made (in a worker process) — else made here."""
+    ``content``: the text, when already made (in a worker process) — else made here. ``sync=False``: a new
+    file is not flushed to disk here; the caller syncs once for a whole batch (see bulk._commit)."""
     if entry.status == "refused" or entry.data is None:
         return entry
     target = target_of(entry, out)
@@ -142,7 +144,7 @@ def write(entry: Intake, out: str | Path, *, overwrite: bool = False, content: s
             if not overwrite:
                 return _refused(entry, f"输入文件 {target} 已存在且内容不同，未覆盖（确需覆盖请加 --overwrite）")
             write_atomic(target, content)
-        elif not _create(target, content):
+        elif not _create(target, content, sync=sync):
             if target.read_text(encoding="utf-8") != content and not overwrite:
                 return _refused(entry, f"输入文件 {target} 已由另一进程写入且内容不同，未覆盖")
             write_atomic(target, content)
@@ -163,16 +165,17 @@ def _tidy(value: object) -> object:
     return value
 
 
-def _create(path: Path, content: str) -> bool:
+def _create(path: Path, content: str, *, sync: bool = True) -> bool:
     """Write ``path`` only if it does not exist, atomically (a temporary file linked into place); False when
-    another writer got there first."""
+    another writer got there first. ``sync``: flushed to disk before it is linked into place."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(content.encode("utf-8"))
-            fh.flush()
-            os.fsync(fh.fileno())
+            if sync:
+                fh.flush()
+                os.fsync(fh.fileno())
         os.chmod(tmp, 0o644)
         try:
             os.link(tmp, path)
