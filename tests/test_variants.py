@@ -13,7 +13,7 @@ from perflib.errors import InputErrors
 from perflib.inputs.locate import BUNDLED_FRAMEWORKS, available
 from perflib.scoring import methods
 from perflib.scoring.frameworks import load_framework
-from perflib.scoring.variants import apply, grade_flip, load_variants, merge, score_variants
+from perflib.scoring.variants import apply, grade_flip, load_variants, merge, score_variants, variants_note
 
 from .conftest import EXAMPLE, dump
 
@@ -86,8 +86,11 @@ def test_the_example_is_91_88_under_its_own_rules(example):
 
 
 def test_an_ambiguous_grade_is_shown_as_such(example):
-    r = by_id(score_variants(example.what_if(AT_89_5)))["grades-integer"]
+    results = score_variants(example.what_if(AT_89_5))
+    r = by_id(results)["grades-integer"]
     assert r.grade_text == "良/优？" and r.grade_differs
+    assert variants_note(results) == "等级 80/70/60（优良中差）：优；等级按整数分段（总分取整后定级）：良/优？"
+    assert variants_note(score_variants(example)) == ""  # the review's column is empty where all agree
 
 
 def test_a_variant_needing_an_execution_leaf_is_not_applicable_without_one():

@@ -246,6 +246,13 @@ def score_variants(evaluation: Any, framework: Framework | None = None, *,
     return out
 
 
+def variants_note(results: list[VariantResult]) -> str:
+    """One cell for the review's column: the variants under which the grade differs (or is ambiguous), e.g.
+    「等级 80/70/60（优良中差）：优；等级按整数分段（总分取整后定级）：良/优？」; empty when every variant agrees."""
+    return "；".join(f"{r.name}：{r.grade_text}" for r in results
+                    if r.applicable and (r.grade_differs or r.ambiguous))
+
+
 # ---------------------------------------------------------------------- the nearest grade boundary
 
 
