@@ -136,15 +136,49 @@ def render_text(ev: Evaluation) -> str:
 @command("score")
 def cmd_score(args: argparse.Namespace) -> int:
     ev = evaluate(args.path, frameworks_dir=args.frameworks, strict=args.strict)
+    variants = flip = None
+    if args.variants:
+        from .scoring.variants import find_variants, grade_flip, load_variants, score_variants
+
+        folder = Path(args.frameworks) if args.frameworks else None
+        variants = score_variants(ev, variants=load_variants(find_variants(folder)) if folder else None)
+        flip = grade_flip(ev)
     if args.json:
-        print(json.dumps(ev.to_dict(), ensure_ascii=False, indent=2))
-    elif args.explain:
+        out = ev.to_dict()
+        if args.variants:
+            out["variants"] = [v.as_dict() for v in variants or []]
+            out["grade_flip"] = flip.as_dict() if flip else None
+        print(json.dumps(out, ensure_ascii=False, indent=2))
+        return 0
+    if args.explain:
         from .present.explain import explain
 
         print(explain(ev), end="")
     else:
         print(render_text(ev))
+    if args.variants:
+        print(render_variants(ev, variants or [], flip))
     return 0
+
+
+def render_variants(ev: Evaluation, variants: list, flip) -> str:
+    """The table of ``perflib score --variants``: the total and grade under each rule variant, then how near the
+    grade is to changing."""
+    from .text import display_width
+
+    out = ["", f"规则口径差异（本框架：{fmt_points(ev.total)} 分，「{ev.grade}」）：",
+           f"{pad('口径', 44)}{'总分':>6}{'等级':>6}{'差额':>6}"]
+    for v in variants:
+        if not v.applicable:
+            out.append(f"{pad(v.name, 44)}{'—':>8}{'—':>8}{'':>8}  不适用：{v.note}")
+            continue
+        diff = "0" if not v.difference else f"{'+' if v.difference > 0 else '−'}{fmt_points(abs(v.difference))}"
+        mark = "  （等级不同）" if v.grade_differs else ""
+        mark += f"  （{v.ambiguous[0]}、{v.ambiguous[1]}两可：总分在整数分段之间）" if v.ambiguous else ""
+        out.append(f"{pad(v.name, 44)}{fmt_points(v.total):>8}{' ' * max(8 - int(display_width(v.grade_text)), 1)}{v.grade_text}{diff:>8}{mark}")
+    out.append("")
+    out.append(flip.text() if flip else "没有单项变动能改变等级。")
+    return "\n".join(out)
 
 
 # ---------------------------------------------------------------------- run
@@ -371,6 +405,8 @@ def build_parser() -> argparse.ArgumentParser:
     how = p.add_mutually_exclusive_group()
     how.add_argument("--json", action="store_true", help="输出 JSON（各字段见 docs/json.md）")
     how.add_argument("--explain", action="store_true", help="逐项说明每个绩效指标如何读取、按什么方法计分、算式与舍入")
+    p.add_argument("--variants", action="store_true",
+                   help="另列各规则口径（反向指标、定性档次、执行率封顶、等级分段）下的总分与等级，及改变等级的最小单项变动")
     FRAMEWORKS.add_to(p)
     STRICT.add_to(p)
 

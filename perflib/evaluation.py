@@ -113,6 +113,24 @@ class Evaluation:
 
         return monthly_frame(self)
 
+    def variants_frame(self, variants=None):
+        """One row per rule variant (规则口径差异): total, grade and difference under it (see perflib.frames)."""
+        from .frames import variants_frame
+
+        return variants_frame(self, variants)
+
+    def variants(self, variants=None) -> list:
+        """The total and grade under each rule variant: :func:`perflib.scoring.variants.score_variants`."""
+        from .scoring.variants import score_variants
+
+        return score_variants(self, variants=variants)
+
+    def grade_flip(self):
+        """The smallest single-row change that flips the grade: :func:`perflib.scoring.variants.grade_flip`."""
+        from .scoring.variants import grade_flip
+
+        return grade_flip(self)
+
     def what_if(self, changes: dict[str, Any], *, keep_stated: bool = False) -> Evaluation:
         """The evaluation had the inputs been otherwise; nothing is written.
 

@@ -12,6 +12,7 @@ asked for, so ``import perflib`` stays cheap.
 ``findings_frame(ev)``    one row per audit finding, with its report topic
 ``budget_frame(ev)``      one row per fund type, then 合计
 ``monthly_frame(ev)``     one row per month: cumulative spending and rate against the even pace
+``variants_frame(ev)``    one row per rule variant (规则口径差异): total, grade and difference under it
 ========================  =====================================================================
 
 Every column has one type whatever the data (:data:`COLUMN_TYPES`, applied by :func:`typed` as a frame is
@@ -53,6 +54,8 @@ LABELS = {
     "before": "变动前", "after": "变动后", "change": "变动（分）", "changed": "是否变动",
     "project": "项目名称", "implementer": "实施单位", "findings": "错误和警示", "main_finding": "主要发现",
     "projects": "项目数", "invalid": "未通过校验", "mean_total": "平均分", "min_total": "最低分",
+    "variant": "口径", "source": "出处", "applicable": "是否适用", "difference": "差额（分）",
+    "grade_differs": "等级是否不同", "ambiguous": "等级存疑", "note": "说明",
 }
 
 #: The grades of the bundled frameworks, lowest first: ``grade`` is a category in this order.
@@ -61,7 +64,7 @@ GRADES = ("差", "中", "良", "优")
 #: Amounts, rates and scores: float64, NaN where empty.
 FLOATS = ("completion", "ratio", "weight", "score", "rule_score", "self_score", "max", "lost", "rate", "initial",
           "adjusted", "spent", "execution_rate", "adjustment_rate", "cumulative", "cumulative_rate", "even", "total",
-          "evaluation_rate", "budget_initial", "budget_adjusted", "budget_spent", "change", "mean_total", "min_total")
+          "evaluation_rate", "budget_initial", "budget_adjusted", "budget_spent", "change", "mean_total", "min_total", "difference")
 
 #: The dtype of every non-text column perflib returns, in whichever frame it appears; text keeps pandas'
 #: string type. ``grade``: an ordered category, see :func:`grade_dtype`.
@@ -70,7 +73,7 @@ COLUMN_TYPES: dict[str, str] = {
     "year": "int64", "no": "int64", "level": "int64", "month": "int64",
     "errors": "Int64", "warnings": "Int64", "infos": "Int64",  # empty for a file that did not validate
     "findings": "Int64", "projects": "int64", "invalid": "int64",
-    "met": "bool", "changed": "bool",
+    "met": "bool", "changed": "bool", "applicable": "bool", "grade_differs": "bool",
     "grade": "category",
 }
 
@@ -188,6 +191,26 @@ def monthly_frame(ev: Any) -> pd.DataFrame:
         rows = [{"month": i, "cumulative": num(c), "cumulative_rate": pct(r), "even": pct(Decimal(i) / 12)}
                 for i, (c, r) in enumerate(zip(m.cumulative, m.cumulative_rates), 1)]
     return _frame(rows, ["month", "cumulative", "cumulative_rate", "even"])
+
+
+VARIANT_COLUMNS = ["variant", "name", "source", "applicable", "total", "grade", "difference", "grade_differs",
+                   "ambiguous", "note"]
+
+
+@exact
+def variants_frame(ev: Any, variants: Any = None) -> pd.DataFrame:
+    """One row per rule variant (:mod:`perflib.scoring.variants`): ``variant`` (its id), ``name``, ``source``
+    (where it is used), ``applicable``, ``total`` and ``grade`` under it, ``difference`` from the evaluation's own
+    total, ``grade_differs``, ``ambiguous`` (「良/优」 when the total lies between whole-number bands, else empty)
+    and ``note`` (why a variant does not apply). ``variants``: the variants to use (by default the params folder's
+    or the bundled ones)."""
+    from .scoring.variants import score_variants
+
+    rows = [{"variant": r.id, "name": r.name, "source": r.source, "applicable": r.applicable, "total": num(r.total),
+             "grade": r.grade, "difference": num(r.difference), "grade_differs": r.grade_differs,
+             "ambiguous": "/".join(r.ambiguous) if r.ambiguous else "", "note": r.note}
+            for r in score_variants(ev, variants=variants)]
+    return _frame(rows, VARIANT_COLUMNS)
 
 
 def _frame(rows: list[dict], columns: list[str], *, scores: Iterable[str] = ()) -> pd.DataFrame:

@@ -10,6 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 FRAMEWORKS_DIR = "frameworks"
+#: a bureau's own rule variants (perflib.scoring.variants) beside its frameworks: ``frameworks/variants.yaml``
+VARIANTS = "variants"
 #: The folder of a department's project self-evaluations: ``<code>/projects/<year>/<project key>.yaml``
 PROJECTS_DIR = "projects"
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -50,7 +52,7 @@ def find_framework(framework_id: str, frameworks_dir: str | Path | None) -> Path
 
 def available(frameworks_dir: str | Path | None) -> list[str]:
     """The ids of every framework that :func:`find_framework` can find, sorted."""
-    return sorted({p.stem for folder in search_path(frameworks_dir) for p in folder.glob("*.yaml")})
+    return sorted({p.stem for folder in search_path(frameworks_dir) for p in folder.glob("*.yaml")} - {VARIANTS})
 
 
 def notebook_template(name: str, cwd: Path | None = None) -> Path:

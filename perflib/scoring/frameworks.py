@@ -25,7 +25,7 @@ from ..errors import FrameworkError, InputErrors, Level, TargetError, line_of
 from ..inputs.schema import CODE_PATTERN
 from ..inputs.validation import validate
 from ..inputs.yamlio import load_yaml
-from ..numbers import to_decimal
+from ..numbers import quantize, to_decimal
 from .budget import EXECUTION_BASES, EXECUTION_STRATEGIES, ExecutionRule
 from .methods import DEFAULT_TIERS, INDICATOR_METHODS, METHODS, Band, Tier
 from .standard import STANDARDS, find
@@ -63,6 +63,10 @@ class Grade(_Model):
 class Rounding(_Model):
     places: Annotated[int, Field(ge=0, le=4)] = 2
     mode: Literal["half_up", "half_even", "down"] = "half_up"
+    # the total rounded to this many places (by ``mode``) before it is graded; None grades the total as it is.
+    # With 0 the grade bands read as printed in whole numbers (90–100 优, 80–89 良): a total between two of
+    # them (89.5) is graded by its rounding and reported ambiguous (:meth:`Framework.grade_ambiguity`)
+    grade_places: Annotated[int, Field(ge=0, le=4)] | None = None
 
 
 class TierSpec(_Model):
@@ -79,6 +83,11 @@ class Defaults(_Model):
     over_completion: Num = Decimal("1.3")  # A ≥ 130 % of T asks for an explanation
     tiers: list[TierSpec] | None = None  # qualitative tiers; the MOF three by default
     missing: Annotated[Decimal, BeforeValidator(_num), Field(ge=0, le=1)] = Decimal(0)  # share of its points an indicator left blank (未填) scores
+    # a qualitative indicator's score: its self-score as written (self_score), or the self-score held within its
+    # tier's band of points (within_tier: above the band counts at its top, below at its bottom)
+    qualitative: Literal["self_score", "within_tier"] = "self_score"
+    # an execution_rate leaf's score: rate × W capped at W (capped), or rate × W with no cap (uncapped)
+    execution: Literal["capped", "uncapped"] = "capped"
 
 
 class Node(_Model):
@@ -190,12 +199,31 @@ class Framework(_Model):
         """The node called ``name`` (names are unique within a framework)."""
         return next((n for _, n in self.walk() if n.name == name), None)
 
+    def graded_total(self, total: Decimal) -> Decimal:
+        """The total the grade is read from: ``total`` itself, or rounded to ``rounding.grade_places``."""
+        places = self.rounding.grade_places
+        return total if places is None else quantize(total, places, self.rounding.mode)
+
     def grade(self, total: Decimal) -> str:
-        """The grade (等级) whose band holds ``total``."""
+        """The grade (等级) whose band holds ``total`` (rounded first when ``rounding.grade_places`` says so)."""
+        total = self.graded_total(total)
         for band in sorted(self.grades, key=lambda g: g.min, reverse=True):
             if total >= band.min:
                 return band.name
         return self.grades[-1].name
+
+    def grade_ambiguity(self, total: Decimal) -> tuple[str, str] | None:
+        """(lower grade, upper grade) when ``total`` falls between two bands printed to
+        ``rounding.grade_places`` (90–100 优, 80–89 良: 89.5 is in neither); None otherwise."""
+        places = self.rounding.grade_places
+        if places is None:
+            return None
+        step = Decimal(1).scaleb(-places)
+        for band in self.grades:
+            if band.min - step < total < band.min:
+                lower = self.grade(band.min - step)
+                return (lower, band.name) if lower != band.name else None
+        return None
 
     def band(self, grade: str) -> tuple[Decimal, Decimal | None] | None:
         """The [low, high) score band of ``grade``; high is None for the top band."""

@@ -271,6 +271,10 @@ def score_indicator(index: int, ind: Indicator, fw: Framework, problems) -> Indi
         quantize(completion * ind.weight, rounding.places, rounding.mode) if completion is not None else None
     )
     score = ind.self_score if ind.self_score is not None else rule_score
+    if qualitative and tier is not None and score is not None and fw.defaults.qualitative == "within_tier":
+        held = methods.within_tier(score, ind.weight, tier, rounding.places)  # the band's rule, not the form's
+        if held != score:
+            rule_score = score = held
     return IndicatorResult(
         index=index,
         name=ind.name,

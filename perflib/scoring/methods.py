@@ -267,9 +267,19 @@ def per_point(value: Decimal, op: str, target: Decimal, points: Decimal, deduct:
     return max(points - deduct * units, ZERO)
 
 
-def execution_rate(rate: Decimal) -> Decimal:
-    """支出率: the rate itself, capped at 100 % and floored at 0."""
-    return min(max(rate, ZERO), ONE)
+def execution_rate(rate: Decimal, *, cap: bool = True) -> Decimal:
+    """支出率: the rate itself, capped at 100 % (unless not ``cap``: the framework's ``defaults.execution:
+    uncapped``, where spending above the budget scores above the leaf's points) and floored at 0."""
+    return min(max(rate, ZERO), ONE) if cap else max(rate, ZERO)
+
+
+def within_tier(score: Decimal, points: Decimal, tier: Tier, places: int = 2) -> Decimal:
+    """A qualitative self-score held within ``tier``'s band of ``points`` (``defaults.qualitative: within_tier``):
+    above the band it counts at the band's top (just below it, to the rounding's last place, for a band whose
+    top belongs to the tier above), below it at the band's bottom."""
+    low = tier.low * points
+    high = tier.high * points if tier.high >= ONE else tier.high * points - Decimal(1).scaleb(-places)
+    return min(max(score, low), max(high, low))
 
 
 # ---------------------------------------------------------------- registry

@@ -279,7 +279,7 @@ class _Context:
                                   expected="12 个月的月度支出（execution.monthly），或报告所述的年度评价执行率"
                                            "（execution.stated_rate），且预算不为 0")
                 return self._result(node, path, NodeKind.METRIC, node.points, ZERO, method=method)
-            share = methods.execution_rate(evaluation.rate)
+            share = methods.execution_rate(evaluation.rate, cap=self.fw.defaults.execution == "capped")
             detail = ExecutionDetail(evaluation.rate, evaluation.strategy, evaluation.source)
             return self._result(node, path, NodeKind.METRIC, node.points, self.round(share * node.points),
                                  method=method, detail=detail)
