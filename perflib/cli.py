@@ -172,7 +172,7 @@ def render_variants(ev: Evaluation, variants: list, flip) -> str:
         if not v.applicable:
             out.append(f"{pad(v.name, 44)}{'—':>8}{'—':>8}{'':>8}  不适用：{v.note}")
             continue
-        diff = "0" if not v.difference else f"{'+' if v.difference > 0 else '−'}{fmt_points(abs(v.difference))}"
+        diff = fmt_points(0) if not v.difference else f"{'+' if v.difference > 0 else '−'}{fmt_points(abs(v.difference))}"
         mark = "  （等级不同）" if v.grade_differs else ""
         mark += f"  （{v.ambiguous[0]}、{v.ambiguous[1]}两可：总分在整数分段之间）" if v.ambiguous else ""
         out.append(f"{pad(v.name, 44)}{fmt_points(v.total):>8}{' ' * max(8 - int(display_width(v.grade_text)), 1)}{v.grade_text}{diff:>8}{mark}")

@@ -187,6 +187,8 @@ def test_score_variants_on_the_command_line(capsys):
     assert main(["score", str(EXAMPLE), "--variants"]) == 0
     out = capsys.readouterr().out
     assert "规则口径差异" in out and "等级 80/70/60（优良中差）" in out
+    row = next(line for line in out.splitlines() if line.startswith("等级 80/70/60"))
+    assert row.split()[-3:] == ["91.88", "优", "0.00"]  # a difference of nothing is printed as every score is
     assert "离「良」线差 1.88 分：最小的单项变动是「部门预算资金支出率」由 4.78 分降至 2.89 分" in out
 
 
