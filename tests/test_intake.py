@@ -66,6 +66,20 @@ CASES = {
         ("效益指标", "生态效益指标", "xxx", None, None, None, None, None)]}, "read", TOTAL, "优", set(), None),
     "rows marked not applicable": ({"extra_rows": [
         ("效益指标", "经济效益指标", "带动就业人数", "/", "/", None, None, "本项目不适用")]}, "read", TOTAL, "优", set(), None),
+    # issue 25: a "/" row right under a one-row group (预算执行率) carries no heading onto itself
+    "a row of '/' under the execution-rate row": ({"indicators": [
+        ("预算执行率", "—", "—", "100%", "95%", 10, 9.5, ""),
+        (None, "（本项目不适用）其他指标", None, "/", "/", "/", "/", None), *INDICATORS]}, "read", TOTAL, "优", set(), None),
+    "a row of '/' with its name in 三级": ({"indicators": [
+        ("预算执行率", "—", "—", "100%", "95%", 10, 9.5, ""),
+        (None, None, "（本项目不适用）其他指标", "/", "/", "/", "/", None), *INDICATORS]}, "read", TOTAL, "优", set(), None),
+    "a row of '/' under the execution-rate row merged over it": ({"indicators": [
+        ("预算执行率", "—", "—", "100%", "95%", 10, 9.5, ""),
+        ("预算执行率", "（本项目不适用）其他指标", None, "/", "/", "/", "/", None), *INDICATORS]},
+        "read", TOTAL, "优", set(), None),
+    "a row of '/' and blanks under the execution-rate row": ({"indicators": [
+        ("预算执行率", "—", "—", "100%", "95%", 10, 9.5, ""),
+        (None, "不适用", None, "/", None, "—", "/", None), *INDICATORS]}, "read", TOTAL, "优", set(), None),
     "a percentage kept as a number in its cell": ({"indicators": _indicators(清淤后管道验收合格率=(
         "产出指标", "质量指标", "清淤后管道验收合格率", "≥95%", 0.98, 10, 10, ""))}, "read", TOTAL, "优", {"RECONSTRUCTED"}, None),
     "points written into the headings": ({"indicators": [(f"{r[0]}（{ {'产出指标': 50, '效益指标': 30}.get(r[0], 10)}分）", *r[1:])

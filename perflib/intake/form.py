@@ -296,6 +296,8 @@ class _Reader:
         guessed: list[str] = []
         for r in lay.rows:
             values = {f: self.at(r, c) for f, c in cols.items()}
+            if self._not_applicable_row(values, name_fields, carry):
+                continue  # before any heading is carried onto it: it is no row of the heading above
             names = {}
             for f in name_fields:
                 t = text(values[f])
@@ -344,6 +346,18 @@ class _Reader:
             self.notes.append(f"{len(guessed)} 项绩效指标的二级类别表上未写明，按指标名称推定（{'、'.join(guessed[:5])}"
                               f"{' 等' if len(guessed) > 5 else ''}）")
         return indicators, management, standard, execution
+
+    def _not_applicable_row(self, values: dict, name_fields: list[str], carry: dict[str, str]) -> bool:
+        """Whether every figure of the row (指标值, 实际完成值, 分值, 得分) is a not-applicable mark ("/", "—",
+        "不适用") or blank, at least one a mark, and its own name cells — not a heading carried down from above,
+        blank below it or merged over it — name no leaf of the framework: a row the form marks as not
+        applicable ("（本项目不适用）其他指标  /  /  /  /"), skipped whatever heading is above it. A framework's
+        leaf marked so ("预算编制完整性 / / / /") is still read as that leaf."""
+        figures = [text(values[f]) for f in ("target", "actual", "points", "score") if f in values]
+        if not any(figures) or not all(not t or not_applicable(t) for t in figures):
+            return False
+        own = [t for f in name_fields if (t := text(values[f])) and carry.get(f) != t]
+        return not any(_key(t) in self.leaves for t in own)
 
     def _leaf(self, parent: str, node: Node, values: dict, label: dict, score: Decimal | None, management: list,
               standard: dict, execution: dict) -> None:
