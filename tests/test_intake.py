@@ -80,6 +80,19 @@ CASES = {
     "a row of '/' and blanks under the execution-rate row": ({"indicators": [
         ("预算执行率", "—", "—", "100%", "95%", 10, 9.5, ""),
         (None, "不适用", None, "/", None, "—", "/", None), *INDICATORS]}, "read", TOTAL, "优", set(), None),
+    # issue 25: a rate printed rounded (87.15%) whose stated score a rate within that rounding gives
+    "a rounded rate its stated score agrees with": ({"indicators": _indicators(汛前清淤完成率=(
+        "产出指标", "时效指标", "汛前清淤完成率", "100%", "87.15%", 10, 8.71, "部分管段顺延至汛后")), "total": 97.71},
+        "read", "97.71", "优", {"RECONSTRUCTED"}, None),
+    "a rounded rate its stated score agrees with as printed": ({"indicators": _indicators(汛前清淤完成率=(
+        "产出指标", "时效指标", "汛前清淤完成率", "100%", "87.15%", 10, 8.72, "部分管段顺延至汛后")), "total": 97.72},
+        "read", "97.72", "优", set(), None),
+    "a rounded rate its stated score is beyond": ({"indicators": _indicators(汛前清淤完成率=(
+        "产出指标", "时效指标", "汛前清淤完成率", "100%", "87.15%", 10, 8.7, "")), "total": 97.7},
+        "findings", "97.72", "优", {"SCORE_MISMATCH"}, None),
+    "a whole-number rate is not taken as rounded": ({"indicators": _indicators(汛前清淤完成率=(
+        "产出指标", "时效指标", "汛前清淤完成率", "100%", "87%", 10, 8.71, "")), "total": 97.71},
+        "findings", "97.70", "优", {"SCORE_MISMATCH"}, None),
     "a percentage kept as a number in its cell": ({"indicators": _indicators(清淤后管道验收合格率=(
         "产出指标", "质量指标", "清淤后管道验收合格率", "≥95%", 0.98, 10, 10, ""))}, "read", TOTAL, "优", {"RECONSTRUCTED"}, None),
     "points written into the headings": ({"indicators": [(f"{r[0]}（{ {'产出指标': 50, '效益指标': 30}.get(r[0], 10)}分）", *r[1:])
@@ -185,6 +198,16 @@ def test_what_the_form_states_is_kept(forms: dict[str, Path]) -> None:
     assert stated["nodes"]["预算执行率"] == D("9.5")
     assert entry.data["budget"]["stated"] == {"initial": 300, "adjusted": 320, "spent": 304, "execution_rate": D("95.00")}
     assert [f["type"] for f in entry.data["budget"]["funds"]] == ["财政拨款", "上年结转"]  # 其他资金 left blank
+
+
+def test_a_rounded_rate_is_read_within_its_rounding_and_said(forms: dict[str, Path]) -> None:
+    entry = read_form(forms["a rounded rate its stated score agrees with"], framework=MOF)
+    ind = next(i for i in entry.data["indicators"] if i["name"] == "汛前清淤完成率")
+    assert D(ind["actual"].rstrip("%")) != D("87.15") and abs(D(ind["actual"].rstrip("%")) - D("87.15")) <= D("0.005")
+    (note,) = [n for n in entry.data["reconstructed"] if "汛前清淤完成率" in n]
+    assert "87.15%" in note and "87.145%～87.155%" in note and "8.71" in note
+    as_printed = read_form(forms["a rounded rate its stated score agrees with as printed"], framework=MOF)
+    assert next(i for i in as_printed.data["indicators"] if i["name"] == "汛前清淤完成率")["actual"] == "87.15%"
 
 
 def test_a_form_in_yuan_stays_in_yuan(forms: dict[str, Path]) -> None:

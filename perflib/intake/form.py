@@ -38,6 +38,7 @@ FIELD_NAMES = {"level1": "一级指标", "level2": "二级指标", "level3": "�
 _IN_NAME = re.compile(r"^(?P<name>.*?[^\s≥≤><=＝])\s*(?P<target>(?:≥|≤|>|<|=|＝|>=|<=|不低于|不少于|不高于|不超过|达到)\s*"
                       r"[0-9０-９][0-9０-９.．,]*\s*\S{0,6})$")
 _GRADE_LIKE = re.compile(r"^(优|良|中|差|合格|不合格)")
+_PRINTED_RATE = re.compile(r"(?P<number>[0-9]+\.(?P<decimals>[0-9]+))\s*(?P<unit>[%‰])")  # 82.81%: a rate, rounded
 _DASHES = {"—", "——", "-", "--", "/", "／", ""}
 _PLACEHOLDER_TEXT = {"未填写偏差原因", "（未填写偏差原因）", "（输入文件未提供）"}
 
@@ -492,6 +493,8 @@ class _Reader:
             return  # no score either: 未填, scored as the framework says and reported (NOT_FILLED)
         error = self._try(ind, label, name_cell)
         if error is None:
+            if score is not None:
+                self._within_rounding(ind, score)
             return
         if score is not None:
             error2 = self._try({**ind, "self_score": score}, label, name_cell)
@@ -503,6 +506,36 @@ class _Reader:
         where = label.get("actual", name_cell)
         raise refuse(where, f"绩效指标「{ind['name']}」无法按规则计分（{error}），表上也未填得分",
                      expected="可与年度指标值比较的实际完成值，或该行的得分", found=ind.get("actual"))
+
+    def _within_rounding(self, ind: dict, score: Decimal) -> None:
+        """A rate printed rounded ("82.81%", computed from a numerator and denominator the form does not print)
+        whose rule score differs from the stated one: when a rate within the printed figure's rounding (± half
+        a unit of its last printed decimal, never more) gives exactly the stated score under the same rule, the
+        stated score is what the form prints — the nearest such rate is read, and ``reconstructed`` says so,
+        as :meth:`_printed_rate` does for the execution rate. Otherwise the difference stays (SCORE_MISMATCH)."""
+        m = _PRINTED_RATE.fullmatch(unicodedata.normalize("NFKC", ind["actual"]).strip())
+        if m is None or self._rule_score(ind) in (None, score):
+            return
+        rate, unit = Decimal(m.group("number")), m.group("unit")
+        places = len(m.group("decimals"))
+        half, step = Decimal(5).scaleb(-places - 1), Decimal(1).scaleb(-places - 1)
+        candidates = sorted((rate + k * step for k in range(-5, 6)), key=lambda v: (abs(v - rate), v))
+        for value in candidates:
+            if abs(value - rate) <= half and self._rule_score({**ind, "actual": f"{value}{unit}"}) == score:
+                self.notes.append(f"「{ind['name']}」表上实际完成值 {m.group(0)} 为舍入后的数（舍入区间 "
+                                  f"{rate - half}{unit}～{rate + half}{unit}），与表上得分 {score} 分相符；"
+                                  f"按区间内与得分相符的 {value}{unit} 计分")
+                ind["actual"] = f"{value}{unit}"
+                return
+
+    def _rule_score(self, ind: dict) -> Decimal | None:
+        """The rule's score of ``ind``, None when the rule does not score it."""
+        problems = Problems(self.path)
+        try:
+            result = score_indicator(0, Indicator.model_validate(ind), self.fw, problems)
+        except ValidationError:
+            return None
+        return result.rule_score if result is not None and not problems.errors else None
 
     def _try(self, ind: dict, label: dict, name_cell: str) -> str | None:
         """None when the framework's rule scores ``ind``; else why not, in words."""
