@@ -93,6 +93,12 @@ CASES = {
     "a whole-number rate is not taken as rounded": ({"indicators": _indicators(汛前清淤完成率=(
         "产出指标", "时效指标", "汛前清淤完成率", "100%", "87%", 10, 8.71, "")), "total": 97.71},
         "findings", "97.70", "优", {"SCORE_MISMATCH"}, None),
+    # issue 25: the execution row's 实际完成值 blank: a year-end rule computes the rate from the funds block
+    "the execution row's actual left blank": ({"indicators": [
+        ("预算执行率", "—", "—", "100%", None, 10, 9.5, ""), *INDICATORS]}, "read", TOTAL, "优", set(), None),
+    "the execution row's actual and the funds' rate left blank": ({"indicators": [
+        ("预算执行率", "—", "—", "100%", None, 10, 9.5, ""), *INDICATORS],
+        "funds": _funds(年度资金总额=("年度资金总额", 300, 320, 304, 10, None, 9.5))}, "read", TOTAL, "优", set(), None),
     "a percentage kept as a number in its cell": ({"indicators": _indicators(清淤后管道验收合格率=(
         "产出指标", "质量指标", "清淤后管道验收合格率", "≥95%", 0.98, 10, 10, ""))}, "read", TOTAL, "优", {"RECONSTRUCTED"}, None),
     "points written into the headings": ({"indicators": [(f"{r[0]}（{ {'产出指标': 50, '效益指标': 30}.get(r[0], 10)}分）", *r[1:])
@@ -503,6 +509,53 @@ def test_a_department_form_as_people_fill_it_in(tmp_path: Path) -> None:
     assert (str(entry.total), entry.grade, entry.code, entry.year) == ("91.88", "优", "baiyun-emergency", 2023)
     assert entry.data["budget"]["stated"]["adjusted"] == D("5448.73")
     assert not [f for f in entry.findings if f.code in ("SCORE_MISMATCH", "BUDGET_SUM_MISMATCH")]
+
+
+# issue 25: the execution row of a monthly rule (部门预算资金支出率) with its 实际完成值 blank — the form has no
+# monthly spending — is read: its stated score counts, NOT_RECOMPUTABLE names the row and its points.
+# (what is blanked, expected total, whether the stated score counts)
+EXECUTION_BLANKS = {
+    "the rate printed": ((), "91.88", False),
+    "its actual blank": (("actual",), "91.88", True),
+    "its actual and its score blank": (("actual", "score"), None, False),
+}
+
+
+@pytest.mark.parametrize("case", list(EXECUTION_BLANKS))
+def test_a_monthly_execution_row_without_its_rate(case: str, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    blanked, total, as_stated = EXECUTION_BLANKS[case]
+    ev = evaluate(EXAMPLE)
+    path = tmp_path / "baiyun-emergency.xlsx"
+    write_atomic(path, form_workbook(ev))
+    wb = load_workbook(path)
+    ws = wb.active
+    header = next(row for row in ws.iter_rows() if any(c.value == "实际完成值" for c in row))
+    cols = {c.value: c.column for c in header}
+    row = next(r[0].row for r in ws.iter_rows(min_row=header[0].row) if any(c.value == "部门预算资金支出率" for c in r))
+    for what in blanked:
+        ws.cell(row=row, column=cols[{"actual": "实际完成值", "score": "得分"}[what]]).value = None
+    if "score" in blanked:  # nor in the funds block
+        for r in ws.iter_rows(max_row=header[0].row):
+            if any(c.value == "合计" for c in r):
+                r[-1].value = None
+    wb.save(path)
+    entry = read_form(path, framework="guangzhou-department-overall")
+    if total is None:  # nothing to count: refused as before, naming what the rule needs
+        assert entry.status == "refused" and "execution" in entry.refusal.reason
+        return
+    assert entry.refusal is None, entry.refusal
+    assert str(entry.total) == total
+    execution = entry.data["execution"]
+    found = [f for f in entry.findings if f.code == "NOT_RECOMPUTABLE" and f.subject == "部门预算资金支出率"]
+    if as_stated:
+        assert execution["self_score"] == D("4.78") and "执行率" in execution["self_score_reason"]
+        (finding,) = found
+        assert finding.message.startswith("「部门预算资金支出率」按表上得分 4.78 分计（分值 10.00 分）：")
+        assert not [f for f in entry.findings if f.code == "SCORE_MISMATCH"]
+    else:
+        assert "self_score" not in execution and not found
 
 
 def test_a_form_of_another_framework_is_refused_saying_so(forms: dict[str, Path]) -> None:

@@ -154,11 +154,31 @@ class _Reader:
             done = [p.strip() for p in lay.goals[1].split("\n") if p.strip() and p.strip() not in _PLACEHOLDER_TEXT]
             data["narrative"] = {"tasks": tasks, "achievements": done}
         self._total(stated)
+        self._execution_as_stated(execution, stated)
         data["stated"] = stated
         data["sources"] = [f"收件：{self.path.name}（{self.grid.name}）"]
         if self.notes:
             data["reconstructed"] = self.notes
         return Reading(data, self.cells, self.grid.name, project_name)
+
+    def _execution_as_stated(self, execution: dict, stated: dict) -> None:
+        """The execution row's stated score as ``execution.self_score`` where the form gives the framework's
+        rule nothing to compute the rate from (a monthly rule: no monthly spending on a form, and no printed
+        rate read): the scoring counts it then, and the audit reports NOT_RECOMPUTABLE with the points at stake.
+        A year-end rule computes the rate from the funds block's amounts, and needs no such thing."""
+        leaf = next((n for _, n in self.fw.walk() if n.method == "execution_rate"), None)
+        if leaf is None or leaf.name not in stated["nodes"]:
+            return
+        rule = execution_rule(leaf.params)
+        if rule.strategy == "year_end" or rule.part or "stated_rate" in execution or "monthly" in execution:
+            return
+        how = {"monthly_mean": "各月末累计执行率的平均", "schedule": "各月对序时进度的完成程度",
+               "stated": "财政部门核定的年度评价执行率"}.get(rule.strategy, rule.strategy)
+        execution["self_score"] = stated["nodes"][leaf.name]
+        execution["self_score_reason"] = f"表上未填执行率（实际完成值），评价框架按{how}计分，表上没有所需的数据"
+        where = self.cells.get(format_field(("stated", "nodes", leaf.name)))
+        if where:
+            self.note_cell(("execution", "self_score"), where)
 
     def _year(self, given: int | None) -> int:
         years = list(dict.fromkeys(y for y, _, _ in self.layout.years))
