@@ -554,6 +554,10 @@ def test_a_monthly_execution_row_without_its_rate(case: str, tmp_path: Path) -> 
         (finding,) = found
         assert finding.message.startswith("「部门预算资金支出率」按表上得分 4.78 分计（分值 10.00 分）：")
         assert not [f for f in entry.findings if f.code == "SCORE_MISMATCH"]
+        from perflib.present.report import Report, scoring_details
+
+        assert "部门预算资金支出率。总分 10.00 分，按自评得分计 4.78 分" in str(scoring_details(Report(entry.evaluation)))
+        form_workbook(entry.evaluation)  # the form is written as well
     else:
         assert "self_score" not in execution and not found
 
