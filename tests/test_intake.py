@@ -415,6 +415,13 @@ def test_the_pool_reads_as_one_process_does(tmp_path: Path) -> None:
     assert receipt.exit_code == 0 and len(receipt.entries) == 20
     assert {str(e.total) for e in receipt.entries} == {TOTAL}
     assert all(e.evaluation is None and e.findings is not None for e in receipt.entries)
+    # written: the file holds the data, which does not come back (issue 25); the file is what one process writes
+    assert all(e.data is None and e.written is not None for e in receipt.entries)
+    alone = intake([box.parent / "water-bureau" / "p00.xlsx"], framework=MOF, out=tmp_path / "alone", jobs=1)
+    assert alone.entries[0].data is not None
+    assert alone.entries[0].written.read_text(encoding="utf-8") == receipt.entries[0].written.read_text(encoding="utf-8")
+    dry = intake([box.parent], framework=MOF, out=tmp_path / "dry", jobs=2, write=False)
+    assert all(e.data is not None and e.written is None for e in dry.entries)
 
 
 def _cli(*args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:

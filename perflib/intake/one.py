@@ -130,7 +130,7 @@ def content_of(entry: Intake) -> str:
 def write(entry: Intake, out: str | Path, *, overwrite: bool = False, content: str | None = None) -> Intake:
     """Write a read form's input file, atomically; refuse (naming the file) to replace a different one.
     ``content``: the text, when already made (in a worker process) — else made here."""
-    if entry.status == "refused" or entry.data is None:
+    if entry.status == "refused" or (entry.data is None and content is None):
         return entry
     target = target_of(entry, out)
     content = content_of(entry) if content is None else content
