@@ -77,6 +77,9 @@ CASES = {
         ("预算执行率", "—", "—", "100%", "95%", 10, 9.5, ""),
         ("预算执行率", "（本项目不适用）其他指标", None, "/", "/", "/", "/", None), *INDICATORS]},
         "read", TOTAL, "优", set(), None),
+    "a heading row of dashes still heads the rows below it": ({"indicators": [
+        *INDICATORS[:5], ("效益指标", "社会效益指标", None, "—", "—", "—", "—", None),
+        *[(None, None, *r[2:]) for r in INDICATORS[5:7]], *INDICATORS[7:]]}, "read", TOTAL, "优", set(), None),
     "a row of '/' and blanks under the execution-rate row": ({"indicators": [
         ("预算执行率", "—", "—", "100%", "95%", 10, 9.5, ""),
         (None, "不适用", None, "/", None, "—", "/", None), *INDICATORS]}, "read", TOTAL, "优", set(), None),

@@ -317,8 +317,9 @@ class _Reader:
         guessed: list[str] = []
         for r in lay.rows:
             values = {f: self.at(r, c) for f, c in cols.items()}
-            if self._not_applicable_row(values, name_fields, carry):
-                continue  # before any heading is carried onto it: it is no row of the heading above
+            # decided before any heading is carried onto it: it is no row of the heading above (its own
+            # headings still head the rows below, as a heading row's do)
+            not_applicable_row = self._not_applicable_row(values, name_fields, carry)
             names = {}
             for f in name_fields:
                 t = text(values[f])
@@ -331,6 +332,8 @@ class _Reader:
                     else:
                         t = carry.get(f, "")
                 names[f] = t
+            if not_applicable_row:
+                continue
             own = [names[f] for f in name_fields if names[f] and names[f] not in _DASHES]
             content = [text(values.get(f)) for f in ("target", "actual", "points", "score", "analysis") if f in values]
             if not any(content) and not text(values.get(deepest)):
