@@ -78,6 +78,7 @@ class _Reader:
     def __init__(self, path: Path, fw: Framework, layout: Layout, code: str) -> None:
         self.path, self.fw, self.layout, self.grid = path, fw, layout, layout.grid
         self.code = code
+        self.rule_score: Decimal | None = None  # of the row last tried (_try)
         self.cells: dict[str, str] = {}
         self.notes: list[str] = []
         self.unit = "万元"
@@ -537,7 +538,7 @@ class _Reader:
         stated score is what the form prints — the nearest such rate is read, and ``reconstructed`` says so,
         as :meth:`_printed_rate` does for the execution rate. Otherwise the difference stays (SCORE_MISMATCH)."""
         m = _PRINTED_RATE.fullmatch(unicodedata.normalize("NFKC", ind["actual"]).strip())
-        if m is None or self._rule_score(ind) in (None, score):
+        if m is None or self.rule_score in (None, score):
             return
         rate, unit = Decimal(m.group("number")), m.group("unit")
         places = len(m.group("decimals"))
@@ -573,6 +574,7 @@ class _Reader:
         problems = Problems(self.path)
         result = score_indicator(0, model, self.fw, problems)
         if result is not None and not problems.errors:
+            self.rule_score = result.rule_score  # for _within_rounding: not scored a second time
             return None
         detail = problems.errors[0].detail if problems.errors else "规则无法计分"
         if "定性" in detail:
