@@ -482,6 +482,12 @@ def not_recomputable(ctx: Context) -> Iterator[Finding]:
             yield Finding("warning", "NOT_RECOMPUTABLE",
                           f"「{r.name}」按表上得分 {fmt_points(r.score)} 分计（分值 {fmt_points(r.weight)} 分）：{why}，"
                           "规则无法重算。", r.name)
+    for node in ctx.scorecard.walk():  # a computed leaf (the execution rate) scored as stated
+        if node.method == methods.STATED and node.indicator is None:
+            why = (ctx.params.execution.self_score_reason or "表上未给出计分规则所需的数据").rstrip("。；")
+            yield Finding("warning", "NOT_RECOMPUTABLE",
+                          f"「{node.name}」按表上得分 {fmt_points(node.score)} 分计（分值 {fmt_points(node.max)} 分）：{why}，"
+                          "规则无法重算。", node.name)
 
 
 def form_defects(ctx: Context) -> Iterator[Finding]:

@@ -66,6 +66,42 @@ CASES = {
         ("效益指标", "生态效益指标", "xxx", None, None, None, None, None)]}, "read", TOTAL, "优", set(), None),
     "rows marked not applicable": ({"extra_rows": [
         ("效益指标", "经济效益指标", "带动就业人数", "/", "/", None, None, "本项目不适用")]}, "read", TOTAL, "优", set(), None),
+    # issue 25: a "/" row right under a one-row group (预算执行率) carries no heading onto itself
+    "a row of '/' under the execution-rate row": ({"indicators": [
+        ("预算执行率", "—", "—", "100%", "95%", 10, 9.5, ""),
+        (None, "（本项目不适用）其他指标", None, "/", "/", "/", "/", None), *INDICATORS]}, "read", TOTAL, "优", set(), None),
+    "a row of '/' with its name in 三级": ({"indicators": [
+        ("预算执行率", "—", "—", "100%", "95%", 10, 9.5, ""),
+        (None, None, "（本项目不适用）其他指标", "/", "/", "/", "/", None), *INDICATORS]}, "read", TOTAL, "优", set(), None),
+    "a row of '/' under the execution-rate row merged over it": ({"indicators": [
+        ("预算执行率", "—", "—", "100%", "95%", 10, 9.5, ""),
+        ("预算执行率", "（本项目不适用）其他指标", None, "/", "/", "/", "/", None), *INDICATORS]},
+        "read", TOTAL, "优", set(), None),
+    "a heading row of dashes still heads the rows below it": ({"indicators": [
+        *INDICATORS[:5], ("效益指标", "社会效益指标", None, "—", "—", "—", "—", None),
+        *[(None, None, *r[2:]) for r in INDICATORS[5:7]], *INDICATORS[7:]]}, "read", TOTAL, "优", set(), None),
+    "a row of '/' and blanks under the execution-rate row": ({"indicators": [
+        ("预算执行率", "—", "—", "100%", "95%", 10, 9.5, ""),
+        (None, "不适用", None, "/", None, "—", "/", None), *INDICATORS]}, "read", TOTAL, "优", set(), None),
+    # issue 25: a rate printed rounded (87.15%) whose stated score a rate within that rounding gives
+    "a rounded rate its stated score agrees with": ({"indicators": _indicators(汛前清淤完成率=(
+        "产出指标", "时效指标", "汛前清淤完成率", "100%", "87.15%", 10, 8.71, "部分管段顺延至汛后")), "total": 97.71},
+        "read", "97.71", "优", {"RECONSTRUCTED"}, None),
+    "a rounded rate its stated score agrees with as printed": ({"indicators": _indicators(汛前清淤完成率=(
+        "产出指标", "时效指标", "汛前清淤完成率", "100%", "87.15%", 10, 8.72, "部分管段顺延至汛后")), "total": 97.72},
+        "read", "97.72", "优", set(), None),
+    "a rounded rate its stated score is beyond": ({"indicators": _indicators(汛前清淤完成率=(
+        "产出指标", "时效指标", "汛前清淤完成率", "100%", "87.15%", 10, 8.7, "")), "total": 97.7},
+        "findings", "97.72", "优", {"SCORE_MISMATCH"}, None),
+    "a whole-number rate is not taken as rounded": ({"indicators": _indicators(汛前清淤完成率=(
+        "产出指标", "时效指标", "汛前清淤完成率", "100%", "87%", 10, 8.71, "")), "total": 97.71},
+        "findings", "97.70", "优", {"SCORE_MISMATCH"}, None),
+    # issue 25: the execution row's 实际完成值 blank: a year-end rule computes the rate from the funds block
+    "the execution row's actual left blank": ({"indicators": [
+        ("预算执行率", "—", "—", "100%", None, 10, 9.5, ""), *INDICATORS]}, "read", TOTAL, "优", set(), None),
+    "the execution row's actual and the funds' rate left blank": ({"indicators": [
+        ("预算执行率", "—", "—", "100%", None, 10, 9.5, ""), *INDICATORS],
+        "funds": _funds(年度资金总额=("年度资金总额", 300, 320, 304, 10, None, 9.5))}, "read", TOTAL, "优", set(), None),
     "a percentage kept as a number in its cell": ({"indicators": _indicators(清淤后管道验收合格率=(
         "产出指标", "质量指标", "清淤后管道验收合格率", "≥95%", 0.98, 10, 10, ""))}, "read", TOTAL, "优", {"RECONSTRUCTED"}, None),
     "points written into the headings": ({"indicators": [(f"{r[0]}（{ {'产出指标': 50, '效益指标': 30}.get(r[0], 10)}分）", *r[1:])
@@ -171,6 +207,16 @@ def test_what_the_form_states_is_kept(forms: dict[str, Path]) -> None:
     assert stated["nodes"]["预算执行率"] == D("9.5")
     assert entry.data["budget"]["stated"] == {"initial": 300, "adjusted": 320, "spent": 304, "execution_rate": D("95.00")}
     assert [f["type"] for f in entry.data["budget"]["funds"]] == ["财政拨款", "上年结转"]  # 其他资金 left blank
+
+
+def test_a_rounded_rate_is_read_within_its_rounding_and_said(forms: dict[str, Path]) -> None:
+    entry = read_form(forms["a rounded rate its stated score agrees with"], framework=MOF)
+    ind = next(i for i in entry.data["indicators"] if i["name"] == "汛前清淤完成率")
+    assert D(ind["actual"].rstrip("%")) != D("87.15") and abs(D(ind["actual"].rstrip("%")) - D("87.15")) <= D("0.005")
+    (note,) = [n for n in entry.data["reconstructed"] if "汛前清淤完成率" in n]
+    assert "87.15%" in note and "87.145%～87.155%" in note and "8.71" in note
+    as_printed = read_form(forms["a rounded rate its stated score agrees with as printed"], framework=MOF)
+    assert next(i for i in as_printed.data["indicators"] if i["name"] == "汛前清淤完成率")["actual"] == "87.15%"
 
 
 def test_a_form_in_yuan_stays_in_yuan(forms: dict[str, Path]) -> None:
@@ -373,6 +419,13 @@ def test_the_pool_reads_as_one_process_does(tmp_path: Path) -> None:
     assert receipt.exit_code == 0 and len(receipt.entries) == 20
     assert {str(e.total) for e in receipt.entries} == {TOTAL}
     assert all(e.evaluation is None and e.findings is not None for e in receipt.entries)
+    # written: the file holds the data, which does not come back (issue 25); the file is what one process writes
+    assert all(e.data is None and e.written is not None for e in receipt.entries)
+    alone = intake([box.parent / "water-bureau" / "p00.xlsx"], framework=MOF, out=tmp_path / "alone", jobs=1)
+    assert alone.entries[0].data is not None
+    assert alone.entries[0].written.read_text(encoding="utf-8") == receipt.entries[0].written.read_text(encoding="utf-8")
+    dry = intake([box.parent], framework=MOF, out=tmp_path / "dry", jobs=2, write=False)
+    assert all(e.data is not None and e.written is None for e in dry.entries)
 
 
 def _cli(*args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -467,6 +520,57 @@ def test_a_department_form_as_people_fill_it_in(tmp_path: Path) -> None:
     assert (str(entry.total), entry.grade, entry.code, entry.year) == ("91.88", "优", "baiyun-emergency", 2023)
     assert entry.data["budget"]["stated"]["adjusted"] == D("5448.73")
     assert not [f for f in entry.findings if f.code in ("SCORE_MISMATCH", "BUDGET_SUM_MISMATCH")]
+
+
+# issue 25: the execution row of a monthly rule (部门预算资金支出率) with its 实际完成值 blank — the form has no
+# monthly spending — is read: its stated score counts, NOT_RECOMPUTABLE names the row and its points.
+# (what is blanked, expected total, whether the stated score counts)
+EXECUTION_BLANKS = {
+    "the rate printed": ((), "91.88", False),
+    "its actual blank": (("actual",), "91.88", True),
+    "its actual and its score blank": (("actual", "score"), None, False),
+}
+
+
+@pytest.mark.parametrize("case", list(EXECUTION_BLANKS))
+def test_a_monthly_execution_row_without_its_rate(case: str, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    blanked, total, as_stated = EXECUTION_BLANKS[case]
+    ev = evaluate(EXAMPLE)
+    path = tmp_path / "baiyun-emergency.xlsx"
+    write_atomic(path, form_workbook(ev))
+    wb = load_workbook(path)
+    ws = wb.active
+    header = next(row for row in ws.iter_rows() if any(c.value == "实际完成值" for c in row))
+    cols = {c.value: c.column for c in header}
+    row = next(r[0].row for r in ws.iter_rows(min_row=header[0].row) if any(c.value == "部门预算资金支出率" for c in r))
+    for what in blanked:
+        ws.cell(row=row, column=cols[{"actual": "实际完成值", "score": "得分"}[what]]).value = None
+    if "score" in blanked:  # nor in the funds block
+        for r in ws.iter_rows(max_row=header[0].row):
+            if any(c.value == "合计" for c in r):
+                r[-1].value = None
+    wb.save(path)
+    entry = read_form(path, framework="guangzhou-department-overall")
+    if total is None:  # nothing to count: refused as before, naming what the rule needs
+        assert entry.status == "refused" and "execution" in entry.refusal.reason
+        return
+    assert entry.refusal is None, entry.refusal
+    assert str(entry.total) == total
+    execution = entry.data["execution"]
+    found = [f for f in entry.findings if f.code == "NOT_RECOMPUTABLE" and f.subject == "部门预算资金支出率"]
+    if as_stated:
+        assert execution["self_score"] == D("4.78") and "执行率" in execution["self_score_reason"]
+        (finding,) = found
+        assert finding.message.startswith("「部门预算资金支出率」按表上得分 4.78 分计（分值 10.00 分）：")
+        assert not [f for f in entry.findings if f.code == "SCORE_MISMATCH"]
+        from perflib.present.report import Report, scoring_details
+
+        assert "部门预算资金支出率。总分 10.00 分，按自评得分计 4.78 分" in str(scoring_details(Report(entry.evaluation)))
+        form_workbook(entry.evaluation)  # the form is written as well
+    else:
+        assert "self_score" not in execution and not found
 
 
 def test_a_form_of_another_framework_is_refused_saying_so(forms: dict[str, Path]) -> None:

@@ -246,6 +246,11 @@ class Execution(_Model):
     monthly: Monthly | None = None
     stated_rate: Percent | None = None  # 年度评价执行率 as stated by the report or finance bureau
     analysis: Annotated[str, Field(max_length=5000)] | None = None  # 偏差原因分析 of the execution row
+    # the execution row's stated score: it counts only where the rule cannot compute the rate (a monthly
+    # rule with neither the series nor a stated rate), as an indicator's with method `stated` does
+    # (audit NOT_RECOMPUTABLE, naming the points at stake); where the rule computes the rate it is not used
+    self_score: Points | None = None
+    self_score_reason: Annotated[str, Field(max_length=5000)] | None = None
     # Neither is required here: a framework that scores the year-end rate (spent ÷ budget) needs neither;
     # one that scores the monthly series says so, naming the field, when it is scored.
 

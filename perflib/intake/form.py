@@ -38,6 +38,7 @@ FIELD_NAMES = {"level1": "一级指标", "level2": "二级指标", "level3": "�
 _IN_NAME = re.compile(r"^(?P<name>.*?[^\s≥≤><=＝])\s*(?P<target>(?:≥|≤|>|<|=|＝|>=|<=|不低于|不少于|不高于|不超过|达到)\s*"
                       r"[0-9０-９][0-9０-９.．,]*\s*\S{0,6})$")
 _GRADE_LIKE = re.compile(r"^(优|良|中|差|合格|不合格)")
+_PRINTED_RATE = re.compile(r"(?P<number>[0-9]+\.(?P<decimals>[0-9]+))\s*(?P<unit>[%‰])")  # 82.81%: a rate, rounded
 _DASHES = {"—", "——", "-", "--", "/", "／", ""}
 _PLACEHOLDER_TEXT = {"未填写偏差原因", "（未填写偏差原因）", "（输入文件未提供）"}
 
@@ -77,6 +78,7 @@ class _Reader:
     def __init__(self, path: Path, fw: Framework, layout: Layout, code: str) -> None:
         self.path, self.fw, self.layout, self.grid = path, fw, layout, layout.grid
         self.code = code
+        self.rule_score: Decimal | None = None  # of the row last tried (_try)
         self.cells: dict[str, str] = {}
         self.notes: list[str] = []
         self.unit = "万元"
@@ -153,11 +155,31 @@ class _Reader:
             done = [p.strip() for p in lay.goals[1].split("\n") if p.strip() and p.strip() not in _PLACEHOLDER_TEXT]
             data["narrative"] = {"tasks": tasks, "achievements": done}
         self._total(stated)
+        self._execution_as_stated(execution, stated)
         data["stated"] = stated
         data["sources"] = [f"收件：{self.path.name}（{self.grid.name}）"]
         if self.notes:
             data["reconstructed"] = self.notes
         return Reading(data, self.cells, self.grid.name, project_name)
+
+    def _execution_as_stated(self, execution: dict, stated: dict) -> None:
+        """The execution row's stated score as ``execution.self_score`` where the form gives the framework's
+        rule nothing to compute the rate from (a monthly rule: no monthly spending on a form, and no printed
+        rate read): the scoring counts it then, and the audit reports NOT_RECOMPUTABLE with the points at stake.
+        A year-end rule computes the rate from the funds block's amounts, and needs no such thing."""
+        leaf = next((n for _, n in self.fw.walk() if n.method == "execution_rate"), None)
+        if leaf is None or leaf.name not in stated["nodes"]:
+            return
+        rule = execution_rule(leaf.params)
+        if rule.strategy == "year_end" or rule.part or "stated_rate" in execution or "monthly" in execution:
+            return
+        how = {"monthly_mean": "各月末累计执行率的平均", "schedule": "各月对序时进度的完成程度",
+               "stated": "财政部门核定的年度评价执行率"}.get(rule.strategy, rule.strategy)
+        execution["self_score"] = stated["nodes"][leaf.name]
+        execution["self_score_reason"] = f"表上未填执行率（实际完成值），评价框架按{how}计分，表上没有所需的数据"
+        where = self.cells.get(format_field(("stated", "nodes", leaf.name)))
+        if where:
+            self.note_cell(("execution", "self_score"), where)
 
     def _year(self, given: int | None) -> int:
         years = list(dict.fromkeys(y for y, _, _ in self.layout.years))
@@ -296,6 +318,9 @@ class _Reader:
         guessed: list[str] = []
         for r in lay.rows:
             values = {f: self.at(r, c) for f, c in cols.items()}
+            # decided before any heading is carried onto it: it is no row of the heading above (its own
+            # headings still head the rows below, as a heading row's do)
+            not_applicable_row = self._not_applicable_row(values, name_fields, carry)
             names = {}
             for f in name_fields:
                 t = text(values[f])
@@ -308,6 +333,8 @@ class _Reader:
                     else:
                         t = carry.get(f, "")
                 names[f] = t
+            if not_applicable_row:
+                continue
             own = [names[f] for f in name_fields if names[f] and names[f] not in _DASHES]
             content = [text(values.get(f)) for f in ("target", "actual", "points", "score", "analysis") if f in values]
             if not any(content) and not text(values.get(deepest)):
@@ -344,6 +371,18 @@ class _Reader:
             self.notes.append(f"{len(guessed)} 项绩效指标的二级类别表上未写明，按指标名称推定（{'、'.join(guessed[:5])}"
                               f"{' 等' if len(guessed) > 5 else ''}）")
         return indicators, management, standard, execution
+
+    def _not_applicable_row(self, values: dict, name_fields: list[str], carry: dict[str, str]) -> bool:
+        """Whether every figure of the row (指标值, 实际完成值, 分值, 得分) is a not-applicable mark ("/", "—",
+        "不适用") or blank, at least one a mark, and its own name cells — not a heading carried down from above,
+        blank below it or merged over it — name no leaf of the framework: a row the form marks as not
+        applicable ("（本项目不适用）其他指标  /  /  /  /"), skipped whatever heading is above it. A framework's
+        leaf marked so ("预算编制完整性 / / / /") is still read as that leaf."""
+        figures = [text(values[f]) for f in ("target", "actual", "points", "score") if f in values]
+        if not any(figures) or not all(not t or not_applicable(t) for t in figures):
+            return False
+        own = [t for f in name_fields if (t := text(values[f])) and carry.get(f) != t]
+        return not any(_key(t) in self.leaves for t in own)
 
     def _leaf(self, parent: str, node: Node, values: dict, label: dict, score: Decimal | None, management: list,
               standard: dict, execution: dict) -> None:
@@ -478,6 +517,8 @@ class _Reader:
             return  # no score either: 未填, scored as the framework says and reported (NOT_FILLED)
         error = self._try(ind, label, name_cell)
         if error is None:
+            if score is not None:
+                self._within_rounding(ind, score)
             return
         if score is not None:
             error2 = self._try({**ind, "self_score": score}, label, name_cell)
@@ -489,6 +530,36 @@ class _Reader:
         where = label.get("actual", name_cell)
         raise refuse(where, f"绩效指标「{ind['name']}」无法按规则计分（{error}），表上也未填得分",
                      expected="可与年度指标值比较的实际完成值，或该行的得分", found=ind.get("actual"))
+
+    def _within_rounding(self, ind: dict, score: Decimal) -> None:
+        """A rate printed rounded ("82.81%", computed from a numerator and denominator the form does not print)
+        whose rule score differs from the stated one: when a rate within the printed figure's rounding (± half
+        a unit of its last printed decimal, never more) gives exactly the stated score under the same rule, the
+        stated score is what the form prints — the nearest such rate is read, and ``reconstructed`` says so,
+        as :meth:`_printed_rate` does for the execution rate. Otherwise the difference stays (SCORE_MISMATCH)."""
+        m = _PRINTED_RATE.fullmatch(unicodedata.normalize("NFKC", ind["actual"]).strip())
+        if m is None or self.rule_score in (None, score):
+            return
+        rate, unit = Decimal(m.group("number")), m.group("unit")
+        places = len(m.group("decimals"))
+        half, step = Decimal(5).scaleb(-places - 1), Decimal(1).scaleb(-places - 1)
+        candidates = sorted((rate + k * step for k in range(-5, 6)), key=lambda v: (abs(v - rate), v))
+        for value in candidates:
+            if abs(value - rate) <= half and self._rule_score({**ind, "actual": f"{value}{unit}"}) == score:
+                self.notes.append(f"「{ind['name']}」表上实际完成值 {m.group(0)} 为舍入后的数（舍入区间 "
+                                  f"{rate - half}{unit}～{rate + half}{unit}），与表上得分 {score} 分相符；"
+                                  f"按区间内与得分相符的 {value}{unit} 计分")
+                ind["actual"] = f"{value}{unit}"
+                return
+
+    def _rule_score(self, ind: dict) -> Decimal | None:
+        """The rule's score of ``ind``, None when the rule does not score it."""
+        problems = Problems(self.path)
+        try:
+            result = score_indicator(0, Indicator.model_validate(ind), self.fw, problems)
+        except ValidationError:
+            return None
+        return result.rule_score if result is not None and not problems.errors else None
 
     def _try(self, ind: dict, label: dict, name_cell: str) -> str | None:
         """None when the framework's rule scores ``ind``; else why not, in words."""
@@ -503,6 +574,7 @@ class _Reader:
         problems = Problems(self.path)
         result = score_indicator(0, model, self.fw, problems)
         if result is not None and not problems.errors:
+            self.rule_score = result.rule_score  # for _within_rounding: not scored a second time
             return None
         detail = problems.errors[0].detail if problems.errors else "规则无法计分"
         if "定性" in detail:

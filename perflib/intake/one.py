@@ -132,7 +132,7 @@ def write(entry: Intake, out: str | Path, *, overwrite: bool = False, content: s
     """Write a read form's input file, atomically; refuse (naming the file) to replace a different one.
     ``content``: the text, when already made (in a worker process) — else made here. ``sync=False``: a new
     file is not flushed to disk here; the caller syncs once for a whole batch (see bulk._commit)."""
-    if entry.status == "refused" or entry.data is None:
+    if entry.status == "refused" or (entry.data is None and content is None):
         return entry
     target = target_of(entry, out)
     content = content_of(entry) if content is None else content

@@ -23,7 +23,8 @@ COLUMNS = ("文件", "状态", "部门代码", "年度", "项目", "总分", "�
 class Intake:
     """One file handed in, as read: its status (``read``, ``findings``, ``refused``), what was read, its
     evaluation (None when refused, or when read in another process), the audit's findings, where its input
-    file was written (None when nothing was written)."""
+    file was written (None when nothing was written). ``data`` is None when refused, and when read in another
+    process and written: the file holds it."""
 
     path: Path
     status: str

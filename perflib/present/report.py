@@ -360,6 +360,9 @@ def _metric_leaf(report: Report, node: NodeResult, number: int | None) -> HTML:
                                numeric=[1, 2, 3, 4], caption="月度累计预算执行情况", unit=m.unit))
             parts.append(_figure(report, charts.monthly_execution(ev), "月度累计预算执行进度"))
         return join(*parts)
+    if node.method == "stated":  # a computed leaf the input does not let the rule compute: its stated score
+        why = (ev.params.execution.self_score_reason or "输入未给出计分规则所需的数据").rstrip("。；")
+        return para(f"{head}总分 {fmt_points(node.max)} 分，按自评得分计 {fmt_points(node.score)} 分（{why}，规则无法重算）。")
     if s := node.standard:  # computed from the budget (the formula with its result) or as printed
         formula, source, value = f"{s.indicator} = {s.formula}", s.source, s.value
         if value is None:

@@ -272,6 +272,13 @@ class _Context:
                                   expected=f"budget.by_kind（基本支出/项目支出）、budget.funds 或 key_projects 中有「{rule.part}」，"
                                            "且其预算不为 0")
                 return self._result(node, path, NodeKind.METRIC, node.points, ZERO, method=method)
+            stated = self.params.execution.self_score
+            if evaluation.rate is None and stated is not None:
+                # the form does not hold what the rule needs: the stated score counts (audit NOT_RECOMPUTABLE)
+                if stated > node.points:
+                    self.problems.add(("execution", "self_score"), f"「{node.name}」的自评得分超过该项分值",
+                                      expected=f"≤ {node.points}", found=stated)
+                return self._result(node, path, NodeKind.METRIC, node.points, stated, method=methods.STATED)
             if evaluation.rate is None:
                 how = {"monthly_mean": "按各月末累计执行率的平均计分", "schedule": "按各月对序时进度的完成程度计分",
                        "stated": "按财政部门核定的年度评价执行率计分"}.get(rule.strategy, "按全年支出 ÷ 预算计分")
