@@ -315,8 +315,10 @@ def self_scores(ctx: Context) -> Iterator[Finding]:
     """A self-assessed score that differs from the rules', and qualitative scores outside their tier."""
     for node in ctx.scorecard.walk():
         if node.rule_score is not None and node.rule_score != node.score:
+            why = node.indicator.self_score_reason if node.indicator is not None else None
             yield Finding("warning", "SELF_SCORE_DIFFERS",
-                          f"「{node.name}」自评 {fmt_points(node.score)} 分，按计分规则应为 {fmt_points(node.rule_score)} 分。",
+                          f"「{node.name}」自评 {fmt_points(node.score)} 分，按计分规则应为 {fmt_points(node.rule_score)} 分"
+                          + (f"（自评说明：{why}）" if why else "") + "。",
                           node.name)
         leaf = node.management
         if leaf is not None:

@@ -535,8 +535,8 @@ class _Reader:
         """A rate printed rounded ("82.81%", computed from a numerator and denominator the form does not print)
         whose rule score differs from the stated one: when a rate within the printed figure's rounding (± half
         a unit of its last printed decimal, never more) gives exactly the stated score under the same rule, the
-        stated score is what the form prints — the nearest such rate is read, and ``reconstructed`` says so,
-        as :meth:`_printed_rate` does for the execution rate. Otherwise the difference stays (SCORE_MISMATCH)."""
+        stated score is consistent with what the form prints: it counts (``self_score``), its reason says so, and
+        the actual keeps the digits printed. Otherwise the difference stays (SCORE_MISMATCH)."""
         m = _PRINTED_RATE.fullmatch(unicodedata.normalize("NFKC", ind["actual"]).strip())
         if m is None or self.rule_score in (None, score):
             return
@@ -546,10 +546,13 @@ class _Reader:
         candidates = sorted((rate + k * step for k in range(-5, 6)), key=lambda v: (abs(v - rate), v))
         for value in candidates:
             if abs(value - rate) <= half and self._rule_score({**ind, "actual": f"{value}{unit}"}) == score:
-                self.notes.append(f"「{ind['name']}」表上实际完成值 {m.group(0)} 为舍入后的数（舍入区间 "
-                                  f"{rate - half}{unit}～{rate + half}{unit}），与表上得分 {score} 分相符；"
-                                  f"按区间内与得分相符的 {value}{unit} 计分")
-                ind["actual"] = f"{value}{unit}"
+                # the digits stay as printed; the form's score counts, and why is said beside it (the audit's
+                # SELF_SCORE_DIFFERS then shows both scores): no rate the form does not print is invented
+                ind["self_score"] = score
+                ind["self_score_reason"] = (
+                    f"表上实际完成值 {m.group(0)} 为舍入后的数（舍入区间 {rate - half}{unit}～{rate + half}{unit}），"
+                    f"区间内的实际值（如 {value}{unit}）得表上得分 {score} 分；按印出的 {m.group(0)} 计为 "
+                    f"{self.rule_score} 分，差额在舍入之内，按表上得分计")
                 return
 
     def _rule_score(self, ind: dict) -> Decimal | None:
