@@ -645,3 +645,22 @@ def test_two_forms_of_one_project_in_one_intake_the_second_is_refused_naming_the
     text = receipt.text()
     assert str(second.path) in text and "已读取 1 份（其中有审核发现" in text and "拒收 1 份" in text
     assert receipt.exit_code == 1
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".docx"])
+def test_a_form_that_unpacks_beyond_the_limits_is_refused_before_it_is_read(tmp_path: Path, suffix: str,
+                                                                             monkeypatch) -> None:
+    """The intake shares the workbooks' limits on what an archive declares unpacked (one check, in
+    perflib.workbooks.sheets): a part beyond MAX_PART_BYTES is refused in one line naming it."""
+    import zipfile
+
+    import perflib.workbooks.sheets as sheets
+
+    monkeypatch.setattr(sheets, "MAX_PART_BYTES", 1000)
+    path = tmp_path / "demo-water" / f"form{suffix}"
+    path.parent.mkdir()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/sharedStrings.xml" if suffix == ".xlsx" else "word/document.xml", "0" * 5000)
+    entry = read_form(path, framework=MOF)
+    assert entry.status == "refused" and "解压后过大（疑为压缩炸弹）" in entry.refusal.reason
+    assert "5,000 字节" in entry.refusal.reason

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError
-from ..workbooks.sheets import MAX_CELLS, MAX_FILE_BYTES, MAX_PART_BYTES, MAX_ROWS, MAX_UNPACKED_BYTES
+from ..workbooks.sheets import MAX_CELLS, MAX_FILE_BYTES, MAX_ROWS, unpacked_within_limits
 
 #: The kinds of file intake reads (a folder is searched for these)
 WORKBOOKS = (".xlsx", ".xlsm", ".xls", ".ods")
@@ -78,14 +78,7 @@ def _within_limits(path: Path) -> None:
         except (zipfile.BadZipFile, OSError):
             raise InputError(path, "(文件)", "文件已损坏或不是所示的格式（不是有效的压缩包）",
                              expected=f"{path.suffix} 文件") from None
-        for part in parts:
-            if part.file_size > MAX_PART_BYTES:
-                raise InputError(path, f"(文件内 {part.filename})", "解压后过大（疑为压缩炸弹）",
-                                 expected=f"不超过 {MAX_PART_BYTES:,} 字节", found=f"{part.file_size:,} 字节")
-        unpacked = sum(part.file_size for part in parts)
-        if unpacked > MAX_UNPACKED_BYTES:
-            raise InputError(path, "(文件)", "解压后过大（疑为压缩炸弹）", expected=f"不超过 {MAX_UNPACKED_BYTES:,} 字节",
-                             found=f"{unpacked:,} 字节")
+        unpacked_within_limits(path, parts)
 
 
 def _bounded(path: Path, name: str, height: int, width: int, cells: int) -> int:

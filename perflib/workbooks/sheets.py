@@ -122,6 +122,19 @@ def open_filled(path: Path):  # an openpyxl Workbook
         raise InputErrors([InputError(path, "(文件)", f"不是可读取的 Excel 工作簿（.xlsx）：{why}")]) from None
 
 
+def unpacked_within_limits(path: Path, parts: list[zipfile.ZipInfo]) -> None:
+    """Refuse an archive (.xlsx, .ods, .docx) whose parts declare more unpacked than :data:`MAX_PART_BYTES`
+    each or :data:`MAX_UNPACKED_BYTES` in all (a zip never yields more than it declares)."""
+    for part in parts:
+        if part.file_size > MAX_PART_BYTES:
+            raise InputError(path, f"(文件内 {part.filename})", "解压后过大（疑为压缩炸弹）",
+                             expected=f"不超过 {MAX_PART_BYTES:,} 字节", found=f"{part.file_size:,} 字节")
+    unpacked = sum(part.file_size for part in parts)
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise InputError(path, "(文件)", "解压后过大（疑为压缩炸弹）", expected=f"不超过 {MAX_UNPACKED_BYTES:,} 字节",
+                         found=f"{unpacked:,} 字节")
+
+
 def _within_limits(path: Path) -> None:
     """Refuse a workbook beyond :data:`MAX_FILE_BYTES` … :data:`MAX_CELLS` before openpyxl reads it: the file
     is a regular file of bounded size; the sizes its parts declare unpacked are bounded (a zip never yields
@@ -140,15 +153,7 @@ def _within_limits(path: Path) -> None:
     except (zipfile.BadZipFile, OSError):
         return  # not a zip: openpyxl's error says so
     with archive:
-        parts = archive.infolist()
-        for part in parts:
-            if part.file_size > MAX_PART_BYTES:
-                raise InputError(path, f"(文件内 {part.filename})", "解压后过大（疑为压缩炸弹）",
-                                 expected=f"不超过 {MAX_PART_BYTES:,} 字节", found=f"{part.file_size:,} 字节")
-        unpacked = sum(part.file_size for part in parts)
-        if unpacked > MAX_UNPACKED_BYTES:
-            raise InputError(path, "(文件)", "解压后过大（疑为压缩炸弹）", expected=f"不超过 {MAX_UNPACKED_BYTES:,} 字节",
-                             found=f"{unpacked:,} 字节")
+        unpacked_within_limits(path, archive.infolist())
         cells = 0
         for name, part in _sheet_parts(archive).items():
             cells = _count(archive, part, path, name, cells)
