@@ -38,8 +38,9 @@ def test_generator_writes_n_varied_forms(generated, tmp_path: Path):
     assert any(info["mutations"] for info in manifest.values())
     for rel, info in manifest.items():
         assert rel.startswith(info["kind"] + "/")
-        ws = load_workbook(folder / rel, read_only=True).active
-        title = next(ws.iter_rows(max_row=1, values_only=True))[0]
+        wb = load_workbook(folder / rel, read_only=True)  # read-only keeps the file open until closed
+        title = next(wb.active.iter_rows(max_row=1, values_only=True))[0]
+        wb.close()
         assert f"{info['year']} 年度" in title
     # the same seed gives the same forms: found in the cache, or written again alike
     assert forms.generate(N, SEED, folder=folder) == folder
