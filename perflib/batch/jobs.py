@@ -165,8 +165,41 @@ class _Page:
         return f"{self.folder}/{document_name(fmt, self.month)}"
 
 
+class _ReportPage(_Page):
+    """A self-evaluation report's files: report.html, report.ipynb and its documents, in its folder."""
+
+    stem: ClassVar[str] = "report"
+    month: ClassVar[int] = 0
+
+    @property
+    def page(self) -> str:
+        return f"{self.folder}/report.html"
+
+    def formats(self, asked: tuple[str, ...]) -> tuple[str, ...]:
+        """The documents besides the page this job writes, of those asked for."""
+        return tuple(f for f in asked if f != "html" and f in FORMATS)
+
+
+def _evaluated(path: Path, earlier: list[Path], ev: Evaluations, strict: bool):
+    """A report's evaluation (``strict``: refusing its form's defects), its framework checked to lie where inputs
+    may, and the evaluations of its earlier years by their paths — an earlier year that does not validate is
+    left out of the trend, as the report says."""
+    _inside(path, ev)
+    main = ev.evaluation(path, strict=strict)
+    if main.framework.path:
+        _inside(Path(main.framework.path), ev)
+    results = {ev.relative(path): main}
+    for before in earlier:
+        try:
+            _inside(before, ev)
+            results[ev.relative(before)] = ev.evaluation(before)
+        except PerflibError:
+            pass
+    return main, results
+
+
 @dataclass(frozen=True)
-class ReportJob(_Page):
+class ReportJob(_ReportPage):
     """The year-end self-evaluation report of one department-year."""
 
     code: str
@@ -186,22 +219,6 @@ class ReportJob(_Page):
         """Where its files go, relative to the outputs folder."""
         return f"{self.code}/{self.year}"
 
-    @property
-    def stem(self) -> str:
-        return "report"
-
-    @property
-    def page(self) -> str:
-        return f"{self.folder}/report.html"
-
-    @property
-    def month(self) -> int:
-        return 0
-
-    def formats(self, asked: tuple[str, ...]) -> tuple[str, ...]:
-        """The documents besides the page this job writes, of those asked for."""
-        return tuple(f for f in asked if f != "html" and f in FORMATS)
-
     def inputs(self, ev: Evaluations) -> list[Path]:
         """The files its report reads: its year file and the department's earlier years, the frameworks."""
         earlier = [p for p in sorted(self.path.parent.glob("*.yaml")) if p.stem.isdigit() and int(p.stem) <= self.year]
@@ -214,23 +231,13 @@ class ReportJob(_Page):
         """Evaluate the year (``strict``: refusing its form's defects) and the department's earlier years (an
         earlier year that does not validate is left out of the trend, as the report says)."""
         _folder_is_a_code(self.path)
-        _inside(self.path, ev)
-        main = ev.evaluation(self.path, strict=strict)
-        if main.framework.path:
-            _inside(Path(main.framework.path), ev)
-        results = {ev.relative(self.path): main}
-        for earlier in discover(ev.params_dir, departments=[self.code]):
-            if int(earlier.stem) < self.year:
-                try:
-                    _inside(earlier, ev)
-                    results[ev.relative(earlier)] = ev.evaluation(earlier)
-                except PerflibError:
-                    pass
+        earlier = [p for p in discover(ev.params_dir, departments=[self.code]) if int(p.stem) < self.year]
+        main, results = _evaluated(self.path, earlier, ev, strict)
         return Checked(main.to_dict(), main.title, Handover(ev.relative(self.path), results))
 
 
 @dataclass(frozen=True)
-class ProjectJob(_Page):
+class ProjectJob(_ReportPage):
     """The self-evaluation report of one project (项目支出绩效自评) of a department-year; ``renders`` False:
     evaluated only, for the index, the summary and the rollups (``perflib run`` without ``--projects``)."""
 
@@ -243,7 +250,6 @@ class ProjectJob(_Page):
     kind: ClassVar[Kind] = Kind.PROJECT
     template_name: ClassVar[str] = REPORT_TEMPLATE
     what: ClassVar[str] = "项目报告"
-    month: ClassVar[int] = 0
 
     @classmethod
     def of(cls, path: Path, *, renders: bool = True) -> ProjectJob:
@@ -258,17 +264,6 @@ class ProjectJob(_Page):
     @property
     def folder(self) -> str:
         return f"{self.code}/{self.year}/projects/{self.project}"
-
-    @property
-    def stem(self) -> str:
-        return "report"
-
-    @property
-    def page(self) -> str:
-        return f"{self.folder}/report.html"
-
-    def formats(self, asked: tuple[str, ...]) -> tuple[str, ...]:
-        return tuple(f for f in asked if f != "html" and f in FORMATS)
 
     def _earlier(self, ev: Evaluations) -> list[Path]:
         """The same project's files of earlier years (same key), for the report's trend: looked up in its
@@ -285,17 +280,7 @@ class ProjectJob(_Page):
         """Evaluate the project (as a year file's report is: the same refusals) and its earlier years."""
         _folder_is_a_code(self.path, self.path.parents[2])
         _named_by_a_key(self.path)
-        _inside(self.path, ev)
-        main = ev.evaluation(self.path, strict=strict)
-        if main.framework.path:
-            _inside(Path(main.framework.path), ev)
-        results = {ev.relative(self.path): main}
-        for earlier in self._earlier(ev):
-            try:
-                _inside(earlier, ev)
-                results[ev.relative(earlier)] = ev.evaluation(earlier)
-            except PerflibError:
-                pass
+        main, results = _evaluated(self.path, self._earlier(ev), ev, strict)
         return Checked({**main.to_dict(), "project_key": self.project}, main.title,
                        Handover(ev.relative(self.path), results))
 
