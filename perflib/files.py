@@ -40,6 +40,19 @@ def write_atomic(path: Path, data: str | bytes, *, durable: bool = True) -> None
         raise WriteError(f"{path}: 写入失败（{exc.strerror or exc}），原文件未改动") from exc
 
 
+def regular_file_within(path: Path, limit: int, *, too_large: str = "文件过大") -> None:
+    """Refuse, with an :class:`InputError` naming the file, what is not a regular file of at most ``limit``
+    bytes (a folder, pipe or device; a file that does not exist) — before a reader opens it by its path."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise InputError(path, "(文件)", "文件不存在") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError(path, "(文件)", "不是普通文件（目录、管道或设备），不予读取")
+    if info.st_size > limit:
+        raise InputError(path, "(文件)", too_large, expected=f"不超过 {limit:,} 字节", found=f"{info.st_size:,} 字节")
+
+
 def read_limited(path: str | Path, limit: int) -> bytes:
     """The bytes of the regular file at ``path``, of at most ``limit`` bytes; an :class:`InputError` naming
     the file otherwise — a folder, a pipe or a device (a link to ``/dev/zero``, say), a file too large, one

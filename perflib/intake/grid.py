@@ -10,12 +10,12 @@ bounded whatever the file claims.
 
 from __future__ import annotations
 
-import stat
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError
+from ..files import regular_file_within
 from ..workbooks.sheets import MAX_CELLS, MAX_FILE_BYTES, MAX_ROWS, unpacked_within_limits
 
 #: The kinds of file intake reads (a folder is searched for these)
@@ -63,14 +63,7 @@ def read_grids(path: Path) -> list[Grid]:
 
 
 def _within_limits(path: Path) -> None:
-    try:
-        info = path.stat()
-    except FileNotFoundError:
-        raise InputError(path, "(文件)", "文件不存在") from None
-    if not stat.S_ISREG(info.st_mode):
-        raise InputError(path, "(文件)", "不是普通文件（目录、管道或设备），不予读取")
-    if info.st_size > MAX_FILE_BYTES:
-        raise InputError(path, "(文件)", "文件过大", expected=f"不超过 {MAX_FILE_BYTES:,} 字节", found=f"{info.st_size:,} 字节")
+    regular_file_within(path, MAX_FILE_BYTES)
     if path.suffix.lower() in (".xlsx", ".xlsm", ".ods", ".docx"):
         try:
             with zipfile.ZipFile(path) as archive:

@@ -10,7 +10,6 @@ as YAML, numbers as the digits they are.
 
 from __future__ import annotations
 
-import stat
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from pydantic import ValidationError
 
 from ..errors import InputError, InputErrors, format_field
+from ..files import regular_file_within
 from ..inputs.validation import input_errors
 from ..numbers import AmbiguousNumber, number_text
 from ..present.xlsx import AMOUNT_FORMAT, HEADER_FILL, PERCENT_FORMAT, TEXT_FORMAT, THIN
@@ -139,15 +139,7 @@ def _within_limits(path: Path) -> None:
     """Refuse a workbook beyond :data:`MAX_FILE_BYTES` … :data:`MAX_CELLS` before openpyxl reads it: the file
     is a regular file of bounded size; the sizes its parts declare unpacked are bounded (a zip never yields
     more than it declares); each sheet is streamed, never loaded, to count its rows and cells."""
-    try:
-        info = path.stat()
-    except FileNotFoundError:
-        raise InputError(path, "(文件)", "文件不存在") from None
-    if not stat.S_ISREG(info.st_mode):
-        raise InputError(path, "(文件)", "不是普通文件（目录、管道或设备），不予读取")
-    if info.st_size > MAX_FILE_BYTES:
-        raise InputError(path, "(文件)", "工作簿过大", expected=f"不超过 {MAX_FILE_BYTES:,} 字节",
-                         found=f"{info.st_size:,} 字节")
+    regular_file_within(path, MAX_FILE_BYTES, too_large="工作簿过大")
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError):
