@@ -76,3 +76,19 @@ from hypothesis import settings  # noqa: E402
 settings.register_profile("default", derandomize=True)
 settings.register_profile("explore", derandomize=False, max_examples=5000)
 settings.load_profile("default")
+
+
+def processes() -> dict[int, tuple[int, bytes]]:
+    """Every process on the machine, by pid: its parent's pid and its command line (from /proc; a process
+    that ends while read is left out)."""
+    found: dict[int, tuple[int, bytes]] = {}
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            cmd = (proc / "cmdline").read_bytes().replace(b"\0", b" ")
+            ppid = int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        found[int(proc.name)] = (ppid, cmd)
+    return found

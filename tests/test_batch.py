@@ -18,7 +18,7 @@ from perflib.batch import RunOptions, outputs_lock, run
 from perflib.cli import main
 from perflib.errors import RunError
 
-from .conftest import EXAMPLE, FRAMEWORKS
+from .conftest import EXAMPLE, FRAMEWORKS, processes
 
 BEHAVIOUR = '''
 import os, time
@@ -238,18 +238,8 @@ def test_workers_that_cannot_start_fail_every_report_cleanly(tmp_path: Path, mon
 
 def _orphan_kernels() -> set[int]:
     """perflib kernels whose parent has gone (re-parented to init or a sub-reaper), by pid."""
-    found = set()
-    for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit():
-            continue
-        try:
-            cmd = (proc / "cmdline").read_bytes().replace(b"\0", b" ")
-            ppid = int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
-        except (OSError, ValueError, IndexError):
-            continue
-        if b"ipykernel_launcher" in cmd and b"perflib-" in cmd and ppid == 1:
-            found.add(int(proc.name))
-    return found
+    return {pid for pid, (ppid, cmd) in processes().items()
+            if b"ipykernel_launcher" in cmd and b"perflib-" in cmd and ppid == 1}
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")

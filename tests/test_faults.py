@@ -17,6 +17,7 @@ from perflib import files
 from perflib.batch import RunOptions, run
 from perflib.errors import RunError
 
+from .conftest import processes
 from .test_batch import make_params, make_template
 
 FAULTS = '''
@@ -204,16 +205,7 @@ def test_a_cache_that_claims_what_is_not_there_is_not_trusted(tmp_path: Path, sp
 def _batch_processes(root: Path) -> set[int]:
     """Workers and kernels of a batch writing under ``root`` (their command lines name it, or a kernel's
     parent is such a worker)."""
-    found: dict[int, tuple[int, bytes]] = {}
-    for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit():
-            continue
-        try:
-            cmd = (proc / "cmdline").read_bytes().replace(b"\0", b" ")
-            ppid = int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
-        except (OSError, ValueError, IndexError):
-            continue
-        found[int(proc.name)] = (ppid, cmd)
+    found = processes()
     workers = {pid for pid, (_, cmd) in found.items() if str(root).encode() in cmd}
     return workers | {pid for pid, (ppid, cmd) in found.items() if ppid in workers and b"ipykernel" in cmd}
 

@@ -18,7 +18,7 @@ from perflib.cli import main
 from perflib.present import report
 from perflib.present.word import report_docx
 
-from .conftest import EXAMPLE, FRAMEWORKS, dump
+from .conftest import EXAMPLE, FRAMEWORKS
 
 
 @pytest.fixture(scope="module")
@@ -250,26 +250,10 @@ def test_the_batch_writes_the_monitoring_report_as_word_too(snapshot: Path, tmp_
 
 def _mof(example_data: dict, params_root: Path) -> Path:
     """The worked example's indicators under the MOF project framework (its weights made to fit), as a
-    project's form in its place, ``<code>/projects/<year>/<key>.yaml``."""
-    from perflib.inputs.params import project_file
+    project's form in its place, ``<code>/projects/<year>/<key>.yaml`` (tests/test_projects.py makes it)."""
+    from .test_projects import project_data, write_project
 
-    data = example_data
-    data["framework"] = "mof-project-self-evaluation"
-    data["management"], data["stated"] = [], {}
-    data["project"] = {"name": "应急通信保障项目", "implementer": "区应急指挥中心"}
-    groups = {"产出": 50, "效益": 30, "满意度": 10}
-    for top, share in groups.items():
-        group = [i for i in data["indicators"] if i["category"].startswith(top)]
-        for ind in group:
-            ind["weight"] = 1
-        group[0]["weight"] = share - (len(group) - 1)
-        for ind in group:
-            if "self_score" in ind:
-                ind["self_score"] = ind["weight"]
-    path = project_file(params_root, "baiyun-emergency", 2023, data["project"]["name"])
-    path.parent.mkdir(parents=True)
-    path.write_text(dump(data), encoding="utf-8")
-    return path
+    return write_project(params_root, project_data(example_data))
 
 
 def test_the_form_takes_the_layout_its_framework_gives(example_data: dict, params_root: Path) -> None:
