@@ -17,7 +17,6 @@ evaluation.
 
 from __future__ import annotations
 
-import glob
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,7 +28,7 @@ from ..engine.handover import Handover
 from ..errors import InputError, InputErrors, PerflibError
 from ..evaluation import Evaluation, evaluate
 from ..inputs.locate import DATA, FRAMEWORKS_DIR, MONITOR_TEMPLATE, OVERVIEW_TEMPLATE, REPORT_TEMPLATE
-from ..inputs.params import YEAR_FILE, discover, discover_projects, project_key, project_place
+from ..inputs.params import YEAR_FILE, discover, discover_projects, earlier_projects, project_key, project_place
 from ..inputs.schema import CODE_PATTERN
 from .documents import FORMATS, MONITOR_FORMATS, document_name
 from .fingerprint import inputs_digest
@@ -53,13 +52,6 @@ def _folder_is_a_code(path: Path, folder: Path | None = None) -> None:
     if not re.fullmatch(CODE_PATTERN, folder.name) or len(folder.name) > 64:
         raise InputErrors([InputError(folder, "(目录名)", "目录名不是有效的部门代码", expected="小写字母、数字和连字符，"
                                       "与文件中的 department.code 相同", found=folder.name)])
-
-
-def earlier_projects(path: Path, year: int) -> list[Path]:
-    """The files of the same project (same key) in the years before ``year``, by year, beside ``path``
-    (``<code>/projects/<year>/<key>.yaml``)."""
-    return sorted(p for p in path.parents[1].glob(f"*/{glob.escape(path.name)}")
-                  if YEAR_FILE.match(p.parent.name) and int(p.parent.name) < year)
 
 
 def _named_by_a_key(path: Path) -> None:
@@ -399,7 +391,6 @@ def job_for(path: Path) -> ReportJob | ProjectJob | MonitorJob:
     """The page a params file is rendered as: a year file ``<code>/<year>.yaml``'s report, a project's
     ``<code>/projects/<year>/<key>.yaml``'s report, a snapshot ``<code>/<year>-<MM>.yaml``'s monitoring
     report; a :class:`PerflibError` for any other name."""
-    from ..inputs.params import YEAR_FILE
     from ..monitoring.snapshot import SNAPSHOT_FILE
 
     path = Path(path)

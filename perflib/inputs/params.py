@@ -9,6 +9,7 @@ location says must be what the file says: the year, the department's code, and w
 
 from __future__ import annotations
 
+import glob
 import re
 from pathlib import Path
 
@@ -85,6 +86,13 @@ def project_place(path: str | Path) -> tuple[str, int] | None:
     if len(path.parents) < 3 or path.parent.parent.name != PROJECTS_DIR or not YEAR_FILE.match(path.parent.name):
         return None
     return path.parents[2].name, int(path.parent.name)
+
+
+def earlier_projects(path: Path, year: int) -> list[Path]:
+    """The files of the same project (same key) in the years before ``year``, by year, beside ``path``
+    (``<code>/projects/<year>/<key>.yaml``)."""
+    return sorted(p for p in path.parents[1].glob(f"*/{glob.escape(path.name)}")
+                  if YEAR_FILE.match(p.parent.name) and int(p.parent.name) < year)
 
 
 def _check_code(params: ParamsFile, folder: str, problems: Problems) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..errors import LEVEL_NAMES, Finding, Level, PerflibError
 from ..evaluation import Evaluation, evaluate
-from ..inputs.params import discover, discover_projects, project_file, project_place, year_file
+from ..inputs.params import discover, earlier_projects, project_file, year_file
 from ..numbers import exact, fmt_percent, fmt_points, quantize
 from ..scoring.budget import DEFAULT_SCHEDULE
 from ..scoring.tree import NodeResult
@@ -71,11 +71,9 @@ def load(params_dir: str | Path, department: str, year: int, project: str = "") 
         raise PerflibError(f"{path}: 找不到该{'项目' if project else '部门年度'}的输入文件")
     ev = evaluate(path)
     history = []
-    earlier_files = ([p for p in discover_projects(params_dir, departments=[department]) if p.stem == path.stem]
-                     if project else discover(params_dir, departments=[department]))
+    earlier_files = (earlier_projects(path, year) if project else
+                     [p for p in discover(params_dir, departments=[department]) if int(p.stem) < year])
     for earlier in earlier_files:
-        if (project_place(earlier)[1] if project else int(earlier.stem)) >= year:
-            continue  # (one notebook, one project: listing the department's project forms is cheap)
         try:
             history.append(evaluate(earlier))
         except PerflibError as exc:
