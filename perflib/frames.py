@@ -56,6 +56,10 @@ LABELS = {
     "projects": "项目数", "invalid": "未通过校验", "mean_total": "平均分", "min_total": "最低分",
     "variant": "口径", "source": "出处", "applicable": "是否适用", "difference": "差额（分）",
     "grade_differs": "等级是否不同", "ambiguous": "等级存疑", "note": "说明",
+    "rank": "排序", "risk": "风险分", "kind_name": "疑点类别", "row": "表中行次", "issue": "疑点",
+    "evidence": "需提供的佐证材料", "points": "涉及分值", "flips_grade": "可能改变等级", "stated_total": "自评总分",
+    "verifiable_share": "可核验得分占比（%）", "judged_share": "评判得分占比（%）", "unverifiable_share": "无据得分占比（%）",
+    "unverifiable_points": "无据得分", "queries": "疑点数", "margin": "距等级下限（分）",
 }
 
 #: The grades of the bundled frameworks, lowest first: ``grade`` is a category in this order.
@@ -64,7 +68,9 @@ GRADES = ("差", "中", "良", "优")
 #: Amounts, rates and scores: float64, NaN where empty.
 FLOATS = ("completion", "ratio", "weight", "score", "rule_score", "self_score", "max", "lost", "rate", "initial",
           "adjusted", "spent", "execution_rate", "adjustment_rate", "cumulative", "cumulative_rate", "even", "total",
-          "evaluation_rate", "budget_initial", "budget_adjusted", "budget_spent", "change", "mean_total", "min_total", "difference")
+          "evaluation_rate", "budget_initial", "budget_adjusted", "budget_spent", "change", "mean_total", "min_total", "difference",
+          "risk", "points", "stated_total", "verifiable_share", "judged_share", "unverifiable_share",
+          "unverifiable_points", "margin")
 
 #: The dtype of every non-text column perflib returns, in whichever frame it appears; text keeps pandas'
 #: string type. ``grade``: an ordered category, see :func:`grade_dtype`.
@@ -72,8 +78,8 @@ COLUMN_TYPES: dict[str, str] = {
     **dict.fromkeys(FLOATS, "float64"),
     "year": "int64", "no": "int64", "level": "int64", "month": "int64",
     "errors": "Int64", "warnings": "Int64", "infos": "Int64",  # empty for a file that did not validate
-    "findings": "Int64", "projects": "int64", "invalid": "int64",
-    "met": "bool", "changed": "bool", "applicable": "bool", "grade_differs": "bool",
+    "findings": "Int64", "projects": "int64", "invalid": "int64", "rank": "int64", "queries": "int64",
+    "met": "bool", "changed": "bool", "applicable": "bool", "grade_differs": "bool", "flips_grade": "bool",
     "grade": "category",
 }
 

@@ -1,0 +1,143 @@
+"""A bureau's review of every form of some years: :func:`review` evaluates each department-year and project
+form, runs the checks of :mod:`perflib.review.checks` with last year's form and the year's monitoring beside
+it, scores the risk of each query and returns a :class:`Review` — the queries, one summary per form, and
+the forms that could not be read."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from ..errors import PerflibError
+from ..evaluation import Evaluation, evaluate
+from ..inputs.params import discover, discover_projects, earlier_projects, year_file
+from ..numbers import ZERO
+from ..portfolios import UNIT_FACTORS, selected_departments, selected_years
+from . import basis
+from .checks import CHECKS, Form
+from .midyear import snapshots_of
+from .query import Query, with_risk
+from .settings import KINDS, Settings, load_settings
+
+
+@dataclass(frozen=True)
+class FormReview:
+    """One form's place in the review: its scores, what its points rest on, its queries and their risk."""
+
+    ev: Evaluation
+    share: basis.Share
+    queries: tuple[Query, ...]
+    margin: Decimal | None  # points above the bottom of its grade band (None: the bottom grade)
+    last: Evaluation | None = None
+
+    @property
+    def risk(self) -> Decimal:
+        return sum((q.risk for q in self.queries), ZERO)
+
+    @property
+    def budget(self) -> Decimal:
+        """The adjusted budget in 万元 (the portfolio's unit)."""
+        return self.ev.metrics.adjusted / UNIT_FACTORS.get(self.ev.metrics.unit, Decimal(1))
+
+
+@dataclass(frozen=True)
+class Review:
+    """The review of ``years``: every form (department-years, then their projects), every query by risk."""
+
+    params_dir: Path
+    years: tuple[int, ...]
+    settings: Settings
+    forms: tuple[FormReview, ...]
+    failed: dict[Path, str] = field(default_factory=dict)
+
+    @property
+    def queries(self) -> list[Query]:
+        """Every query, the highest risk first (then by department, year and project, as listed)."""
+        everything = [q for f in self.forms for q in f.queries]
+        return sorted(everything, key=lambda q: -q.risk)
+
+    def share(self) -> basis.Share:
+        """The portfolio's points by what they rest on (every form's added up)."""
+        return basis.Share(*(sum((getattr(f.share, k) for f in self.forms), ZERO) for k in ("number", "judged", "none")))
+
+    def __repr__(self) -> str:
+        return (f"<Review {'、'.join(map(str, self.years))} 年：{len(self.forms)} 份自评表，{len(self.queries)} 个疑点"
+                + (f"，{len(self.failed)} 份无法读取" if self.failed else "") + ">")
+
+    def queries_frame(self):
+        from .frames import queries_frame
+
+        return queries_frame(self)
+
+    def review_frame(self):
+        from .frames import review_frame
+
+        return review_frame(self)
+
+
+def review(params_dir: str | Path = "params", years: int | Iterable[int] | None = None,
+           departments: str | Iterable[str] | None = None, *, projects: bool = True,
+           settings: Settings | None = None) -> Review:
+    """Review every form of ``years`` (None: the latest year with a department's form) under ``params_dir``.
+
+    Raise PerflibError when the folder is not one or holds no form of those years; a form that cannot be read
+    is listed in ``failed`` with why and the review goes on."""
+    params_dir = Path(params_dir)
+    settings = settings or load_settings(params_dir)
+    chosen_codes = selected_departments(departments)
+    chosen = selected_years(years)
+    if chosen is None:
+        every = discover(params_dir, departments=chosen_codes)
+        if not every:
+            raise PerflibError(f"{params_dir}: 没有找到任何部门的自评输入（<部门代码>/<年度>.yaml）")
+        chosen = [max(int(p.stem) for p in every)]
+    paths = discover(params_dir, departments=chosen_codes, years=chosen)
+    if projects:
+        paths += discover_projects(params_dir, departments=chosen_codes, years=chosen)
+    if not paths:
+        raise PerflibError(f"{params_dir}: 没有 {'、'.join(map(str, chosen))} 年度的自评输入")
+    cache: dict[Path, Evaluation | str] = {}
+    forms, failed = [], {}
+    for path in paths:
+        ev = _evaluated(path, cache)
+        if isinstance(ev, str):
+            failed[path] = ev
+            continue
+        last = _last(path, ev, params_dir, cache)
+        midyear, unread = ((), {}) if ev.project else snapshots_of(path, ev.params)
+        failed.update(unread)
+        forms.append(review_form(ev, settings, last=last, midyear=midyear))
+    return Review(params_dir, tuple(chosen), settings, tuple(forms), failed)
+
+
+def review_form(ev: Evaluation, settings: Settings, *, last: Evaluation | None = None, midyear=()) -> FormReview:
+    """One form's review: its leaves' basis, every check's queries with their risk."""
+    leaves = tuple(basis.leaves(ev, settings))
+    form = Form(ev, settings, last, tuple(midyear), leaves)
+    band = ev.framework.band(ev.grade)
+    margin = ev.total - band[0] if band is not None and band[0] > 0 else None
+    queries = tuple(with_risk(q, settings, margin) for kind in KINDS for q in CHECKS[kind](form))
+    return FormReview(ev, basis.share(list(leaves)), queries, margin, last)
+
+
+def _evaluated(path: Path, cache: dict[Path, Evaluation | str]) -> Evaluation | str:
+    if path not in cache:
+        try:
+            cache[path] = evaluate(path)
+        except PerflibError as exc:
+            lines = str(exc).splitlines()
+            cache[path] = lines[0] + (f"（另有 {len(lines) - 1} 处）" if len(lines) > 1 else "")
+    return cache[path]
+
+
+def _last(path: Path, ev: Evaluation, params_dir: Path, cache) -> Evaluation | None:
+    """Last year's form of the same department (or the same project): the year before, when it was read."""
+    before = (earlier_projects(path, ev.year) if ev.project else
+              [p for p in [year_file(params_dir, ev.code, ev.year - 1)] if p.is_file()])
+    before = [p for p in before if p.stem == str(ev.year - 1) or p.parent.name == str(ev.year - 1)]
+    if not before:
+        return None
+    last = _evaluated(before[-1], cache)
+    return last if isinstance(last, Evaluation) else None
