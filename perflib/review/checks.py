@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from ..errors import Level
 from ..evaluation import Evaluation
-from ..numbers import HUNDRED, ZERO, fmt_number, fmt_percent, fmt_points
+from ..numbers import HUNDRED, ZERO, fmt_number, fmt_percent, fmt_points, quantize
 from ..scoring import methods
 from ..scoring.tree import NodeKind, NodeResult
 from . import basis
@@ -44,7 +44,7 @@ class Form:
               finding: str | None = None, severity: str | None = None) -> Query:
         ev = self.ev
         return Query(kind, ev.code, ev.department, ev.year, ev.project, row, issue,
-                     self.settings.evidence(kind, topic), max(points, ZERO), finding=finding, severity=severity,
+                     self.settings.evidence(kind, topic), quantize(max(points, ZERO), 2), finding=finding, severity=severity,
                      file=str(ev.path or ""))
 
     def node(self, name: str) -> NodeResult | None:
@@ -85,28 +85,37 @@ def unverifiable(form: Form) -> Iterator[Query]:
 
 
 def disagree(form: Form) -> Iterator[Query]:
-    """Two indicators of one subject — names sharing a stem of at least three characters that is not a generic
-    word — one an absolute figure missed, the other a ratio (%, ‰) met. At stake: the ratio's score."""
+    """A rate (a % or ‰ target, a name ending in 率, not a 满意度) met while an absolute figure of the same
+    subject is missed: the same subject when, the generic words of ``review.yaml`` and the final 率 taken off,
+    the absolute's name holds at least three characters and three quarters of the rate's name, in order
+    ("隐患整改率" and "完成隐患排查整改数"). At stake: the rate's score."""
+    generic = tuple(form.settings.generic_words)
     rows = [r for r in form.ev.scorecard.indicators if r.parts and r.method != methods.STATED]
-    ratios = [r for r in rows if all(p.target.unit in ("%", "‰") for p in r.parts) and r.met]
-    absolutes = [r for r in rows if all(p.target.unit not in ("%", "‰") for p in r.parts) and not r.met]
+    rates = [r for r in rows if r.met and r.name.endswith("率") and "满意" not in r.name
+             and all(p.target.unit in ("%", "‰") for p in r.parts)]
+    absolutes = [r for r in rows if not r.met and all(p.target.unit not in ("%", "‰") for p in r.parts)]
     for a in absolutes:
-        for r in ratios:
-            stem = _stem(a.name, r.name, tuple(form.settings.generic_words))
-            if stem:
+        for r in rates:
+            if _same_subject(r.name, a.name, generic):
                 yield form.query(
                     "disagree", r.name,
-                    f"「{a.name}」未完成（目标 {a.target_short}，实际 {a.actual_short}），而同为「{stem}」的"
-                    f"「{r.name}」达成（目标 {r.target_short}，实际 {r.actual_short}）并得 {fmt_points(r.score)} 分：两者口径须一致。",
-                    r.score)
+                    f"「{a.name}」未完成（目标 {a.target_short}，实际 {a.actual_short}），而同一事项的"
+                    f"「{r.name}」达成（目标 {r.target_short}，实际 {r.actual_short}）并得 {fmt_points(r.score)} 分："
+                    "两者口径须一致。", r.score)
 
 
-def _stem(a: str, b: str, generic: tuple[str, ...]) -> str | None:
-    match = difflib.SequenceMatcher(None, a, b, autojunk=False).find_longest_match(0, len(a), 0, len(b))
-    stem = a[match.a:match.a + match.size]
+def _core(name: str, generic: tuple[str, ...]) -> str:
     for word in generic:
-        stem = stem.replace(word, "")
-    return a[match.a:match.a + match.size] if len(stem) >= 3 else None
+        name = name.replace(word, "")
+    return name.removesuffix("率")
+
+
+def _same_subject(rate: str, absolute: str, generic: tuple[str, ...]) -> bool:
+    a, b = _core(rate, generic), _core(absolute, generic)
+    if not a or not b:
+        return False
+    matched = sum(m.size for m in difflib.SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks())
+    return matched >= 3 and matched * 4 >= len(a) * 3
 
 
 def results_ahead(form: Form) -> Iterator[Query]:
