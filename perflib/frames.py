@@ -60,6 +60,7 @@ LABELS = {
     "evidence": "需提供的佐证材料", "points": "涉及分值", "flips_grade": "可能改变等级", "stated_total": "自评总分",
     "verifiable_share": "可核验得分占比（%）", "judged_share": "评判得分占比（%）", "unverifiable_share": "无据得分占比（%）",
     "unverifiable_points": "无据得分", "queries": "疑点数", "margin": "距等级下限（分）",
+    "variants": "规则口径差异", "flip": "改变等级的最小单项变动", "forms": "涉及表数",
 }
 
 #: The grades of the bundled frameworks, lowest first: ``grade`` is a category in this order.
@@ -78,7 +79,7 @@ COLUMN_TYPES: dict[str, str] = {
     **dict.fromkeys(FLOATS, "float64"),
     "year": "int64", "no": "int64", "level": "int64", "month": "int64",
     "errors": "Int64", "warnings": "Int64", "infos": "Int64",  # empty for a file that did not validate
-    "findings": "Int64", "projects": "int64", "invalid": "int64", "rank": "int64", "queries": "int64",
+    "findings": "Int64", "projects": "int64", "invalid": "int64", "rank": "int64", "queries": "int64", "forms": "int64",
     "met": "bool", "changed": "bool", "applicable": "bool", "grade_differs": "bool", "flips_grade": "bool",
     "grade": "category",
 }

@@ -10,7 +10,10 @@ query is an audit finding), ``file``.
 ``total``, ``grade``, ``stated_total``, ``budget_adjusted`` and ``budget_spent`` (万元), ``execution_rate``
 (%), ``verifiable_share``, ``judged_share`` and ``unverifiable_share`` (% of the points scored),
 ``unverifiable_points``, ``queries``, ``risk`` (the sum of its queries'), ``flips_grade`` (some query could
-change its grade), ``margin`` (points above the bottom of its grade band), ``file``.
+change its grade), ``margin`` (points above the bottom of its grade band), ``variants`` (the rule variants under which its grade
+differs), ``flip`` (the smallest single-row change that flips its grade), ``file``; the highest risk first.
+
+``kinds_frame(review)`` — one row per kind of query; ``failed_frame(review)`` — the files not read, with why.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..frames import _frame, num, pct
+from ..numbers import ZERO
 from ..portfolios import UNIT_FACTORS
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -29,7 +33,10 @@ QUERY_COLUMNS = ["rank", "risk", "kind", "kind_name", "code", "department", "yea
                  "evidence", "points", "flips_grade", "finding_code", "severity", "file"]
 REVIEW_COLUMNS = ["code", "department", "year", "project", "framework", "total", "grade", "stated_total",
                   "budget_adjusted", "budget_spent", "execution_rate", "verifiable_share", "judged_share",
-                  "unverifiable_share", "unverifiable_points", "queries", "risk", "flips_grade", "margin", "file"]
+                  "unverifiable_share", "unverifiable_points", "queries", "risk", "flips_grade", "margin", "variants",
+                  "flip", "file"]
+KIND_COLUMNS = ["kind", "kind_name", "queries", "forms", "points", "risk", "evidence"]
+FAILED_COLUMNS = ["file", "error"]
 
 
 def queries_frame(review: Review) -> pd.DataFrame:
@@ -59,6 +66,32 @@ def review_frame(review: Review) -> pd.DataFrame:
             "unverifiable_share": pct(s.none / total) if total else None,
             "unverifiable_points": num(s.none), "queries": len(f.queries), "risk": num(f.risk),
             "flips_grade": any(q.flips_grade for q in f.queries), "margin": num(f.margin),
-            "file": str(ev.path or ""),
+            "variants": f.variants, "flip": f.flip, "file": str(ev.path or ""),
         })
-    return _frame(rows, REVIEW_COLUMNS)
+    frame = _frame(rows, REVIEW_COLUMNS)
+    return frame.sort_values(["risk", "code", "year"], ascending=[False, True, True], kind="stable",
+                             ignore_index=True)
+
+
+def kinds_frame(review: Review) -> pd.DataFrame:
+    """One row per kind of query (all of them, in perflib's order): how many, on how many forms, the points at
+    stake and the risk they add up to, and the evidence asked for."""
+    rows = []
+    for kind, spec in review.settings.kinds.items():
+        mine = [q for q in review.queries if q.kind == kind]
+        rows.append({"kind": kind, "kind_name": spec.name, "queries": len(mine),
+                     "forms": len({(q.file) for q in mine}), "points": num(sum((q.points for q in mine), ZERO)),
+                     "risk": num(sum((q.risk for q in mine), ZERO)), "evidence": spec.evidence})
+    return _frame(rows, KIND_COLUMNS)
+
+
+def failed_frame(review: Review) -> pd.DataFrame:
+    """The files the review could not read (a form, a monitoring snapshot), with why."""
+    return _frame([{"file": str(p), "error": e} for p, e in review.failed.items()], FAILED_COLUMNS)
+
+
+def sheets(review: Review) -> dict[str, pd.DataFrame]:
+    out = {"疑点清单": queries_frame(review), "各单位": review_frame(review), "疑点类别": kinds_frame(review)}
+    if review.failed:
+        out["未能读取"] = failed_frame(review)
+    return out

@@ -2,8 +2,11 @@
 
 The risk score orders a bureau's list — where to look first (docs/review.md, "风险分"):
 
-    risk = weight of the kind × (1 + points at stake) × (grade_flip_factor when the points at stake reach
-           the distance from the total to the bottom of its grade band, else 1)
+    risk = weight × (1 + points at stake) × (grade_flip_factor when the points at stake reach the distance
+           from the total to the bottom of its grade band, else 1)
+
+    weight = the kind's weight × (for an audit finding, or a finding recurring from last year: the code's
+             weight of ``finding_weights.codes``, else the level's: error 1.0, warning 0.6)
 
 rounded half-up to two decimals. "Points at stake" are the points that rest on what is queried: the score
 of an unverifiable row, the points a passing ratio earns while its absolute figure is missed, the part of
@@ -47,5 +50,5 @@ def with_risk(query: Query, settings: Settings, margin: Decimal | None) -> Query
     band (None: no lower band, the bottom grade)."""
     flips = margin is not None and query.points > ZERO and query.points >= margin
     factor = settings.thresholds.grade_flip_factor if flips else Decimal(1)
-    risk = settings.kinds[query.kind].weight * (1 + query.points) * factor
+    risk = settings.weight(query.kind, query.finding, query.severity) * (1 + query.points) * factor
     return replace(query, risk=quantize(risk, 2), flips_grade=flips)

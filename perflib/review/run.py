@@ -15,6 +15,7 @@ from ..evaluation import Evaluation, evaluate
 from ..inputs.params import discover, discover_projects, earlier_projects, year_file
 from ..numbers import ZERO
 from ..portfolios import UNIT_FACTORS, selected_departments, selected_years
+from ..scoring.variants import grade_flip, score_variants, variants_note
 from . import basis
 from .checks import CHECKS, Form
 from .midyear import snapshots_of
@@ -31,6 +32,8 @@ class FormReview:
     queries: tuple[Query, ...]
     margin: Decimal | None  # points above the bottom of its grade band (None: the bottom grade)
     last: Evaluation | None = None
+    variants: str = ""  # the rule variants under which its grade differs (scoring.variants.variants_note)
+    flip: str = ""  # the smallest single-row change that flips its grade (scoring.variants.grade_flip)
 
     @property
     def risk(self) -> Decimal:
@@ -76,6 +79,23 @@ class Review:
 
         return review_frame(self)
 
+    def kinds_frame(self):
+        from .frames import kinds_frame
+
+        return kinds_frame(self)
+
+    def failed_frame(self):
+        from .frames import failed_frame
+
+        return failed_frame(self)
+
+    def sheets(self) -> dict:
+        """The review's tables by their sheet in 疑点清单.xlsx (and sections of the review page): Chinese
+        sheet name → DataFrame with English columns."""
+        from .frames import sheets
+
+        return sheets(self)
+
 
 def review(params_dir: str | Path = "params", years: int | Iterable[int] | None = None,
            departments: str | Iterable[str] | None = None, *, projects: bool = True,
@@ -119,7 +139,9 @@ def review_form(ev: Evaluation, settings: Settings, *, last: Evaluation | None =
     band = ev.framework.band(ev.grade)
     margin = ev.total - band[0] if band is not None and band[0] > 0 else None
     queries = tuple(with_risk(q, settings, margin) for kind in KINDS for q in CHECKS[kind](form))
-    return FormReview(ev, basis.share(list(leaves)), queries, margin, last)
+    flip = grade_flip(ev)
+    return FormReview(ev, basis.share(list(leaves)), queries, margin, last,
+                      variants=variants_note(score_variants(ev)), flip=flip.text() if flip else "")
 
 
 def _evaluated(path: Path, cache: dict[Path, Evaluation | str]) -> Evaluation | str:

@@ -45,12 +45,31 @@ class Thresholds(_Model):
     grade_flip_factor: Annotated[Decimal, Field(ge=1, le=10)] = Decimal(2)
 
 
+class FindingWeights(_Model):
+    error: Annotated[Decimal, Field(ge=0, le=10)] = Decimal(1)
+    warning: Annotated[Decimal, Field(ge=0, le=10)] = Decimal("0.6")
+    codes: dict[str, Annotated[Decimal, Field(ge=0, le=10)]] = {}
+
+    def of(self, code: str | None, severity: str | None) -> Decimal:
+        if code is None:
+            return Decimal(1)
+        if code in self.codes:
+            return self.codes[code]
+        return self.error if severity == "error" else self.warning
+
+
 class Settings(_Model):
     thresholds: Thresholds = Thresholds()
     stock_phrases: Annotated[list[Text], Field(max_length=500)] = []
     generic_words: Annotated[list[Text], Field(max_length=500)] = []  # not a stem of their own (同类指标)
     kinds: dict[str, Kind]
     finding_evidence: dict[str, Text] = {}
+    finding_weights: FindingWeights = FindingWeights()
+
+    def weight(self, kind: str, code: str | None = None, severity: str | None = None) -> Decimal:
+        """A query's weight in the risk score: its kind's, times its audit code's (or level's) when it is a
+        finding or a recurring one."""
+        return self.kinds[kind].weight * self.finding_weights.of(code, severity)
 
     def evidence(self, kind: str, topic: str | None = None) -> str:
         if kind == "finding" and topic in self.finding_evidence:
