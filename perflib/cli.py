@@ -383,6 +383,30 @@ def cmd_intake(args: argparse.Namespace) -> int:
     return receipt.exit_code
 
 
+@command("review")
+def cmd_review(args: argparse.Namespace) -> int:
+    from .batch.review_files import write_review
+    from .review import review
+
+    rv = review(args.params, args.year, args.department, projects=not args.no_projects)
+    written = write_review(rv, args.out)
+    queries = rv.queries
+    share = rv.share()
+    lines = [f"{'、'.join(map(str, rv.years))} 年度复核：{len(rv.forms)} 份自评表，疑点 {len(queries)} 个"
+             f"（可能改变等级 {sum(q.flips_grade for q in queries)} 个）；有可重算数字支撑的得分占 {fmt_percent(share.share)}。"]
+    if queries:
+        lines += ["", f"风险最高的 {min(len(queries), args.top)} 个疑点："]
+        for i, q in enumerate(queries[:args.top], 1):
+            who = q.department + (f"／{q.project}" if q.project else "") + f" {q.year}"
+            lines.append(f"  {i:>2}. [{q.risk}] {who}｜{rv.settings.kinds[q.kind].name}｜{q.row}：{q.issue}")
+    if rv.failed:
+        lines += ["", f"未能读取 {len(rv.failed)} 个文件："]
+        lines += [f"  {p}: {e}" for p, e in rv.failed.items()]
+    lines += ["", "已写出：" + "、".join(str(p) for p in written)]
+    print("\n".join(lines))
+    return 1 if rv.failed else 0
+
+
 # ---------------------------------------------------------------------- parser
 
 
@@ -473,6 +497,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--overwrite", action="store_true", help="覆盖内容不同的已有输入文件")
     FRAMEWORKS.add_to(p)
 
+    p = sub.add_parser("review", help="复核：列出各部门自评表的疑点（按风险排序）、可核验得分占比，写出疑点清单.xlsx 和 review-<年度>.html")
+    p.add_argument("--params", default="params", help="输入目录（默认 params）")
+    p.add_argument("--year", type=int, action="append", help="年度（可多次给出；默认最近一年）")
+    p.add_argument("--department", action="append", help="只复核这些部门（部门代码，可多次给出）")
+    p.add_argument("--out", default="outputs", help="输出目录（默认 outputs，与 perflib run 的索引同在）")
+    p.add_argument("--no-projects", action="store_true", help="不含项目支出绩效自评表")
+    p.add_argument("--top", type=int, default=10, help="屏幕上列出的疑点个数（默认 10；完整清单见疑点清单.xlsx）")
     p = sub.add_parser("demo-data", help="生成演示用的合成部门年度数据")
     p.add_argument("out_dir", metavar="OUT_DIR")
     p.add_argument("--seed", type=int, default=2024, help="随机种子（默认 2024）")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -10,8 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import LEVEL_NAMES
+from ..files import write_atomic
 from ..numbers import fmt_number
-from ..present.html import join, para, table, tag
+from ..present.html import HTML, join, para, table, tag
 from ..present.page import page
 from .documents import FORMATS, document_name
 from .failures import Failure
@@ -114,6 +116,38 @@ class IndexInfo:
     generated: str = ""
     seconds: float = 0.0
     monitor_overviews: list[tuple[int, int, str]] = field(default_factory=list)  # (year, month, href)
+    review_pages: list[tuple[int, str]] = field(default_factory=list)  # (year, href): perflib review's pages
+
+
+#: what ``perflib review`` replaces in an index written before its pages were: the links to them
+REVIEW_LINKS = re.compile(r"<!--pf-review-->.*?<!--/pf-review-->", re.S)
+REVIEW_PAGE = re.compile(r"^review-(\d{4})\.html$")
+
+
+def review_pages(out: Path) -> list[tuple[int, str]]:
+    """The review pages (``review-<year>.html``) in ``out``, by year: (year, href)."""
+    found = [(int(m[1]), p.name) for p in out.glob("review-*.html") if (m := REVIEW_PAGE.match(p.name))]
+    return sorted(found)
+
+
+def review_links(pages: Sequence[tuple[int, str]]) -> str:
+    """The index's paragraph of links to the review pages, between markers :func:`refresh_review_links` finds."""
+    inner = (str(para("复核疑点清单：", *(join(tag("a", f"{y} 年度", href=href), "　") for y, href in pages),
+                      cls="pf-noindent")) if pages else "")
+    return f"<!--pf-review-->{inner}<!--/pf-review-->"
+
+
+def refresh_review_links(out: Path) -> bool:
+    """Link the review pages now in ``out`` from its index.html (written by an earlier batch); False when there is
+    no index or it has no place for them (an index of an older perflib: the next batch writes one)."""
+    index = out / "index.html"
+    if not index.is_file():
+        return False
+    text = index.read_text(encoding="utf-8")
+    if not REVIEW_LINKS.search(text):
+        return False
+    write_atomic(index, REVIEW_LINKS.sub(lambda _: review_links(review_pages(out)), text, count=1))
+    return True
 
 
 def index_html(entries: Sequence[Entry], info: IndexInfo) -> str:
@@ -155,6 +189,7 @@ def index_html(entries: Sequence[Entry], info: IndexInfo) -> str:
                 item = join(item, "（本次渲染失败：", e.error or "", "）")
             links.append(join(item, "　"))
         body.append(para("年度总览：", *links, cls="pf-noindent"))
+    body.append(HTML(review_links(info.review_pages)))
     body.append(table(["部门", "代码", "年度", "总分", "等级", "审核发现", "状态", "报告"], rows, numeric=[2, 3],
                       row_classes=classes, cls="pf-index"))
     monitors = sorted((e for e in entries if e.kind is Kind.MONITOR),

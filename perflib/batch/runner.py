@@ -42,7 +42,7 @@ from .fingerprint import code_digest, inputs_digest, sha
 from .jobs import Evaluations, Job, Kind, MonitorJob, OverviewJob, ProjectJob, ReportJob
 from .lock import outputs_lock, remove_leftovers
 from .options import Progress, RunOptions
-from .outputs import Entry, IndexInfo, Status, index_html, manifest, read_json
+from .outputs import Entry, IndexInfo, Status, index_html, manifest, read_json, review_pages
 from .summary import projects_csv, summary_csv
 from .tasks import RenderResult, RenderTask
 
@@ -478,7 +478,7 @@ def write_outputs(entries: list[Entry], opts: RunOptions, started_at: str, secon
     """manifest.json, summary.csv (and .xlsx), the monitoring overviews and index.html."""
     out = opts.outputs_dir
     finished = _now()
-    info = IndexInfo(generated=finished.replace("T", " "), seconds=seconds)
+    info = IndexInfo(generated=finished.replace("T", " "), seconds=seconds, review_pages=review_pages(out))
     reports = [e for e in entries if e.kind is Kind.REPORT]
     engine = str(opts.engine) + (f", dask {opts.scheduler}" if opts.scheduler else "")
     write_atomic(out / "manifest.json", manifest(entries, started=started_at, finished=finished, seconds=seconds,
