@@ -100,7 +100,7 @@ class Review:
 def review(params_dir: str | Path = "params", years: int | Iterable[int] | None = None,
            departments: str | Iterable[str] | None = None, *, projects: bool = True,
            settings: Settings | None = None) -> Review:
-    """Review every form of ``years`` (None: the latest year with a department's form) under ``params_dir``.
+    """Review every form of ``years`` (None: the latest year with a form) under ``params_dir``.
 
     Raise PerflibError when the folder is not one or holds no form of those years; a form that cannot be read
     is listed in ``failed`` with why and the review goes on."""
@@ -108,11 +108,14 @@ def review(params_dir: str | Path = "params", years: int | Iterable[int] | None 
     settings = settings or load_settings(params_dir)
     chosen_codes = selected_departments(departments)
     chosen = selected_years(years)
-    if chosen is None:
-        every = discover(params_dir, departments=chosen_codes)
-        if not every:
-            raise PerflibError(f"{params_dir}: 没有找到任何部门的自评输入（<部门代码>/<年度>.yaml）")
-        chosen = [max(int(p.stem) for p in every)]
+    if chosen is None:  # the latest year with a form, the department's own or a project's
+        years_found = [int(p.stem) for p in discover(params_dir, departments=chosen_codes)]
+        if projects:
+            years_found += [int(p.parent.name) for p in discover_projects(params_dir, departments=chosen_codes)]
+        if not years_found:
+            raise PerflibError(f"{params_dir}: 没有找到任何自评输入（<部门代码>/<年度>.yaml 或 "
+                               "<部门代码>/projects/<年度>/<项目>.yaml）")
+        chosen = [max(years_found)]
     paths = discover(params_dir, departments=chosen_codes, years=chosen)
     if projects:
         paths += discover_projects(params_dir, departments=chosen_codes, years=chosen)
