@@ -182,3 +182,26 @@ def test_cli_refuses_a_year_without_forms(tmp_path, capsys):
     assert main(["review", "--params", str(root), "--year", "2019", "--out", str(tmp_path / "o")]) == 2
     assert "2019" in capsys.readouterr().err
     assert not (tmp_path / "o").exists()
+
+
+def test_a_handed_in_form_whose_score_rests_on_words(tmp_path):
+    """A project form as departments fill it in, read by the intake: the row whose actual is "基本完成" counts at
+    the form's 9.5 points (method stated); the review asks for its evidence and leaves it out of the verifiable
+    share."""
+    from perflib.intake import intake
+
+    from .intake_forms import project_form, save_xlsx
+    from .test_intake import MOF, _indicators
+
+    form = project_form(indicators=_indicators(检查井清掏数量=(
+        "产出指标", "数量指标", "检查井清掏数量", "≥3000座", "基本完成", 10, 9.5, "")))
+    path = save_xlsx(form, tmp_path / "收件" / "water-bureau" / "排水项目.xlsx")
+    intake([path], framework=MOF, out=tmp_path / "params")
+    rv = review(tmp_path / "params", 2022)
+    (fr,) = rv.forms
+    (q,) = [q for q in rv.queries if q.kind == "unverifiable"]
+    assert (q.row, q.points, q.project) == ("检查井清掏数量", D("9.50"), "城区排水管网清淤维护")
+    assert "基本完成" in q.issue or "无法与年度指标值" in q.issue
+    assert "佐证" in q.evidence
+    assert fr.share.none == D("9.5") and fr.share.total == fr.ev.total
+    assert not [q for q in rv.queries if q.finding == "NOT_RECOMPUTABLE"]  # one query for one row, not two

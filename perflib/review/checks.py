@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
-from ..errors import Level
+from ..errors import Level, TargetError
 from ..evaluation import Evaluation
 from ..numbers import HUNDRED, ZERO, fmt_number, fmt_percent, fmt_points, quantize
 from ..scoring import methods
+from ..scoring.targets import parse
 from ..scoring.tree import NodeKind, NodeResult
 from . import basis
 from .midyear import Midyear
@@ -38,7 +39,7 @@ class Form:
     settings: Settings
     last: Evaluation | None = None
     midyear: tuple[Midyear, ...] = ()
-    leaves: tuple[basis.Leaf, ...] = field(default=())
+    leaves: tuple[basis.Leaf, ...] = ()
 
     def query(self, kind: str, row: str, issue: str, points: Decimal, *, topic: str | None = None,
               finding: str | None = None, severity: str | None = None) -> Query:
@@ -203,9 +204,6 @@ def target_changed(form: Form) -> Iterator[Query]:
 
 
 def _same_target(a: str, b: str) -> bool:
-    from ..errors import TargetError
-    from ..scoring.targets import parse
-
     try:
         pa, pb = parse(a), parse(b)
     except TargetError:
