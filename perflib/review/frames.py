@@ -1,4 +1,4 @@
-"""The review as pandas DataFrames (columns documented in docs/review.md; Chinese names in
+"""The review (a :class:`perflib.review.Review`, which these build its frames for) as pandas DataFrames (columns documented in docs/review.md; Chinese names in
 :data:`perflib.frames.LABELS`).
 
 ``queries_frame(review)`` — one row per query, the highest risk first: ``rank``, ``risk``, ``kind`` and its
@@ -18,7 +18,7 @@ differs), ``flip`` (the smallest single-row change that flips its grade), ``file
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..frames import _frame, num, pct
 from ..numbers import ZERO
@@ -26,8 +26,6 @@ from ..portfolios import UNIT_FACTORS
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
-
-    from .run import Review
 
 QUERY_COLUMNS = ["rank", "risk", "kind", "kind_name", "code", "department", "year", "project", "row", "issue",
                  "evidence", "points", "flips_grade", "finding_code", "severity", "file"]
@@ -39,7 +37,7 @@ KIND_COLUMNS = ["kind", "kind_name", "queries", "forms", "points", "risk", "evid
 FAILED_COLUMNS = ["file", "error"]
 
 
-def queries_frame(review: Review) -> pd.DataFrame:
+def queries_frame(review: Any) -> pd.DataFrame:
     kinds = review.settings.kinds
     rows = [{
         "rank": i, "risk": num(q.risk), "kind": q.kind, "kind_name": kinds[q.kind].name, "code": q.code,
@@ -50,7 +48,7 @@ def queries_frame(review: Review) -> pd.DataFrame:
     return _frame(rows, QUERY_COLUMNS)
 
 
-def review_frame(review: Review) -> pd.DataFrame:
+def review_frame(review: Any) -> pd.DataFrame:
     rows = []
     for f in review.forms:
         ev, s, m = f.ev, f.share, f.ev.metrics
@@ -73,7 +71,7 @@ def review_frame(review: Review) -> pd.DataFrame:
                              ignore_index=True)
 
 
-def kinds_frame(review: Review) -> pd.DataFrame:
+def kinds_frame(review: Any) -> pd.DataFrame:
     """One row per kind of query (all of them, in perflib's order): how many, on how many forms, the points at
     stake and the risk they add up to, and the evidence asked for."""
     rows = []
@@ -85,12 +83,12 @@ def kinds_frame(review: Review) -> pd.DataFrame:
     return _frame(rows, KIND_COLUMNS)
 
 
-def failed_frame(review: Review) -> pd.DataFrame:
+def failed_frame(review: Any) -> pd.DataFrame:
     """The files the review could not read (a form, a monitoring snapshot), with why."""
     return _frame([{"file": str(p), "error": e} for p, e in review.failed.items()], FAILED_COLUMNS)
 
 
-def sheets(review: Review) -> dict[str, pd.DataFrame]:
+def sheets(review: Any) -> dict[str, pd.DataFrame]:
     out = {"疑点清单": queries_frame(review), "各单位": review_frame(review), "疑点类别": kinds_frame(review)}
     if review.failed:
         out["未能读取"] = failed_frame(review)
