@@ -60,6 +60,7 @@ LABELS = {
     "evidence": "需提供的佐证材料", "points": "涉及分值", "flips_grade": "可能改变等级", "stated_total": "自评总分",
     "verifiable_share": "可核验得分占比（%）", "judged_share": "评判得分占比（%）", "unverifiable_share": "无据得分占比（%）",
     "unverifiable_points": "无据得分", "queries": "疑点数", "margin": "距等级下限（分）",
+    "probability": "入样概率（%）", "reason": "抽取理由",
 }
 
 #: The grades of the bundled frameworks, lowest first: ``grade`` is a category in this order.
@@ -70,7 +71,7 @@ FLOATS = ("completion", "ratio", "weight", "score", "rule_score", "self_score", 
           "adjusted", "spent", "execution_rate", "adjustment_rate", "cumulative", "cumulative_rate", "even", "total",
           "evaluation_rate", "budget_initial", "budget_adjusted", "budget_spent", "change", "mean_total", "min_total", "difference",
           "risk", "points", "stated_total", "verifiable_share", "judged_share", "unverifiable_share",
-          "unverifiable_points", "margin")
+          "unverifiable_points", "margin", "probability")
 
 #: The dtype of every non-text column perflib returns, in whichever frame it appears; text keeps pandas'
 #: string type. ``grade``: an ordered category, see :func:`grade_dtype`.

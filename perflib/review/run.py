@@ -76,6 +76,12 @@ class Review:
 
         return review_frame(self)
 
+    def sample(self, n: int, *, seed: int, by: str = "risk", scope: str = "all"):
+        """``n`` forms picked for re-evaluation (抽评), reproducibly: :func:`perflib.review.sample.sample_review`."""
+        from .sample import sample_review
+
+        return sample_review(self, n, seed=seed, by=by, scope=scope)
+
 
 def review(params_dir: str | Path = "params", years: int | Iterable[int] | None = None,
            departments: str | Iterable[str] | None = None, *, projects: bool = True,
