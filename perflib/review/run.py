@@ -76,6 +76,12 @@ class Review:
 
         return review_frame(self)
 
+    def rectification_frame(self):
+        """The rectification list (整改清单): :func:`perflib.review.rectify.rectification`."""
+        from .rectify import rectification
+
+        return rectification(self)
+
     def sample(self, n: int, *, seed: int, by: str = "risk", scope: str = "all"):
         """``n`` forms picked for re-evaluation (抽评), reproducibly: :func:`perflib.review.sample.sample_review`."""
         from .sample import sample_review

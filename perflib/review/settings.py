@@ -43,6 +43,7 @@ class Thresholds(_Model):
     results_ahead: Annotated[Decimal, Field(ge=0, le=100)] = Decimal(5)  # percentage points
     unspent: Annotated[Decimal, Field(ge=0, le=100)] = Decimal(20)  # % of the adjusted budget
     grade_flip_factor: Annotated[Decimal, Field(ge=1, le=10)] = Decimal(2)
+    same_words: Annotated[int, Field(ge=2, le=50)] = 6  # 整改清单: characters in a row that make a mention
 
 
 class Settings(_Model):
@@ -51,6 +52,7 @@ class Settings(_Model):
     generic_words: Annotated[list[Text], Field(max_length=500)] = []  # not a stem of their own (同类指标)
     kinds: dict[str, Kind]
     finding_evidence: dict[str, Text] = {}
+    topic_words: dict[str, Annotated[list[Text], Field(max_length=100)]] = {}  # 整改清单: a topic's words
 
     def evidence(self, kind: str, topic: str | None = None) -> str:
         if kind == "finding" and topic in self.finding_evidence:
