@@ -25,7 +25,7 @@ def __getattr__(name: str):  # the analyst's tables: perflib.portfolio pulls in 
 
         return getattr(portfolios, name)
     if name == "sample":  # 抽评: perflib.review.sample
-        from .review.sample import sample
+        from .review.run import sample
 
         return sample
     raise AttributeError(f"module 'perflib' has no attribute {name!r}")

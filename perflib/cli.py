@@ -388,7 +388,7 @@ def cmd_intake(args: argparse.Namespace) -> int:
 
 @command("sample")
 def cmd_sample(args: argparse.Namespace) -> int:
-    from .review.sample import sample
+    from .review.run import sample
 
     scope = "projects" if args.projects else "departments" if args.departments_only else "all"
     frame = sample(args.params, args.n, seed=args.seed, year=args.year, by=args.by, scope=scope)

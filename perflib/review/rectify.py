@@ -26,7 +26,7 @@ import difflib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..errors import Level
 from ..frames import _frame
@@ -36,7 +36,6 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
     from ..evaluation import Evaluation
-    from .run import Review
 
 RECTIFICATION_COLUMNS = ["code", "department", "year", "project", "last_year", "source", "problem", "finding_code",
                          "row", "topic", "this_year_says", "said_in", "recurs", "status", "file"]
@@ -122,7 +121,7 @@ def rectification_rows(ev: Evaluation, last: Evaluation, settings: Settings) -> 
                "recurs": recurs, "status": status, "file": str(ev.path or "")}
 
 
-def rectification(review: Review) -> pd.DataFrame:
+def rectification(review: Any) -> pd.DataFrame:  # a perflib.review.run.Review (which imports this)
     """The rectification list of ``review``: one row per last-year problem of each form that has last year's
     (forms by department code, year and project name; columns in docs/review.md, "整改清单")."""
     forms = sorted((f for f in review.forms if f.last is not None),

@@ -124,6 +124,16 @@ def review(params_dir: str | Path = "params", years: int | Iterable[int] | None 
     return Review(params_dir, tuple(chosen), settings, tuple(forms), failed)
 
 
+def sample(params_dir: str | Path = "params", n: int = 0, *, seed: int, year: int | None = None, by: str = "risk",
+           scope: str = "all"):
+    """Review the forms of ``year`` under ``params_dir`` (None: the latest year) and pick ``n`` of them for
+    re-evaluation (抽评, ``perflib sample``): :func:`perflib.review.sample.sample_review`."""
+    from .sample import sample_review
+
+    return sample_review(review(params_dir, year, projects=scope != "departments"), n, seed=seed, by=by,
+                         scope=scope)
+
+
 def review_form(ev: Evaluation, settings: Settings, *, last: Evaluation | None = None, midyear=()) -> FormReview:
     """One form's review: its leaves' basis, every check's queries with their risk."""
     leaves = tuple(basis.leaves(ev, settings))

@@ -23,8 +23,7 @@ from collections import Counter
 from collections.abc import Sequence
 from decimal import Decimal
 from fractions import Fraction
-from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..errors import PerflibError
 from ..frames import _frame, num, pct
@@ -33,9 +32,9 @@ from ..numbers import ZERO, fmt_number, fmt_percent, fmt_points
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-    from .run import FormReview, Review
-
-    Pick = tuple[FormReview, Decimal | None, str]  # a form, its inclusion probability (None: not meaningful), why
+#: a form (a perflib.review.run.FormReview), its inclusion probability (None: not meaningful), why it was picked;
+#: the review and its forms are typed Any here, as run (which defines them) imports this module
+Pick = tuple[Any, Decimal | None, str]
 
 METHODS = ("risk", "amount", "random")
 #: which forms a sample is drawn from: all, the department-years' own, the projects'
@@ -49,17 +48,7 @@ START_STEPS = 10**9
 TOP_KINDS = 3
 
 
-def sample(params_dir: str | Path = "params", n: int = 0, *, seed: int, year: int | None = None, by: str = "risk",
-           scope: str = "all") -> pd.DataFrame:
-    """Review the forms of ``year`` under ``params_dir`` (None: the latest year) and pick ``n`` of them:
-    :func:`sample_review` (``perflib sample``)."""
-    from .run import review
-
-    return sample_review(review(params_dir, year, projects=scope != "departments"), n, seed=seed, by=by,
-                         scope=scope)
-
-
-def population(review: Review, scope: str = "all") -> list[FormReview]:
+def population(review: Any, scope: str = "all") -> list[Any]:
     """The forms of ``review`` in ``scope``, in their stable order (code, year, project name)."""
     if scope not in SCOPES:
         raise PerflibError(f"抽评范围应为 {'、'.join(SCOPES)} 之一，实际为 {scope!r}")
@@ -68,7 +57,7 @@ def population(review: Review, scope: str = "all") -> list[FormReview]:
     return sorted(forms, key=lambda f: (f.ev.code, f.ev.year, f.ev.project or ""))
 
 
-def sample_review(review: Review, n: int, *, seed: int, by: str = "risk", scope: str = "all") -> pd.DataFrame:
+def sample_review(review: Any, n: int, *, seed: int, by: str = "risk", scope: str = "all") -> pd.DataFrame:
     """``n`` forms of ``review`` picked by ``by`` (risk, amount or random) with ``seed``: one row per pick in
     the order picked (columns in docs/review.md, "抽评"; ``frame.attrs["note"]`` says how the sample was
     drawn, and that every form was taken when ``n`` is not below their number).
@@ -101,7 +90,7 @@ def sample_review(review: Review, n: int, *, seed: int, by: str = "risk", scope:
 _METHOD_NAMES = {"risk": "风险分从高到低", "amount": "预算金额成比例概率（系统抽样）", "random": "简单随机抽样"}
 
 
-def _row(rank: int, f: FormReview, probability: Decimal | None, reason: str) -> dict:
+def _row(rank: int, f: Any, probability: Decimal | None, reason: str) -> dict:
     ev, s = f.ev, f.share
     return {"rank": rank, "code": ev.code, "department": ev.department, "year": ev.year,
             "project": ev.project or "", "budget_adjusted": num(f.budget), "risk": num(f.risk),
@@ -109,13 +98,13 @@ def _row(rank: int, f: FormReview, probability: Decimal | None, reason: str) -> 
             "probability": pct(probability), "reason": reason, "file": str(ev.path or "")}
 
 
-def _shuffled(forms: Sequence[FormReview], rng: random.Random) -> list[FormReview]:
+def _shuffled(forms: Sequence[Any], rng: random.Random) -> list[Any]:
     order = list(forms)
     rng.shuffle(order)
     return order
 
 
-def _by_risk(forms: list[FormReview], n: int, rng: random.Random, seed: int, review: Review) -> list[Pick]:
+def _by_risk(forms: list[Any], n: int, rng: random.Random, seed: int, review: Any) -> list[Pick]:
     position = {id(f): i for i, f in enumerate(_shuffled(forms, rng))}
     ranked = sorted(forms, key=lambda f: (-f.risk, position[id(f)]))
     equal = Counter(f.risk for f in forms)
@@ -135,13 +124,13 @@ def _by_risk(forms: list[FormReview], n: int, rng: random.Random, seed: int, rev
     return out
 
 
-def _at_random(forms: list[FormReview], n: int, rng: random.Random, seed: int, review: Review) -> list[Pick]:
+def _at_random(forms: list[Any], n: int, rng: random.Random, seed: int, review: Any) -> list[Pick]:
     k = min(n, len(forms))
     probability = Decimal(k) / Decimal(len(forms))
     return [(f, probability, f"随机抽取，种子 {seed}。") for f in rng.sample(forms, k)]
 
 
-def _by_amount(forms: list[FormReview], n: int, rng: random.Random, seed: int, review: Review) -> list[Pick]:
+def _by_amount(forms: list[Any], n: int, rng: random.Random, seed: int, review: Any) -> list[Pick]:
     if n >= len(forms):
         return [(f, Decimal(1), f"预算 {fmt_number(f.budget)} 万元；抽样数不少于总数，全部入选（概率 100.00%）。")
                 for f in forms]
