@@ -14,8 +14,9 @@ import perflib
 from perflib.cli import main
 from perflib.demo import generate
 from perflib.errors import PerflibError
+from perflib.frames import LABELS
 from perflib.review import load_settings, review
-from perflib.review.sample import sample_review
+from perflib.review.sample import SAMPLE_COLUMNS, sample_review
 
 from .test_demo import FRAMEWORKS
 
@@ -55,6 +56,13 @@ def test_same_seed_same_picks(demo_review, by: str) -> None:
     again = demo_review.sample(6, seed=7, by=by)
     assert len(first) == 6 and _picks(first) == _picks(again)
     assert list(first.reason) == list(again.reason) and first["rank"].tolist() == list(range(1, 7))
+
+
+def test_columns_labelled_and_typed(demo_review) -> None:
+    frame = sample_review(demo_review, 3, seed=1, by="amount")
+    assert list(frame.columns) == SAMPLE_COLUMNS and all(c in LABELS for c in frame.columns)
+    assert {c: str(frame[c].dtype) for c in ("rank", "year", "queries", "probability", "budget_adjusted")} == {
+        "rank": "int64", "year": "int64", "queries": "int64", "probability": "float64", "budget_adjusted": "float64"}
 
 
 def test_different_seed_different_random_picks(demo_review) -> None:
