@@ -37,6 +37,7 @@ if TYPE_CHECKING:  # pragma: no cover
 Pick = tuple[Any, Decimal | None, str]
 
 METHODS = ("risk", "amount", "random")
+METHOD_NAMES = {"risk": "风险分从高到低", "amount": "预算金额成比例概率（系统抽样）", "random": "简单随机抽样"}
 #: which forms a sample is drawn from: all, the department-years' own, the projects'
 SCOPES = ("all", "departments", "projects")
 SCOPE_NAMES = {"all": "自评表", "departments": "部门整体自评表", "projects": "项目自评表"}
@@ -49,12 +50,12 @@ TOP_KINDS = 3
 
 
 def population(review: Any, scope: str = "all") -> list[Any]:
-    """The forms of ``review`` in ``scope``, in their stable order (code, year, project name)."""
+    """The forms of ``review`` in ``scope``, in their stable order (code, year, project name, file)."""
     if scope not in SCOPES:
         raise PerflibError(f"抽评范围应为 {'、'.join(SCOPES)} 之一，实际为 {scope!r}")
     forms = [f for f in review.forms
              if scope == "all" or (scope == "projects") == (f.ev.project is not None)]
-    return sorted(forms, key=lambda f: (f.ev.code, f.ev.year, f.ev.project or ""))
+    return sorted(forms, key=lambda f: (f.ev.code, f.ev.year, f.ev.project or "", str(f.ev.path or "")))
 
 
 def sample_review(review: Any, n: int, *, seed: int, by: str = "risk", scope: str = "all") -> pd.DataFrame:
@@ -75,7 +76,7 @@ def sample_review(review: Any, n: int, *, seed: int, by: str = "risk", scope: st
         raise PerflibError(f"{review.params_dir}: {years} 年度没有可抽取的{SCOPE_NAMES[scope]}")
     rng = random.Random(seed)
     picks = {"risk": _by_risk, "amount": _by_amount, "random": _at_random}[by](forms, n, rng, seed, review)
-    note = (f"从 {years} 年度 {len(forms)} 份{SCOPE_NAMES[scope]}中按{_METHOD_NAMES[by]}抽取 "
+    note = (f"从 {years} 年度 {len(forms)} 份{SCOPE_NAMES[scope]}中按{METHOD_NAMES[by]}抽取 "
             f"{len(picks)} 份（种子 {seed}）")
     if n >= len(forms):
         note += f"；抽样数 {n} 不少于总数 {len(forms)}，全部入选"
@@ -85,9 +86,6 @@ def sample_review(review: Any, n: int, *, seed: int, by: str = "risk", scope: st
                    SAMPLE_COLUMNS)
     frame.attrs.update(note=note + "。", method=by, seed=seed, n=n, scope=scope, population=len(forms))
     return frame
-
-
-_METHOD_NAMES = {"risk": "风险分从高到低", "amount": "预算金额成比例概率（系统抽样）", "random": "简单随机抽样"}
 
 
 def _row(rank: int, f: Any, probability: Decimal | None, reason: str) -> dict:
