@@ -24,6 +24,10 @@ def __getattr__(name: str):  # the analyst's tables: perflib.portfolio pulls in 
         from . import portfolios
 
         return getattr(portfolios, name)
+    if name == "sample":  # 抽评: perflib.review.sample
+        from .review.run import sample
+
+        return sample
     raise AttributeError(f"module 'perflib' has no attribute {name!r}")
 
 __all__ = [
@@ -40,5 +44,6 @@ __all__ = [
     "portfolio_indicators",
     "project_rollup",
     "projects_frame",
+    "sample",
     "__version__",
 ]

@@ -436,6 +436,7 @@ def narrative_consistency(ctx: Context) -> Iterator[Finding]:
     texts = {
         "年度工作任务": narrative.tasks, "主要成效": narrative.achievements, "存在问题": narrative.problems,
         "部门整体支出情况": narrative.budget_overview, "绩效管理情况": narrative.performance_management,
+        "上年问题整改情况": narrative.rectification,
     }
     for r in ctx.scorecard.indicators:
         if r.qualitative:

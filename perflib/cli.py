@@ -405,6 +405,44 @@ def cmd_review(args: argparse.Namespace) -> int:
     lines += ["", "已写出：" + "、".join(str(p) for p in written)]
     print("\n".join(lines))
     return 1 if rv.failed else 0
+# ---------------------------------------------------------------------- sample
+
+
+@command("sample")
+def cmd_sample(args: argparse.Namespace) -> int:
+    from .review.run import sample
+
+    scope = "projects" if args.projects else "departments" if args.departments_only else "all"
+    frame = sample(args.params, args.n, seed=args.seed, year=args.year, by=args.by, scope=scope)
+    if args.json:
+        out = {"note": frame.attrs["note"], **{k: frame.attrs[k] for k in ("method", "seed", "n", "scope", "population")},
+               "picks": json.loads(frame.to_json(orient="records", force_ascii=False))}
+        print(json.dumps(out, ensure_ascii=False, indent=2))
+        return 0
+    print(render_sample(frame))
+    return 0
+
+
+def render_sample(frame) -> str:  # a DataFrame of perflib.review.sample
+    """The table of ``perflib sample``: one line per pick, its reason under it."""
+    from .text import display_width
+
+    def right(text: str, width: int) -> str:
+        return " " * max(width - int(display_width(text)), 1) + text
+
+    def figure(value: object, suffix: str = "") -> str:
+        return "—" if value is None or value != value else f"{value:,.2f}{suffix}"
+
+    out = [frame.attrs["note"], "",
+           pad("序号", 6) + pad("部门", 28) + pad("年度", 6) + pad("项目", 30) + right("预算（万元）", 14)
+           + right("风险分", 10) + right("疑点", 6) + right("可核验占比", 12) + right("入样概率", 10)]
+    for r in frame.itertuples(index=False):
+        out.append(pad(str(r.rank), 6) + pad(r.department, 28) + pad(str(r.year), 6)
+                   + pad(r.project or "（部门整体）", 30) + right(figure(r.budget_adjusted), 14)
+                   + right(figure(r.risk), 10) + right(str(r.queries), 6) + right(figure(r.verifiable_share, "%"), 12)
+                   + right(figure(r.probability, "%"), 10))
+        out.append(f"      {r.reason}")
+    return "\n".join(out)
 
 
 # ---------------------------------------------------------------------- parser
@@ -504,6 +542,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="outputs", help="输出目录（默认 outputs，与 perflib run 的索引同在）")
     p.add_argument("--no-projects", action="store_true", help="不含项目支出绩效自评表")
     p.add_argument("--top", type=int, default=10, help="屏幕上列出的疑点个数（默认 10；完整清单见疑点清单.xlsx）")
+    p = sub.add_parser("sample", help="抽评：按风险分、预算金额或随机抽取一年的自评表，可重现，并说明每份为何入选")
+    p.add_argument("--year", type=int, required=True, metavar="YEAR", help="年度")
+    p.add_argument("--n", type=int, required=True, metavar="N", help="抽取份数（正整数；多于总数时全部入选）")
+    p.add_argument("--seed", type=int, required=True, metavar="S", help="随机种子（同样的输入和种子，抽中同样的表）")
+    p.add_argument("--by", choices=("risk", "amount", "random"), default="risk",
+                   help="risk：风险分最高的 N 份（默认）；amount：按预算金额成比例概率的系统抽样；random：简单随机抽样")
+    p.add_argument("--params", default=str(DEFAULT_PARAMS), metavar="DIR", help="输入目录（默认 params）")
+    which = p.add_mutually_exclusive_group()
+    which.add_argument("--projects", action="store_true", help="只抽项目支出绩效自评表")
+    which.add_argument("--departments-only", action="store_true", help="只抽部门整体支出绩效自评表")
+    p.add_argument("--json", action="store_true", help="输出 JSON")
+
     p = sub.add_parser("demo-data", help="生成演示用的合成部门年度数据")
     p.add_argument("out_dir", metavar="OUT_DIR")
     p.add_argument("--seed", type=int, default=2024, help="随机种子（默认 2024）")

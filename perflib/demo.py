@@ -21,7 +21,7 @@ from pathlib import Path
 
 import yaml
 
-from .errors import PerflibError
+from .errors import Level, PerflibError
 from .evaluation import evaluate_params
 from .inputs.locate import FRAMEWORKS_DIR, find_framework
 from .inputs.params import project_file, year_file
@@ -343,6 +343,31 @@ def _trip(data: dict, trip: str, ev) -> None:  # Evaluation
             data["narrative"]["achievements"].append(f"{r.name}为 {r.parts[0].actual / 10:.2f}%，成效明显。")
 
 
+#: departments whose reports say what they did about last year's problems (上年问题整改情况)
+RECTIFYING = ("demo-culture", "demo-education", "demo-health", "demo-ecology", "demo-civil-affairs")
+
+
+def rectification(data: dict, profile: Profile, last_file: Path, fw) -> None:  # a Framework
+    """For a department of :data:`RECTIFYING` with last year's file written, its report's 上年问题整改情况
+    (``narrative.rectification``): one sentence for each of last year's errors and warnings — rectified where
+    this year's audit does not find it again, in hand where it does — and for each problem it stated; the
+    other departments say nothing of last year's problems (the review's 整改清单 shows each case)."""
+    if profile.code not in RECTIFYING or not last_file.is_file():
+        return
+    last = evaluate_params(ParamsFile.model_validate(yaml.safe_load(last_file.read_text(encoding="utf-8"))), fw)
+    again = {(f.code, f.subject) for f in evaluate_params(ParamsFile.model_validate(data), fw).findings}
+    said, seen = [], set()
+    for f in last.findings:
+        if f.level == Level.INFO or not f.topic or (f.code, f.subject) in seen:
+            continue
+        seen.add((f.code, f.subject))
+        done = "已着手整改，尚未完全到位" if (f.code, f.subject) in again else "已逐项核实并完成整改"
+        said.append(f"针对上年“{f.subject.rsplit('/', 1)[-1]}”方面的{f.topic}问题，{done}。")
+    said += [f"针对上年提出的“{p.rstrip('。')}”问题，已制定整改措施并逐项落实。" for p in last.params.narrative.problems]
+    if said:
+        data["narrative"]["rectification"] = list(dict.fromkeys(said))
+
+
 def generate(out_dir: str | Path, *, seed: int = 2024, frameworks_dir: str | Path | None = None) -> list[Path]:
     """Write the demo portfolio under ``out_dir``; return the department-year files written (the project
     forms beside them: :func:`perflib.inputs.params.discover_projects`)."""
@@ -375,6 +400,7 @@ def generate(out_dir: str | Path, *, seed: int = 2024, frameworks_dir: str | Pat
                 if int(at) == year:
                     _trip(data, kind, ev)
             path = year_file(out_dir, profile.code, year)
+            rectification(data, profile, year_file(out_dir, profile.code, year - 1), fw)
             path.parent.mkdir(parents=True, exist_ok=True)
             header = "# 演示数据（perflib demo-data 生成，虚构，不代表任何真实部门）\n"
             path.write_text(header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=120),

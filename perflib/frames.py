@@ -61,6 +61,9 @@ LABELS = {
     "verifiable_share": "可核验得分占比（%）", "judged_share": "评判得分占比（%）", "unverifiable_share": "无据得分占比（%）",
     "unverifiable_points": "无据得分", "queries": "疑点数", "margin": "距等级下限（分）",
     "variants": "规则口径差异", "flip": "改变等级的最小单项变动", "forms": "涉及表数",
+    "probability": "入样概率（%）", "reason": "抽取理由",
+    "last_year": "上年度", "problem": "上年问题", "this_year_says": "本年报告所述", "said_in": "所述见于",
+    "recurs": "本年再次出现",
 }
 
 #: The grades of the bundled frameworks, lowest first: ``grade`` is a category in this order.
@@ -71,7 +74,7 @@ FLOATS = ("completion", "ratio", "weight", "score", "rule_score", "self_score", 
           "adjusted", "spent", "execution_rate", "adjustment_rate", "cumulative", "cumulative_rate", "even", "total",
           "evaluation_rate", "budget_initial", "budget_adjusted", "budget_spent", "change", "mean_total", "min_total", "difference",
           "risk", "points", "stated_total", "verifiable_share", "judged_share", "unverifiable_share",
-          "unverifiable_points", "margin")
+          "unverifiable_points", "margin", "probability")
 
 #: The dtype of every non-text column perflib returns, in whichever frame it appears; text keeps pandas'
 #: string type. ``grade``: an ordered category, see :func:`grade_dtype`.
@@ -80,7 +83,9 @@ COLUMN_TYPES: dict[str, str] = {
     "year": "int64", "no": "int64", "level": "int64", "month": "int64",
     "errors": "Int64", "warnings": "Int64", "infos": "Int64",  # empty for a file that did not validate
     "findings": "Int64", "projects": "int64", "invalid": "int64", "rank": "int64", "queries": "int64", "forms": "int64",
+    "last_year": "int64",
     "met": "bool", "changed": "bool", "applicable": "bool", "grade_differs": "bool", "flips_grade": "bool",
+    "recurs": "bool",
     "grade": "category",
 }
 

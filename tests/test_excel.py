@@ -276,3 +276,14 @@ def test_a_bad_standard_row_names_its_cell(tmp_path: Path, edit, message: str) -
     wb.save(xlsx)
     with pytest.raises(InputErrors, match=re.escape(message)):
         read_workbook(xlsx, frameworks_dir=FRAMEWORKS)
+
+
+def test_rectification_round_trips(tmp_path: Path, loaded) -> None:
+    said = ["上年指出的预算执行进度偏慢问题，已建立月度调度机制，全年执行率提高。", "绩效目标设置问题已整改。"]
+    params = loaded.params.model_copy(update={
+        "narrative": loaded.params.narrative.model_copy(update={"rectification": said})})
+    path = tmp_path / "自评表.xlsx"
+    path.write_bytes(export_workbook(params, framework=loaded.framework, frameworks_dir=FRAMEWORKS))
+    rows = [[c.value for c in row] for row in load_workbook(path)["文字说明"].iter_rows(min_row=2)]
+    assert [text for category, text, *_ in rows if category == "上年问题整改情况"] == said
+    assert read_workbook(path, frameworks_dir=FRAMEWORKS).narrative.rectification == said

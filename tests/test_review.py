@@ -151,7 +151,7 @@ def test_cli_writes_workbook_page_and_links_them(tmp_path, capsys):
     page = (out / "review-2023.html").read_text(encoding="utf-8")
     assert "2023 年度绩效自评复核疑点清单" in page and 'href="疑点清单.xlsx"' in page and "广州市白云区应急管理局" in page
     wb = openpyxl.load_workbook(out / "疑点清单.xlsx")
-    assert wb.sheetnames == ["疑点清单", "各单位", "疑点类别"]
+    assert wb.sheetnames == ["疑点清单", "各单位", "疑点类别", "整改清单"]
     ws = wb["疑点清单"]
     headers = [c.value for c in ws[1]]
     assert headers[:4] == ["排序", "风险分", "类型", "疑点类别"] and "需提供的佐证材料" in headers

@@ -320,6 +320,7 @@ class Narrative(_Model):
     achievements: Text = []  # 主要工作成效
     problems: Text = []  # 存在的主要问题
     improvements: Text = []  # 下一步改进措施
+    rectification: Text = []  # 上年问题整改情况: what was done about last year's problems
 
 
 SignedPercent = Annotated[Decimal, BeforeValidator(_percent), Field(ge=-1000, le=1000)]

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from ..numbers import fmt_percent
+from ..review.rectify import DONE, NOT_DONE, UNSAID
 from .html import heading, join, note, para, table, tag
 from .page import page
 
@@ -15,6 +16,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..review.run import Review
 
 TOP = 200
+#: the rectification statuses, the one a reviewer follows up first
+STATUSES = (NOT_DONE, UNSAID, DONE)
 
 
 def _d(value: object) -> Decimal | None:
@@ -68,7 +71,24 @@ def review_page(review: Review, *, workbook: str | None = None) -> str:
     body.append(table(["部门", "项目", "总分", "等级", "改变等级的最小单项变动"],
                       [[f.department, f.project or "—", _d(f.total), f.grade, f.flip] for f in near], numeric=[2])
                 if near else para("没有单项变动能改变等级的单位。"))
+    body.append(heading(2, "五、上年问题整改情况"))
+    rect = sheets["整改清单"]
+    if len(rect):
+        counts = rect.groupby(["department", "project", "status"], sort=False).size().unstack(fill_value=0)
+        statuses = [s for s in STATUSES if s in counts.columns]
+        rows = [[dept, project or "—", *(int(counts.loc[(dept, project), s]) for s in statuses)]
+                for dept, project in counts.index]
+        body.append(table(["部门", "项目", *statuses], rows, numeric=list(range(2, 2 + len(statuses))),
+                          caption="各单位上年问题的整改状态（条）"))
+        open_ = rect[rect.status == STATUSES[0]]
+        rows = [[r.department + (f"／{r.project}" if r.project else ""), r.row or "—", r.problem,
+                 r.this_year_says or "（未提及）"] for r in open_.head(TOP).itertuples(index=False)]
+        body.append(table(["部门／项目", "表中行次", f"{rect.last_year.max()} 年的问题", "本年报告所述"], rows,
+                          caption=f"{STATUSES[0]}的问题" + (f"（前 {TOP} 条，完整清单见疑点清单.xlsx）" if len(open_) > TOP else ""),
+                          cls="pf-rectify") if rows else para(f"没有{STATUSES[0]}的问题。"))
+    else:
+        body.append(para("没有上年的自评表可比（或上年没有问题）。"))
     if review.failed:
-        body.append(heading(2, "五、未能读取的文件"))
+        body.append(heading(2, "六、未能读取的文件"))
         body.append(table(["文件", "问题"], [[str(p), e] for p, e in review.failed.items()]))
     return page(title, join(*body))

@@ -27,6 +27,7 @@ from ..portfolios import UNIT_FACTORS
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
+
 QUERY_COLUMNS = ["rank", "risk", "kind", "kind_name", "code", "department", "year", "project", "row", "issue",
                  "evidence", "points", "flips_grade", "finding_code", "severity", "file"]
 REVIEW_COLUMNS = ["code", "department", "year", "project", "framework", "total", "grade", "stated_total",
@@ -37,7 +38,7 @@ KIND_COLUMNS = ["kind", "kind_name", "queries", "forms", "points", "risk", "evid
 FAILED_COLUMNS = ["file", "error"]
 
 
-def queries_frame(review: Any) -> pd.DataFrame:
+def queries_frame(review: Any) -> pd.DataFrame:  # a perflib.review.run.Review (which imports this)
     kinds = review.settings.kinds
     rows = [{
         "rank": i, "risk": num(q.risk), "kind": q.kind, "kind_name": kinds[q.kind].name, "code": q.code,
@@ -48,7 +49,7 @@ def queries_frame(review: Any) -> pd.DataFrame:
     return _frame(rows, QUERY_COLUMNS)
 
 
-def review_frame(review: Any) -> pd.DataFrame:
+def review_frame(review: Any) -> pd.DataFrame:  # a Review
     rows = []
     for f in review.forms:
         ev, s, m = f.ev, f.share, f.ev.metrics
@@ -89,7 +90,10 @@ def failed_frame(review: Any) -> pd.DataFrame:
 
 
 def sheets(review: Any) -> dict[str, pd.DataFrame]:
-    out = {"疑点清单": queries_frame(review), "各单位": review_frame(review), "疑点类别": kinds_frame(review)}
+    from .rectify import rectification
+
+    out = {"疑点清单": queries_frame(review), "各单位": review_frame(review), "疑点类别": kinds_frame(review),
+           "整改清单": rectification(review)}
     if review.failed:
         out["未能读取"] = failed_frame(review)
     return out

@@ -95,6 +95,17 @@ class Review:
         from .frames import sheets
 
         return sheets(self)
+    def rectification_frame(self):
+        """The rectification list (整改清单): :func:`perflib.review.rectify.rectification`."""
+        from .rectify import rectification
+
+        return rectification(self)
+
+    def sample(self, n: int, *, seed: int, by: str = "risk", scope: str = "all"):
+        """``n`` forms picked for re-evaluation (抽评), reproducibly: :func:`perflib.review.sample.sample_review`."""
+        from .sample import sample_review
+
+        return sample_review(self, n, seed=seed, by=by, scope=scope)
 
 
 def review(params_dir: str | Path = "params", years: int | Iterable[int] | None = None,
@@ -133,6 +144,16 @@ def review(params_dir: str | Path = "params", years: int | Iterable[int] | None 
         failed.update(unread)
         forms.append(review_form(ev, settings, last=last, midyear=midyear))
     return Review(params_dir, tuple(chosen), settings, tuple(forms), failed)
+
+
+def sample(params_dir: str | Path = "params", n: int = 0, *, seed: int, year: int | None = None, by: str = "risk",
+           scope: str = "all"):
+    """Review the forms of ``year`` under ``params_dir`` (None: the latest year) and pick ``n`` of them for
+    re-evaluation (抽评, ``perflib sample``): :func:`perflib.review.sample.sample_review`."""
+    from .sample import sample_review
+
+    return sample_review(review(params_dir, year, projects=scope != "departments"), n, seed=seed, by=by,
+                         scope=scope)
 
 
 def review_form(ev: Evaluation, settings: Settings, *, last: Evaluation | None = None, midyear=()) -> FormReview:

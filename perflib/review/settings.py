@@ -43,6 +43,7 @@ class Thresholds(_Model):
     results_ahead: Annotated[Decimal, Field(ge=0, le=100)] = Decimal(5)  # percentage points
     unspent: Annotated[Decimal, Field(ge=0, le=100)] = Decimal(20)  # % of the adjusted budget
     grade_flip_factor: Annotated[Decimal, Field(ge=1, le=10)] = Decimal(2)
+    same_words: Annotated[int, Field(ge=2, le=50)] = 6  # 整改清单: characters in a row that make a mention
 
 
 class FindingWeights(_Model):
@@ -70,6 +71,7 @@ class Settings(_Model):
         """A query's weight in the risk score: its kind's, times its audit code's (or level's) when it is a
         finding or a recurring one."""
         return self.kinds[kind].weight * self.finding_weights.of(code, severity)
+    topic_words: dict[str, Annotated[list[Text], Field(max_length=100)]] = {}  # 整改清单: a topic's words
 
     def evidence(self, kind: str, topic: str | None = None) -> str:
         if kind == "finding" and topic in self.finding_evidence:

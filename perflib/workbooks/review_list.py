@@ -14,11 +14,12 @@ if TYPE_CHECKING:  # pragma: no cover
 
 #: columns of long text: their width (Excel character units), wrapped
 WIDE = {"issue": 54, "evidence": 26, "flip": 44, "variants": 30, "error": 60, "file": 40, "row": 18,
-        "department": 16, "project": 18, "problem": 54, "this_year_says": 44, "reason": 40}
+        "department": 16, "project": 18, "problem": 50, "this_year_says": 44, "status": 12, "reason": 40}
 #: columns for filtering and for code, not for the printed list: kept, hidden (a hidden column is not printed)
-HIDDEN = ("kind", "finding_code", "severity", "file", "code")
+HIDDEN = ("kind", "finding_code", "severity", "file", "code", "source", "topic", "said_in")
 PERCENT = ("execution_rate", "verifiable_share", "judged_share", "unverifiable_share")
 WHOLE = ("rank", "year", "queries", "forms", "last_year")
+
 STYLE = "疑点清单"
 
 
