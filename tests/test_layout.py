@@ -27,6 +27,7 @@ LAYERS = (
     ("perflib.evaluation", "perflib.frames"),
     ("perflib.monitoring",),
     ("perflib.portfolios",),
+    ("perflib.review",),
     ("perflib.present",),
     ("perflib.workbooks",),
     ("perflib.engine",),

@@ -23,8 +23,6 @@ from ..portfolios import UNIT_FACTORS
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-    from .run import Review
-
 QUERY_COLUMNS = ["rank", "risk", "kind", "kind_name", "code", "department", "year", "project", "row", "issue",
                  "evidence", "points", "flips_grade", "finding_code", "severity", "file"]
 REVIEW_COLUMNS = ["code", "department", "year", "project", "framework", "total", "grade", "stated_total",
@@ -32,7 +30,7 @@ REVIEW_COLUMNS = ["code", "department", "year", "project", "framework", "total",
                   "unverifiable_share", "unverifiable_points", "queries", "risk", "flips_grade", "margin", "file"]
 
 
-def queries_frame(review: Review) -> pd.DataFrame:
+def queries_frame(review) -> pd.DataFrame:  # a perflib.review.Review (run.py imports this module: no circle)
     kinds = review.settings.kinds
     rows = [{
         "rank": i, "risk": num(q.risk), "kind": q.kind, "kind_name": kinds[q.kind].name, "code": q.code,
@@ -43,7 +41,7 @@ def queries_frame(review: Review) -> pd.DataFrame:
     return _frame(rows, QUERY_COLUMNS)
 
 
-def review_frame(review: Review) -> pd.DataFrame:
+def review_frame(review) -> pd.DataFrame:  # a perflib.review.Review
     rows = []
     for f in review.forms:
         ev, s, m = f.ev, f.share, f.ev.metrics
