@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from ..errors import Level
 from ..evaluation import Evaluation
-from ..numbers import HUNDRED, ZERO, fmt_number, fmt_percent, fmt_points
+from ..numbers import HUNDRED, ZERO, fmt_number, fmt_percent, fmt_points, quantize
 from ..scoring import methods
 from ..scoring.tree import NodeKind, NodeResult
 from . import basis
@@ -111,7 +111,7 @@ def _stem(a: str, b: str, generic: tuple[str, ...]) -> str | None:
 
 def results_ahead(form: Form) -> Iterator[Query]:
     """The indicators' score ratio (their points ÷ their weights) above the year's execution rate by more than
-    the threshold (the national module's 5 %). At stake: the excess ratio × the indicators' weights."""
+    the threshold (the national module's 5 %). At stake: the excess ratio × the indicators' weights (to 0.01)."""
     ev = form.ev
     rows = ev.scorecard.indicators
     weights = sum((r.weight for r in rows), ZERO)
@@ -125,7 +125,7 @@ def results_ahead(form: Form) -> Iterator[Query]:
             "results_ahead", "绩效指标",
             f"绩效指标得分率 {fmt_percent(ratio)}，而预算执行率 {fmt_percent(rate)}，高出 {fmt_number(gap)} 个百分点"
             f"（超过 {fmt_number(form.settings.thresholds.results_ahead)} 个百分点）：资金未用完，结果却更好，须核实。",
-            (ratio - rate) * weights)
+            quantize((ratio - rate) * weights, 2))
 
 
 def unspent(form: Form) -> Iterator[Query]:
