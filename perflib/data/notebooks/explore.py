@@ -145,9 +145,11 @@ diff[diff.changed]
 rv = perflib.review.review(params_dir, year)
 print(rv)
 forms = rv.review_frame()
-chinese(forms.sort_values("risk", ascending=False)[
-    ["department", "project", "total", "grade", "execution_rate", "verifiable_share", "queries", "risk",
-     "flips_grade"]].reset_index(drop=True)).head(20)
+yes_no = {"flips_grade": {True: "是", False: "否"}}
+by_risk = forms.sort_values("risk", ascending=False).reset_index(drop=True).replace(yes_no)
+by_risk.index = by_risk.index + 1  # 名次
+chinese(by_risk[["department", "project", "total", "grade", "execution_rate", "verifiable_share", "queries", "risk",
+                 "flips_grade"]]).head(20)
 
 # %% [markdown]
 # 风险分最高的 15 个疑点：
@@ -155,7 +157,7 @@ chinese(forms.sort_values("risk", ascending=False)[
 # %%
 queries = rv.queries_frame()
 chinese(queries[["rank", "risk", "kind_name", "department", "project", "row", "issue", "evidence", "points",
-                 "flips_grade"]].set_index("rank")).head(15)
+                 "flips_grade"]].set_index("rank").replace(yes_no)).head(15)
 
 # %% [markdown]
 # 各部门整体自评表的可核验得分占比：得分中由表上数字按规则重算得出的部分。占比越低，得分越依赖部门的判断或套话，
