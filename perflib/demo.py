@@ -6,8 +6,9 @@ far-exceeded targets, back-loaded spending, and reports whose stated figures tri
 department-year also has 2–5 project self-evaluations (项目支出绩效自评表) under the bundled MOF project
 framework, ``OUT_DIR/<code>/projects/<year>/<project>.yaml`` (:func:`project_year`), a few of them weak
 (low spending, targets missed), so the overview's and the portfolio's project rollups have something to
-show. Every file says ``synthetic: true``, every department is of the fictitious 示范区, and every report
-shows a 演示数据 notice. The same seed always gives the same files.
+show. A few departments are given what the bureau's review (:mod:`perflib.review`) should query, one trip
+for each kind of query (:data:`REVIEW_TRIPS`). Every file says ``synthetic: true``, every department is of
+the fictitious 示范区, and every report shows a 演示数据 notice. The same seed always gives the same files.
 """
 
 from __future__ import annotations
