@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 # Its kernel "perflib (Python 3)" is perflib's environment.
 LAB ?= .venv-lab
 
-.PHONY: setup run demo test lint clean help bench bench-intake lab
+.PHONY: setup run demo test lint clean help bench bench-intake bench-review lab
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## / — /'
@@ -51,6 +51,9 @@ bench: setup  ## benchmark the batch against a naive papermill + nbconvert loop 
 
 bench-intake: setup  ## benchmark the intake of 1,000 generated forms against opening them with openpyxl (goal ≤ 60 s)
 	$(BIN)/python benchmarks/bench_intake.py
+
+bench-review: setup  ## benchmark the review of those 1,000 forms against their intake (goal: the review adds ≤ 30 s)
+	$(BIN)/python benchmarks/bench_review.py
 
 lint: setup  ## ruff
 	$(BIN)/ruff check perflib tests benchmarks

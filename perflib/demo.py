@@ -6,8 +6,9 @@ far-exceeded targets, back-loaded spending, and reports whose stated figures tri
 department-year also has 2–5 project self-evaluations (项目支出绩效自评表) under the bundled MOF project
 framework, ``OUT_DIR/<code>/projects/<year>/<project>.yaml`` (:func:`project_year`), a few of them weak
 (low spending, targets missed), so the overview's and the portfolio's project rollups have something to
-show. Every file says ``synthetic: true``, every department is of the fictitious 示范区, and every report
-shows a 演示数据 notice. The same seed always gives the same files.
+show. A few departments are given what the bureau's review (:mod:`perflib.review`) should query, one trip
+for each kind of query (:data:`REVIEW_TRIPS`). Every file says ``synthetic: true``, every department is of
+the fictitious 示范区, and every report shows a 演示数据 notice. The same seed always gives the same files.
 """
 
 from __future__ import annotations
@@ -366,6 +367,96 @@ def rectification(data: dict, profile: Profile, last_file: Path, fw) -> None:  #
     said += [f"针对上年提出的“{p.rstrip('。')}”问题，已制定整改措施并逐项落实。" for p in last.params.narrative.problems]
     if said:
         data["narrative"]["rectification"] = list(dict.fromkeys(said))
+#: the kinds of :func:`_trip`: a mistake in what the form states, made after it is scored
+TRIPS = frozenset({"stated-total", "budget-sum", "grade", "rate", "no-analysis", "self-score", "count", "two-ways"})
+
+#: what the bureau's review (perflib.review) should query, provoked on purpose by department, so that the demo's
+#: review shows every kind of query: a kind of :func:`_trip` is made after the form is scored (what the form
+#: states is wrong), any other by :func:`_review_trip` before (what the department did or wrote is questionable,
+#: and the form states it consistently); the monitoring ones by :data:`REVIEW_MONITOR_TRIPS`.
+REVIEW_TRIPS = {
+    "demo-hrss": ("stock-phrase@2023", "stock-phrase@2024"),  # unverifiable: "效果良好" and nothing else
+    "demo-agriculture": ("stated@2023", "stated@2024", "promised@2024"),  # unverifiable; forecast_missed
+    "demo-transport": ("hazards@2023", "hazards@2024"),  # disagree: 隐患整改 项数 missed, 整改率 met
+    "demo-market": ("underspent@2023", "underspent@2024"),  # results_ahead and unspent
+    "demo-civil-affairs": ("zero-budget@2023", "zero-budget@2024"),  # zero_budget: a key project without budget
+    "demo-ecology": ("rate@2023", "rate@2024"),  # recurring: 2022's misstated execution rate, not corrected
+}
+#: the monitoring snapshot's side of :data:`REVIEW_TRIPS`
+REVIEW_MONITOR_TRIPS = {"demo-agriculture": "promised", "demo-justice": "target-raised"}
+
+
+def _review_trip(data: dict, trip: str) -> None:
+    """Make a department-year something the bureau's review should query (before it is scored: the form states
+    what it did consistently)."""
+    indicators = data["indicators"]
+    if trip == "stock-phrase":  # a qualitative result that says only "效果良好": nothing a reviewer can check
+        ind = next((i for i in indicators if i.get("tier")), None)
+        if ind is None:  # no qualitative indicator drawn this year: the 效益 group gets its 长效机制 row
+            ind = next(i for i in reversed(indicators) if i["category"].startswith("效益/") and "满意度" not in i["name"])
+            ind.update(category="效益/可持续影响", name=f"{data['department']['name'].removeprefix('示范区')}长效管理机制建立情况",
+                       target="建立健全长效管理机制")
+            for key in ("numerator", "denominator"):
+                ind.pop(key, None)
+        ind.update(actual="效果良好", tier="达成", self_score=ind["weight"])
+        ind.pop("analysis", None)
+    elif trip == "stated":  # the actual not counted: the row scored as the form states it (method stated)
+        ind = next(i for i in indicators if not i.get("tier") and i["category"].startswith("产出/"))
+        for key in ("actual", "numerator", "denominator"):
+            ind.pop(key, None)
+        ind.update(method="stated", self_score=float((D(str(ind["weight"])) * D("0.9")).quantize(D("0.01"))),
+                   self_score_reason="实际完成值未统计，按工作开展情况估计得分")
+    elif trip == "promised":  # a count missed at the year end without a word why (June said 确定能)
+        ind = next(i for i in indicators if _cumulative(i) and not i.get("numerator") and "method" not in i)
+        target = _LEADING.search(ind["target"].lstrip("≥"))
+        value = (D(target[0]) * D("0.8")).quantize(D(1), ROUND_HALF_UP)
+        ind["actual"] = f"{value}{ind['target'].lstrip('≥')[len(target[0]):]}"
+        ind.pop("analysis", None)
+    elif trip == "hazards":  # the number of hazards fixed missed, the share of hazards fixed met: which is it?
+        count = next(i for i in indicators if i["category"] == "产出/数量")
+        rate = next((i for i in indicators if i["category"] == "产出/质量"), None)
+        if rate is None:  # no 质量 row drawn: the second 数量 row becomes it
+            rate = [i for i in indicators if i["category"] == "产出/数量"][1]
+        field = data["department"]["functions"][0].removeprefix("负责全区").split("工作")[0]
+        for ind in (count, rate):
+            for key in ("numerator", "denominator"):
+                ind.pop(key, None)
+        count.update(name=f"完成{field}安全隐患整改项数", target="≥120项", actual="96项",
+                     analysis="部分隐患整改涉及多个部门，整改周期较长，已列入下一年度计划。")
+        rate.update(category="产出/质量", name=f"{field}安全隐患整改率", target="≥95%", actual="98%",
+                    analysis="对排查发现的安全隐患建立台账，逐项整改销号。")
+    elif trip == "underspent":  # some 70 % of the budget spent, the indicators all met all the same
+        for f in data["budget"]["funds"]:
+            f["spent"] = float(_q(f["adjusted"] * 0.7))
+        spent = sum(D(str(f["spent"])) for f in data["budget"]["funds"])
+        data["budget"]["stated"]["spent"] = float(spent)
+        old = data["execution"]["monthly"]["values"]
+        data["execution"]["monthly"]["values"] = [
+            float((D(str(v)) * spent / D(str(old[-1]))).quantize(D("0.01"), ROUND_HALF_UP)) for v in old[:-1]] + [float(spent)]
+    elif trip == "zero-budget":  # a key project paid for out of the year's other money, with no budget of its own
+        field = data["department"]["functions"][0].removeprefix("负责全区").split("工作")[0]
+        data["key_projects"].append({"name": f"{field}临时应急项目", "budget": 0.0, "spent": 35.0,
+                                     "purpose": f"年中临时安排的{field}应急事项，未单独编列预算。"})
+    else:  # pragma: no cover - the table above names only these
+        raise ValueError(trip)
+
+
+def _review_monitor_trip(snapshot: dict, data: dict, trip: str) -> None:
+    """The monitoring snapshot's side of a review trip."""
+    years = {i["name"]: i for i in data["indicators"]}
+    if trip == "promised":  # June said 确定能 for what :func:`_review_trip` made missed without analysis
+        for row in snapshot["indicators"]:
+            ind = years.get(row["name"])
+            if ind is not None and "analysis" not in ind and not ind.get("tier"):
+                row.update(likely="确定能", forecast=ind["target"].lstrip("≥"))
+    elif trip == "target-raised":  # June monitored a higher target than the year end scores against
+        row = next(r for r in snapshot["indicators"] if _cumulative(years[r["name"]]))
+        target = years[row["name"]]["target"]
+        number = _LEADING.search(target.lstrip("≥"))
+        higher = (D(number[0]) * D("1.25")).quantize(D(1), ROUND_HALF_UP)
+        row["target"] = f"≥{higher}{target.lstrip('≥')[len(number[0]):]}"
+    else:  # pragma: no cover
+        raise ValueError(trip)
 
 
 def generate(out_dir: str | Path, *, seed: int = 2024, frameworks_dir: str | Path | None = None) -> list[Path]:
@@ -386,6 +477,11 @@ def generate(out_dir: str | Path, *, seed: int = 2024, frameworks_dir: str | Pat
     for profile in PROFILES:
         for year in YEARS:
             data = department_year(profile, year, seed)
+            review_trips = [kind for kind, _, at in (t.partition("@") for t in REVIEW_TRIPS.get(profile.code, ()))
+                            if int(at) == year]
+            for kind in review_trips:
+                if kind not in TRIPS:
+                    _review_trip(data, kind)
             ev = evaluate_params(ParamsFile.model_validate(data), fw)
             data["stated"] = {
                 "total": float(ev.total), "grade": ev.grade,
@@ -398,6 +494,9 @@ def generate(out_dir: str | Path, *, seed: int = 2024, frameworks_dir: str | Pat
             for trip in profile.trips:
                 kind, _, at = trip.partition("@")
                 if int(at) == year:
+                    _trip(data, kind, ev)
+            for kind in review_trips:
+                if kind in TRIPS:
                     _trip(data, kind, ev)
             path = year_file(out_dir, profile.code, year)
             rectification(data, profile, year_file(out_dir, profile.code, year - 1), fw)
@@ -519,6 +618,8 @@ def monitoring_snapshot(data: dict, seed: int) -> dict:
                 "year": data["year"], "month": MONITOR_MONTH, "rules": "sichuan-2025",
                 "budget": {"funds": funds, "key_projects": projects, "monthly": [float(v) for v in series]},
                 "indicators": indicators}
+    if code in REVIEW_MONITOR_TRIPS:
+        _review_monitor_trip(snapshot, data, REVIEW_MONITOR_TRIPS[code])
     if rng.random() < 0.75:
         snapshot["next_steps"] = [NEXT_STEPS[0], NEXT_STEPS[1].format(checkpoint=8)]
     return snapshot

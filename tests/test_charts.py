@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import warnings
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -196,3 +197,15 @@ def test_the_even_spending_level_is_one_figure(example) -> None:
     assert backloaded and f"均衡支出水平 {level}" in backloaded[0].message
     text = "".join(str(chapter(Report(example, (example,)), n)) for n in (1, 2, 3, 4))
     assert f"约为 {level}" in text and "54.17%" not in text
+
+
+def test_the_verifiable_share_chart_prints_in_black_and_white() -> None:
+    """The review's verifiable share per department (explore.ipynb 七): grey hatched bars, Chinese labels, the
+    share beside each bar; a form that scored nothing is left out, and no form at all is no chart."""
+    assert charts.verifiable_share([], []) is None and charts.verifiable_share(["示范区民政局"], [None]) is None
+    fig = charts.verifiable_share(["示范区民政局", "示范区司法局", "示范区水务局"], [Decimal("82.5"), None, 100.0])
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert "示范区民政局" in texts and "82.50%" in texts and "100.00%" in texts and "示范区司法局" not in texts
+    bars = fig.axes[0].collections[0]
+    assert bars.get_hatch() == "///" and len(bars.get_paths()) == 2
+    assert "可核验得分占比（%）" in charts.svg(fig).decode("utf-8")

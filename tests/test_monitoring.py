@@ -250,6 +250,7 @@ def test_a_monthly_series_of_the_wrong_length_is_refused(tmp_path: Path, capsys)
     (None, "0%", "more", "red"),            # "5%" without an operator: reach 5 %
     ("reverse", "0%", "less", "green"),     # the year file says lower is better: 0 is within it
     ("reverse", "8%", "less", "red"),
+    ("stated", "0%", "more", "red"),        # scored as the form states (no rule): the target's operator rules
 ])
 def test_the_year_files_method_gives_the_lights_direction(tmp_path: Path, method: str | None, to_date: str,
                                                          direction: str, light: str) -> None:
@@ -262,6 +263,8 @@ def test_the_year_files_method_gives_the_lights_direction(tmp_path: Path, method
     row.pop("numerator", None), row.pop("denominator", None)
     if method:
         row["method"] = method
+    if method == "stated":
+        row["self_score"] = row["weight"]
     year_path.write_text(yaml.safe_dump(year, allow_unicode=True), encoding="utf-8")
     lit = monitor(path).indicators[0]
     assert (lit.direction, lit.light) == (direction, light)

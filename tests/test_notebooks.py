@@ -52,10 +52,28 @@ def test_explore_runs_on_the_demo_portfolio_and_renders(tmp_path: Path) -> None:
     assert "共 36 个部门年度；2023 年度 12 个部门。" in text
     assert "总分" in text and "→" in text  # the what-if ran and compared
     tables = sum(1 for o in outputs if "text/html" in o.get("data", {}) and "<table" in o["data"]["text/html"])
-    assert tables >= 7  # every table is a DataFrame shown as one
+    assert tables >= 10  # every table is a DataFrame shown as one (七: the forms by risk, the top queries, by kind)
+    assert "<Review 2023 年：60 份自评表" in text  # 七: the review of the 12 departments' and their projects' forms
     html = notebook_html(nb, title="组合分析")
     assert "一、得分排名与等级分布" in html and 'src="data:image/svg+xml;base64,' in html
+    assert html.count('src="data:image/svg+xml;base64,') == 2  # the heatmap and the verifiable share
+    assert "七、复核：向部门提出的疑点" in html and "得分无可核验依据" in html and "风险分" in html
     assert "<script" not in html
+
+
+def test_explore_runs_on_the_bundled_example(tmp_path: Path) -> None:
+    """One department, one year: every section runs, the review's with what there is (audit findings only)."""
+    engines.register()
+    nb = pm.execute_notebook(str(BUNDLED_NOTEBOOKS / "explore.ipynb"), str(tmp_path / "explore.ipynb"),
+                             parameters={"params_dir": str(REPO / "params")}, kernel_name="python3",
+                             engine_name=engines.COLD, progress_bar=False, cwd=str(tmp_path))
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    assert not [o for o in outputs if o.output_type == "error"]
+    text = "\n".join(str(o.get("text", "")) for o in outputs)
+    assert "<Review 2023 年：1 份自评表" in text
+    html = notebook_html(nb, title="组合分析")
+    assert "审核发现" in html
+    assert html.count('src="data:image/svg+xml;base64,') == 2
 
 
 def test_explore_what_if_moves_the_total_where_a_rate_and_a_self_score_come_first(tmp_path: Path) -> None:

@@ -317,9 +317,11 @@ def _spending(snapshot: Snapshot, year: YearFigures, rules: Rules, *, where_prob
 
 
 def _method_of(year_indicator) -> str:  # the year file's Indicator, or None
-    """The scoring method the year file gives an indicator (its direction), as the year-end scoring uses it."""
+    """The scoring method the year file gives an indicator (its direction), as the year-end scoring uses it; a
+    row scored as its form states (``stated``: no rule, no direction) is monitored by its target's operator."""
     method = getattr(year_indicator, "method", None)
-    return method if method in methods.INDICATOR_METHODS and method not in ("auto", "qualitative", "range") else "auto"
+    return (method if method in methods.INDICATOR_METHODS
+            and method not in ("auto", "qualitative", "range", methods.STATED) else "auto")
 
 
 @dataclass(frozen=True)

@@ -581,3 +581,23 @@ def findings_by_type(counts: Sequence[tuple[str, int]]) -> Figure | None:
         _margins(fig, left=left, bottom=0.45, top=0.15)
         ax.set_xlabel("次数", labelpad=_value_axis(ax, "x", integer=True))
     return fig
+
+
+def verifiable_share(names: Sequence[str], shares: Sequence[Decimal | float | None]) -> Figure | None:
+    """Each department's verifiable share (可核验得分占比, %): the points its form earned on figures the rules
+    recompute, of all it earned (perflib.review); a form that scored nothing (None) is left out."""
+    rows = [(name, float(share)) for name, share in zip(names, shares) if share is not None]
+    if not rows:
+        return None
+    with style():
+        fig = Figure(figsize=(7.0, 0.3 * len(rows) + 1.0))
+        ax = fig.add_subplot()
+        ys = list(range(len(rows)))[::-1]
+        _bars(ax, ys, [s for _, s in rows], 0.7, horizontal=True, facecolor=GREYS[2], hatch=HATCHES[1])
+        _labels(ax, [(s, y) for y, (_, s) in zip(ys, rows)], [f"{s:.2f}%" for _, s in rows], dx=3, va="center")
+        left = _bar_names(ax, ys, [_short(name) for name, _ in rows])
+        ax.set_xlim(0, 112)  # room for the value labels beside a full bar
+        ax.set_ylim(-0.6, len(rows) - 0.4)
+        _margins(fig, left=left, bottom=0.45, top=0.15)
+        ax.set_xlabel("可核验得分占比（%）", labelpad=_value_axis(ax, "x"))
+    return fig

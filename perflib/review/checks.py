@@ -121,7 +121,7 @@ def _same_subject(rate: str, absolute: str, generic: tuple[str, ...]) -> bool:
 
 def results_ahead(form: Form) -> Iterator[Query]:
     """The indicators' score ratio (their points ÷ their weights) above the year's execution rate by more than
-    the threshold (the national module's 5 %). At stake: the excess ratio × the indicators' weights."""
+    the threshold (the national module's 5 %). At stake: the excess ratio × the indicators' weights (to 0.01)."""
     ev = form.ev
     rows = ev.scorecard.indicators
     weights = sum((r.weight for r in rows), ZERO)
@@ -135,7 +135,7 @@ def results_ahead(form: Form) -> Iterator[Query]:
             "results_ahead", "绩效指标",
             f"绩效指标得分率 {fmt_percent(ratio)}，而预算执行率 {fmt_percent(rate)}，高出 {fmt_number(gap)} 个百分点"
             f"（超过 {fmt_number(form.settings.thresholds.results_ahead)} 个百分点）：资金未用完，结果却更好，须核实。",
-            (ratio - rate) * weights)
+            quantize((ratio - rate) * weights, 2))
 
 
 def unspent(form: Form) -> Iterator[Query]:

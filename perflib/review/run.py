@@ -110,11 +110,13 @@ class Review:
 
 def review(params_dir: str | Path = "params", years: int | Iterable[int] | None = None,
            departments: str | Iterable[str] | None = None, *, projects: bool = True,
-           settings: Settings | None = None) -> Review:
+           settings: Settings | None = None, jobs: int = 1) -> Review:
     """Review every form of ``years`` (None: the latest year with a form) under ``params_dir``.
 
     Raise PerflibError when the folder is not one or holds no form of those years; a form that cannot be read
-    is listed in ``failed`` with why and the review goes on."""
+    is listed in ``failed`` with why and the review goes on. ``jobs`` > 1 reviews the departments in that many
+    worker processes (each department's forms, and last year's beside them, in one): the same review, sooner
+    when there are many forms."""
     params_dir = Path(params_dir)
     settings = settings or load_settings(params_dir)
     chosen_codes = selected_departments(departments)
@@ -132,8 +134,41 @@ def review(params_dir: str | Path = "params", years: int | Iterable[int] | None 
         paths += discover_projects(params_dir, departments=chosen_codes, years=chosen)
     if not paths:
         raise PerflibError(f"{params_dir}: 没有 {'、'.join(map(str, chosen))} 年度的自评输入")
+    groups: dict[str, list[Path]] = {}  # by department: last year's forms are evaluated once, in one process
+    for path in paths:
+        groups.setdefault(_code_of(path, params_dir), []).append(path)
+    if jobs > 1 and len(groups) > 1:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+            done = list(pool.map(_review_paths, [params_dir] * len(groups), groups.values(),
+                                 [settings] * len(groups), chunksize=max(1, len(groups) // (jobs * 8))))
+    else:
+        done = [_review_paths(params_dir, group, settings) for group in groups.values()]
+    reviewed: dict[Path, FormReview] = {}
+    failed: dict[Path, str] = {}
+    for group_reviews, group_failed in done:
+        reviewed.update(group_reviews)
+        failed.update(group_failed)
+    forms = [reviewed[p] for p in paths if p in reviewed]  # in the order listed, as one process gives them
+    return Review(params_dir, tuple(chosen), settings, tuple(forms), dict(sorted(failed.items())))
+
+
+def _code_of(path: Path, params_dir: Path) -> str:
+    """The department code of a year file (``<code>/<year>.yaml``) or a project form (``<code>/projects/…``)."""
+    try:
+        return path.relative_to(params_dir).parts[0]
+    except ValueError:  # pragma: no cover - discover lists files under params_dir
+        return str(path.parent)
+
+
+def _review_paths(params_dir: Path, paths: list[Path], settings: Settings
+                  ) -> tuple[dict[Path, FormReview], dict[Path, str]]:
+    """The reviews of ``paths`` (one department's forms) and the files that could not be read, with why."""
     cache: dict[Path, Evaluation | str] = {}
-    forms, failed = [], {}
+    reviewed, failed = {}, {}
     for path in paths:
         ev = _evaluated(path, cache)
         if isinstance(ev, str):
@@ -142,8 +177,8 @@ def review(params_dir: str | Path = "params", years: int | Iterable[int] | None 
         last = _last(path, ev, params_dir, cache)
         midyear, unread = ((), {}) if ev.project else snapshots_of(path, ev.params)
         failed.update(unread)
-        forms.append(review_form(ev, settings, last=last, midyear=midyear))
-    return Review(params_dir, tuple(chosen), settings, tuple(forms), failed)
+        reviewed[path] = review_form(ev, settings, last=last, midyear=midyear)
+    return reviewed, failed
 
 
 def sample(params_dir: str | Path = "params", n: int = 0, *, seed: int, year: int | None = None, by: str = "risk",

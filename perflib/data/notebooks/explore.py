@@ -35,6 +35,7 @@ import re
 import pandas as pd
 
 import perflib
+import perflib.review
 from perflib.frames import chinese
 from perflib.portfolios import evaluations as evaluate_all
 from perflib.present import charts
@@ -131,3 +132,45 @@ after = ev.what_if(changes)
 print(f"总分 {ev.total} → {after.total}，等级 {ev.grade} → {after.grade}")
 diff = perflib.compare(ev, after)
 diff[diff.changed]
+
+# %% [markdown]
+# ## 七、复核：向部门提出的疑点
+#
+# 财政部门复核自评表时要问的问题（疑点）：审核发现、得分无可核验依据、同类指标结论矛盾、绩效结果好于资金使用、
+# 结余资金过多、预算为零、监控时预计完成但年末未完成且未说明原因、目标值与监控时不一致、上年问题重复出现。
+# 每个疑点都列出向部门索取的佐证材料、涉及的分值和风险分（按类别权重和涉及分值计算；涉及分值足以改变等级的加倍），
+# 风险分越高越应先查。
+
+# %%
+rv = perflib.review.review(params_dir, year)
+print(rv)
+forms = rv.review_frame()
+yes_no = {"flips_grade": {True: "是", False: "否"}}
+by_risk = forms.sort_values("risk", ascending=False).reset_index(drop=True).replace(yes_no)
+by_risk.index = by_risk.index + 1  # 名次
+chinese(by_risk[["department", "project", "total", "grade", "execution_rate", "verifiable_share", "queries", "risk",
+                 "flips_grade"]]).head(20)
+
+# %% [markdown]
+# 风险分最高的 15 个疑点：
+
+# %%
+queries = rv.queries_frame()
+chinese(queries[["rank", "risk", "kind_name", "department", "project", "row", "issue", "evidence", "points",
+                 "flips_grade"]].set_index("rank").replace(yes_no)).head(15)
+
+# %% [markdown]
+# 各部门整体自评表的可核验得分占比：得分中由表上数字按规则重算得出的部分。占比越低，得分越依赖部门的判断或套话，
+# 越需要佐证材料。
+
+# %%
+own = forms[forms.project == ""].sort_values("verifiable_share")
+chart = charts.verifiable_share(list(own.department), list(own.verifiable_share))
+figure(charts.svg(chart), f"{year} 年度各部门可核验得分占比") if chart else print("（没有可计算占比的部门自评表）")
+
+# %% [markdown]
+# 各类疑点的个数：
+
+# %%
+by_kind = queries.kind_name.value_counts().rename_axis("疑点类别").rename("疑点数").to_frame()
+by_kind if len(by_kind) else print("（没有疑点）")
