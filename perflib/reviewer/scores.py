@@ -18,6 +18,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..errors import InputError, InputErrors
+from ..inputs.locate import PROJECTS_DIR
 from ..inputs.params import project_place
 from ..inputs.schema import CODE_PATTERN
 from ..inputs.validation import validate
@@ -60,6 +61,18 @@ def review_file(form: str | Path) -> Path:
     if place is not None:
         return form.parents[2] / REVIEW_DIR / form.parents[1].name / form.parent.name / form.name
     return form.parent / REVIEW_DIR / form.name
+
+
+def form_of(path: str | Path) -> Path | None:
+    """The form whose review is stored at ``path`` (laid out as :func:`review_file` lays it out); None for a
+    file not laid out as a stored review."""
+    path = Path(path)
+    parts = path.parts
+    if len(parts) >= 3 and parts[-2] == REVIEW_DIR:
+        return path.parents[1] / path.name
+    if len(parts) >= 5 and parts[-4] == REVIEW_DIR and parts[-3] == PROJECTS_DIR:
+        return path.parents[3] / PROJECTS_DIR / path.parent.name / path.name
+    return None
 
 
 def stored(ev) -> ReviewFile | None:  # ev: perflib.evaluation.Evaluation
