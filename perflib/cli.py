@@ -405,11 +405,30 @@ def cmd_export(args: argparse.Namespace) -> int:
     from .batch.runner import export
 
     out = Path(args.to)
+    if args.kind == "review":
+        write_atomic(out, _review_report(args, out))
+        print(f"已导出复核报告：{out}")
+        return 0
     opts = RunOptions(frameworks_dir=args.frameworks, docx_template=args.docx_template, strict=args.strict)
     data = export(Path(args.params_file), out.suffix.lower().lstrip("."), opts)
     write_atomic(out, data)
     print(f"已导出：{out}")
     return 0
+
+
+def _review_report(args: argparse.Namespace, out: Path) -> bytes:
+    """``perflib export … --kind review``: the form's review report (复核报告), Word only."""
+    from .present.word import review_docx
+    from .reviewer.scores import review_file
+
+    if out.suffix.lower() != ".docx":
+        raise PerflibError(f"{out}: 复核报告导出为 Word，文件名应以 .docx 结尾")
+    ev = evaluate(args.params_file, frameworks_dir=args.frameworks, strict=args.strict)
+    review = ev.reviewed()
+    if review is None:
+        raise PerflibError(f"{args.params_file}: 没有复核记录（应在 {review_file(args.params_file)}）；"
+                           "请先用 perflib review-template 生成复核表，填好后 perflib review-import 导入")
+    return review_docx(review, template=args.docx_template)
 
 
 @command("init")
@@ -479,7 +498,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("params_file", metavar="PARAMS_FILE",
                    help="params/<部门代码>/<年度>.yaml，或监控快照 params/<部门代码>/<年度>-<月份>.yaml")
     p.add_argument("--to", required=True, metavar="FILE",
-                   help="输出文件：report.docx（Word 报告）、report.pdf 或 自评表.xlsx；监控快照：monitor-06.docx 等")
+                   help="输出文件：report.docx（Word 报告）、report.pdf 或 自评表.xlsx；监控快照：monitor-06.docx 等；"
+                        "--kind review：复核报告.docx")
+    p.add_argument("--kind", choices=("report", "review"), default="report",
+                   help="report：自评报告（默认）；review：复核报告（自评、规则、复核三种得分对照及复核意见，"
+                        "须先 perflib review-import 导入复核表），只导出 .docx")
     FRAMEWORKS.add_to(p)
     STRICT.add_to(p)
     DOCX_TEMPLATE.add_to(p, help="本单位的 Word 模板（见 perflib run --docx-template）")

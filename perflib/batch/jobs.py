@@ -30,6 +30,7 @@ from ..evaluation import Evaluation, evaluate
 from ..inputs.locate import DATA, FRAMEWORKS_DIR, MONITOR_TEMPLATE, OVERVIEW_TEMPLATE, REPORT_TEMPLATE
 from ..inputs.params import YEAR_FILE, discover, discover_projects, earlier_projects, project_key, project_place
 from ..inputs.schema import CODE_PATTERN
+from ..reviewer.scores import review_file
 from .documents import FORMATS, MONITOR_FORMATS, document_name
 from .fingerprint import inputs_digest
 
@@ -214,7 +215,7 @@ class ReportJob(_ReportPage):
     def inputs(self, ev: Evaluations) -> list[Path]:
         """The files its report reads: its year file and the department's earlier years, the frameworks."""
         earlier = [p for p in sorted(self.path.parent.glob("*.yaml")) if p.stem.isdigit() and int(p.stem) <= self.year]
-        return [*earlier, *ev.frameworks]
+        return [*earlier, review_file(self.path), *ev.frameworks]  # a review stored or changed since: re-rendered
 
     def parameters(self, params_dir: Path) -> dict[str, str | int]:
         return {"department": self.code, "year": self.year, "params_dir": str(params_dir)}
@@ -263,7 +264,7 @@ class ProjectJob(_ReportPage):
         return earlier_projects(self.path, self.year)
 
     def inputs(self, ev: Evaluations) -> list[Path]:
-        return [*self._earlier(ev), self.path, *ev.frameworks]
+        return [*self._earlier(ev), self.path, review_file(self.path), *ev.frameworks]
 
     def parameters(self, params_dir: Path) -> dict[str, str | int]:
         return {"department": self.code, "year": self.year, "project": self.project, "params_dir": str(params_dir)}

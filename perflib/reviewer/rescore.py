@@ -44,6 +44,8 @@ class Reviewed:
     review: ReviewFile
     rows: tuple[ReviewedRow, ...]
     scores: dict[tuple[str, ...], Decimal]  # every node's reviewed score, by path
+    self_scores: dict[tuple[str, ...], Decimal]  # … its score added up from the 自评分
+    rule_scores: dict[tuple[str, ...], Decimal]  # … and from the 规则分
     self_total: Decimal
     rule_total: Decimal
     total: Decimal
@@ -122,6 +124,6 @@ def reviewed(ev, review: ReviewFile | None = None) -> Reviewed | None:
     selfs = {r.path: r.self_score for r in form}
     rules = {r.path: r.rule_score for r in form}
     scores, total = add_up(ev, lambda n: counted[n.path])
-    _, self_total = add_up(ev, lambda n: selfs[n.path])
-    _, rule_total = add_up(ev, lambda n: rules[n.path])
-    return Reviewed(ev, review, out, scores, self_total, rule_total, total)
+    self_scores, self_total = add_up(ev, lambda n: selfs[n.path])
+    rule_scores, rule_total = add_up(ev, lambda n: rules[n.path])
+    return Reviewed(ev, review, out, scores, self_scores, rule_scores, self_total, rule_total, total)
