@@ -14,6 +14,7 @@ means the reviewer accepts perflib's rule score (规则分) for the row.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -34,6 +35,7 @@ from ..numbers import fmt_points
 from ..present.xlsx import HEADER_FILL, THIN, save
 from ..reviewer.rows import Row, rows
 from ..reviewer.scores import ReviewFile, review_file
+from ..text import display_width
 from .sheets import Column, Reader, blank, open_filled, yaml_text
 
 #: The header block: label (column A) → what the cell beside it (column B) holds.
@@ -115,8 +117,14 @@ def _form_sheet(ws: Worksheet, ev: Evaluation) -> None:
              ("项目", f"{ev.project}（{Path(ev.path).stem}）" if ev.project else "（部门整体支出）"),
              ("表键", form_key(ev)), ("复核人", None), ("说明", NOTE))
     for r, (label, value) in enumerate(block, 1):
-        ws.cell(row=r, column=1, value=label).font = Font(bold=True)
+        label_cell = ws.cell(row=r, column=1, value=label)
+        label_cell.font = Font(bold=True)
+        label_cell.alignment = Alignment(vertical="top")
         ws.cell(row=r, column=2, value=value)
+    for r in (1, 2, 4, 7):  # long texts: across the table's width, not over the page's edge
+        ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=COMMENT_COL)
+        ws.cell(row=r, column=2).alignment = Alignment(wrap_text=True, vertical="top")
+    ws.row_dimensions[7].height = 32
     ws["B1"].font = Font(bold=True, size=13)
     ws[KEY_CELL].font = Font(bold=True, color="C00000")
     ws[REVIEWER_CELL].fill = INPUT_FILL
@@ -137,7 +145,7 @@ def _form_sheet(ws: Worksheet, ev: Evaluation) -> None:
         for c, value in enumerate(values, 1):
             cell = ws.cell(row=r, column=c, value=value)
             cell.border = Border(top=THIN, bottom=THIN, left=THIN, right=THIN)
-            cell.alignment = Alignment(vertical="top", wrap_text=c in (3, 4, COMMENT_COL))
+            cell.alignment = Alignment(vertical="top", wrap_text=c in (3, 4, COMMENT_COL, PATH_COL))
             if COLUMNS[c - 1].kind == "number":
                 cell.number_format = "0.00"
             if c in (SCORE_COL, COMMENT_COL):
@@ -145,6 +153,10 @@ def _form_sheet(ws: Worksheet, ev: Evaluation) -> None:
                 cell.protection = Protection(locked=False)
             elif c == PATH_COL:
                 cell.font = GIVEN_FONT
+        # a row tall enough for its wrapped texts (Excel and LibreOffice do not fit a written file's rows)
+        lines = max(math.ceil(display_width(str(v)) / (COLUMNS[c - 1].width - 1)) for c, v in
+                    ((3, values[2]), (4, values[3])))
+        ws.row_dimensions[r].height = 15 * max(lines, 1)
         if row.max not in limits:
             limits[row.max] = DataValidation(
                 type="decimal", operator="between", formula1="0", formula2=fmt_points(row.max), allow_blank=True,
@@ -153,6 +165,7 @@ def _form_sheet(ws: Worksheet, ev: Evaluation) -> None:
         limits[row.max].add(ws.cell(row=r, column=SCORE_COL).coordinate)
     ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=1).coordinate
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    ws.print_area = f"A1:{get_column_letter(COMMENT_COL)}{HEADER_ROW + len(form)}"  # 路径 is for the import
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
