@@ -19,6 +19,7 @@ from .inputs.locate import available, find_framework, frameworks_dir_for
 from .inputs.params import load_params, unspent
 from .inputs.schema import ParamsFile
 from .numbers import exact, percent, plain, quantize
+from .reviewer.rescore import Reviewed, reviewed  # imported with perflib: a warm kernel's baseline holds it
 from .scoring import budget
 from .scoring.frameworks import Framework, load_framework
 from .scoring.methods import DIRECTIONS
@@ -131,11 +132,9 @@ class Evaluation:
 
         return grade_flip(self)
 
-    def reviewed(self):  # perflib.reviewer.rescore.Reviewed | None
+    def reviewed(self) -> Reviewed | None:
         """The reviewer's scores (复核分) of this form beside its own and perflib's, with the reviewed total and
         grade; None when no review is stored beside the form (:mod:`perflib.reviewer`)."""
-        from .reviewer.rescore import reviewed
-
         return reviewed(self)
 
     def what_if(self, changes: dict[str, Any], *, keep_stated: bool = False) -> Evaluation:
@@ -178,7 +177,7 @@ class Evaluation:
         }
 
 
-def _review_dict(rv) -> dict[str, Any]:  # a perflib.reviewer.rescore.Reviewed
+def _review_dict(rv: Reviewed) -> dict[str, Any]:
     """The reviewer's scores for JSON: the three totals and grades, who reviewed and when, every row reviewed."""
     return {
         "reviewer": rv.review.reviewer, "date": rv.review.date.isoformat(),
