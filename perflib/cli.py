@@ -16,7 +16,7 @@ from ._version import __version__
 from .errors import LEVEL_NAMES, InputError, InputErrors, PerflibError
 from .evaluation import Evaluation, evaluate, evaluate_params, load
 from .files import write_atomic
-from .inputs.locate import FRAMEWORKS_DIR, available, find_framework
+from .inputs.locate import FRAMEWORKS_DIR, PROJECTS_DIR, available, find_framework
 from .inputs.params import before_year_end, discover_projects, year_file
 from .numbers import fmt_number, fmt_percent, fmt_points
 from .scoring.frameworks import load_framework
@@ -61,6 +61,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from .monitoring.monitor import monitor
     from .monitoring.rules import RULES_DIR, default_rules, load_rules
     from .monitoring.snapshot import SNAPSHOT_FILE
+    from .reviewer.scores import form_of
 
     files = _files_to_validate(args.paths)
     if not files:
@@ -77,6 +78,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
                 default_rules(path.parent)
             elif SNAPSHOT_FILE.match(path.stem):
                 monitor(path)
+            elif form_of(path) is not None:  # a reviewer's scores (复核分): read as the form they review
+                _validate_review(path, form_of(path), args.frameworks)
             else:  # a year not yet ended (targets and budgets, nothing spent) is checked as monitoring reads it
                 loaded = load(path, frameworks_dir=args.frameworks)
                 if not before_year_end(loaded.params):
@@ -95,6 +98,18 @@ def cmd_validate(args: argparse.Namespace) -> int:
         return 2
     print(f"{len(files)} 个文件校验通过。", file=sys.stderr)
     return 0
+
+
+def _validate_review(path: Path, form: Path, frameworks: str | None) -> None:
+    """A stored review: of a form that is there, and every row on it within its points."""
+    from .reviewer.rescore import reviewed
+    from .reviewer.scores import review_file
+
+    if not form.is_file():
+        raise InputError(path, "(文件)", "复核记录没有对应的自评表", expected=str(form))
+    ev = evaluate(form, frameworks_dir=frameworks)
+    if review_file(form) == path:
+        reviewed(ev)
 
 
 # ---------------------------------------------------------------------- score
@@ -294,6 +309,47 @@ def cmd_monitor_import(args: argparse.Namespace) -> int:
     return 0
 
 
+@command("review-template")
+def cmd_review_template(args: argparse.Namespace) -> int:
+    from .inputs.params import discover
+    from .workbooks.review_form import template_workbook
+
+    out = Path(args.to)
+    _check_xlsx(out)
+    params_dir = Path(args.params)
+    paths = discover(params_dir, departments=args.department, years=[args.year])
+    if args.projects:
+        paths += discover_projects(params_dir, departments=args.department, years=[args.year])
+    if not paths:
+        raise PerflibError(f"{params_dir}: 没有 {args.year} 年度的自评输入"
+                           + (f"（部门：{'、'.join(args.department)}）" if args.department else ""))
+    evaluations = []
+    for path in sorted(paths, key=lambda p: (p.relative_to(params_dir).parts[0], PROJECTS_DIR in p.parts, p)):
+        # each department's own form, then its projects'
+        try:
+            evaluations.append(evaluate(path))
+        except PerflibError as exc:
+            print(f"跳过（无法读取）{path}：{str(exc).splitlines()[0]}", file=sys.stderr)
+    write_atomic(out, template_workbook(evaluations))
+    print(f"已生成复核表：{out}（{len(evaluations)} 份自评表）")
+    return 0
+
+
+@command("review-import")
+def cmd_review_import(args: argparse.Namespace) -> int:
+    from .workbooks.review_form import read_workbook
+
+    imported, warnings = read_workbook(args.file, args.params, reviewer=args.reviewer)
+    for line in warnings:
+        print(f"提示：{line}", file=sys.stderr)
+    for one in imported:
+        existed = one.target.exists()
+        write_atomic(one.target, one.text)
+        scored = sum(1 for r in one.review.rows if r.score is not None)
+        print(f"{'已替换' if existed else '已生成'}：{one.target}（工作表「{one.sheet}」，复核分 {scored} 行）")
+    return 0
+
+
 @command("excel-export")
 def cmd_excel_export(args: argparse.Namespace) -> int:
     from .evaluation import load
@@ -349,11 +405,30 @@ def cmd_export(args: argparse.Namespace) -> int:
     from .batch.runner import export
 
     out = Path(args.to)
+    if args.kind == "review":
+        write_atomic(out, _review_report(args, out))
+        print(f"已导出复核报告：{out}")
+        return 0
     opts = RunOptions(frameworks_dir=args.frameworks, docx_template=args.docx_template, strict=args.strict)
     data = export(Path(args.params_file), out.suffix.lower().lstrip("."), opts)
     write_atomic(out, data)
     print(f"已导出：{out}")
     return 0
+
+
+def _review_report(args: argparse.Namespace, out: Path) -> bytes:
+    """``perflib export … --kind review``: the form's review report (复核报告), Word only."""
+    from .present.word import review_docx
+    from .reviewer.scores import review_file
+
+    if out.suffix.lower() != ".docx":
+        raise PerflibError(f"{out}: 复核报告导出为 Word，文件名应以 .docx 结尾")
+    ev = evaluate(args.params_file, frameworks_dir=args.frameworks, strict=args.strict)
+    review = ev.reviewed()
+    if review is None:
+        raise PerflibError(f"{args.params_file}: 没有复核记录（应在 {review_file(args.params_file)}）；"
+                           "请先用 perflib review-template 生成复核表，填好后 perflib review-import 导入")
+    return review_docx(review, template=args.docx_template)
 
 
 @command("init")
@@ -485,7 +560,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("params_file", metavar="PARAMS_FILE",
                    help="params/<部门代码>/<年度>.yaml，或监控快照 params/<部门代码>/<年度>-<月份>.yaml")
     p.add_argument("--to", required=True, metavar="FILE",
-                   help="输出文件：report.docx（Word 报告）、report.pdf 或 自评表.xlsx；监控快照：monitor-06.docx 等")
+                   help="输出文件：report.docx（Word 报告）、report.pdf 或 自评表.xlsx；监控快照：monitor-06.docx 等；"
+                        "--kind review：复核报告.docx")
+    p.add_argument("--kind", choices=("report", "review"), default="report",
+                   help="report：自评报告（默认）；review：复核报告（自评、规则、复核三种得分对照及复核意见，"
+                        "须先 perflib review-import 导入复核表），只导出 .docx")
     FRAMEWORKS.add_to(p)
     STRICT.add_to(p)
     DOCX_TEMPLATE.add_to(p, help="本单位的 Word 模板（见 perflib run --docx-template）")
@@ -516,6 +595,19 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("monitor-import", help="把填好的监控表转为 params/<部门代码>/<年度>-<月份>.yaml")
     p.add_argument("file", metavar="FILE", help="填好的 .xlsx")
     p.add_argument("--out", default=str(DEFAULT_PARAMS), metavar="DIR", help="params 目录（默认 params）")
+
+    p = sub.add_parser("review-template", help="生成复核表（Excel）：每份自评表一张工作表，逐行列出分值、自评分、规则分，"
+                                             "供复核人填写复核分和复核意见")
+    p.add_argument("--year", type=int, required=True, metavar="YEAR", help="年度")
+    p.add_argument("--params", default=str(DEFAULT_PARAMS), metavar="DIR", help="输入目录（默认 params）")
+    p.add_argument("--to", default="复核表.xlsx", metavar="FILE", help="输出的 .xlsx 文件（默认 复核表.xlsx）")
+    p.add_argument("--department", nargs="+", metavar="CODE", help="只列这些部门（部门代码）")
+    p.add_argument("--projects", action="store_true", help="同时列出各部门该年度的项目支出绩效自评表")
+
+    p = sub.add_parser("review-import", help="导入填好的复核表：复核分写入 <部门代码>/review/…（不改动部门的自评输入）")
+    p.add_argument("file", metavar="FILE", help="填好的复核表 .xlsx")
+    p.add_argument("--params", default=str(DEFAULT_PARAMS), metavar="DIR", help="输入目录（默认 params）")
+    p.add_argument("--reviewer", metavar="NAME", help="复核人（默认取各工作表的「复核人」一格）")
 
     p = sub.add_parser("excel-export", help="把已有的输入文件导出为 Excel 填报表")
     p.add_argument("params_file", metavar="PARAMS_FILE")

@@ -19,6 +19,7 @@ from .inputs.locate import available, find_framework, frameworks_dir_for
 from .inputs.params import load_params, unspent
 from .inputs.schema import ParamsFile
 from .numbers import exact, percent, plain, quantize
+from .reviewer.rescore import Reviewed, reviewed  # imported with perflib: a warm kernel's baseline holds it
 from .scoring import budget
 from .scoring.frameworks import Framework, load_framework
 from .scoring.methods import DIRECTIONS
@@ -131,6 +132,11 @@ class Evaluation:
 
         return grade_flip(self)
 
+    def reviewed(self) -> Reviewed | None:
+        """The reviewer's scores (复核分) of this form beside its own and perflib's, with the reviewed total and
+        grade; None when no review is stored beside the form (:mod:`perflib.reviewer`)."""
+        return reviewed(self)
+
     def what_if(self, changes: dict[str, Any], *, keep_stated: bool = False) -> Evaluation:
         """The evaluation had the inputs been otherwise; nothing is written.
 
@@ -167,7 +173,21 @@ class Evaluation:
             "indicators": [_indicator_dict(r) for r in self.scorecard.indicators],
             "findings": [f.as_dict() for f in self.findings],
             **({"project": self.project, "implementer": self.params.project.implementer} if self.project else {}),
+            **({"review": _review_dict(rv)} if (rv := self.reviewed()) is not None else {}),
         }
+
+
+def _review_dict(rv: Reviewed) -> dict[str, Any]:
+    """The reviewer's scores for JSON: the three totals and grades, who reviewed and when, every row reviewed."""
+    return {
+        "reviewer": rv.review.reviewer, "date": rv.review.date.isoformat(),
+        "self_total": plain(rv.self_total), "self_grade": rv.self_grade,
+        "rule_total": plain(rv.rule_total), "rule_grade": rv.rule_grade,
+        "total": plain(rv.total), "grade": rv.grade,
+        "rows": [{"path": list(r.row.path), "self_score": plain(r.row.self_score), "rule_score": plain(r.row.rule_score),
+                  "review_score": plain(r.score), "entered": r.review_score is not None, "comment": r.comment}
+                 for r in rv.rows if r.review_score is not None or r.comment],
+    }
 
 
 def metrics_dict(m: budget.Metrics) -> dict[str, Any]:

@@ -64,6 +64,7 @@ LABELS = {
     "probability": "入样概率（%）", "reason": "抽取理由",
     "last_year": "上年度", "problem": "上年问题", "this_year_says": "本年报告所述", "said_in": "所述见于",
     "recurs": "本年再次出现",
+    "review_score": "复核分", "review_comment": "复核意见", "reviewed_total": "复核总分", "reviewed_grade": "复核等级",
 }
 
 #: The grades of the bundled frameworks, lowest first: ``grade`` is a category in this order.
@@ -74,7 +75,7 @@ FLOATS = ("completion", "ratio", "weight", "score", "rule_score", "self_score", 
           "adjusted", "spent", "execution_rate", "adjustment_rate", "cumulative", "cumulative_rate", "even", "total",
           "evaluation_rate", "budget_initial", "budget_adjusted", "budget_spent", "change", "mean_total", "min_total", "difference",
           "risk", "points", "stated_total", "verifiable_share", "judged_share", "unverifiable_share",
-          "unverifiable_points", "margin", "probability")
+          "unverifiable_points", "margin", "probability", "review_score", "reviewed_total")
 
 #: The dtype of every non-text column perflib returns, in whichever frame it appears; text keeps pandas'
 #: string type. ``grade``: an ordered category, see :func:`grade_dtype`.
@@ -86,7 +87,7 @@ COLUMN_TYPES: dict[str, str] = {
     "last_year": "int64",
     "met": "bool", "changed": "bool", "applicable": "bool", "grade_differs": "bool", "flips_grade": "bool",
     "recurs": "bool",
-    "grade": "category",
+    "grade": "category", "reviewed_grade": "category",
 }
 
 INDICATOR_COLUMNS = ["no", "category", "top", "name", "target", "actual", "unit", "completion", "met", "ratio", "weight",
@@ -125,8 +126,9 @@ def typed(frame: pd.DataFrame, *, scores: Iterable[str] = ()) -> pd.DataFrame:
     from every row."""
     types = {c: t for c, t in COLUMN_TYPES.items() if c in frame.columns and t != "category"}
     frame = frame.astype({**types, **dict.fromkeys(scores, "float64")})
-    if "grade" in frame.columns:
-        frame["grade"] = frame["grade"].astype(grade_dtype(frame["grade"], frame["total"]))
+    for grade, total in (("grade", "total"), ("reviewed_grade", "reviewed_total")):
+        if grade in frame.columns:
+            frame[grade] = frame[grade].astype(grade_dtype(frame[grade], frame[total]))
     return frame
 
 
@@ -154,7 +156,26 @@ def indicators_frame(ev: Any) -> pd.DataFrame:  # an Evaluation
             "met": r.met, "ratio": pct(r.max_ratio), "weight": num(r.weight), "score": num(r.score), "rule_score": num(r.rule_score),
             "self_score": num(r.self_score), "method": r.method, "analysis": r.analysis or "",
         })
-    return _frame(rows, INDICATOR_COLUMNS)
+    review = _review(ev)
+    if review is None:
+        return _frame(rows, INDICATOR_COLUMNS)
+    by_indicator = {id(row.row.node.indicator): row for row in review.rows if row.row.node.indicator is not None}
+    for out, r in zip(rows, ev.scorecard.indicators):
+        row = by_indicator.get(id(r))
+        out.update(review_score=num(row.score) if row else None, review_comment=(row.comment or "") if row else "")
+    return _frame(rows, [*INDICATOR_COLUMNS, *REVIEW_COLUMNS])
+
+
+#: The columns an indicator's and a node's frame get when the form has a stored review (:mod:`perflib.reviewer`):
+#: the score the reviewed total counts (the 复核分, or the rule score where the reviewer left it blank) and the
+#: reviewer's comment.
+REVIEW_COLUMNS = ["review_score", "review_comment"]
+
+
+def _review(ev: Any):  # perflib.reviewer.rescore.Reviewed | None
+    from .reviewer.rescore import reviewed
+
+    return reviewed(ev)
 
 
 @exact
@@ -168,8 +189,14 @@ def nodes_frame(ev: Any) -> pd.DataFrame:
             "score": num(n.score), "lost": num(n.lost), "rule_score": num(n.rule_score), "method": n.method or "",
             "rate": pct(n.execution.rate) if n.execution else None,
         })
-    return _frame(rows, ["path", "level", "name", "parent", "kind", "max", "score", "lost", "rule_score", "method",
-                         "rate"])
+    columns = ["path", "level", "name", "parent", "kind", "max", "score", "lost", "rule_score", "method", "rate"]
+    review = _review(ev)
+    if review is None:
+        return _frame(rows, columns)
+    for out, n in zip(rows, ev.scorecard.walk()):
+        row = review.row(n.path)
+        out.update(review_score=num(review.scores[n.path]), review_comment=(row.comment or "") if row else "")
+    return _frame(rows, [*columns, *REVIEW_COLUMNS])
 
 
 @exact

@@ -133,6 +133,8 @@ def summary_row(summary: dict[str, Any]) -> dict[str, Any]:
     out = {"code": summary.get("code", ""), "department": summary.get("department", ""), "year": summary.get("year"),
            "framework": summary.get("framework", ""), "total": _two(summary.get("total")),
            "grade": summary.get("grade", "")}
+    review = summary.get("review") or {}  # a stored review (复核): its total and grade; empty where none
+    out.update(reviewed_total=_two(review.get("total")), reviewed_grade=review.get("grade") or None)
     out.update({n["name"]: _two(n["score"]) for n in summary.get("nodes", []) if n["kind"] != "indicator"})
     out.update({c: _two(metrics.get(k), factor) for c, k in AMOUNTS})
     out.update({c: _two(metrics.get(k)) for c, k in RATES})

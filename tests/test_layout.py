@@ -24,6 +24,7 @@ LAYERS = (
     ("perflib.inputs",),
     ("perflib.scoring",),
     ("perflib.audit",),
+    ("perflib.reviewer",),
     ("perflib.evaluation", "perflib.frames"),
     ("perflib.monitoring",),
     ("perflib.portfolios",),

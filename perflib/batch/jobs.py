@@ -30,6 +30,7 @@ from ..evaluation import Evaluation, evaluate
 from ..inputs.locate import DATA, FRAMEWORKS_DIR, MONITOR_TEMPLATE, OVERVIEW_TEMPLATE, REPORT_TEMPLATE
 from ..inputs.params import YEAR_FILE, discover, discover_projects, earlier_projects, project_key, project_place
 from ..inputs.schema import CODE_PATTERN
+from ..reviewer.scores import review_file
 from .documents import FORMATS, MONITOR_FORMATS, document_name
 from .fingerprint import inputs_digest
 
@@ -214,7 +215,7 @@ class ReportJob(_ReportPage):
     def inputs(self, ev: Evaluations) -> list[Path]:
         """The files its report reads: its year file and the department's earlier years, the frameworks."""
         earlier = [p for p in sorted(self.path.parent.glob("*.yaml")) if p.stem.isdigit() and int(p.stem) <= self.year]
-        return [*earlier, *ev.frameworks]
+        return [*earlier, *_review_of(self.path), *ev.frameworks]
 
     def parameters(self, params_dir: Path) -> dict[str, str | int]:
         return {"department": self.code, "year": self.year, "params_dir": str(params_dir)}
@@ -226,6 +227,13 @@ class ReportJob(_ReportPage):
         earlier = [p for p in discover(ev.params_dir, departments=[self.code]) if int(p.stem) < self.year]
         main, results = _evaluated(self.path, earlier, ev, strict)
         return Checked(main.to_dict(), main.title, Handover(ev.relative(self.path), results))
+
+
+def _review_of(form: Path) -> list[Path]:
+    """The reviewer's scores stored beside ``form``, when there are: its report shows them, so a review
+    imported or changed since re-renders it (:mod:`perflib.reviewer`)."""
+    stored = review_file(form)
+    return [stored] if stored.is_file() else []
 
 
 @dataclass(frozen=True)
@@ -263,7 +271,7 @@ class ProjectJob(_ReportPage):
         return earlier_projects(self.path, self.year)
 
     def inputs(self, ev: Evaluations) -> list[Path]:
-        return [*self._earlier(ev), self.path, *ev.frameworks]
+        return [*self._earlier(ev), self.path, *_review_of(self.path), *ev.frameworks]
 
     def parameters(self, params_dir: Path) -> dict[str, str | int]:
         return {"department": self.code, "year": self.year, "project": self.project, "params_dir": str(params_dir)}

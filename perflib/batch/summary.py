@@ -25,7 +25,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 #: Where the summary's header differs from the portfolio's label: it is the year's rate, as the form says.
 HEADERS = {**LABELS, "execution_rate": "年度预算执行率（%）", "adjustment_rate": "预算调整率（%）"}
-TEXT = ("code", "department", "framework", "status", "grade", "report", "project", "implementer", "main_finding",
+TEXT = ("code", "department", "framework", "status", "grade", "reviewed_grade", "report", "project", "implementer", "main_finding",
         "error", "file")
 PERCENT = tuple(c for c, _ in RATES)
 AMOUNT = tuple(c for c, _ in AMOUNTS)
@@ -161,7 +161,7 @@ def _sheet(writer, title: str, frame: pd.DataFrame) -> None:  # a pandas ExcelWr
             cell = ws.cell(row=r, column=c)
             if number_format:
                 cell.number_format = number_format
-            if column == "grade" and cell.value in GRADE_FILLS:
+            if column in ("grade", "reviewed_grade") and cell.value in GRADE_FILLS:
                 cell.fill = PatternFill("solid", fgColor=GRADE_FILLS[cell.value])
                 cell.alignment = Alignment(horizontal="center")
         texts = [HEADERS.get(column, column), *(_display(v, column) for v in frame[column])]

@@ -23,6 +23,7 @@ from ..scoring.tree import NodeResult
 from ..text import circled
 from . import charts
 from .html import HTML, figure, heading, items, join, note, para, paras, strong, table, tag
+from .reviewed import review_sentence, review_table, reviewed_rows_table
 
 CN_NUM = "一二三四五六七八九十"
 
@@ -218,6 +219,11 @@ def conclusion(report: Report) -> HTML:
                           f"{fmt_points(ev.total)} 分不一致，详见附录审核发现。"))
     # the first two levels, every row of them: a judged row at level 2 (重庆's 共性指标) counts in its sum
     nodes = [n for n in ev.scorecard.walk() if n.level <= 2 and n.kind != "indicator"]
+    review = ev.reviewed()
+    if review is not None:
+        parts.append(para(review_sentence(review)))
+        return join(*parts, review_table(review, nodes), reviewed_rows_table(review),
+                    _figure(report, charts.node_scores(ev), "各级指标得分"))
     rows = [[("　" * (n.level - 1)) + n.name, n.max, n.score, fmt_percent(n.score / n.max if n.max else None)]
             for n in nodes]
     rows.append(["合计", ev.framework.total, ev.total, fmt_percent(ev.total / ev.framework.total)])

@@ -632,6 +632,23 @@ def monitor_cover(m: Monitoring) -> list[tuple[str, str]]:
             ("监控规则", m.rules.name), ("报告日期", BLANK_DATE)]
 
 
+@exact
+def review_docx(review, *, template: str | Path | None = None) -> bytes:  # a perflib.reviewer.rescore.Reviewed
+    """The review report of one form (复核报告) as Word: :func:`perflib.present.reviewed.review_page` through
+    :func:`page_docx`, with a cover naming the form, the reviewer and the date."""
+    from .reviewed import review_page
+
+    return page_docx(review_page(review), cover_rows=review_cover(review), author=review.review.reviewer or "",
+                     template=template)
+
+
+def review_cover(review) -> list[tuple[str, str]]:
+    """The review report's cover rows: the form (as its report's cover names it), 评价方式 复核, 复核人, 复核日期."""
+    rows = [r for r in report_cover(review.ev) if r[0] not in ("评价方式", "报告日期")]
+    return [*rows, ("评价方式", "财政部门复核"), ("复核人", review.review.reviewer or BLANK_DATE),
+            ("复核日期", f"{review.review.date:%Y年%m月%d日}")]
+
+
 def cover_rows(subject: Evaluation | Monitoring) -> list[tuple[str, str]]:
     """The cover rows of the page an evaluation (a year-end report) or a monitoring result renders."""
     return report_cover(subject) if isinstance(subject, Evaluation) else monitor_cover(subject)
