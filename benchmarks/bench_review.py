@@ -9,7 +9,7 @@ measured). In one run, each step in a fresh process (no step inherits another's 
 
 * intake — ``perflib.intake.intake(folder, framework=…, out=PARAMS, jobs=J, write=True)`` for the department
   and the project folder (as ``bench_intake.py`` measures it): the forms become a params folder;
-* review — ``perflib.review.review(PARAMS, years, jobs=J)`` of every year the forms are of (2022–2024), so
+* review — ``perflib.bureau.review(PARAMS, years, jobs=J)`` of every year the forms are of (2022–2024), so
   every form read is reviewed, with last year's form beside it where there is one.
 
 The intake is the baseline, measured in the same run: the review's seconds ÷ the intake's show what the
@@ -59,12 +59,12 @@ def measure_intake(folder: Path, out: Path, jobs: int) -> dict:
 
 
 def measure_review(params: Path, jobs: int) -> dict:
-    import perflib.review
+    import perflib.bureau
 
     years = sorted({int(p.stem) for p in params.glob("*/20??.yaml")}
                    | {int(p.name) for p in params.glob("*/projects/20??") if p.is_dir()})
     started, cpu = time.perf_counter(), cpu_seconds()
-    rv = perflib.review.review(params, years, jobs=jobs)
+    rv = perflib.bureau.review(params, years, jobs=jobs)
     seconds = time.perf_counter() - started
     queries = rv.queries
     return {"seconds": seconds, "cpu": cpu_seconds() - cpu, "years": years, "forms": len(rv.forms),

@@ -24,10 +24,10 @@ def __getattr__(name: str):  # the analyst's tables: perflib.portfolio pulls in 
         from . import portfolios
 
         return getattr(portfolios, name)
-    if name == "sample":  # 抽评: perflib.review.sample
-        from .review.run import sample
+    if name in ("review", "review_frame", "queries_frame", "sample"):  # the bureau's review: perflib.bureau
+        from .bureau import run
 
-        return sample
+        return getattr(run, name)
     raise AttributeError(f"module 'perflib' has no attribute {name!r}")
 
 __all__ = [
@@ -44,6 +44,9 @@ __all__ = [
     "portfolio_indicators",
     "project_rollup",
     "projects_frame",
+    "queries_frame",
+    "review",
+    "review_frame",
     "sample",
     "__version__",
 ]

@@ -461,7 +461,7 @@ def cmd_intake(args: argparse.Namespace) -> int:
 @command("review")
 def cmd_review(args: argparse.Namespace) -> int:
     from .batch.review_files import write_review
-    from .review import review
+    from .bureau import review
 
     rv = review(args.params, args.year, args.department, projects=not args.no_projects)
     written = write_review(rv, args.out)
@@ -485,7 +485,7 @@ def cmd_review(args: argparse.Namespace) -> int:
 
 @command("sample")
 def cmd_sample(args: argparse.Namespace) -> int:
-    from .review.run import sample
+    from .bureau.run import sample
 
     scope = "projects" if args.projects else "departments" if args.departments_only else "all"
     frame = sample(args.params, args.n, seed=args.seed, year=args.year, by=args.by, scope=scope)
@@ -498,7 +498,7 @@ def cmd_sample(args: argparse.Namespace) -> int:
     return 0
 
 
-def render_sample(frame) -> str:  # a DataFrame of perflib.review.sample
+def render_sample(frame) -> str:  # a DataFrame of perflib.bureau.sample
     """The table of ``perflib sample``: one line per pick, its reason under it."""
     from .text import display_width
 

@@ -6,7 +6,7 @@ far-exceeded targets, back-loaded spending, and reports whose stated figures tri
 department-year also has 2–5 project self-evaluations (项目支出绩效自评表) under the bundled MOF project
 framework, ``OUT_DIR/<code>/projects/<year>/<project>.yaml`` (:func:`project_year`), a few of them weak
 (low spending, targets missed), so the overview's and the portfolio's project rollups have something to
-show. A few departments are given what the bureau's review (:mod:`perflib.review`) should query, one trip
+show. A few departments are given what the bureau's review (:mod:`perflib.bureau`) should query, one trip
 for each kind of query (:data:`REVIEW_TRIPS`). Every file says ``synthetic: true``, every department is of
 the fictitious 示范区, and every report shows a 演示数据 notice. The same seed always gives the same files.
 """
@@ -370,7 +370,7 @@ def rectification(data: dict, profile: Profile, last_file: Path, fw) -> None:  #
 #: the kinds of :func:`_trip`: a mistake in what the form states, made after it is scored
 TRIPS = frozenset({"stated-total", "budget-sum", "grade", "rate", "no-analysis", "self-score", "count", "two-ways"})
 
-#: what the bureau's review (perflib.review) should query, provoked on purpose by department, so that the demo's
+#: what the bureau's review (perflib.bureau) should query, provoked on purpose by department, so that the demo's
 #: review shows every kind of query: a kind of :func:`_trip` is made after the form is scored (what the form
 #: states is wrong), any other by :func:`_review_trip` before (what the department did or wrote is questionable,
 #: and the form states it consistently); the monitoring ones by :data:`REVIEW_MONITOR_TRIPS`.

@@ -28,7 +28,7 @@ LAYERS = (
     ("perflib.evaluation", "perflib.frames"),
     ("perflib.monitoring",),
     ("perflib.portfolios",),
-    ("perflib.review",),
+    ("perflib.bureau",),
     ("perflib.present",),
     ("perflib.workbooks",),
     ("perflib.engine",),

@@ -1,5 +1,5 @@
 """The rectification list (整改清单): last year's problems, what this year's report says of them, whether
-they are found again, and the status rule (perflib.review.rectify)."""
+they are found again, and the status rule (perflib.bureau.rectify)."""
 
 from __future__ import annotations
 
@@ -8,13 +8,13 @@ from types import SimpleNamespace
 
 import pytest
 
+from perflib.bureau import load_settings, review
+from perflib.bureau.rectify import RECTIFICATION_COLUMNS, STATUSES, rectification_rows, sentences
 from perflib.demo import RECTIFYING, generate
 from perflib.errors import Finding
 from perflib.evaluation import evaluate
 from perflib.frames import COLUMN_TYPES, LABELS
 from perflib.inputs.params import year_file
-from perflib.review import load_settings, review
-from perflib.review.rectify import RECTIFICATION_COLUMNS, STATUSES, rectification_rows, sentences
 
 from .test_demo import FRAMEWORKS
 

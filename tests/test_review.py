@@ -1,4 +1,4 @@
-"""The bureau's review (perflib.review): the worked example's queries, the risk score, the verifiable share,
+"""The bureau's review (perflib.review, perflib.bureau): the worked example's queries, the risk score, the verifiable share,
 the settings as data, and what `perflib review` writes (workbook, page, index link)."""
 
 from __future__ import annotations
@@ -12,12 +12,12 @@ import pytest
 
 from perflib import evaluate
 from perflib.batch.outputs import review_links
+from perflib.bureau import KINDS, Query, load_settings, review, review_form
+from perflib.bureau.basis import JUDGED, NONE, NUMBER, leaves, stock_phrase
+from perflib.bureau.query import with_risk
+from perflib.bureau.settings import REVIEW_FILE
 from perflib.cli import main
 from perflib.errors import InputErrors
-from perflib.review import KINDS, Query, load_settings, review, review_form
-from perflib.review.basis import JUDGED, NONE, NUMBER, leaves, stock_phrase
-from perflib.review.query import with_risk
-from perflib.review.settings import REVIEW_FILE
 
 from .conftest import EXAMPLE, PARAMS
 

@@ -1,6 +1,6 @@
-"""Each check of perflib.review on small variations of the worked example (baiyun-emergency 2023, 91.88 优): one
+"""Each check of perflib.bureau on small variations of the worked example (baiyun-emergency 2023, 91.88 优): one
 form that should raise the query and one that should not, with the points at stake and the risk score of
-perflib/review/query.py (weight × (1 + points) × 2 when the points reach the distance to the grade's bottom)."""
+perflib/bureau/query.py (weight × (1 + points) × 2 when the points reach the distance to the grade's bottom)."""
 
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 from perflib import evaluate
+from perflib.bureau import load_settings, review_form
+from perflib.bureau.midyear import MidIndicator, Midyear
 from perflib.evaluation import Evaluation, evaluate_params
 from perflib.inputs.schema import ParamsFile
 from perflib.numbers import quantize
-from perflib.review import load_settings, review_form
-from perflib.review.midyear import MidIndicator, Midyear
 
 from .conftest import EXAMPLE, PARAMS
 

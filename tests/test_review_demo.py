@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from perflib.bureau import KINDS, review
 from perflib.demo import generate
-from perflib.review import KINDS, review
 
 from .conftest import FRAMEWORKS
 

@@ -1,4 +1,4 @@
-"""Sampling (抽评): perflib.review.sample and ``perflib sample`` — reproducible picks, each with its reason."""
+"""Sampling (抽评): perflib.bureau.sample and ``perflib sample`` — reproducible picks, each with its reason."""
 
 from __future__ import annotations
 
@@ -11,12 +11,12 @@ from types import SimpleNamespace
 import pytest
 
 import perflib
+from perflib.bureau import load_settings, review
+from perflib.bureau.sample import SAMPLE_COLUMNS, sample_review
 from perflib.cli import main
 from perflib.demo import generate
 from perflib.errors import PerflibError
 from perflib.frames import LABELS
-from perflib.review import load_settings, review
-from perflib.review.sample import SAMPLE_COLUMNS, sample_review
 
 from .test_demo import FRAMEWORKS
 

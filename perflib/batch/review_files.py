@@ -11,7 +11,7 @@ from ..files import write_atomic
 from .outputs import refresh_review_links
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..review.run import Review
+    from ..bureau.run import Review
 
 WORKBOOK = "疑点清单.xlsx"
 

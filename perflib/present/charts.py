@@ -585,7 +585,7 @@ def findings_by_type(counts: Sequence[tuple[str, int]]) -> Figure | None:
 
 def verifiable_share(names: Sequence[str], shares: Sequence[Decimal | float | None]) -> Figure | None:
     """Each department's verifiable share (可核验得分占比, %): the points its form earned on figures the rules
-    recompute, of all it earned (perflib.review); a form that scored nothing (None) is left out."""
+    recompute, of all it earned (perflib.bureau); a form that scored nothing (None) is left out."""
     rows = [(name, float(share)) for name, share in zip(names, shares) if share is not None]
     if not rows:
         return None

@@ -1,19 +1,19 @@
 """The bureau's review page, ``review-<year>.html``: where to look — the forms by risk, the queries by risk
 with the evidence to ask for, the queries by kind, and the forms that could not be read. The same tables as
-疑点清单.xlsx (:meth:`perflib.review.Review.sheets`); the page shows the first :data:`TOP` queries."""
+疑点清单.xlsx (:meth:`perflib.bureau.Review.sheets`); the page shows the first :data:`TOP` queries."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from ..bureau.rectify import DONE, NOT_DONE, UNSAID
 from ..numbers import fmt_percent
-from ..review.rectify import DONE, NOT_DONE, UNSAID
 from .html import heading, join, note, para, table, tag
 from .page import page
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..review.run import Review
+    from ..bureau.run import Review
 
 TOP = 200
 #: the rectification statuses, the one a reviewer follows up first

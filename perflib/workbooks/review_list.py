@@ -1,4 +1,4 @@
-"""疑点清单.xlsx: the review's tables (:meth:`perflib.review.Review.sheets`) as a workbook a bureau prints and
+"""疑点清单.xlsx: the review's tables (:meth:`perflib.bureau.Review.sheets`) as a workbook a bureau prints and
 filters — one sheet per table, Chinese headers, numbers as numbers (two decimals), percentages as Excel
 percentages, long texts wrapped in columns of fixed width, A4 landscape one page wide with the header on every
 page, values only."""

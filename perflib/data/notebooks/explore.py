@@ -35,7 +35,6 @@ import re
 import pandas as pd
 
 import perflib
-import perflib.review
 from perflib.frames import chinese
 from perflib.portfolios import evaluations as evaluate_all
 from perflib.present import charts
@@ -142,7 +141,7 @@ diff[diff.changed]
 # 风险分越高越应先查。
 
 # %%
-rv = perflib.review.review(params_dir, year)
+rv = perflib.review(params_dir, year)
 print(rv)
 forms = rv.review_frame()
 yes_no = {"flips_grade": {True: "是", False: "否"}}

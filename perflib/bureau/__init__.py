@@ -8,7 +8,8 @@ that orders the list (docs/review.md).
 """
 
 from .query import Query
-from .run import FormReview, Review, review, review_form
+from .run import FormReview, Review, queries_frame, review, review_form, review_frame
 from .settings import KINDS, Settings, load_settings
 
-__all__ = ["KINDS", "FormReview", "Query", "Review", "Settings", "load_settings", "review", "review_form"]
+__all__ = ["KINDS", "FormReview", "Query", "Review", "Settings", "load_settings", "queries_frame", "review",
+           "review_form", "review_frame"]

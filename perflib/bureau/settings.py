@@ -22,7 +22,7 @@ from ..inputs.yamlio import load_yaml
 REVIEW_FILE = "review.yaml"
 BUNDLED = DATA / REVIEW_FILE
 
-#: Every kind of query, in the order a department's list shows them (perflib.review.checks makes each).
+#: Every kind of query, in the order a department's list shows them (perflib.bureau.checks makes each).
 KINDS = ("finding", "unverifiable", "disagree", "results_ahead", "unspent", "zero_budget", "forecast_missed",
          "target_changed", "recurring")
 

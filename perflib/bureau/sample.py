@@ -1,6 +1,6 @@
 """Sampling (抽评): which forms of a review a bureau re-evaluates, picked reproducibly, each with why.
 
-:func:`sample_review` picks ``n`` forms of a :class:`~perflib.review.run.Review` by one of three methods
+:func:`sample_review` picks ``n`` forms of a :class:`~perflib.bureau.run.Review` by one of three methods
 (docs/review.md, "抽评"):
 
 * ``risk`` — the ``n`` highest risk scores; forms of equal risk in a random order drawn with the seed;
@@ -32,7 +32,7 @@ from ..numbers import ZERO, fmt_number, fmt_percent, fmt_points
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-#: a form (a perflib.review.run.FormReview), its inclusion probability (None: not meaningful), why it was picked;
+#: a form (a perflib.bureau.run.FormReview), its inclusion probability (None: not meaningful), why it was picked;
 #: the review and its forms are typed Any here, as run (which defines them) imports this module
 Pick = tuple[Any, Decimal | None, str]
 

@@ -1,4 +1,4 @@
-"""The review (a :class:`perflib.review.Review`, which these build its frames for) as pandas DataFrames (columns documented in docs/review.md; Chinese names in
+"""The review (a :class:`perflib.bureau.Review`, which these build its frames for) as pandas DataFrames (columns documented in docs/review.md; Chinese names in
 :data:`perflib.frames.LABELS`).
 
 ``queries_frame(review)`` — one row per query, the highest risk first: ``rank``, ``risk``, ``kind`` and its
@@ -38,7 +38,7 @@ KIND_COLUMNS = ["kind", "kind_name", "queries", "forms", "points", "risk", "evid
 FAILED_COLUMNS = ["file", "error"]
 
 
-def queries_frame(review: Any) -> pd.DataFrame:  # a perflib.review.run.Review (which imports this)
+def queries_frame(review: Any) -> pd.DataFrame:  # a perflib.bureau.run.Review (which imports this)
     kinds = review.settings.kinds
     rows = [{
         "rank": i, "risk": num(q.risk), "kind": q.kind, "kind_name": kinds[q.kind].name, "code": q.code,

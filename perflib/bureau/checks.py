@@ -1,8 +1,8 @@
-"""The queries of one form, each check one kind (perflib.review.settings.KINDS), from what perflib knows of it.
+"""The queries of one form, each check one kind (perflib.bureau.settings.KINDS), from what perflib knows of it.
 
 Each check takes a :class:`Form` — the evaluation and what the review knows beside it (last year's, the
-year's monitoring snapshots) — and yields :class:`~perflib.review.query.Query` objects without a risk score
-(:func:`~perflib.review.query.with_risk` adds it). What each counts as the points at stake is said in its
+year's monitoring snapshots) — and yields :class:`~perflib.bureau.query.Query` objects without a risk score
+(:func:`~perflib.bureau.query.with_risk` adds it). What each counts as the points at stake is said in its
 docstring and in docs/review.md.
 """
 
@@ -76,7 +76,7 @@ def findings(form: Form) -> Iterator[Query]:
 
 
 def unverifiable(form: Form) -> Iterator[Query]:
-    """Rows whose points rest on nothing checkable (:mod:`perflib.review.basis`, ``none``). At stake: the
+    """Rows whose points rest on nothing checkable (:mod:`perflib.bureau.basis`, ``none``). At stake: the
     row's score."""
     for leaf in form.leaves:
         if leaf.basis == basis.NONE and leaf.node.score > ZERO:

@@ -121,7 +121,7 @@ def rectification_rows(ev: Evaluation, last: Evaluation, settings: Settings) -> 
                "recurs": recurs, "status": status, "file": str(ev.path or "")}
 
 
-def rectification(review: Any) -> pd.DataFrame:  # a perflib.review.run.Review (which imports this)
+def rectification(review: Any) -> pd.DataFrame:  # a perflib.bureau.run.Review (which imports this)
     """The rectification list of ``review``: one row per last-year problem of each form that has last year's
     (forms by department code, year and project name; columns in docs/review.md, "整改清单")."""
     forms = sorted((f for f in review.forms if f.last is not None),

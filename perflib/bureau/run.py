@@ -1,5 +1,5 @@
 """A bureau's review of every form of some years: :func:`review` evaluates each department-year and project
-form, runs the checks of :mod:`perflib.review.checks` with last year's form and the year's monitoring beside
+form, runs the checks of :mod:`perflib.bureau.checks` with last year's form and the year's monitoring beside
 it, scores the risk of each query and returns a :class:`Review` — the queries, one summary per form, and
 the forms that could not be read."""
 
@@ -96,13 +96,13 @@ class Review:
 
         return sheets(self)
     def rectification_frame(self):
-        """The rectification list (整改清单): :func:`perflib.review.rectify.rectification`."""
+        """The rectification list (整改清单): :func:`perflib.bureau.rectify.rectification`."""
         from .rectify import rectification
 
         return rectification(self)
 
     def sample(self, n: int, *, seed: int, by: str = "risk", scope: str = "all"):
-        """``n`` forms picked for re-evaluation (抽评), reproducibly: :func:`perflib.review.sample.sample_review`."""
+        """``n`` forms picked for re-evaluation (抽评), reproducibly: :func:`perflib.bureau.sample.sample_review`."""
         from .sample import sample_review
 
         return sample_review(self, n, seed=seed, by=by, scope=scope)
@@ -181,10 +181,22 @@ def _review_paths(params_dir: Path, paths: list[Path], settings: Settings
     return reviewed, failed
 
 
+def review_frame(params_dir: str | Path = "params", years: int | Iterable[int] | None = None,
+                 departments: str | Iterable[str] | None = None, *, projects: bool = True):
+    """One row per form of the review of ``years`` (:func:`review`; columns in :mod:`perflib.bureau.frames`)."""
+    return review(params_dir, years, departments, projects=projects).review_frame()
+
+
+def queries_frame(params_dir: str | Path = "params", years: int | Iterable[int] | None = None,
+                  departments: str | Iterable[str] | None = None, *, projects: bool = True):
+    """One row per query of the review of ``years``, the highest risk first (:func:`review`)."""
+    return review(params_dir, years, departments, projects=projects).queries_frame()
+
+
 def sample(params_dir: str | Path = "params", n: int = 0, *, seed: int, year: int | None = None, by: str = "risk",
            scope: str = "all"):
     """Review the forms of ``year`` under ``params_dir`` (None: the latest year) and pick ``n`` of them for
-    re-evaluation (抽评, ``perflib sample``): :func:`perflib.review.sample.sample_review`."""
+    re-evaluation (抽评, ``perflib sample``): :func:`perflib.bureau.sample.sample_review`."""
     from .sample import sample_review
 
     return sample_review(review(params_dir, year, projects=scope != "departments"), n, seed=seed, by=by,
