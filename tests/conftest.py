@@ -92,3 +92,14 @@ def processes() -> dict[int, tuple[int, bytes]]:
             continue
         found[int(proc.name)] = (ppid, cmd)
     return found
+
+
+@pytest.fixture(scope="session")
+def demo_portfolio(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The synthetic demo portfolio (``perflib demo-data``, default seed), generated once per test process for the
+    tests that read it (the review, sampling, rectification): read it, never write into it."""
+    from perflib.demo import generate
+
+    root = tmp_path_factory.mktemp("demo-portfolio")
+    generate(root, frameworks_dir=FRAMEWORKS)
+    return root

@@ -10,13 +10,11 @@ import pytest
 
 from perflib.bureau import load_settings, review
 from perflib.bureau.rectify import RECTIFICATION_COLUMNS, STATUSES, rectification_rows, sentences
-from perflib.demo import RECTIFYING, generate
+from perflib.demo import RECTIFYING
 from perflib.errors import Finding
 from perflib.evaluation import evaluate
 from perflib.frames import COLUMN_TYPES, LABELS
 from perflib.inputs.params import year_file
-
-from .test_demo import FRAMEWORKS
 
 SETTINGS = load_settings()
 
@@ -85,10 +83,8 @@ def test_stated_problems() -> None:
 
 
 @pytest.fixture(scope="module")
-def demo_root(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("demo-rectify")
-    generate(root, frameworks_dir=FRAMEWORKS)
-    return root
+def demo_root(demo_portfolio: Path) -> Path:
+    return demo_portfolio
 
 
 def test_the_demo_shows_every_status(demo_root: Path) -> None:

@@ -8,19 +8,14 @@ from pathlib import Path
 import pytest
 
 from perflib.bureau import KINDS, review
-from perflib.demo import generate
-
-from .conftest import FRAMEWORKS
 
 #: the monitoring snapshots (month 6) are the latest year's only: 2023 has no mid-year promise to miss
 MONITORING = {"forecast_missed", "target_changed"}
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("demo")
-    generate(root, frameworks_dir=FRAMEWORKS)
-    return root
+def demo(demo_portfolio: Path) -> Path:
+    return demo_portfolio
 
 
 def test_every_kind_of_query_in_the_demo_review(demo: Path) -> None:

@@ -14,18 +14,13 @@ import perflib
 from perflib.bureau import load_settings, review
 from perflib.bureau.sample import SAMPLE_COLUMNS, sample_review
 from perflib.cli import main
-from perflib.demo import generate
 from perflib.errors import PerflibError
 from perflib.frames import LABELS
 
-from .test_demo import FRAMEWORKS
-
 
 @pytest.fixture(scope="module")
-def demo_root(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("demo-sample")
-    generate(root, frameworks_dir=FRAMEWORKS)
-    return root
+def demo_root(demo_portfolio: Path) -> Path:
+    return demo_portfolio
 
 
 @pytest.fixture(scope="module")
