@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -463,7 +464,10 @@ def cmd_review(args: argparse.Namespace) -> int:
     from .batch.review_files import write_review
     from .bureau import review
 
-    rv = review(args.params, args.year, args.department, projects=not args.no_projects)
+    if args.jobs is not None and args.jobs < 1:
+        raise PerflibError(f"--jobs: 应为正整数，实际为 {args.jobs}")
+    rv = review(args.params, args.year, args.department, projects=not args.no_projects,
+                jobs=args.jobs or os.cpu_count() or 1)
     written = write_review(rv, args.out)
     queries = rv.queries
     share = rv.share()
@@ -634,6 +638,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="outputs", help="输出目录（默认 outputs，与 perflib run 的索引同在）")
     p.add_argument("--no-projects", action="store_true", help="不含项目支出绩效自评表")
     p.add_argument("--top", type=int, default=10, help="屏幕上列出的疑点个数（默认 10；完整清单见疑点清单.xlsx）")
+    p.add_argument("--jobs", type=int, default=None, help="并行的进程数（默认：全部 CPU 核）")
     p = sub.add_parser("sample", help="抽评：按风险分、预算金额或随机抽取一年的自评表，可重现，并说明每份为何入选")
     p.add_argument("--year", type=int, required=True, metavar="YEAR", help="年度")
     p.add_argument("--n", type=int, required=True, metavar="N", help="抽取份数（正整数；多于总数时全部入选）")
