@@ -159,9 +159,12 @@ def test_stored_reviews_are_not_inputs_to_discovery_the_batch_or_validate(tmp_pa
     wb = load_workbook(book)
     assert wb.sheetnames == ["2023 baiyun-emergency", "2023 应急通信保障项目"]
     assert wb.worksheets[1][KEY_CELL].value == f"{CODE}/projects/2023/{project.stem}"
-    read, _ = read_workbook(_fill(book, {f"H{HEADER_ROW + 1}": 0, f"I{HEADER_ROW + 1}": "未见佐证"}, sheet=1),
-                            form.parents[1])
-    assert [i.target for i in read] == [form.parent / "review" / "2023.yaml",  # nothing filled: agrees throughout
+    filled = _fill(book, {f"H{HEADER_ROW + 1}": 0, f"I{HEADER_ROW + 1}": "未见佐证"}, sheet=1)
+    read, warnings = read_workbook(filled, form.parents[1])  # the department's sheet untouched: not a review
+    assert [i.target for i in read] == [form.parent / "review" / "projects" / "2023" / project.name]
+    assert any("「2023 baiyun-emergency」没有填写复核分、复核意见或复核人，未导入" in w for w in warnings)
+    read, _ = read_workbook(_fill(filled, {"B6": "李复核"}, sheet=0), form.parents[1])
+    assert [i.target for i in read] == [form.parent / "review" / "2023.yaml",  # signed, nothing changed: agrees
                                         form.parent / "review" / "projects" / "2023" / project.name]
     for one in read:
         one.target.parent.mkdir(parents=True, exist_ok=True)
@@ -236,7 +239,7 @@ def test_a_stored_review_is_among_the_files_a_report_reads_so_importing_one_re_r
     job = job_for(form)
     before = job.inputs(evaluations)
     assert review_file(form) not in before  # none yet: every file listed is one there is (sent to a cluster)
-    book = _template(tmp_path, form)
-    cli.main(["review-import", str(book), "--params", str(form.parents[1])])
+    book = _fill(_template(tmp_path, form), {"B6": "李复核"})  # signed: agrees with the rules throughout
+    assert cli.main(["review-import", str(book), "--params", str(form.parents[1])]) == 0
     after = job.inputs(evaluations)
     assert review_file(form) in after and inputs_digest(after) != inputs_digest(before)

@@ -217,7 +217,12 @@ def read_workbook(path: str | Path, params_dir: str | Path, *, reviewer: str | N
         read = _rows(ws, ev, reader, warnings)
         if read is None:
             continue
-        name = reviewer or (str(ws[REVIEWER_CELL].value).strip() if not blank(ws[REVIEWER_CELL].value) else None)
+        signed = None if blank(ws[REVIEWER_CELL].value) else str(ws[REVIEWER_CELL].value).strip()
+        if not read and signed is None:  # a sheet nobody filled in is not a review that agrees with every rule score
+            warnings.append(f"{reader.file}: 工作表「{ws.title}」没有填写复核分、复核意见或复核人，未导入"
+                            "（复核人签名而不改分，即认可规则分）")
+            continue
+        name = reviewer or signed
         review = ReviewFile(code=ev.code, year=ev.year, project=form.stem if ev.project else None, reviewer=name,
                             date=today or dt.date.today(), source=path.name, rows=read)
         data = review.model_dump(mode="python", exclude_none=True)
@@ -228,7 +233,8 @@ def read_workbook(path: str | Path, params_dir: str | Path, *, reviewer: str | N
     if reader.errors:
         raise InputErrors(reader.errors)
     if not out:
-        raise InputErrors([InputError(path, "(文件)", "没有可导入的复核表工作表", expected="perflib review-template 生成的工作簿")])
+        raise InputErrors([InputError(path, "(文件)", "没有可导入的复核表工作表：没有一张填写了复核分、复核意见或复核人",
+                                      expected="perflib review-template 生成并已填写的工作簿")])
     return out, warnings
 
 
