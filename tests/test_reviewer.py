@@ -222,6 +222,7 @@ def test_the_report_and_the_review_report_show_the_three_scores(tmp_path: Path, 
     cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
     assert "复核报告" in text and "王复核" in text and "89.88" in text
     assert "抽查核减" in cells and "91.88" in cells and "89.88" in cells and "良" in cells
+    assert "（复核单位盖章）" in text and "复核人（签字）" in text and "（单位盖章）" not in text  # the bureau signs it
     assert cli.main(["export", str(form), "--kind", "review", "--to", str(tmp_path / "x.pdf")]) == 2
 
 

@@ -207,14 +207,23 @@ def cover(doc: Document, title: str, rows: list[tuple[str, str]]) -> None:
     doc.paragraphs[-1].add_run().add_break(WD_BREAK.PAGE)
 
 
-def signature(doc: Document) -> None:
-    """单位负责人, 填报人, 联系电话, 日期, 单位盖章: blank lines to sign and fill by hand."""
+#: the signature block of a department's report, and of the bureau's 复核报告: (lines to sign, the stamp)
+DEPARTMENT_SIGNATURE = (("单位负责人（签字）", "填报人", "联系电话", "日期"), "（单位盖章）")
+REVIEW_SIGNATURE = (("复核人（签字）", "复核单位负责人（签字）", "日期"), "（复核单位盖章）")
+#: characters of a signature line, label and blank together: one line of the page right of the indent
+SIGNATURE_WIDTH = 19
+
+
+def signature(doc: Document, block: tuple[tuple[str, ...], str] = DEPARTMENT_SIGNATURE) -> None:
+    """Blank lines to sign and fill by hand (单位负责人, 填报人, 联系电话, 日期 by default), then the stamp."""
+    labels, stamp_text = block
     doc.add_paragraph(style="Signature")
-    for label in ("单位负责人（签字）", "填报人", "联系电话", "日期"):
-        doc.add_paragraph(f"{label}：" + "＿" * 10, style="Signature").paragraph_format.left_indent = (
-            doc.styles["Normal"].font.size * 8)
-    stamp = doc.add_paragraph("（单位盖章）", style="Signature")
-    stamp.paragraph_format.left_indent = doc.styles["Normal"].font.size * 8
+    indent = doc.styles["Normal"].font.size * 8
+    for label in labels:
+        line = "＿" * max(SIGNATURE_WIDTH - len(label) - 1, 6)
+        doc.add_paragraph(f"{label}：{line}", style="Signature").paragraph_format.left_indent = indent
+    stamp = doc.add_paragraph(stamp_text, style="Signature")
+    stamp.paragraph_format.left_indent = indent
 
 
 # ---------------------------------------------------------------------- the page's blocks → Word
@@ -639,7 +648,7 @@ def review_docx(review, *, template: str | Path | None = None) -> bytes:  # a pe
     from .reviewed import review_page
 
     return page_docx(review_page(review), cover_rows=review_cover(review), author=review.review.reviewer or "",
-                     template=template)
+                     template=template, signed=REVIEW_SIGNATURE)
 
 
 def review_cover(review) -> list[tuple[str, str]]:
@@ -655,11 +664,12 @@ def cover_rows(subject: Evaluation | Monitoring) -> list[tuple[str, str]]:
 
 
 def page_docx(html: str, *, cover_rows: list[tuple[str, str]], author: str,
-              template: str | Path | None = None) -> bytes:
+              template: str | Path | None = None,
+              signed: tuple[tuple[str, ...], str] = DEPARTMENT_SIGNATURE) -> bytes:
     """A rendered page (``report.html``, ``monitor-<MM>.html`` or bare chapters) as a Word document: the
     default official-document set-up and a cover with the page's title (its h1) and ``cover_rows`` (or a
     bureau's template), the page's blocks as Word paragraphs, tables and pictures (each chart's SVG
-    rasterised by Typst at :data:`CHART_DPI`), the signature block."""
+    rasterised by Typst at :data:`CHART_DPI`), the signature block ``signed`` (the department's by default)."""
     from docx import Document
 
     blocks = page_blocks(html)
@@ -673,7 +683,7 @@ def page_docx(html: str, *, cover_rows: list[tuple[str, str]], author: str,
     writer = _Writer(doc, _pictures(blocks))
     for block in blocks:
         writer.block(block)
-    signature(doc)
+    signature(doc, signed)
     doc.core_properties.title = title
     doc.core_properties.author = author
     buf = io.BytesIO()
