@@ -205,3 +205,26 @@ def test_a_handed_in_form_whose_score_rests_on_words(tmp_path):
     assert "佐证" in q.evidence
     assert fr.share.none == D("9.5") and fr.share.total == fr.ev.total
     assert not [q for q in rv.queries if q.finding == "NOT_RECOMPUTABLE"]  # one query for one row, not two
+
+
+def test_the_review_shows_the_reviewer_s_total_beside_the_rule_s(tmp_path):
+    """A stored 复核 (perflib review-import) reaches the review's forms table and page: 89.88, 良 after the
+    reviewer took the 2 points of 森林火灾受害率 off the 91.88 优 example."""
+    import yaml
+
+    root = tmp_path / "params"
+    shutil.copytree(PARAMS / "baiyun-emergency", root / "baiyun-emergency")
+    (root / "baiyun-emergency" / "review").mkdir()
+    leaf = next(n for n in evaluate(EXAMPLE).scorecard.walk() if n.name == "森林火灾受害率")
+    assert leaf.score == D(2)
+    stored = {"schema_version": 1, "code": "baiyun-emergency", "year": 2023, "reviewer": "李复核",
+              "date": "2026-12-05", "source": "复核表.xlsx",
+              "rows": [{"path": list(leaf.path), "score": 0, "comment": "受害率单位前后不一，未见统计报表"}]}
+    (root / "baiyun-emergency" / "review" / "2023.yaml").write_text(yaml.safe_dump(stored, allow_unicode=True),
+                                                                   encoding="utf-8")
+    frame = review(root, 2023).review_frame()
+    assert (frame.loc[0, "total"], frame.loc[0, "reviewed_total"], frame.loc[0, "reviewed_grade"]) == (91.88, 89.88, "良")
+    out = tmp_path / "o"
+    assert main(["review", "--params", str(root), "--year", "2023", "--out", str(out), "--top", "0"]) == 0
+    page = (out / "review-2023.html").read_text(encoding="utf-8")
+    assert "复核总分" in page and "89.88" in page

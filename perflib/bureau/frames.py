@@ -7,7 +7,8 @@
 query is an audit finding), ``file``.
 
 ``review_frame(review)`` — one row per form: ``code``, ``department``, ``year``, ``project``, ``framework``,
-``total``, ``grade``, ``stated_total``, ``budget_adjusted`` and ``budget_spent`` (万元), ``execution_rate``
+``total``, ``grade``, ``stated_total``, ``reviewed_total`` and ``reviewed_grade`` (the reviewer's 复核分 added up,
+where a review is stored: perflib.reviewer), ``budget_adjusted`` and ``budget_spent`` (万元), ``execution_rate``
 (%), ``verifiable_share``, ``judged_share`` and ``unverifiable_share`` (% of the points scored),
 ``unverifiable_points``, ``queries``, ``risk`` (the sum of its queries'), ``flips_grade`` (some query could
 change its grade), ``margin`` (points above the bottom of its grade band), ``variants`` (the rule variants under which its grade
@@ -31,6 +32,7 @@ if TYPE_CHECKING:  # pragma: no cover
 QUERY_COLUMNS = ["rank", "risk", "kind", "kind_name", "code", "department", "year", "project", "row", "issue",
                  "evidence", "points", "flips_grade", "finding_code", "severity", "file"]
 REVIEW_COLUMNS = ["code", "department", "year", "project", "framework", "total", "grade", "stated_total",
+                  "reviewed_total", "reviewed_grade",
                   "budget_adjusted", "budget_spent", "execution_rate", "verifiable_share", "judged_share",
                   "unverifiable_share", "unverifiable_points", "queries", "risk", "flips_grade", "margin", "variants",
                   "flip", "file"]
@@ -55,10 +57,13 @@ def review_frame(review: Any) -> pd.DataFrame:  # a Review
         ev, s, m = f.ev, f.share, f.ev.metrics
         factor = UNIT_FACTORS.get(m.unit, 1)
         total = s.total
+        reviewed = ev.reviewed()  # the reviewer's scores (复核分), when stored beside the form
         rows.append({
             "code": ev.code, "department": ev.department, "year": ev.year, "project": ev.project or "",
             "framework": ev.framework.id, "total": num(ev.total), "grade": ev.grade,
-            "stated_total": num(ev.params.stated.total), "budget_adjusted": num(m.adjusted / factor),
+            "stated_total": num(ev.params.stated.total),
+            "reviewed_total": num(reviewed.total) if reviewed else None,
+            "reviewed_grade": reviewed.grade if reviewed else "", "budget_adjusted": num(m.adjusted / factor),
             "budget_spent": num(m.spent / factor), "execution_rate": pct(m.execution_rate),
             "verifiable_share": pct(s.number / total) if total else None,
             "judged_share": pct(s.judged / total) if total else None,

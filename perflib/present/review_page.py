@@ -27,6 +27,11 @@ def _d(value: object) -> Decimal | None:
     return Decimal(repr(value))
 
 
+def _text(value: object) -> str:
+    """A frame's text or category cell; empty (NaN, None, "") as "—"."""
+    return "—" if value is None or value != value or value == "" else str(value)
+
+
 def review_page(review: Review, *, workbook: str | None = None) -> str:
     """The whole page; ``workbook`` is the href of 疑点清单.xlsx beside it, when written."""
     years = "、".join(map(str, review.years))
@@ -48,11 +53,15 @@ def review_page(review: Review, *, workbook: str | None = None) -> str:
         "见 review.yaml。", *(["完整清单见 ", tag("a", "疑点清单.xlsx", href=workbook), "。"] if workbook else [])))
 
     body.append(heading(2, "一、各单位（按风险分排序）"))
-    rows = [[f.department, f.project or "—", _d(f.total), f.grade, _d(f.verifiable_share), f.queries, _d(f.risk),
-             "是" if f.flips_grade else "", f.variants or "—"]
+    reviewed = bool(forms.reviewed_total.notna().any())  # 复核分 beside the rule's total once a reviewer gave any
+    rows = [[f.department, f.project or "—", _d(f.total), f.grade,
+             *([_d(f.reviewed_total), _text(f.reviewed_grade)] if reviewed else []),
+             _d(f.verifiable_share), f.queries, _d(f.risk), "是" if f.flips_grade else "", f.variants or "—"]
             for f in forms.itertuples(index=False)]
-    body.append(table(["部门", "项目", "总分", "等级", "可核验占比（%）", "疑点数", "风险分", "可改变等级",
-                       "规则口径差异（等级不同的口径）"], rows, numeric=[2, 4, 5, 6]))
+    shift = 2 if reviewed else 0
+    body.append(table(["部门", "项目", "总分", "等级", *(["复核总分", "复核等级"] if reviewed else []), "可核验占比（%）",
+                       "疑点数", "风险分", "可改变等级", "规则口径差异（等级不同的口径）"], rows,
+                      numeric=[2, *([4] if reviewed else []), 4 + shift, 5 + shift, 6 + shift]))
 
     body.append(heading(2, f"二、疑点清单（按风险分排序{f'，前 {TOP} 个' if len(queries) > TOP else ''}）"))
     rows = [[q.rank, _d(q.risk), q.kind_name, q.department + (f"／{q.project}" if q.project else ""), q.row or "—",
