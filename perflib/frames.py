@@ -128,7 +128,8 @@ def typed(frame: pd.DataFrame, *, scores: Iterable[str] = ()) -> pd.DataFrame:
     frame = frame.astype({**types, **dict.fromkeys(scores, "float64")})
     for grade, total in (("grade", "total"), ("reviewed_grade", "reviewed_total")):
         if grade in frame.columns:
-            frame[grade] = frame[grade].astype(grade_dtype(frame[grade], frame[total]))
+            known = frame[grade].where(frame[grade] != "")  # an empty grade (no review, a file not read) is missing
+            frame[grade] = known.astype(grade_dtype(known, frame[total]))
     return frame
 
 
