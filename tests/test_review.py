@@ -228,3 +228,7 @@ def test_the_review_shows_the_reviewer_s_total_beside_the_rule_s(tmp_path):
     assert main(["review", "--params", str(root), "--year", "2023", "--out", str(out), "--top", "0"]) == 0
     page = (out / "review-2023.html").read_text(encoding="utf-8")
     assert "复核总分" in page and "89.88" in page
+    from perflib.present import overview
+
+    ranking = str(overview.ranking(overview.load(root, 2023)))  # the year's overview ranks by the rule's total …
+    assert "复核总分" in ranking and "89.88" in ranking  # … and shows the reviewer's beside it

@@ -157,13 +157,19 @@ def _with_last(p: Portfolio, columns: list[str]) -> pd.DataFrame:
 @exact
 def ranking(p: Portfolio) -> HTML:
     t = _with_last(p, ["total"])
+    reviewed = "reviewed_total" in t.columns and bool(t.reviewed_total.notna().any())  # a bureau's 复核分 stored
     rows = []
     for rank, r in enumerate(t.itertuples(index=False), 1):
         total, last = _dec(r.total), _dec(r.total_last)
-        rows.append([rank, r.department, r.code, total, r.grade, _pct(r.execution_rate), _pct(r.evaluation_rate),
-                     last, f"{total - last:+.2f}" if last is not None else "—"])
-    tbl = html_table(["排名", "部门", "代码", "总分", "等级", "年度预算执行率", "年度评价执行率", "上年总分", "变化"], rows,
-                     numeric=[0, 3, 5, 6, 7, 8], caption=f"{p.year} 年度各部门自评得分排名")
+        review = ([_dec(r.reviewed_total), r.reviewed_grade if isinstance(r.reviewed_grade, str) else "—"]
+                  if reviewed else [])
+        rows.append([rank, r.department, r.code, total, r.grade, *review, _pct(r.execution_rate),
+                     _pct(r.evaluation_rate), last, f"{total - last:+.2f}" if last is not None else "—"])
+    shift = 2 if reviewed else 0
+    tbl = html_table(["排名", "部门", "代码", "总分", "等级", *(["复核总分", "复核等级"] if reviewed else []), "年度预算执行率",
+                      "年度评价执行率", "上年总分", "变化"], rows,
+                     numeric=[0, 3, *([5] if reviewed else []), 5 + shift, 6 + shift, 7 + shift, 8 + shift],
+                     caption=f"{p.year} 年度各部门自评得分排名")
     return join(tbl, _figure(p, charts.ranking(p.evaluations), "各部门自评得分"))
 
 
