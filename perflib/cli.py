@@ -418,17 +418,22 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def _review_report(args: argparse.Namespace, out: Path) -> bytes:
-    """``perflib export … --kind review``: the form's review report (复核报告), Word only."""
+    """``perflib export … --kind review``: the form's review report (复核报告), as Word or PDF by the suffix."""
     from .present.word import review_docx
     from .reviewer.scores import review_file
 
-    if out.suffix.lower() != ".docx":
-        raise PerflibError(f"{out}: 复核报告导出为 Word，文件名应以 .docx 结尾")
+    if out.suffix.lower() not in (".docx", ".pdf"):
+        raise PerflibError(f"{out}: 复核报告导出为 Word 或 PDF，文件名应以 .docx 或 .pdf 结尾")
     ev = evaluate(args.params_file, frameworks_dir=args.frameworks, strict=args.strict)
     review = ev.reviewed()
     if review is None:
         raise PerflibError(f"{args.params_file}: 没有复核记录（应在 {review_file(args.params_file)}）；"
                            "请先用 perflib review-template 生成复核表，填好后 perflib review-import 导入")
+    if out.suffix.lower() == ".pdf":
+        from .present.pdf import page_pdf
+        from .present.reviewed import review_page
+
+        return page_pdf(str(review_page(review)))
     return review_docx(review, template=args.docx_template)
 
 
@@ -565,7 +570,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="params/<部门代码>/<年度>.yaml，或监控快照 params/<部门代码>/<年度>-<月份>.yaml")
     p.add_argument("--to", required=True, metavar="FILE",
                    help="输出文件：report.docx（Word 报告）、report.pdf 或 自评表.xlsx；监控快照：monitor-06.docx 等；"
-                        "--kind review：复核报告.docx")
+                        "--kind review：复核报告.docx 或 .pdf")
     p.add_argument("--kind", choices=("report", "review"), default="report",
                    help="report：自评报告（默认）；review：复核报告（自评、规则、复核三种得分对照及复核意见，"
                         "须先 perflib review-import 导入复核表），只导出 .docx")

@@ -223,7 +223,10 @@ def test_the_report_and_the_review_report_show_the_three_scores(tmp_path: Path, 
     assert "复核报告" in text and "王复核" in text and "89.88" in text
     assert "抽查核减" in cells and "91.88" in cells and "89.88" in cells and "良" in cells
     assert "（复核单位盖章）" in text and "复核人（签字）" in text and "（单位盖章）" not in text  # the bureau signs it
-    assert cli.main(["export", str(form), "--kind", "review", "--to", str(tmp_path / "x.pdf")]) == 2
+    assert cli.main(["export", str(form), "--kind", "review", "--to", str(tmp_path / "x.txt")]) == 2
+    pdf = tmp_path / "复核报告.pdf"
+    assert cli.main(["export", str(form), "--kind", "review", "--to", str(pdf)]) == 0
+    assert pdf.read_bytes().startswith(b"%PDF")
 
 
 def test_a_review_report_without_a_review_is_refused(form: Path, tmp_path: Path, capsys):
