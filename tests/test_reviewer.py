@@ -3,6 +3,7 @@ and the review shown beside the form's own scores (frames, summary, report, 复�
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 import shutil
@@ -20,7 +21,7 @@ from perflib.inputs.params import discover, discover_projects
 from perflib.portfolios import portfolio, summary_row
 from perflib.reviewer import review_file, reviewed, rows
 from perflib.reviewer.scores import form_of
-from perflib.workbooks.review_form import HEADER_ROW, KEY_CELL, read_workbook, template_workbook
+from perflib.workbooks.review_form import DATE_CELL, HEADER_ROW, KEY_CELL, read_workbook, template_workbook
 
 from .conftest import PARAMS
 from .test_projects import project_data, write_project
@@ -247,3 +248,25 @@ def test_a_stored_review_is_among_the_files_a_report_reads_so_importing_one_re_r
     assert cli.main(["review-import", str(book), "--params", str(form.parents[1])]) == 0
     after = job.inputs(evaluations)
     assert review_file(form) in after and inputs_digest(after) != inputs_digest(before)
+
+
+@pytest.mark.parametrize(("written", "stored", "refused"), [
+    (None, "2026-12-05", None),  # blank: the day of the import
+    (dt.datetime(2026, 11, 30), "2026-11-30", None),  # a date cell
+    ("2026年11月3日", "2026-11-03", None),
+    ("2026-11-03", "2026-11-03", None),
+    ("2026.11.3", "2026-11-03", None),
+    ("上周五", None, "复核日期不是日期"),
+    ("2026-02-30", None, "复核日期不是日期"),
+    ("2026-12-06", None, "复核日期晚于今天"),
+])
+def test_the_review_date_is_the_reviewer_s(tmp_path: Path, form: Path, written, stored, refused):
+    filled = _fill(_template(tmp_path, form), {"B6": "李复核", DATE_CELL: written})
+    today = dt.date(2026, 12, 5)
+    if refused:
+        with pytest.raises(InputErrors) as err:
+            read_workbook(filled, form.parents[1], today=today)
+        assert f"2023 baiyun-emergency!{DATE_CELL}（复核日期）" in str(err.value) and refused in str(err.value)
+        return
+    (one,), _ = read_workbook(filled, form.parents[1], today=today)
+    assert one.review.date == dt.date.fromisoformat(stored) and f"date: {stored}" in one.text

@@ -41,6 +41,8 @@ from .sheets import Column, Reader, blank, open_filled, yaml_text
 #: The header block: label (column A) → what the cell beside it (column B) holds.
 KEY_CELL = "B5"
 REVIEWER_CELL = "B6"
+DATE_LABEL_CELL, DATE_CELL = "C6", "D6"  # 复核日期 beside 复核人; blank: the day of the import
+_DATE = re.compile(r"^\s*(\d{4})\s*[-年./／]\s*(\d{1,2})\s*[-月./／]\s*(\d{1,2})\s*日?\s*$")
 HEADER_ROW = 9
 COLUMNS = (
     Column("行次", "index", "int", 8), Column("一级", "top", width=14), Column("二级", "middle", width=18),
@@ -51,8 +53,8 @@ COLUMNS = (
 SCORE_COL, COMMENT_COL, PATH_COL = 8, 9, 10
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")  # what the reviewer fills in
 GIVEN_FONT = Font(color="595959")
-NOTE = ("只填浅黄色的「复核分」「复核意见」两列（及复核人）；其余为自评表所载，已锁定。复核分留空即认可规则分；"
-        "复核分与自评分不同时请填写复核意见。")
+NOTE = ("只填浅黄色的「复核分」「复核意见」两列（及复核人、复核日期）；其余为自评表所载，已锁定。复核分留空即认可规则分；"
+        "复核分与自评分不同时请填写复核意见。复核日期留空即按导入当天。")
 _FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
 
@@ -127,8 +129,13 @@ def _form_sheet(ws: Worksheet, ev: Evaluation) -> None:
     ws.row_dimensions[7].height = 32
     ws["B1"].font = Font(bold=True, size=13)
     ws[KEY_CELL].font = Font(bold=True, color="C00000")
-    ws[REVIEWER_CELL].fill = INPUT_FILL
-    ws[REVIEWER_CELL].protection = Protection(locked=False)
+    ws[DATE_LABEL_CELL] = "复核日期"
+    ws[DATE_LABEL_CELL].font = Font(bold=True)
+    ws[DATE_LABEL_CELL].alignment = Alignment(horizontal="right")
+    for cell in (ws[REVIEWER_CELL], ws[DATE_CELL]):
+        cell.fill = INPUT_FILL
+        cell.protection = Protection(locked=False)
+    ws[DATE_CELL].number_format = "yyyy-mm-dd"
     for i, col in enumerate(COLUMNS, 1):
         cell = ws.cell(row=HEADER_ROW, column=i, value=col.header)
         cell.font = Font(bold=True)
@@ -223,8 +230,11 @@ def read_workbook(path: str | Path, params_dir: str | Path, *, reviewer: str | N
                             "（复核人签名而不改分，即认可规则分）")
             continue
         name = reviewer or signed
+        when = _review_date(ws, reader, today or dt.date.today())
+        if when is None:
+            continue
         review = ReviewFile(code=ev.code, year=ev.year, project=form.stem if ev.project else None, reviewer=name,
-                            date=today or dt.date.today(), source=path.name, rows=read)
+                            date=when, source=path.name, rows=read)
         data = review.model_dump(mode="python", exclude_none=True)
         data["rows"] = [{k: v for k, v in r.items() if v is not None} for r in data["rows"]]
         text = (f"# 复核分：由 perflib review-import 从 {path.name}（工作表「{ws.title}」）导入；"
@@ -236,6 +246,32 @@ def read_workbook(path: str | Path, params_dir: str | Path, *, reviewer: str | N
         raise InputErrors([InputError(path, "(文件)", "没有可导入的复核表工作表：没有一张填写了复核分、复核意见或复核人",
                                       expected="perflib review-template 生成并已填写的工作簿")])
     return out, warnings
+
+
+def _review_date(ws: Worksheet, reader: Reader, today: dt.date) -> dt.date | None:
+    """The sheet's 复核日期 (a date cell, or text such as 2026-12-05 or 2026年12月5日), else ``today``; None (the
+    error recorded) for what is not a date or is later than today."""
+    value = ws[DATE_CELL].value
+    if blank(value):
+        return today
+    when = None
+    if isinstance(value, dt.datetime):
+        when = value.date()
+    elif isinstance(value, dt.date):
+        when = value
+    elif (m := _DATE.match(str(value))) is not None:
+        try:
+            when = dt.date(int(m[1]), int(m[2]), int(m[3]))
+        except ValueError:
+            when = None
+    where = f"{ws.title}!{DATE_CELL}（复核日期）"
+    if when is None:
+        reader.error(where, "复核日期不是日期", expected="如 2026-12-05 或 2026年12月5日（留空即按导入当天）", found=value)
+        return None
+    if when > today:
+        reader.error(where, "复核日期晚于今天", expected=f"不晚于 {today:%Y-%m-%d}", found=f"{when:%Y-%m-%d}")
+        return None
+    return when
 
 
 def _form(ws: Worksheet, params_dir: Path, reader: Reader) -> Path | None:
