@@ -392,3 +392,30 @@ def test_what_a_bureaus_notebook_adds_reaches_word_too() -> None:
     table = doc.tables[0]
     assert table.rows[0].cells[0].text == "项目" and table.rows[0].cells[0]._tc is table.rows[0].cells[1]._tc  # merged
     assert len(doc.inline_shapes) == 1 and doc.inline_shapes[0].width.mm < 10  # a 16 px PNG is not blown up
+
+
+def test_a_total_row_is_never_alone_and_a_short_table_stays_together(worked) -> None:
+    """Each row of a short table is kept with the next (it moves to the next page whole); in a long one the
+    header and the row before 合计 are (合计 never heads a page alone); the last row never is."""
+    from perflib.present.word import KEEP_TOGETHER_ROWS
+
+    doc, _, _ = worked
+
+    def kept(tr) -> bool:
+        return all(p.find(qn("w:pPr")) is not None and p.find(qn("w:pPr")).find(qn("w:keepNext")) is not None
+                   for tc in tr.tc_lst for p in tc.findall(qn("w:p")))
+
+    seen_total = seen_long = False
+    for table in doc.tables:
+        trs = table._tbl.tr_lst
+        assert not kept(trs[-1])
+        if len(trs) <= KEEP_TOGETHER_ROWS:
+            assert all(kept(tr) for tr in trs[:-1])
+        else:
+            seen_long = True
+            assert kept(trs[0])
+        for i, row in enumerate(table.rows[1:], 1):
+            if row.cells[0].text.strip() == "合计":
+                seen_total = True
+                assert kept(trs[i - 1])
+    assert seen_total and seen_long

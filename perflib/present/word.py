@@ -385,9 +385,15 @@ _XML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]"
 _W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 
 
+#: a table of at most this many rows is kept on one page (each row kept with the next): it moves to the next page
+#: whole rather than leave a few rows behind
+KEEP_TOGETHER_ROWS = 15
+
+
 def _rows_xml(block: Table, twips: list[int], text_style: str | None) -> str:
     """A table's rows as WordprocessingML, as python-docx would make them: every row of the grid's width,
-    rows not split across pages (``cantSplit``), header rows repeated on every page (``tblHeader``); each
+    rows not split across pages (``cantSplit``), header rows repeated on every page (``tblHeader``), a short
+    table kept together and a total row kept with the row before it (``keepNext``); each
     cell its width, one paragraph in "Table Text" — centred in a header row, right-aligned for a figure —
     header cells and total rows bold."""
     from xml.sax.saxutils import quoteattr
@@ -396,16 +402,22 @@ def _rows_xml(block: Table, twips: list[int], text_style: str | None) -> str:
     grid = {(i, j): cell for i, j, cell in block.grid()}
     header_rows = len(block.header)
     out = [f"<w:tbl {_W}>"]
-    for i, row in enumerate(block.rows):
+    rows = block.rows
+    together = len(rows) <= KEEP_TOGETHER_ROWS
+    for i, row in enumerate(rows):
+        # kept with the next row: a short table's every row (it moves to the next page whole), the header, and
+        # the row before a total row (合计 is never left alone at the top of a page)
+        keep = i + 1 < len(rows) and (together or i < header_rows or rows[i + 1].total)
+        keep_xml = "<w:keepNext/>" if keep else ""
         out.append("<w:tr><w:trPr><w:cantSplit/>" + ("<w:tblHeader/>" if i < header_rows else "") + "</w:trPr>")
         for j, tw in enumerate(twips):
             out.append(f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{tw}"/></w:tcPr>')
             cell = grid.get((i, j))
             if cell is None:
-                out.append("<w:p/></w:tc>")
+                out.append(f"<w:p><w:pPr>{keep_xml}</w:pPr></w:p></w:tc>" if keep else "<w:p/></w:tc>")
                 continue
             align = "center" if i < header_rows else "right" if cell.numeric else "left"
-            out.append(f'<w:p><w:pPr>{style}<w:jc w:val="{align}"/></w:pPr>')
+            out.append(f'<w:p><w:pPr>{style}{keep_xml}<w:jc w:val="{align}"/></w:pPr>')
             out += [_run_xml(r, bold=row.total or cell.header) for r in cell.runs]
             out.append("</w:p></w:tc>")
         out.append("</w:tr>")
