@@ -102,7 +102,7 @@ class Receipt:
         from openpyxl.styles import Alignment, Border, Font, NamedStyle
 
         from ..files import write_atomic
-        from ..present.xlsx import HEADER_FILL, THIN, save
+        from ..present.xlsx import HEADER_FILL, THIN, print_landscape, save
         from ..text import display_width
 
         wb = Workbook()
@@ -132,13 +132,7 @@ class Receipt:
         for cell in ws["F"][1:]:
             cell.number_format = "0.00"
         ws.freeze_panes = "A2"
-        # printed as a bureau files it: A4 landscape, one page wide, the header on every page
-        ws.page_setup.orientation = "landscape"
-        ws.page_setup.paperSize = ws.PAPERSIZE_A4
-        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-        ws.print_title_rows = "1:1"
-        ws.oddFooter.center.text = "收件清单　第 &P 页，共 &N 页"
+        print_landscape(ws, footer="收件清单")
         path = Path(path)
         write_atomic(path, save(wb))
         return path

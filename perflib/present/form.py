@@ -93,7 +93,7 @@ def form_workbook(ev: Evaluation) -> bytes:
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.page import PageMargins
 
-    from .xlsx import AMOUNT_FORMAT, HEADER_FILL, PERCENT_FORMAT, THIN, save
+    from .xlsx import AMOUNT_FORMAT, HEADER_FILL, PERCENT_FORMAT, THIN, print_landscape, save
 
     form = form_of(ev.framework)
     columns: list[FormColumn] = form.columns
@@ -243,12 +243,8 @@ def form_workbook(ev: Evaluation) -> bytes:
     for r, n in lines.items():
         if n > 1:
             ws.row_dimensions[r].height = min(15 * n + 3, 409)  # 409 pt: Excel's highest row
-    ws.print_title_rows = f"{header_row}:{header_row}"
+    print_landscape(ws, header_row=header_row)
     ws.print_area = f"A1:{get_column_letter(last)}{row}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_margins = PageMargins(left=0.5, right=0.5, top=0.6, bottom=0.6)
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
     return save(wb)

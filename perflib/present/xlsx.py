@@ -31,6 +31,18 @@ def no_formulas(ws) -> None:  # an openpyxl Worksheet
                 cell.data_type = "s"
 
 
+def print_landscape(ws, *, header_row: int = 1, footer: str | None = None) -> None:  # an openpyxl Worksheet
+    """Printed as a bureau files it: A4 landscape, every column on one page's width, the header row (``header_row``)
+    on every page; ``footer``: centred at the foot of each page, before 「第 N 页，共 M 页」."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = f"{header_row}:{header_row}"
+    if footer is not None:
+        ws.oddFooter.center.text = f"{footer}　第 &P 页，共 &N 页"
+
+
 def save(wb: Workbook) -> bytes:
     """The workbook as the bytes of an .xlsx file, every cell a value (see :func:`no_formulas`)."""
     for ws in wb.worksheets:

@@ -40,7 +40,7 @@ from ..monitoring.snapshot import (
     year_figures,
     year_file_of,
 )
-from ..present.xlsx import save
+from ..present.xlsx import print_landscape, save
 from .sheets import (
     Column,
     Reader,
@@ -178,7 +178,7 @@ def template_workbook(path: str | Path, *, month: int | None = None, rules: str 
     for r, text in enumerate(snapshot.next_steps if snapshot else [], 2):
         steps.cell(row=r, column=1, value=text).alignment = Alignment(wrap_text=True, vertical="top")
     for ws in (spending, indicators):
-        _print_setup(ws)
+        print_landscape(ws)
     wb.move_sheet("选项", offset=len(wb.sheetnames))
     return save(wb)
 
@@ -198,15 +198,6 @@ def _rules(path: Path, asked: str | None, snapshot: Snapshot | None) -> Rules:
     if found is None:
         raise InputErrors([InputError(path, where, "找不到该监控规则", expected=f"以下之一：{choices}", found=chosen)])
     return load_rules(found)
-
-
-def _print_setup(ws: Worksheet) -> None:
-    """A4 landscape, every column on one page's width, the header row on every page."""
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.print_title_rows = "1:1"
 
 
 def _spending_rows(year, snapshot, unit: str) -> list[tuple[str, str, Any, Any, bool]]:

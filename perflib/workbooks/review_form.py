@@ -32,7 +32,7 @@ from ..inputs.locate import PROJECTS_DIR
 from ..inputs.params import project_key
 from ..inputs.schema import CODE_PATTERN
 from ..numbers import fmt_points
-from ..present.xlsx import HEADER_FILL, THIN, save
+from ..present.xlsx import HEADER_FILL, THIN, print_landscape, save
 from ..reviewer.rows import Row, rows
 from ..reviewer.scores import ReviewFile, review_file
 from ..text import display_width
@@ -171,12 +171,8 @@ def _form_sheet(ws: Worksheet, ev: Evaluation) -> None:
             ws.add_data_validation(limits[row.max])
         limits[row.max].add(ws.cell(row=r, column=SCORE_COL).coordinate)
     ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=1).coordinate
-    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    print_landscape(ws, header_row=HEADER_ROW)
     ws.print_area = f"A1:{get_column_letter(COMMENT_COL)}{HEADER_ROW + len(form)}"  # 路径 is for the import
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.protection.sheet = True
     ws.protection.formatColumns = ws.protection.formatRows = False  # widths and heights may be changed
 

@@ -30,7 +30,7 @@ def review_workbook(sheets: dict[str, pd.DataFrame]) -> bytes:
     from openpyxl.styles import Alignment, Border, Font, NamedStyle
     from openpyxl.utils import get_column_letter
 
-    from ..present.xlsx import HEADER_FILL, PERCENT_FORMAT, THIN, column_width, save
+    from ..present.xlsx import HEADER_FILL, PERCENT_FORMAT, THIN, column_width, print_landscape, save
     from ..text import display_width
 
     wb = Workbook()
@@ -67,12 +67,7 @@ def review_workbook(sheets: dict[str, pd.DataFrame]) -> bytes:
         ws.freeze_panes = "A2"
         if len(frame):
             ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{len(frame) + 1}"
-        ws.page_setup.orientation = "landscape"
-        ws.page_setup.paperSize = ws.PAPERSIZE_A4
-        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-        ws.print_title_rows = "1:1"
-        ws.oddFooter.center.text = f"{title}　第 &P 页，共 &N 页"
+        print_landscape(ws, footer=title)
     return save(wb)
 
 
