@@ -23,6 +23,13 @@ class PerflibError(Exception):
     """Base class of every error perflib raises on purpose."""
 
 
+def first_line(exc: Exception) -> str:
+    """An error in one line for a list of files: its first line, and how many more there are
+    ("…（另有 2 处）")."""
+    lines = str(exc).splitlines() or [""]
+    return lines[0] + (f"（另有 {len(lines) - 1} 处）" if len(lines) > 1 else "")
+
+
 def format_field(path: Iterable[str | int]) -> str:
     """Join a field path as ``indicators[3].target``."""
     out = ""

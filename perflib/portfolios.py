@@ -16,7 +16,7 @@ from numbers import Integral
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import PerflibError
+from .errors import PerflibError, first_line
 from .evaluation import Evaluation, evaluate
 from .frames import (
     FINDING_COLUMNS,
@@ -64,8 +64,7 @@ def evaluations(params_dir: str | Path, years: int | Iterable[int] | None = None
         try:
             done.append(evaluate(path))
         except PerflibError as exc:
-            failed[path] = str(exc).splitlines()[0] + (f"（另有 {len(str(exc).splitlines()) - 1} 处）"
-                                                       if len(str(exc).splitlines()) > 1 else "")
+            failed[path] = first_line(exc)
     return done, failed
 
 
@@ -309,10 +308,8 @@ def project_rows(paths: Iterable[Path]) -> list[dict[str, Any]]:
         try:
             rows.append({**project_summary_row(evaluate(path).to_dict()), "error": None, "file": str(path)})
         except PerflibError as exc:
-            lines = str(exc).splitlines()
             code, year = project_place(path) or ("", None)
-            rows.append({"code": code, "year": year, "project": path.stem, "file": str(path),
-                         "error": lines[0] + (f"（另有 {len(lines) - 1} 处）" if len(lines) > 1 else "")})
+            rows.append({"code": code, "year": year, "project": path.stem, "file": str(path), "error": first_line(exc)})
     return rows
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from ..errors import PerflibError
+from ..errors import PerflibError, first_line
 from ..evaluation import Evaluation, evaluate
 from ..inputs.params import discover, discover_projects, earlier_projects, year_file
 from ..numbers import ZERO
@@ -220,17 +220,15 @@ def _evaluated(path: Path, cache: dict[Path, Evaluation | str]) -> Evaluation | 
         try:
             cache[path] = evaluate(path)
         except PerflibError as exc:
-            lines = str(exc).splitlines()
-            cache[path] = lines[0] + (f"（另有 {len(lines) - 1} 处）" if len(lines) > 1 else "")
+            cache[path] = first_line(exc)
     return cache[path]
 
 
 def _last(path: Path, ev: Evaluation, params_dir: Path, cache) -> Evaluation | None:
     """Last year's form of the same department (or the same project): the year before, when it was read."""
-    before = (earlier_projects(path, ev.year) if ev.project else
+    before = ([p for p in earlier_projects(path, ev.year) if p.parent.name == str(ev.year - 1)] if ev.project else
               [p for p in [year_file(params_dir, ev.code, ev.year - 1)] if p.is_file()])
-    before = [p for p in before if p.stem == str(ev.year - 1) or p.parent.name == str(ev.year - 1)]
     if not before:
         return None
-    last = _evaluated(before[-1], cache)
+    last = _evaluated(before[0], cache)
     return last if isinstance(last, Evaluation) else None
