@@ -7,11 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import PerflibError, TargetError
+from ..errors import PerflibError
 from ..inputs.schema import ParamsFile
+from ..monitoring.monitor import forecast_reaches
 from ..monitoring.snapshot import load_snapshot, snapshot_path
-from ..scoring import methods
-from ..scoring.targets import convert, parse
 
 
 @dataclass(frozen=True)
@@ -51,19 +50,6 @@ def snapshots_of(year_file: Path, year: ParamsFile) -> tuple[tuple[Midyear, ...]
 
 
 def _meets(forecast: str | None, target: str | None) -> bool:
-    if not forecast or not target:
-        return False
-    try:
-        value, goal = parse(forecast), parse(target)
-    except TargetError:
-        return False
-    if goal.qualitative or len(value.parts) != len(goal.parts):
-        return False
-    for part, got in zip(goal.parts, value.parts):
-        converted = convert(got.value, got.unit, part.unit)
-        if converted is None:
-            return False
-        rule = methods.part_completion(part.op, converted, part.value, upper=part.upper)[1]
-        if not methods.rule_met(rule, converted, part.value, part.upper):
-            return False
-    return True
+    """Whether ``forecast`` reaches every part of ``target`` (by the targets' operators)."""
+    reached = forecast_reaches(forecast, target) if forecast and target else None
+    return reached is not None and all(met is True for _, met in reached)

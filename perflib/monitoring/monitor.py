@@ -21,7 +21,7 @@ from ..inputs.params import load_params
 from ..inputs.schema import ParamsFile
 from ..numbers import ZERO, exact, fmt_number, fmt_percent, plain, quantize, ratio
 from ..scoring import methods, outcomes
-from ..scoring.targets import Parsed, convert, parse
+from ..scoring.targets import Parsed, Part, convert, parse
 from .rules import BEHIND, LIGHT_NAMES, LIGHTS, Rules, available, find_rules, lamp, load_rules, rules_dir_for
 from .snapshot import Snapshot, YearFigures, load_snapshot, money_unit, year_figures, year_file_of
 
@@ -354,20 +354,9 @@ def audit(m: Lit, year: ParamsFile | None, targets: dict, figures: YearFigures) 
             out.append(Finding("warning", "CERTAIN_BUT_RED",
                                f"指标「{i.name}」为红灯，完成可能性却填“确定能”，前后矛盾。", i.name))
         if i.likely == "确定能" and i.forecast:
-            try:
-                forecast, target = parse(i.forecast), parse(i.target)
-            except TargetError:
-                forecast = target = None
-            if forecast and target and len(forecast.parts) == len(target.parts) and not target.qualitative:
-                short = []
-                method = _method_of(targets.get(i.name))
-                for part, value in zip(target.parts, forecast.parts):
-                    converted = convert(value.value, value.unit, part.unit)
-                    if converted is None:
-                        continue
-                    rule = methods.part_completion(part.op, converted, part.value, upper=part.upper, method=method)[1]
-                    if not methods.rule_met(rule, converted, part.value, part.upper):
-                        short.append(str(part))
+            reached = forecast_reaches(i.forecast, i.target, _method_of(targets.get(i.name)))
+            if reached is not None:
+                short = [str(part) for part, met in reached if met is False]
                 if short:
                     out.append(Finding("warning", "FORECAST_BELOW_TARGET",
                                        f"指标「{i.name}」全年预计完成 {i.forecast}，达不到目标 {i.target}，"
@@ -405,6 +394,27 @@ def audit(m: Lit, year: ParamsFile | None, targets: dict, figures: YearFigures) 
                 out.append(Finding("warning", "NOT_REPORTED", f"年度指标「{name}」未在监控中填报。", name))
         out += _contradictions(m, year, figures)
     return by_level(out)
+
+
+def forecast_reaches(forecast: str, target: str, method: str = "auto") -> list[tuple[Part, bool | None]] | None:
+    """Each part of ``target`` and whether ``forecast`` (全年预计完成值) reaches it under ``method`` — None for a
+    part whose unit the forecast's does not convert to; None for the whole when they cannot be compared (either
+    unreadable, the target qualitative, or a different number of parts)."""
+    try:
+        value, goal = parse(forecast), parse(target)
+    except TargetError:
+        return None
+    if goal.qualitative or len(value.parts) != len(goal.parts):
+        return None
+    out: list[tuple[Part, bool | None]] = []
+    for part, got in zip(goal.parts, value.parts):
+        converted = convert(got.value, got.unit, part.unit)
+        if converted is None:
+            out.append((part, None))
+            continue
+        rule = methods.part_completion(part.op, converted, part.value, upper=part.upper, method=method)[1]
+        out.append((part, methods.rule_met(rule, converted, part.value, part.upper)))
+    return out
 
 
 def _monthly(m: Lit) -> list[Finding]:
