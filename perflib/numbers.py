@@ -157,6 +157,12 @@ def fmt_points(value: Decimal | None) -> str:
     return f"{quantize(Decimal(value), 2):f}"
 
 
+def from_plain(value: object) -> Decimal | None:
+    """A number a frame or JSON holds (a float already rounded half-up, as :func:`plain` writes it) as the Decimal
+    it stands for: 98.54 → Decimal("98.54"), not the float's binary expansion; None and NaN as None."""
+    return None if value is None or value != value else Decimal(repr(float(value)))
+
+
 def plain(value: Decimal | None) -> float | None:
     """A Decimal as a float for JSON and charts (2-decimal values print exactly; −0 prints as 0)."""
     return None if value is None else float(value) + 0.0

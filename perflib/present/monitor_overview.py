@@ -9,18 +9,13 @@ red lights of mid-year ended as missed targets.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import Decimal
 from typing import Any
 
 from ..monitoring.monitor import amount, spending_lamp
 from ..monitoring.rules import LIGHTS, lamp
+from ..numbers import from_plain
 from .html import HTML, heading, join, para, table
 from .page import page
-
-
-def _d(value: float | None) -> Decimal | None:
-    """A JSON number as a Decimal, so the table shows it with two decimals, rounded half-up."""
-    return None if value is None else Decimal(repr(value))
 
 
 def _spending_lamp(s: dict[str, Any]) -> str:
@@ -45,7 +40,7 @@ def monitor_overview(year: int, month: int, snapshots: Sequence[dict[str, Any]],
     for s in ordered:
         counts = [sum(1 for i in s["indicators"] if i["light"] == lt) for lt in LIGHTS]
         findings = sum(1 for f in s["findings"] if f["level"] in ("error", "warning"))
-        rows.append([s["department"], s["rules_name"], _d(s["spending"]["rate"]), _spending_lamp(s), *counts, findings])
+        rows.append([s["department"], s["rules_name"], from_plain(s["spending"]["rate"]), _spending_lamp(s), *counts, findings])
     body.append(table(["部门", "监控规则", "执行率（%）", "支出预警", *(lamp(lt) for lt in LIGHTS), "审核发现"], rows,
                       numeric=[2, 4, 5, 6, 7, 8, 9], caption="部门 × 预警（各部门的灯按其监控规则点亮）"))
 
@@ -57,9 +52,9 @@ def monitor_overview(year: int, month: int, snapshots: Sequence[dict[str, Any]],
                       caption="红灯指标及其原因") if red_rows else para("没有红灯指标。"))
 
     body.append(heading(2, "三、支出进度偏慢的部门"))
-    spend_rows = [[s["department"], s["rules_name"], amount(_d(s["spending"]["budget"]), s["money_unit"]),
-                   amount(_d(s["spending"]["spent"]), s["money_unit"]), _d(s["spending"]["rate"]),
-                   _d(s["spending"]["expected"]), _spending_lamp(s)] for s in behind]
+    spend_rows = [[s["department"], s["rules_name"], amount(from_plain(s["spending"]["budget"]), s["money_unit"]),
+                   amount(from_plain(s["spending"]["spent"]), s["money_unit"]), from_plain(s["spending"]["rate"]),
+                   from_plain(s["spending"]["expected"]), _spending_lamp(s)] for s in behind]
     body.append(table(["部门", "监控规则", "全年预算数", f"1–{month} 月执行数", "执行率（%）", "应达（%）", "预警"],
                       spend_rows, numeric=[2, 3, 4, 5], caption="支出进度预警")
                 if spend_rows else para("各部门支出进度均达到要求。"))

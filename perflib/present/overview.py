@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from ..errors import LEVEL_NAMES, PerflibError
 from ..evaluation import Evaluation
 from ..inputs.params import discover_projects
-from ..numbers import exact, fmt_number, fmt_percent, fmt_points, quantize
+from ..numbers import exact, fmt_number, fmt_percent, fmt_points, from_plain, quantize
 from ..portfolios import (
     evaluations,
     findings_table,
@@ -93,13 +93,9 @@ def load(params_dir: str | Path, year: int) -> Portfolio:
     return Portfolio(year, tuple(ranked), previous, tuple(invalid), project_rows=tuple(projects))
 
 
-def _dec(value: object) -> Decimal | None:
-    """A frame's number (a float already rounded half-up to two decimals) as the Decimal it stands for."""
-    return None if value is None or value != value else Decimal(repr(float(value)))
-
 
 def _pct(value: object) -> str:
-    return "—" if _dec(value) is None else f"{quantize(_dec(value), 2):.2f}%"
+    return "—" if from_plain(value) is None else f"{quantize(from_plain(value), 2):.2f}%"
 
 
 def _figure(p: Portfolio, fig, caption: str) -> HTML:
@@ -121,7 +117,7 @@ def summary(p: Portfolio) -> HTML:
     t = p.table
     if t.empty:
         return para(f"{p.year} 年度没有可用的部门数据。")
-    totals = [_dec(v) for v in t.total]
+    totals = [from_plain(v) for v in t.total]
     mean = sum(totals, Decimal(0)) / len(totals)
     grades = t.grade.value_counts()
     grade_text = "，".join(f"“{g}”{grades[g]} 个" for g in _grade_order(p.evaluations) if grades.get(g, 0))
@@ -129,7 +125,7 @@ def summary(p: Portfolio) -> HTML:
     best, worst = t.iloc[0], t.iloc[-1]
     return para(
         f"{p.year} 年度共 {len(t)} 个部门完成部门整体支出绩效自评，平均得分 {fmt_number(mean)} 分，"
-        f"最高 {fmt_points(_dec(best.total))} 分（{best.department}），最低 {fmt_points(_dec(worst.total))} 分"
+        f"最高 {fmt_points(from_plain(best.total))} 分（{best.department}），最低 {fmt_points(from_plain(worst.total))} 分"
         f"（{worst.department}）；其中{grade_text}。复核共发现错误和警示 {findings} 项。"
     )
 
@@ -160,8 +156,8 @@ def ranking(p: Portfolio) -> HTML:
     reviewed = "reviewed_total" in t.columns and bool(t.reviewed_total.notna().any())  # a bureau's 复核分 stored
     rows = []
     for rank, r in enumerate(t.itertuples(index=False), 1):
-        total, last = _dec(r.total), _dec(r.total_last)
-        review = ([_dec(r.reviewed_total), r.reviewed_grade if isinstance(r.reviewed_grade, str) else "—"]
+        total, last = from_plain(r.total), from_plain(r.total_last)
+        review = ([from_plain(r.reviewed_total), r.reviewed_grade if isinstance(r.reviewed_grade, str) else "—"]
                   if reviewed else [])
         rows.append([rank, r.department, r.code, total, r.grade, *review, _pct(r.execution_rate),
                      _pct(r.evaluation_rate), last, f"{total - last:+.2f}" if last is not None else "—"])
@@ -243,11 +239,11 @@ def changes(p: Portfolio) -> HTML:
     t = _with_last(p, ["total", "grade", "execution_rate"]).sort_values("code")
     rows = []
     for r in t.itertuples(index=False):
-        total, last = _dec(r.total), _dec(r.total_last)
+        total, last = from_plain(r.total), from_plain(r.total_last)
         if last is None:
             rows.append([r.department, "—", total, "—", f"— → {r.grade}", "—"])
             continue
-        rate_change = (_dec(r.execution_rate) or 0) - (_dec(r.execution_rate_last) or 0)
+        rate_change = (from_plain(r.execution_rate) or 0) - (from_plain(r.execution_rate_last) or 0)
         rows.append([r.department, last, total, f"{total - last:+.2f}", f"{r.grade_last} → {r.grade}",
                      f"{rate_change:+.2f} 个百分点"])
     with_prev = [r for r in rows if r[1] != "—"]
@@ -273,13 +269,13 @@ def projects(p: Portfolio, *, top: int = 10) -> HTML:
     grades = "，".join(f"“{g}”{int(whole[g])} 个" for g in ("优", "良", "中", "差") if int(whole[g]))
     text = (f"{p.year} 年度 {len(per)} 个部门提交项目支出绩效自评表 {len(f)} 份"
             + (f"（其中 {int(whole.invalid)} 份未通过校验，不计入金额和得分）" if int(whole.invalid) else "")
-            + (f"，调整后预算合计 {fmt_number(_dec(whole.budget_adjusted))} 万元，支出 "
-               f"{fmt_number(_dec(whole.budget_spent))} 万元，执行率 {_pct(whole.execution_rate)}；平均得分 "
-               f"{fmt_points(_dec(whole.mean_total))} 分，最低 {fmt_points(_dec(whole.min_total))} 分"
+            + (f"，调整后预算合计 {fmt_number(from_plain(whole.budget_adjusted))} 万元，支出 "
+               f"{fmt_number(from_plain(whole.budget_spent))} 万元，执行率 {_pct(whole.execution_rate)}；平均得分 "
+               f"{fmt_points(from_plain(whole.mean_total))} 分，最低 {fmt_points(from_plain(whole.min_total))} 分"
                + (f"；其中{grades}" if grades else "") if len(valid) else "") + "。")
     invalid = bool(int(whole.invalid))  # its column only when a form did not validate: the table fits the page
-    rows = [[r.department or r.code, int(r.projects), *([int(r.invalid)] if invalid else []), _dec(r.budget_adjusted),
-             _dec(r.budget_spent), _pct(r.execution_rate), _dec(r.mean_total), _dec(r.min_total), int(r.优), int(r.良),
+    rows = [[r.department or r.code, int(r.projects), *([int(r.invalid)] if invalid else []), from_plain(r.budget_adjusted),
+             from_plain(r.budget_spent), _pct(r.execution_rate), from_plain(r.mean_total), from_plain(r.min_total), int(r.优), int(r.良),
              int(r.中), int(r.差)] for r in [*per.itertuples(index=False), whole]]
     rows[-1][0] = "合计"
     headers = ["部门", "项目数", *(["未通过校验"] if invalid else []), "调整后预算", "支出", "执行率", "平均分", "最低分",
@@ -291,7 +287,7 @@ def projects(p: Portfolio, *, top: int = 10) -> HTML:
     if len(low):
         parts.append(html_table(
             ["序号", "部门", "项目", "得分", "等级", "执行率", "主要发现"],
-            [[i, r.department, r.project, _dec(r.total), r.grade, _pct(r.execution_rate), r.main_finding or "—"]
+            [[i, r.department, r.project, from_plain(r.total), r.grade, _pct(r.execution_rate), r.main_finding or "—"]
              for i, r in enumerate(low.itertuples(index=False), 1)],
             numeric=[0, 3, 5], caption=f"得分最低的 {len(low)} 个项目"))
     bad = f[f.error.notna()]

@@ -4,11 +4,10 @@ with the evidence to ask for, the queries by kind, and the forms that could not 
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from ..bureau.rectify import DONE, NOT_DONE, UNSAID
-from ..numbers import fmt_percent
+from ..numbers import fmt_percent, from_plain
 from .html import heading, join, note, para, table, tag
 from .page import page
 
@@ -19,12 +18,6 @@ TOP = 200
 #: the rectification statuses, the one a reviewer follows up first
 STATUSES = (NOT_DONE, UNSAID, DONE)
 
-
-def _d(value: object) -> Decimal | None:
-    """A frame's float as a Decimal (shown with two decimals); NaN and None as None."""
-    if value is None or (isinstance(value, float) and value != value):
-        return None
-    return Decimal(repr(value))
 
 
 def _text(value: object) -> str:
@@ -54,9 +47,9 @@ def review_page(review: Review, *, workbook: str | None = None) -> str:
 
     body.append(heading(2, "一、各单位（按风险分排序）"))
     reviewed = bool(forms.reviewed_total.notna().any())  # 复核分 beside the rule's total once a reviewer gave any
-    rows = [[f.department, f.project or "—", _d(f.total), f.grade,
-             *([_d(f.reviewed_total), _text(f.reviewed_grade)] if reviewed else []),
-             _d(f.verifiable_share), f.queries, _d(f.risk), "是" if f.flips_grade else "", f.variants or "—"]
+    rows = [[f.department, f.project or "—", from_plain(f.total), f.grade,
+             *([from_plain(f.reviewed_total), _text(f.reviewed_grade)] if reviewed else []),
+             from_plain(f.verifiable_share), f.queries, from_plain(f.risk), "是" if f.flips_grade else "", f.variants or "—"]
             for f in forms.itertuples(index=False)]
     shift = 2 if reviewed else 0
     body.append(table(["部门", "项目", "总分", "等级", *(["复核总分", "复核等级"] if reviewed else []), "可核验占比（%）",
@@ -64,13 +57,13 @@ def review_page(review: Review, *, workbook: str | None = None) -> str:
                       numeric=[2, *([4] if reviewed else []), 4 + shift, 5 + shift, 6 + shift]))
 
     body.append(heading(2, f"二、疑点清单（按风险分排序{f'，前 {TOP} 个' if len(queries) > TOP else ''}）"))
-    rows = [[q.rank, _d(q.risk), q.kind_name, q.department + (f"／{q.project}" if q.project else ""), q.row or "—",
-             q.issue, q.evidence, _d(q.points)] for q in queries.head(TOP).itertuples(index=False)]
+    rows = [[q.rank, from_plain(q.risk), q.kind_name, q.department + (f"／{q.project}" if q.project else ""), q.row or "—",
+             q.issue, q.evidence, from_plain(q.points)] for q in queries.head(TOP).itertuples(index=False)]
     body.append(table(["序号", "风险分", "疑点类别", "部门／项目", "表中行次", "疑点", "需提供的佐证材料", "涉及分值"], rows,
                       numeric=[0, 1, 7], cls="pf-queries") if rows else para("没有疑点。"))
 
     body.append(heading(2, "三、疑点类别"))
-    rows = [[k.kind_name, k.queries, k.forms, _d(k.points), _d(k.risk), k.evidence] for k in kinds.itertuples(index=False)]
+    rows = [[k.kind_name, k.queries, k.forms, from_plain(k.points), from_plain(k.risk), k.evidence] for k in kinds.itertuples(index=False)]
     body.append(table(["疑点类别", "疑点数", "涉及表数", "涉及分值合计", "风险分合计", "需提供的佐证材料"], rows,
                       numeric=[1, 2, 3, 4]))
 
@@ -78,7 +71,7 @@ def review_page(review: Review, *, workbook: str | None = None) -> str:
     body.append(heading(2, "四、离等级线最近的单位"))
     near = sorted(flips, key=lambda f: f.margin if f.margin == f.margin else 1e9)[:20]
     body.append(table(["部门", "项目", "总分", "等级", "改变等级的最小单项变动"],
-                      [[f.department, f.project or "—", _d(f.total), f.grade, f.flip] for f in near], numeric=[2])
+                      [[f.department, f.project or "—", from_plain(f.total), f.grade, f.flip] for f in near], numeric=[2])
                 if near else para("没有单项变动能改变等级的单位。"))
     body.append(heading(2, "五、上年问题整改情况"))
     rect = sheets["整改清单"]
