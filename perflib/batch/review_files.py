@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,12 +19,6 @@ def page_name(year: int) -> str:
     return f"review-{year}.html"
 
 
-def of_year(review: Review, year: int) -> Review:
-    """The part of ``review`` that is of ``year``: its forms, and the files of that year it could not read."""
-    return replace(review, years=(year,), forms=tuple(f for f in review.forms if f.ev.year == year),
-                   failed={p: e for p, e in review.failed.items() if str(year) in p.name or p.parent.name == str(year)})
-
-
 def write_review(review: Review, out: str | Path) -> list[Path]:
     """Write the workbook and the year pages into ``out``; link them from its index.html when there is one.
     Returns the files written."""
@@ -37,7 +30,7 @@ def write_review(review: Review, out: str | Path) -> list[Path]:
     write_atomic(written[0], review_workbook(review.sheets()))
     for year in review.years:
         path = out / page_name(year)
-        write_atomic(path, review_page(of_year(review, year), workbook=WORKBOOK))
+        write_atomic(path, review_page(review.of_year(year), workbook=WORKBOOK))
         written.append(path)
     refresh_review_links(out)
     return written

@@ -80,9 +80,12 @@ def review_frame(review: Any) -> pd.DataFrame:  # a Review
 def kinds_frame(review: Any) -> pd.DataFrame:
     """One row per kind of query (all of them, in perflib's order): how many, on how many forms, the points at
     stake and the risk they add up to, and the evidence asked for."""
+    by_kind: dict[str, list] = {}
+    for q in review.queries:
+        by_kind.setdefault(q.kind, []).append(q)
     rows = []
     for kind, spec in review.settings.kinds.items():
-        mine = [q for q in review.queries if q.kind == kind]
+        mine = by_kind.get(kind, [])
         rows.append({"kind": kind, "kind_name": spec.name, "queries": len(mine),
                      "forms": len({(q.file) for q in mine}), "points": num(sum((q.points for q in mine), ZERO)),
                      "risk": num(sum((q.risk for q in mine), ZERO)), "evidence": spec.evidence})

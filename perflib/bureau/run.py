@@ -6,13 +6,22 @@ the forms that could not be read."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from functools import cached_property
 from pathlib import Path
 
 from ..errors import PerflibError, first_line
 from ..evaluation import Evaluation, evaluate
-from ..inputs.params import discover, discover_projects, earlier_projects, year_file
+from ..inputs.params import (
+    SNAPSHOT_FILE,
+    YEAR_FILE,
+    discover,
+    discover_projects,
+    earlier_projects,
+    project_place,
+    year_file,
+)
 from ..numbers import ZERO
 from ..portfolios import UNIT_FACTORS, selected_departments, selected_years
 from ..scoring.variants import grade_flip, score_variants, variants_note
@@ -55,11 +64,15 @@ class Review:
     forms: tuple[FormReview, ...]
     failed: dict[Path, str] = field(default_factory=dict)
 
-    @property
-    def queries(self) -> list[Query]:
-        """Every query, the highest risk first (then by department, year and project, as listed)."""
-        everything = [q for f in self.forms for q in f.queries]
-        return sorted(everything, key=lambda q: -q.risk)
+    @cached_property
+    def queries(self) -> tuple[Query, ...]:
+        """Every query, the highest risk first (then by department, year and project, as listed); sorted once."""
+        return tuple(sorted((q for f in self.forms for q in f.queries), key=lambda q: -q.risk))
+
+    def of_year(self, year: int) -> Review:
+        """The part of the review that is of ``year``: its forms, and the files of that year it could not read."""
+        return replace(self, years=(year,), forms=tuple(f for f in self.forms if f.ev.year == year),
+                       failed={p: e for p, e in self.failed.items() if _year_of(p) == year})
 
     def share(self) -> basis.Share:
         """The portfolio's points by what they rest on (every form's added up)."""
@@ -154,6 +167,16 @@ def review(params_dir: str | Path = "params", years: int | Iterable[int] | None 
         failed.update(group_failed)
     forms = [reviewed[p] for p in paths if p in reviewed]  # in the order listed, as one process gives them
     return Review(params_dir, tuple(chosen), settings, tuple(forms), dict(sorted(failed.items())))
+
+
+def _year_of(path: Path) -> int | None:
+    """The year of a form or snapshot by where it is: ``<code>/<year>.yaml``, ``<code>/<year>-<MM>.yaml`` or
+    ``<code>/projects/<year>/<key>.yaml``."""
+    if (place := project_place(path)) is not None:
+        return place[1]
+    if (snapshot := SNAPSHOT_FILE.match(path.stem)) is not None:
+        return int(snapshot[1])
+    return int(path.stem) if YEAR_FILE.match(path.stem) else None
 
 
 def _code_of(path: Path, params_dir: Path) -> str:
