@@ -100,15 +100,16 @@ def rectification_rows(ev: Evaluation, last: Evaluation, settings: Settings) -> 
     """One row per problem of ``last`` (last year's form), judged by ``ev`` (this year's)."""
     narrative = ev.params.narrative
     again = {(f.code, f.subject) for f in ev.findings if f.level != Level.INFO}
-    restated = {_MARKS.sub("", s) for s in sentences(narrative.problems)}
+    stated = [(PROBLEMS, s) for s in sentences(narrative.problems)]  # this year's 存在问题, read once
+    restated = {_MARKS.sub("", s) for _, s in stated}
     rectified = sentences(narrative.rectification)
     read = [(RECTIFIED, s) for s in rectified] if rectified else \
-        [(PROBLEMS, s) for s in sentences(narrative.problems)] + [(IMPROVEMENTS, s) for s in sentences(narrative.improvements)]
+        stated + [(IMPROVEMENTS, s) for s in sentences(narrative.improvements)]
     every = problems(last)
     for p in every:
         said = about(p, read, every, settings)
         recurs = (p.code, p.subject) in again if p.code else _MARKS.sub("", p.text) in restated
-        if recurs or about(p, [(PROBLEMS, s) for s in sentences(narrative.problems)], every, settings):
+        if recurs or about(p, stated, every, settings):
             status = NOT_DONE
         elif any(part == RECTIFIED for part, _ in said):
             status = DONE
