@@ -451,8 +451,6 @@ def cmd_init(args: argparse.Namespace) -> int:
 def cmd_intake(args: argparse.Namespace) -> int:
     from .intake import intake
 
-    if args.jobs is not None and args.jobs < 1:
-        raise PerflibError(f"--jobs: 应为正整数，实际为 {args.jobs}")
     receipt = intake(args.paths, framework=args.framework, out=args.out, frameworks_dir=args.frameworks,
                      code=args.code, year=args.year, jobs=args.jobs, scheduler=args.scheduler,
                      overwrite=args.overwrite)
@@ -469,8 +467,6 @@ def cmd_review(args: argparse.Namespace) -> int:
     from .batch.review_files import write_review
     from .bureau import review
 
-    if args.jobs is not None and args.jobs < 1:
-        raise PerflibError(f"--jobs: 应为正整数，实际为 {args.jobs}")
     rv = review(args.params, args.year, args.department, projects=not args.no_projects,
                 jobs=args.jobs or os.cpu_count() or 1)
     written = write_review(rv, args.out)
@@ -533,7 +529,7 @@ def render_sample(frame) -> str:  # a DataFrame of perflib.bureau.sample
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from .batch.options import DOCX_TEMPLATE, FRAMEWORKS, STRICT, add_flags
+    from .batch.options import DOCX_TEMPLATE, FRAMEWORKS, STRICT, add_flags, positive_int
 
     parser = argparse.ArgumentParser(
         prog="perflib", description="部门整体支出绩效自评：评分、审核与报告。"
@@ -631,7 +627,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--code", metavar="CODE", help="部门代码（默认取文件名；项目表取所在文件夹名）")
     p.add_argument("--year", type=int, metavar="YEAR", help="年度（标题中没有年度时；与标题不一致的表拒收）")
     p.add_argument("--receipt", metavar="FILE", help="把收件清单另存为 .xlsx")
-    p.add_argument("--jobs", type=int, metavar="N", help="并行进程数（默认：CPU 核数）")
+    p.add_argument("--jobs", type=positive_int, metavar="N", help="并行进程数（默认：CPU 核数）")
     p.add_argument("--scheduler", metavar="ADDR", help="Dask 调度器地址（tcp://主机:8786），或 local")
     p.add_argument("--overwrite", action="store_true", help="覆盖内容不同的已有输入文件")
     FRAMEWORKS.add_to(p)
@@ -643,7 +639,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="outputs", help="输出目录（默认 outputs，与 perflib run 的索引同在）")
     p.add_argument("--no-projects", action="store_true", help="不含项目支出绩效自评表")
     p.add_argument("--top", type=int, default=10, help="屏幕上列出的疑点个数（默认 10；完整清单见疑点清单.xlsx）")
-    p.add_argument("--jobs", type=int, default=None, help="并行的进程数（默认：全部 CPU 核）")
+    p.add_argument("--jobs", type=positive_int, default=None, help="并行的进程数（默认：全部 CPU 核）")
     p = sub.add_parser("sample", help="抽评：按风险分、预算金额或随机抽取一年的自评表，可重现，并说明每份为何入选")
     p.add_argument("--year", type=int, required=True, metavar="YEAR", help="年度")
     p.add_argument("--n", type=int, required=True, metavar="N", help="抽取份数（正整数；多于总数时全部入选）")
