@@ -216,14 +216,7 @@ def best(repeat: int, what: str, folder: Path, out: Path, jobs: int, scheduler: 
 
 def child(what: str, folder: Path, out: Path, jobs: int, scheduler: str | None) -> dict:
     """Run one measurement in a fresh interpreter; its result as a dict."""
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
-    run = subprocess.run([sys.executable, __file__, "--_measure", what, "--_folder", str(folder), "--_out", str(out),
-                          "--jobs", str(jobs), *(["--scheduler", scheduler] if scheduler else [])],
-                         capture_output=True, text=True, env=env)
-    if run.returncode:
-        sys.exit(f"{what} failed:\n{run.stderr[-6000:]}")
-    return json.loads(run.stdout.splitlines()[-1])
+    return forms.in_child(__file__, what, folder, out, jobs, *(["--scheduler", scheduler] if scheduler else []))
 
 
 # ------------------------------------------------------------------------------ the report
@@ -243,15 +236,9 @@ def agreement(entries: list[dict], folder: Path) -> tuple[int, int]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--n", "-n", type=int, default=GOAL_N, help=f"forms (default {GOAL_N})")
-    ap.add_argument("--seed", type=int, default=2025)
-    ap.add_argument("--jobs", type=int, default=2)
+    forms.arguments(ap, n=GOAL_N, repeat=3)
     ap.add_argument("--scheduler", default=None, help="a Dask scheduler address, or 'local' (measured as well)")
-    ap.add_argument("--repeat", type=int, default=3, help="runs of each measurement; the fastest counts (default 3)")
     ap.add_argument("--skip-cli", action="store_true", help="skip the CLI runs")
-    ap.add_argument("--_measure", help=argparse.SUPPRESS)
-    ap.add_argument("--_folder", help=argparse.SUPPRESS)
-    ap.add_argument("--_out", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args._measure:  # in the child
         folder, out = Path(args._folder), Path(args._out)

@@ -24,7 +24,6 @@ import argparse
 import json
 import os
 import resource
-import subprocess
 import sys
 import tempfile
 import time
@@ -37,25 +36,14 @@ GOAL_SECONDS = 30.0
 GOAL_N = 1000
 
 sys.path.insert(0, str(HERE))
+import bench_intake  # noqa: E402  (the intake is measured as bench_intake measures it: the baseline)
 import forms  # noqa: E402  (benchmarks/forms.py, beside this file)
-
-FOLDERS = (("department", forms.DEPARTMENT), ("project", forms.PROJECT))
 
 
 def cpu_seconds() -> float:
     """User + system seconds of this process and of the child processes it has waited for (the workers)."""
     return sum(r.ru_utime + r.ru_stime for r in (resource.getrusage(resource.RUSAGE_SELF),
                                                  resource.getrusage(resource.RUSAGE_CHILDREN)))
-
-
-def measure_intake(folder: Path, out: Path, jobs: int) -> dict:
-    from perflib.intake import intake
-
-    started, cpu = time.perf_counter(), cpu_seconds()
-    entries = 0
-    for kind, framework in FOLDERS:
-        entries += len(intake([folder / kind], framework=framework, out=str(out), jobs=jobs, write=True).entries)
-    return {"seconds": time.perf_counter() - started, "cpu": cpu_seconds() - cpu, "entries": entries}
 
 
 def measure_review(params: Path, jobs: int) -> dict:
@@ -74,13 +62,7 @@ def measure_review(params: Path, jobs: int) -> dict:
 
 def child(what: str, folder: Path, out: Path, jobs: int) -> dict:
     """Run one measurement in a fresh interpreter; its result as a dict."""
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
-    run = subprocess.run([sys.executable, __file__, "--_measure", what, "--_folder", str(folder), "--_out", str(out),
-                          "--jobs", str(jobs)], capture_output=True, text=True, env=env)
-    if run.returncode:
-        sys.exit(f"{what} failed:\n{run.stderr[-6000:]}")
-    return json.loads(run.stdout.splitlines()[-1])
+    return forms.in_child(__file__, what, folder, out, jobs)
 
 
 def best(runs: list[dict]) -> dict:
@@ -91,17 +73,11 @@ def best(runs: list[dict]) -> dict:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--n", "-n", type=int, default=GOAL_N, help=f"forms (default {GOAL_N})")
-    ap.add_argument("--seed", type=int, default=2025)
-    ap.add_argument("--jobs", type=int, default=2)
-    ap.add_argument("--repeat", type=int, default=1, help="runs of each step; the fastest counts (default 1)")
-    ap.add_argument("--_measure", help=argparse.SUPPRESS)
-    ap.add_argument("--_folder", help=argparse.SUPPRESS)
-    ap.add_argument("--_out", help=argparse.SUPPRESS)
+    forms.arguments(ap, n=GOAL_N, repeat=1)
     args = ap.parse_args()
     if args._measure:  # in the child
         folder, out = Path(args._folder), Path(args._out)
-        result = (measure_intake(folder, out, args.jobs) if args._measure == "intake"
+        result = (bench_intake.measure_api(folder, out, args.jobs, None) if args._measure == "intake"
                   else measure_review(out, args.jobs))
         print(json.dumps(result, ensure_ascii=False))
         return
@@ -124,7 +100,7 @@ def main() -> None:
     for label, r in ((f"intake (baseline), jobs={args.jobs}", intake), (f"review {years}, jobs={args.jobs}", review)):
         print(f"{label:44}{r['seconds']:9.2f}{r['seconds'] / n * 1000:9.1f}{r['cpu']:8.2f}")
     print(f"review ÷ intake: {ratio:.2f}×   (fastest of {args.repeat} run(s) each; CPU s: user + system of the process and its workers)")
-    print(f"intake: {intake['entries']} forms taken in; review: {review['forms']} forms reviewed, "
+    print(f"intake: {len(intake['entries'])} forms taken in; review: {review['forms']} forms reviewed, "
           f"{review['failed']} could not be read, {review['queries']} queries (risk {review['risk']:.2f})")
     print("queries by kind: " + ", ".join(f"{k} {v}" for k, v in sorted(review["kinds"].items(), key=lambda kv: -kv[1])))
     if n == GOAL_N:

@@ -344,3 +344,32 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+# ------------------------------------------------------------------------------ measuring in a fresh process
+
+
+def arguments(ap: argparse.ArgumentParser, *, n: int, repeat: int) -> None:
+    """The options every benchmark of these forms takes, and the hidden ones a measuring child is run with."""
+    ap.add_argument("--n", "-n", type=int, default=n, help=f"forms (default {n})")
+    ap.add_argument("--seed", type=int, default=2025)
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--repeat", type=int, default=repeat,
+                    help=f"runs of each measurement; the fastest counts (default {repeat})")
+    ap.add_argument("--_measure", help=argparse.SUPPRESS)
+    ap.add_argument("--_folder", help=argparse.SUPPRESS)
+    ap.add_argument("--_out", help=argparse.SUPPRESS)
+
+
+def in_child(script: str | Path, what: str, folder: Path, out: Path, jobs: int, *extra: str) -> dict:
+    """Run measurement ``what`` of ``script`` in a fresh interpreter (``--_measure what``); its result as a dict."""
+    import subprocess
+
+    repo = Path(__file__).resolve().parents[1]
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(repo), env.get("PYTHONPATH")]))
+    run = subprocess.run([sys.executable, str(script), "--_measure", what, "--_folder", str(folder), "--_out", str(out),
+                          "--jobs", str(jobs), *extra], capture_output=True, text=True, env=env)
+    if run.returncode:
+        sys.exit(f"{what} failed:\n{run.stderr[-6000:]}")
+    return json.loads(run.stdout.splitlines()[-1])
