@@ -64,21 +64,17 @@ def stock_phrase(text: str | None, settings: Settings) -> bool:
 
 def leaves(ev: Evaluation, settings: Settings) -> Iterator[Leaf]:
     """Every scored leaf of ``ev`` with its basis."""
-    for node in ev.scorecard.walk():
-        if node.children:
-            continue
+    for node in ev.scorecard.rows():
         if node.kind == NodeKind.INDICATOR:
             yield _indicator(node, settings)
         elif node.kind == NodeKind.MANAGEMENT:
             yield Leaf(node, JUDGED)
-        elif node.kind == NodeKind.METRIC:
-            if node.method == methods.STATED:
-                yield Leaf(node, NONE, "表上得分，规则无法重算")
-            elif (s := node.standard) is not None and s.value is None:
-                yield Leaf(node, NONE, "未给出完成值，也无法由预算数据计算")
-            else:
-                yield Leaf(node, NUMBER)
-        # an INDICATORS node without members scored nothing: no leaf
+        elif node.method == methods.STATED:  # a leaf computed from the figures, from here on
+            yield Leaf(node, NONE, "表上得分，规则无法重算")
+        elif (s := node.standard) is not None and s.value is None:
+            yield Leaf(node, NONE, "未给出完成值，也无法由预算数据计算")
+        else:
+            yield Leaf(node, NUMBER)
 
 
 def _indicator(node: NodeResult, settings: Settings) -> Leaf:

@@ -6,10 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ..scoring.tree import NodeKind, NodeResult
-
-#: The kinds of node a reviewer scores: the leaves of the scored tree.
-LEAF_KINDS = (NodeKind.INDICATOR, NodeKind.MANAGEMENT, NodeKind.METRIC)
+from ..scoring.tree import NodeResult
 
 
 @dataclass(frozen=True)
@@ -52,4 +49,4 @@ def self_score(node: NodeResult, ev) -> Decimal:
 def rows(ev) -> list[Row]:  # ev: perflib.evaluation.Evaluation
     """The scored rows of ``ev``'s form, in the order of its tree."""
     return [Row(n, self_score(n, ev), n.rule_score if n.rule_score is not None else n.score)
-            for n in ev.scorecard.walk() if n.kind in LEAF_KINDS and not n.children]
+            for n in ev.scorecard.rows()]

@@ -33,6 +33,10 @@ class NodeKind(StrEnum):
     METRIC = "metric"  # a leaf computed from the figures: execution rate, banded, standard indicator
 
 
+#: The kinds of node that are a scored row of the form (:meth:`Scorecard.rows`).
+ROW_KINDS = (NodeKind.INDICATOR, NodeKind.MANAGEMENT, NodeKind.METRIC)
+
+
 @dataclass(frozen=True)
 class ExecutionDetail:
     """How an execution-rate leaf was scored: the rate and how it was reached."""
@@ -138,6 +142,11 @@ class Scorecard:
     def walk(self):
         for node in self.nodes:
             yield from node.walk()
+
+    def rows(self):  # generator of NodeResult
+        """The scored rows of the form, in the tree's order: every leaf that is an indicator, a 管理效率 leaf or a
+        leaf computed from the figures (a node of indicators with none scores nothing and is no row)."""
+        return (n for n in self.walk() if not n.children and n.kind in ROW_KINDS)
 
     def node(self, name: str) -> NodeResult | None:
         """The first node of that name (parents first), or None."""
