@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..bureau.rectify import DONE, NOT_DONE, UNSAID
-from ..numbers import fmt_percent, from_plain
+from ..numbers import fmt_percent, fmt_points, from_plain
 from .html import heading, join, note, para, table, tag
 from .page import page
 
@@ -20,9 +20,10 @@ STATUSES = (NOT_DONE, UNSAID, DONE)
 
 
 
-def _text(value: object) -> str:
-    """A frame's text or category cell; empty (NaN, None, "") as "—"."""
-    return "—" if value is None or value != value or value == "" else str(value)
+def _reviewed(total: object, grade: object) -> str:
+    """The reviewer's total and grade in one cell, "84.22（良）"; "—" for a form not reviewed."""
+    shown = from_plain(total)
+    return "—" if shown is None else f"{fmt_points(shown)}（{grade}）"
 
 
 def review_page(review: Review, *, workbook: str | None = None) -> str:
@@ -48,13 +49,13 @@ def review_page(review: Review, *, workbook: str | None = None) -> str:
     body.append(heading(2, "一、各单位（按风险分排序）"))
     reviewed = bool(forms.reviewed_total.notna().any())  # 复核分 beside the rule's total once a reviewer gave any
     rows = [[f.department, f.project or "—", from_plain(f.total), f.grade,
-             *([from_plain(f.reviewed_total), _text(f.reviewed_grade)] if reviewed else []),
+             *([_reviewed(f.reviewed_total, f.reviewed_grade)] if reviewed else []),
              from_plain(f.verifiable_share), f.queries, from_plain(f.risk), "是" if f.flips_grade else "", f.variants or "—"]
             for f in forms.itertuples(index=False)]
-    shift = 2 if reviewed else 0
-    body.append(table(["部门", "项目", "总分", "等级", *(["复核总分", "复核等级"] if reviewed else []), "可核验占比（%）",
-                       "疑点数", "风险分", "可改变等级", "规则口径差异（等级不同的口径）"], rows,
-                      numeric=[2, *([4] if reviewed else []), 4 + shift, 5 + shift, 6 + shift]))
+    shift = 1 if reviewed else 0
+    body.append(table(["部门", "项目", "总分", "等级", *(["复核总分"] if reviewed else []), "可核验占比（%）",
+                       "疑点数", "风险分", "可改变等级", "等级不同的规则口径"], rows,
+                      numeric=[2, *([4] if reviewed else []), 4 + shift, 5 + shift, 6 + shift], cls="pf-forms"))
 
     body.append(heading(2, f"二、疑点清单（按风险分排序{f'，前 {TOP} 个' if len(queries) > TOP else ''}）"))
     rows = [[q.rank, from_plain(q.risk), q.kind_name, q.department + (f"／{q.project}" if q.project else ""), q.row or "—",
