@@ -34,6 +34,7 @@ from . import charts
 from .html import HTML, heading, items, join, note, para
 from .html import table as html_table
 from .report import numbered_figure
+from .reviewed import reviewed_cell
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -126,7 +127,7 @@ def summary(p: Portfolio) -> HTML:
     return para(
         f"{p.year} 年度共 {len(t)} 个部门完成部门整体支出绩效自评，平均得分 {fmt_number(mean)} 分，"
         f"最高 {fmt_points(from_plain(best.total))} 分（{best.department}），最低 {fmt_points(from_plain(worst.total))} 分"
-        f"（{worst.department}）；其中{grade_text}。复核共发现错误和警示 {findings} 项。"
+        f"（{worst.department}）；其中{grade_text}。审核共发现错误和警示 {findings} 项。"
     )
 
 
@@ -157,12 +158,11 @@ def ranking(p: Portfolio) -> HTML:
     rows = []
     for rank, r in enumerate(t.itertuples(index=False), 1):
         total, last = from_plain(r.total), from_plain(r.total_last)
-        review = ([from_plain(r.reviewed_total), r.reviewed_grade if isinstance(r.reviewed_grade, str) else "—"]
-                  if reviewed else [])
+        review = [reviewed_cell(r.reviewed_total, r.reviewed_grade)] if reviewed else []
         rows.append([rank, r.department, r.code, total, r.grade, *review, _pct(r.execution_rate),
                      _pct(r.evaluation_rate), last, f"{total - last:+.2f}" if last is not None else "—"])
-    shift = 2 if reviewed else 0
-    tbl = html_table(["排名", "部门", "代码", "总分", "等级", *(["复核总分", "复核等级"] if reviewed else []), "年度预算执行率",
+    shift = 1 if reviewed else 0
+    tbl = html_table(["排名", "部门", "代码", "总分", "等级", *(["复核总分"] if reviewed else []), "年度预算执行率",
                       "年度评价执行率", "上年总分", "变化"], rows,
                      numeric=[0, 3, *([5] if reviewed else []), 5 + shift, 6 + shift, 7 + shift, 8 + shift],
                      caption=f"{p.year} 年度各部门自评得分排名")

@@ -515,7 +515,7 @@ def improvements(report: Report) -> HTML:
     parts = [para(f"{cn_index(i)}是{t}") for i, t in enumerate(own, 1)]
     topics = [t for t in _grouped(ev.findings) if t in _SUGGESTIONS]
     if topics:
-        parts.append(para("结合复核发现，建议："))
+        parts.append(para("结合审核发现，建议："))
         parts.append(items([_SUGGESTIONS[t] for t in topics], ordered=True))
     return join(*parts) if parts else para("（输入文件未提供改进措施。）")
 

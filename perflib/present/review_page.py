@@ -7,9 +7,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..bureau.rectify import DONE, NOT_DONE, UNSAID
-from ..numbers import fmt_percent, fmt_points, from_plain
+from ..numbers import fmt_percent, from_plain
 from .html import heading, join, note, para, table, tag
 from .page import page
+from .reviewed import reviewed_cell
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..bureau.run import Review
@@ -18,12 +19,6 @@ TOP = 200
 #: the rectification statuses, the one a reviewer follows up first
 STATUSES = (NOT_DONE, UNSAID, DONE)
 
-
-
-def _reviewed(total: object, grade: object) -> str:
-    """The reviewer's total and grade in one cell, "84.22（良）"; "—" for a form not reviewed."""
-    shown = from_plain(total)
-    return "—" if shown is None else f"{fmt_points(shown)}（{grade}）"
 
 
 def review_page(review: Review, *, workbook: str | None = None) -> str:
@@ -49,7 +44,7 @@ def review_page(review: Review, *, workbook: str | None = None) -> str:
     body.append(heading(2, "一、各单位（按风险分排序）"))
     reviewed = bool(forms.reviewed_total.notna().any())  # 复核分 beside the rule's total once a reviewer gave any
     rows = [[f.department, f.project or "—", from_plain(f.total), f.grade,
-             *([_reviewed(f.reviewed_total, f.reviewed_grade)] if reviewed else []),
+             *([reviewed_cell(f.reviewed_total, f.reviewed_grade)] if reviewed else []),
              from_plain(f.verifiable_share), f.queries, from_plain(f.risk), "是" if f.flips_grade else "", f.variants or "—"]
             for f in forms.itertuples(index=False)]
     shift = 1 if reviewed else 0

@@ -7,13 +7,20 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..numbers import exact, fmt_points
+from ..numbers import exact, fmt_points, from_plain
 from ..scoring.tree import NodeResult
 from .html import HTML, heading, join, para, table
 
 
 def _signed(value: Decimal) -> str:
     return "0.00" if not value else f"{'+' if value > 0 else '−'}{fmt_points(abs(value))}"
+
+
+def reviewed_cell(total: object, grade: object) -> str:
+    """A table's cell of a reviewer's total and grade (a frame's float and grade), "84.22（良）"; "—" for a form
+    not reviewed."""
+    shown = from_plain(total)
+    return "—" if shown is None else f"{fmt_points(shown)}（{grade}）"
 
 
 def review_sentence(review) -> str:  # a perflib.reviewer.rescore.Reviewed
