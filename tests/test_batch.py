@@ -292,3 +292,25 @@ def test_a_document_of_other_inputs_is_removed_not_linked(tmp_path: Path) -> Non
     year_file.write_text(year_file.read_text(encoding="utf-8").replace("\ntitle: ", "\ntitle: （修订）", 1), encoding="utf-8")
     assert [(e.status, e.documents) for e in run(page_only).entries] == [("ok", ())]
     assert not form.exists() and "自评表.xlsx" not in index.read_text(encoding="utf-8")
+
+
+def test_a_process_that_has_typeset_spawns_its_workers(monkeypatch) -> None:
+    """Typst compiles on native threads started at its first job; a worker forked after that waits for them
+    forever at its own first chart (seen: a batch with Word run in a test process that had exported Word). Such a
+    process spawns its workers; one that has not typeset anything forks them, as before."""
+    from perflib.batch.executors import PoolExecutor
+    from perflib.engine import Engine
+    from perflib.present import typeset
+
+    monkeypatch.setattr(typeset, "_compiled", set())
+    pool, _ = PoolExecutor(1, Engine.COLD)._start()
+    pool.shutdown(wait=True)
+    assert not typeset.used_here() and pool._mp_context.get_start_method() == "fork"
+    typeset.svg_png([b'<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8"><rect width="8" height="8"/></svg>'])
+    assert typeset.used_here()
+    pool, starts = PoolExecutor(1, Engine.COLD)._start()
+    try:
+        assert pool._mp_context.get_start_method() == "spawn"
+        assert all(f.result(timeout=120) is None for f in starts)  # the spawned worker starts
+    finally:
+        pool.shutdown(wait=True)

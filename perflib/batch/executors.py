@@ -25,6 +25,7 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING, Protocol
 
 from ..engine import Engine
+from ..present import typeset
 from .failures import Failure
 from .tasks import RenderResult, RenderTask, render
 
@@ -129,8 +130,8 @@ def _started() -> None:
 class PoolExecutor:
     """A pool of ``jobs`` worker processes on this machine.
 
-    Workers are forked where that is available and spawned elsewhere, as soon as the pool is
-    entered. With the warm engine each worker launches its kernel first, imports papermill and
+    Workers are forked where that is available and spawned elsewhere — or where this process has typeset a
+    document (:func:`perflib.present.typeset.used_here`) — as soon as the pool is entered. With the warm engine each worker launches its kernel first, imports papermill and
     nbconvert while the kernel boots, and keeps the kernel between reports.
     """
 
@@ -149,7 +150,8 @@ class PoolExecutor:
         """A pool whose workers (and their kernels) start now, not at the first task; and a no-op task per
         worker, which fails when the workers cannot start."""
         methods = multiprocessing.get_all_start_methods()
-        context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        fork = "fork" in methods and not typeset.used_here()  # Typst's threads do not survive a fork
+        context = multiprocessing.get_context("fork" if fork else "spawn")
         pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=context, initializer=_start_worker,
                                    initargs=(self.engine, os.getpid()))
         starts = []

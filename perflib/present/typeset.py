@@ -161,6 +161,7 @@ def font_folder() -> Path:
 # ---------------------------------------------------------------------- the compiler and its jobs
 
 _local = threading.local()
+_compiled: set[int] = set()  # the processes that have run Typst (see used_here)
 
 
 def compiler():  # typst.Compiler
@@ -173,7 +174,16 @@ def compiler():  # typst.Compiler
             raise TypesetError(f"未安装 typst：请重新运行 make setup（{exc}）") from None
         held = (os.getpid(), typst.Compiler(font_paths=[str(font_folder())], ignore_system_fonts=True))
         _local.compiler = held
+        _compiled.add(os.getpid())
     return held[1]
+
+
+def used_here() -> bool:
+    """Whether this process has run Typst. Typst compiles on a pool of native threads started at its first job;
+    a process forked after that inherits the pool's state but not its threads, and its first Typst job waits for
+    them forever — so a process that has typeset something (a notebook that exported Word or PDF) must spawn its
+    workers, not fork them (:class:`perflib.batch.executors.PoolExecutor`)."""
+    return os.getpid() in _compiled
 
 
 @contextmanager
